@@ -1,0 +1,135 @@
+"""Analysis helpers: effective weights, PCA weights, correlations, Cronbach's alpha, strengths/weaknesses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from biopark.index.dataset import Dataset, FloatArray
+from biopark.index.errors import IndexInputError
+from biopark.index.stats import pairwise_correlation, rank_descending_min
+from biopark.index.tables import Framework
+
+
+def effective_weights(framework: Framework, weights: Mapping[str, float]) -> dict[str, float]:
+    """Each node's share of its top-level aggregate: the product of sibling-normalised weights up the tree."""
+    out: dict[str, float] = {}
+
+    def share(code: str) -> float:
+        if code in out:
+            return out[code]
+        parent = framework.parents[code]
+        if parent is None:
+            out[code] = 1.0
+            return 1.0
+        siblings = framework.children[parent]
+        total = sum(weights[s] for s in siblings)
+        out[code] = (weights[code] / total if total > 0 else 0.0) * share(parent)
+        return out[code]
+
+    for code in (*framework.indicators, *framework.aggregates):
+        share(code)
+    return out
+
+
+@dataclass(frozen=True)
+class PCAGroup:
+    """First principal component of one group of sibling columns (standardised, complete cases)."""
+
+    parent: str
+    codes: tuple[str, ...]
+    loadings: tuple[float, ...]  # unit-length eigenvector, oriented so that the loadings sum ≥ 0
+    variance_explained: float
+    n_complete: int
+
+
+def pca_weights(data: Dataset, framework: Framework, level: int = 1) -> dict[str, PCAGroup]:
+    """PCA weights per aggregation group, like COINr's ``get_PCA(by_groups = TRUE)``.
+
+    Uses the correlation matrix of the complete cases; the sign of a principal component is arbitrary,
+    so it is fixed to make the loadings sum to a non-negative number.
+    """
+    groups: dict[str, PCAGroup] = {}
+    for parent in framework.codes_at_level(level + 1):
+        codes = tuple(c for c in framework.children[parent] if c in data.codes)
+        if len(codes) < 2:
+            continue
+        x = data.select(codes).values
+        x = x[~np.isnan(x).any(axis=1)]
+        if x.shape[0] < 3:
+            raise IndexInputError(f"PCA for {parent}: fewer than 3 complete units")
+        sd = x.std(axis=0, ddof=1)
+        if np.any(sd == 0):
+            bad = codes[int(np.flatnonzero(sd == 0)[0])]
+            raise IndexInputError(f"PCA for {parent}: column {bad} has zero variance")
+        z = (x - x.mean(axis=0)) / sd
+        eigval, eigvec = np.linalg.eigh(z.T @ z / (x.shape[0] - 1))
+        vec = eigvec[:, -1]
+        if vec.sum() < 0:
+            vec = -vec
+        groups[parent] = PCAGroup(parent, codes, tuple(float(v) for v in vec),
+                                  float(eigval[-1] / eigval.sum()), int(x.shape[0]))
+    return groups
+
+
+def correlations(data: Dataset, method: str = "pearson") -> FloatArray:
+    """Correlation matrix between all columns of ``data`` (pairwise-complete observations)."""
+    return pairwise_correlation(data.values, method)
+
+
+def parent_correlations(data: Dataset, framework: Framework, method: str = "pearson") -> dict[str, float]:
+    """Correlation of every node with its parent aggregate (needs the aggregated data set)."""
+    out: dict[str, float] = {}
+    for code, parent in framework.parents.items():
+        if parent is not None and code in data.codes and parent in data.codes:
+            out[code] = float(pairwise_correlation(data.select((code, parent)).values, method)[0, 1])
+    return out
+
+
+def cronbach_alpha(data: Dataset, framework: Framework) -> dict[str, float]:
+    """Cronbach's alpha of the children of each aggregate (complete cases; NaN for < 2 children)."""
+    out: dict[str, float] = {}
+    for agg in framework.aggregates:
+        codes = [c for c in framework.children[agg] if c in data.codes]
+        x = data.select(codes).values
+        x = x[~np.isnan(x).any(axis=1)]
+        k = len(codes)
+        if k < 2 or x.shape[0] < 2:
+            out[agg] = float("nan")
+            continue
+        cov = np.cov(x, rowvar=False)
+        total = float(cov.sum())
+        out[agg] = float(k / (k - 1) * (1 - np.trace(cov) / total)) if total > 0 else float("nan")
+    return out
+
+
+@dataclass(frozen=True)
+class UnitProfile:
+    """A unit's best and worst columns by rank among all units (rank 1 = best)."""
+
+    unit: str
+    strengths: tuple[tuple[str, int], ...]
+    weaknesses: tuple[tuple[str, int], ...]
+
+
+def strengths_weaknesses(data: Dataset, top_n: int = 5) -> dict[str, UnitProfile]:
+    """Top and bottom ``top_n`` columns of each unit, by the unit's rank on each column.
+
+    ``data`` should be direction-adjusted (e.g. the normalised data set), so that a high rank is good.
+    Ties between columns keep the column order of ``data``.
+    """
+    ranks = np.column_stack([rank_descending_min(data.values[:, j]) for j in range(len(data.codes))])
+    profiles: dict[str, UnitProfile] = {}
+    for i, unit in enumerate(data.units):
+        r = ranks[i]
+        ok = np.flatnonzero(~np.isnan(r))
+        order = ok[np.argsort(r[ok], kind="stable")]
+        worst = ok[np.argsort(-r[ok], kind="stable")]
+        profiles[unit] = UnitProfile(
+            unit,
+            tuple((data.codes[j], int(r[j])) for j in order[:top_n]),
+            tuple((data.codes[j], int(r[j])) for j in worst[:top_n]),
+        )
+    return profiles

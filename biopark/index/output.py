@@ -1,0 +1,82 @@
+"""Writing a build to CSV files."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from biopark.index.build import BuildResult
+from biopark.index.pipeline import STAGES
+
+MISSING = "NA"  # as R writes it, so COINr users can read the files back unchanged
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return MISSING
+    if isinstance(value, float):
+        # repr() is the shortest text that reads back to the identical double.
+        return MISSING if math.isnan(value) else repr(value)
+    return str(value)
+
+
+def _write(path: Path, header: Sequence[str], rows: Iterable[Mapping[str, object]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_cell(row.get(h)) for h in header])
+
+
+def write_build(result: BuildResult, out_dir: str | Path) -> list[Path]:
+    """Write a build's CSV files into ``out_dir`` (created if needed) and return their paths.
+
+    Files: ``denominated.csv``, ``imputed.csv``, ``screened.csv``, ``treated.csv``, ``normalised.csv``,
+    ``aggregated.csv`` (``uCode`` plus one column per indicator/aggregate; a step absent from the recipe
+    gets its input data set, passed through unchanged), ``results.csv`` (one row per aggregate and unit:
+    iCode, Level, uCode, uName, score, rank), ``treatment.csv`` when there is a treat step, and
+    ``uncertainty.csv`` / ``sensitivity.csv`` when the recipe asks for them. Missing values are ``NA``.
+
+    Files are first written to a temporary directory next to ``out_dir`` and moved in at the end, so a
+    failure part-way leaves no partial output.
+    """
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        names: list[str] = []
+        for stage in STAGES:
+            data = result.datasets[stage]
+            _write(staging / f"{stage}.csv", ["uCode", *data.codes], data.rows())
+            names.append(f"{stage}.csv")
+        _write(staging / "results.csv", ["iCode", "Level", "uCode", "uName", "score", "rank"],
+               result.results.rows())
+        names.append("results.csv")
+        if result.recipe.step("treat") is not None:
+            _write(staging / "treatment.csv",
+                   ["iCode", "Low", "High", "Treatment", "skew", "kurtosis", "passed"],
+                   ({"iCode": r.code, "Low": r.low, "High": r.high, "Treatment": r.treatment,
+                     "skew": r.skew, "kurtosis": r.kurtosis, "passed": r.passed} for r in result.treat_summary))
+            names.append("treatment.csv")
+        if result.uncertainty is not None:
+            _write(staging / "uncertainty.csv",
+                   ["uCode", "nominal_rank", "median_rank", "p05_rank", "p95_rank", "mean_rank"],
+                   result.uncertainty.rows())
+            names.append("uncertainty.csv")
+        if result.sensitivity is not None:
+            _write(staging / "sensitivity.csv", ["factor", "first_order", "total_order"],
+                   result.sensitivity.rows())
+            names.append("sensitivity.csv")
+        out.mkdir(exist_ok=True)
+        written = []
+        for name in names:
+            os.replace(staging / name, out / name)
+            written.append(out / name)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,387 @@
+"""Build recipes: the ordered list of build steps (COINr 1.x semantics) plus uncertainty/sensitivity.
+
+A recipe is YAML (or an equivalent dict)::
+
+    steps:
+      - denominate: {}
+      - impute: {method: group_mean, group: EurAsia_group}
+      - screen: {min_availability: 0.9}
+      - treat: {method: winsorise, winmax: 5, skew: 2.0, kurtosis: 3.5, fallback: log}
+      - normalise: {method: minmax, range: [0, 100]}
+      - aggregate: {method: amean}
+    uncertainty: {replications: 1000, seed: 1, vary: {...}}
+    sensitivity: {replications: 500}
+
+Every step and parameter is validated here so that a bad recipe fails before any data is touched.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from biopark.index.errors import IndexInputError
+
+STEP_ORDER = ("denominate", "impute", "screen", "treat", "normalise", "aggregate")
+IMPUTE_METHODS = ("none", "mean", "median", "group_mean", "group_median")
+TREAT_METHODS = ("winsorise", "none")
+TREAT_FALLBACKS = ("log", "none")
+NORMALISE_METHODS = ("none", "minmax", "zscore", "rank", "borda", "prank", "goalposts", "fracmax",
+                     "dist2max", "dist2targ")
+AGGREGATE_METHODS = ("amean", "gmean", "hmean", "copeland")
+GOALPOST_TRANSFORMS = ("none", "log")
+
+
+@dataclass(frozen=True)
+class DenominateSpec:
+    """Divide each indicator by the iData column named in its iMeta ``Denominator`` (no parameters)."""
+
+
+@dataclass(frozen=True)
+class ImputeSpec:
+    method: str = "none"
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    min_availability: float = 0.0
+    # Availability is measured before imputation by default: imputed values are not observed data.
+    availability_of: str = "before_impute"
+
+
+@dataclass(frozen=True)
+class TreatSpec:
+    method: str = "winsorise"
+    winmax: int = 5
+    skew: float = 2.0
+    kurtosis: float = 3.5
+    fallback: str = "log"
+    # "points" (COINr 1.x): winmax bounds the number of points changed; "iterations" (COINr 6):
+    # winmax bounds the number of winsorisation steps.
+    count: str = "points"
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Goalpost:
+    lower: float
+    upper: float
+    scale: float = 1.0
+    transform: str = "none"
+
+
+@dataclass(frozen=True)
+class NormaliseSpec:
+    method: str = "minmax"
+    range: tuple[float, float] = (0.0, 100.0)
+    mean: float = 0.0
+    sd: float = 1.0
+    goalposts: Mapping[str, Goalpost] = field(default_factory=dict)
+    trunc: bool = True
+    targets: Mapping[str, float] = field(default_factory=dict)
+    cap_max: bool = False
+
+
+@dataclass(frozen=True)
+class AggregateSpec:
+    # One method for all levels, or one per level starting at level 2.
+    method: tuple[str, ...] = ("amean",)
+    weights: Mapping[str, float] = field(default_factory=dict)
+    dat_thresh: float = 0.0
+
+    def method_for_level(self, level: int) -> str:
+        """Method used to compute aggregates at ``level`` (≥ 2)."""
+        return self.method[min(level - 2, len(self.method) - 1)]
+
+
+StepSpec = DenominateSpec | ImputeSpec | ScreenSpec | TreatSpec | NormaliseSpec | AggregateSpec
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    params: Mapping[str, Any]
+    spec: StepSpec
+
+
+@dataclass(frozen=True)
+class WeightNoise:
+    noise: float
+    levels: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class UncertaintySpec:
+    replications: int
+    seed: int
+    # Discrete alternatives: key ("treat.winmax", "normalise", "aggregate.method", ...) -> list of values.
+    discrete: Mapping[str, tuple[Any, ...]]
+    weights: WeightNoise | None
+    target: str | None = None
+    chunk: int = 256
+
+
+@dataclass(frozen=True)
+class SensitivitySpec:
+    replications: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class Recipe:
+    steps: tuple[Step, ...]
+    uncertainty: UncertaintySpec | None = None
+    sensitivity: SensitivitySpec | None = None
+    name: str = ""
+
+    def step(self, name: str) -> Step | None:
+        for s in self.steps:
+            if s.name == name:
+                return s
+        return None
+
+    def with_step_params(self, name: str, params: Mapping[str, Any]) -> Recipe:
+        """A copy with the parameters of step ``name`` replaced (validated)."""
+        steps = tuple(Step(s.name, params, parse_step(s.name, params, f"step {s.name}")) if s.name == name
+                      else s for s in self.steps)
+        return Recipe(steps, self.uncertainty, self.sensitivity, self.name)
+
+
+def _check_keys(params: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
+    unknown = [k for k in params if k not in allowed]
+    if unknown:
+        raise IndexInputError(f"{where}: unknown parameter(s) {', '.join(map(str, unknown))}; "
+                              f"allowed: {', '.join(allowed) or 'none'}")
+
+
+def _choice(value: Any, choices: Sequence[str], where: str) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise IndexInputError(f"{where}: unknown method {value!r}; expected one of {', '.join(choices)}")
+    return value
+
+
+def _number(value: Any, where: str, minimum: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(float(value)):
+        raise IndexInputError(f"{where}: expected a number, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise IndexInputError(f"{where}: must be ≥ {minimum}, got {value!r}")
+    return float(value)
+
+
+def _integer(value: Any, where: str, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise IndexInputError(f"{where}: expected a whole number ≥ {minimum}, got {value!r}")
+    return value
+
+
+def _goalpost(code: str, value: Any, where: str) -> Goalpost:
+    w = f"{where}, goalposts.{code}"
+    if isinstance(value, Mapping):
+        _check_keys(value, ("lower", "upper", "scale", "transform"), w)
+        if "lower" not in value or "upper" not in value:
+            raise IndexInputError(f"{w}: needs lower and upper")
+        lower, upper = value["lower"], value["upper"]
+        scale, transform = value.get("scale", 1.0), value.get("transform", "none")
+    elif isinstance(value, Sequence) and not isinstance(value, str) and 2 <= len(value) <= 4:
+        lower, upper = value[0], value[1]
+        scale = value[2] if len(value) > 2 else 1.0
+        transform = value[3] if len(value) > 3 else "none"
+    else:
+        raise IndexInputError(f"{w}: expected [lower, upper, scale?, transform?] or a mapping")
+    gp = Goalpost(_number(lower, f"{w}.lower"), _number(upper, f"{w}.upper"),
+                  _number(scale, f"{w}.scale"), _choice(transform, GOALPOST_TRANSFORMS, f"{w}.transform"))
+    if gp.lower == gp.upper:
+        raise IndexInputError(f"{w}: lower and upper goalposts are equal")
+    if gp.transform == "log" and min(gp.lower, gp.upper) <= 0:
+        raise IndexInputError(f"{w}: log transform needs positive goalposts")
+    return gp
+
+
+def parse_step(name: str, params: Any, where: str) -> StepSpec:
+    """Validate one step's parameters into its spec."""
+    if params is None:
+        params = {}
+    if not isinstance(params, Mapping):
+        raise IndexInputError(f"{where}: parameters must be a mapping, got {params!r}")
+    if name == "denominate":
+        _check_keys(params, (), where)
+        return DenominateSpec()
+    if name == "impute":
+        _check_keys(params, ("method", "group"), where)
+        method = _choice(params.get("method", "mean"), IMPUTE_METHODS, f"{where}, method")
+        group = params.get("group")
+        if method.startswith("group_") and not isinstance(group, str):
+            raise IndexInputError(f"{where}: method {method} needs 'group' (a Group column of iData)")
+        return ImputeSpec(method, group)
+    if name == "screen":
+        _check_keys(params, ("min_availability", "availability_of"), where)
+        thresh = _number(params.get("min_availability", 0.0), f"{where}, min_availability", 0.0)
+        if thresh > 1:
+            raise IndexInputError(f"{where}, min_availability: must be between 0 and 1")
+        basis = _choice(params.get("availability_of", "before_impute"), ("before_impute", "current"),
+                        f"{where}, availability_of")
+        return ScreenSpec(thresh, basis)
+    if name == "treat":
+        _check_keys(params, ("method", "winmax", "skew", "kurtosis", "fallback", "count", "exclude"), where)
+        exclude = params.get("exclude", [])
+        if not isinstance(exclude, Sequence) or isinstance(exclude, str):
+            raise IndexInputError(f"{where}, exclude: expected a list of indicator codes")
+        return TreatSpec(
+            method=_choice(params.get("method", "winsorise"), TREAT_METHODS, f"{where}, method"),
+            winmax=_integer(params.get("winmax", 5), f"{where}, winmax"),
+            skew=_number(params.get("skew", 2.0), f"{where}, skew", 0.0),
+            kurtosis=_number(params.get("kurtosis", 3.5), f"{where}, kurtosis"),
+            fallback=_choice(params.get("fallback", "log"), TREAT_FALLBACKS, f"{where}, fallback"),
+            count=_choice(params.get("count", "points"), ("points", "iterations"), f"{where}, count"),
+            exclude=tuple(str(c) for c in exclude),
+        )
+    if name == "normalise":
+        _check_keys(params, ("method", "range", "mean", "sd", "goalposts", "trunc", "targets", "cap_max"), where)
+        method = _choice(params.get("method", "minmax"), NORMALISE_METHODS, f"{where}, method")
+        rng = params.get("range", [0, 100])
+        if not isinstance(rng, Sequence) or isinstance(rng, str) or len(rng) != 2:
+            raise IndexInputError(f"{where}, range: expected [lower, upper]")
+        lo, hi = _number(rng[0], f"{where}, range"), _number(rng[1], f"{where}, range")
+        sd = _number(params.get("sd", 1.0), f"{where}, sd")
+        if sd <= 0:
+            raise IndexInputError(f"{where}, sd: must be positive")
+        gps_raw = params.get("goalposts", {})
+        if not isinstance(gps_raw, Mapping):
+            raise IndexInputError(f"{where}, goalposts: expected a mapping iCode -> [lower, upper, scale]")
+        if method == "goalposts" and not gps_raw:
+            raise IndexInputError(f"{where}: method goalposts needs 'goalposts' for every indicator")
+        targets = params.get("targets", {})
+        if not isinstance(targets, Mapping):
+            raise IndexInputError(f"{where}, targets: expected a mapping iCode -> target")
+        return NormaliseSpec(
+            method=method, range=(lo, hi), mean=_number(params.get("mean", 0.0), f"{where}, mean"), sd=sd,
+            goalposts={str(k): _goalpost(str(k), v, where) for k, v in gps_raw.items()},
+            trunc=bool(params.get("trunc", True)),
+            targets={str(k): _number(v, f"{where}, targets.{k}") for k, v in targets.items()},
+            cap_max=bool(params.get("cap_max", False)),
+        )
+    if name == "aggregate":
+        _check_keys(params, ("method", "weights", "dat_thresh"), where)
+        raw_method = params.get("method", "amean")
+        methods = [raw_method] if isinstance(raw_method, str) else raw_method
+        if not isinstance(methods, Sequence) or not methods:
+            raise IndexInputError(f"{where}, method: expected a method name or a list (one per level)")
+        weights = params.get("weights", {})
+        if not isinstance(weights, Mapping):
+            raise IndexInputError(f"{where}, weights: expected a mapping iCode -> weight")
+        thresh = _number(params.get("dat_thresh", 0.0), f"{where}, dat_thresh", 0.0)
+        return AggregateSpec(
+            method=tuple(_choice(m, AGGREGATE_METHODS, f"{where}, method") for m in methods),
+            weights={str(k): _number(v, f"{where}, weights.{k}", 0.0) for k, v in weights.items()},
+            dat_thresh=thresh,
+        )
+    raise IndexInputError(f"{where}: unknown step {name!r}; expected one of {', '.join(STEP_ORDER)}")
+
+
+def _parse_steps(raw_steps: Any) -> tuple[Step, ...]:
+    if not isinstance(raw_steps, Sequence) or isinstance(raw_steps, str) or not raw_steps:
+        raise IndexInputError("recipe: 'steps' must be a non-empty list")
+    steps: list[Step] = []
+    for i, item in enumerate(raw_steps, start=1):
+        if isinstance(item, str):
+            item = {item: {}}
+        if not isinstance(item, Mapping) or len(item) != 1:
+            raise IndexInputError(f"recipe step {i}: expected a single-key mapping like '- normalise: {{...}}'")
+        name, params = next(iter(item.items()))
+        spec = parse_step(str(name), params, f"recipe step {i} ({name})")
+        steps.append(Step(str(name), dict(params or {}), spec))
+    names = [s.name for s in steps]
+    if len(set(names)) != len(names):
+        raise IndexInputError(f"recipe: each step may appear once; got {', '.join(names)}")
+    positions = [STEP_ORDER.index(n) for n in names]
+    if positions != sorted(positions):
+        raise IndexInputError(f"recipe: steps must follow the order {' -> '.join(STEP_ORDER)}; got "
+                              f"{' -> '.join(names)}")
+    return tuple(steps)
+
+
+def _parse_uncertainty(raw: Any, steps: tuple[Step, ...]) -> UncertaintySpec:
+    where = "recipe uncertainty"
+    if not isinstance(raw, Mapping):
+        raise IndexInputError(f"{where}: expected a mapping")
+    _check_keys(raw, ("replications", "seed", "vary", "target", "chunk"), where)
+    vary = raw.get("vary")
+    if not isinstance(vary, Mapping) or not vary:
+        raise IndexInputError(f"{where}: 'vary' must list at least one assumption")
+    by_name = {s.name: s for s in steps}
+    discrete: dict[str, tuple[Any, ...]] = {}
+    noise: WeightNoise | None = None
+    for key, values in vary.items():
+        w = f"{where}, vary.{key}"
+        if key == "weights":
+            if not isinstance(values, Mapping):
+                raise IndexInputError(f"{w}: expected {{noise: 0.25, levels: [2, 3]}}")
+            _check_keys(values, ("noise", "levels"), w)
+            amount = _number(values.get("noise"), f"{w}.noise", 0.0)
+            if amount >= 1:
+                raise IndexInputError(f"{w}.noise: must be below 1 so weights stay positive")
+            levels = values.get("levels", [1])
+            if not isinstance(levels, Sequence) or isinstance(levels, str):
+                raise IndexInputError(f"{w}.levels: expected a list of levels")
+            noise = WeightNoise(amount, tuple(_integer(v, f"{w}.levels", 1) for v in levels))
+            if "aggregate" not in by_name:
+                raise IndexInputError(f"{w}: needs an aggregate step")
+            continue
+        if not isinstance(values, Sequence) or isinstance(values, str) or not values:
+            raise IndexInputError(f"{w}: expected a non-empty list of alternatives")
+        step_name, _, param = str(key).partition(".")
+        if step_name not in by_name:
+            raise IndexInputError(f"{w}: the recipe has no {step_name!r} step to vary")
+        for alt in values:
+            params = {**by_name[step_name].params, param: alt} if param else alt
+            parse_step(step_name, params, f"{w} alternative {alt!r}")
+        discrete[str(key)] = tuple(values)
+    if "aggregate" not in by_name:
+        raise IndexInputError(f"{where}: needs an aggregate step (ranks of an aggregate are analysed)")
+    target = raw.get("target")
+    return UncertaintySpec(
+        replications=_integer(raw.get("replications", 1000), f"{where}, replications", 1),
+        seed=_integer(raw.get("seed", 0), f"{where}, seed"),
+        discrete=discrete, weights=noise, target=None if target is None else str(target),
+        chunk=_integer(raw.get("chunk", 256), f"{where}, chunk", 1),
+    )
+
+
+def load_recipe(path_or_dict: str | Path | Mapping[str, Any]) -> Recipe:
+    """Read (from a YAML file path) or take (a dict) a recipe and validate it fully."""
+    if isinstance(path_or_dict, Mapping):
+        raw: Any = path_or_dict
+        name = str(path_or_dict.get("name", ""))
+    else:
+        p = Path(path_or_dict)
+        if not p.is_file():
+            raise IndexInputError(f"recipe file not found: {p}")
+        try:
+            raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise IndexInputError(f"recipe {p}: not valid YAML: {exc}") from None
+        name = p.stem
+    if not isinstance(raw, Mapping):
+        raise IndexInputError("recipe: expected a mapping with a 'steps' list")
+    _check_keys(raw, ("name", "description", "steps", "uncertainty", "sensitivity"), "recipe")
+    steps = _parse_steps(raw.get("steps"))
+    uncertainty = _parse_uncertainty(raw["uncertainty"], steps) if raw.get("uncertainty") else None
+    sensitivity = None
+    if raw.get("sensitivity"):
+        sens = raw["sensitivity"]
+        if not isinstance(sens, Mapping):
+            raise IndexInputError("recipe sensitivity: expected {replications: N}")
+        _check_keys(sens, ("replications", "seed"), "recipe sensitivity")
+        if uncertainty is None:
+            raise IndexInputError("recipe sensitivity: needs an 'uncertainty' section listing what to vary")
+        sensitivity = SensitivitySpec(
+            replications=_integer(sens.get("replications", 500), "recipe sensitivity, replications", 2),
+            seed=_integer(sens.get("seed", uncertainty.seed + 1), "recipe sensitivity, seed"),
+        )
+    return Recipe(steps, uncertainty, sensitivity, str(raw.get("name", name)))
