@@ -1,0 +1,41 @@
+# The README's commands. `make run` and `make test` do all the set-up on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+
+.PHONY: install run demo serve test test-fast lint bench messages clean
+
+$(BIN)/biopark: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $(BIN)/biopark
+
+install: $(BIN)/biopark
+
+demo: install
+	$(BIN)/biopark migrate --noinput -v0
+	$(BIN)/biopark compilemessages_py
+	$(BIN)/biopark demo
+
+run: demo
+	$(BIN)/biopark collectstatic --noinput -v0
+	$(BIN)/biopark serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+# The whole suite: the index engine (no Django), the platform, and the browser tests.
+test: install
+	$(BIN)/biopark compilemessages_py
+	$(BIN)/pytest -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy biopark
+
+bench: install
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from biopark.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""API authentication: a bearer token, or the browser's session (with its CSRF check on writes).
+Requests with neither go through as anonymous; the policy then decides what they may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.utils import check_csrf
+
+from biopark.accounts.models import ApiToken, hash_token
+
+
+class OptionalAuth:
+    """Returns the user (or AnonymousUser); returns None only for a bad token, which means 401."""
+
+    openapi_type = "http"
+    openapi_scheme = "bearer"
+
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get("Authorization", "")
+        if header:
+            scheme, _, raw = header.partition(" ")
+            if scheme.lower() != "bearer" or not raw.strip():
+                return None
+            token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw.strip())).first()
+            if token is None or not token.user.is_active:
+                return None
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+            request.user = token.user
+            return token.user
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                error = check_csrf(request)
+                if error:
+                    return None
+            return user
+        return AnonymousUser()
+
+
+def token_create(*, user: Any, name: str = "default") -> str:
+    """Make a token for `user` and return its raw value (shown once, stored hashed)."""
+    raw = ApiToken.new_raw()
+    ApiToken.objects.create(user=user, name=name, token_hash=hash_token(raw), prefix=raw[:8])
+    return raw

@@ -1,0 +1,53 @@
+"""Who a user is in the park: one role, and the organisation or park it acts for; API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from biopark.ecosystem.models import Organisation, Park
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Platform administrator")
+    OPERATOR = "operator", _("Park operator")
+    PLATFORM_MANAGER = "platform_manager", _("Platform manager")
+    ENTERPRISE_MEMBER = "enterprise_member", _("Enterprise member")
+    INVESTOR = "investor", _("Investor")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="member_profiles"
+    )
+    park = models.ForeignKey(Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="operator_profiles")
+    language = models.CharField(max_length=10, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its hash is stored; the raw value is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, default="default")
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def new_raw() -> str:
+        return "bp_" + secrets.token_urlsafe(32)

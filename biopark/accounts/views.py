@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from biopark.accounts.auth import token_create
+
+
+@login_required
+def token_page(request: HttpRequest) -> HttpResponse:
+    """Make an API token for the signed-in user; its value is shown once."""
+    raw = token_create(user=request.user, name="web") if request.method == "POST" else None
+    return render(request, "accounts/token.html", {"raw": raw, "tokens": request.user.api_tokens.all()})

@@ -1,0 +1,52 @@
+"""Dates that documents state only in part ("2022", "March 2023"): a date plus its precision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+YEAR, MONTH, DAY = "year", "month", "day"
+PRECISION_CHOICES = [(YEAR, "year"), (MONTH, "month"), (DAY, "day")]
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    value: dt.date
+    precision: str
+
+    @classmethod
+    def parse(cls, text: str | None) -> PartialDate | None:
+        """Parse "2023", "2023-10" or "2023-10-19"; None for empty; ValueError when malformed."""
+        if text is None:
+            return None
+        text = str(text).strip()
+        if not text:
+            return None
+        match = _PATTERN.match(text)
+        if not match:
+            raise ValueError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        year, month, day = match.groups()
+        try:
+            if day:
+                return cls(dt.date(int(year), int(month), int(day)), DAY)
+            if month:
+                return cls(dt.date(int(year), int(month), 1), MONTH)
+            return cls(dt.date(int(year), 1, 1), YEAR)
+        except ValueError as exc:
+            raise ValueError(f"not a date: {text!r} ({exc})") from exc
+
+    def __str__(self) -> str:
+        return format_partial(self.value, self.precision)
+
+
+def format_partial(value: dt.date | None, precision: str | None) -> str:
+    if value is None:
+        return ""
+    if precision == YEAR:
+        return f"{value.year:04d}"
+    if precision == MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()

@@ -1,0 +1,119 @@
+"""Shared kernel: bilingual names, provenance (sources and citations) and the change history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import get_language
+
+from biopark.core.dates import PRECISION_CHOICES, format_partial
+
+
+class BilingualNamed(models.Model):
+    """A record with a Chinese and an English name, aliases, and the text it is searched by."""
+
+    key = models.CharField(
+        "标识 / Key", max_length=200, unique=True, null=True, blank=True, help_text="stable external identifier"
+    )
+    name_zh = models.CharField("名称（中文） / Chinese name", max_length=300, blank=True, default="")
+    name_en = models.CharField("名称（英文） / English name", max_length=300, blank=True, default="")
+    aliases = models.JSONField("别名 / Aliases", default=list, blank=True)
+    # Written by the service functions from the names (see biopark.core.text.search_blob).
+    search_text = models.TextField(default="", blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self) -> str:
+        lang = (get_language() or "zh-hans").lower()
+        if lang.startswith("zh"):
+            return self.name_zh or self.name_en
+        return self.name_en or self.name_zh
+
+    @property
+    def other_name(self) -> str:
+        """The name in the other language, shown beside the display name."""
+        other = self.name_en if self.display_name == self.name_zh else self.name_zh
+        return "" if other == self.display_name else other
+
+    def __str__(self) -> str:
+        return self.display_name or f"#{self.pk}"
+
+
+class Source(models.Model):
+    """A document records came from: an article, a report, an uploaded file."""
+
+    key = models.CharField(max_length=200, unique=True, help_text="file name or other stable key")
+    title_zh = models.CharField(max_length=500, blank=True, default="")
+    title_en = models.CharField(max_length=500, blank=True, default="")
+    publisher = models.CharField(max_length=300, blank=True, default="")
+    url = models.URLField(blank=True, default="")
+    language = models.CharField(max_length=10, blank=True, default="")
+    published_on = models.DateField(null=True, blank=True)
+    published_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
+
+    class Meta:
+        ordering = ["key"]
+
+    @property
+    def title(self) -> str:
+        lang = (get_language() or "zh-hans").lower()
+        return (self.title_zh or self.title_en) if lang.startswith("zh") else (self.title_en or self.title_zh)
+
+    @property
+    def published(self) -> str:
+        return format_partial(self.published_on, self.published_precision)
+
+    def __str__(self) -> str:
+        return self.title or self.key
+
+
+class Citation(models.Model):
+    """Provenance: this record (or one field of it) came from this span of this source."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="citations")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(max_length=100, blank=True, default="")
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "content_type", "object_id", "field", "span_start", "span_end"],
+                name="citation_unique_span",
+            )
+        ]
+
+
+class ChangeRecord(models.Model):
+    """One change to one record: who, when, what (old and new values)."""
+
+    CREATE, UPDATE, DELETE, MERGE, IMPORT = "create", "update", "delete", "merge", "import"
+    ACTIONS = [(a, a) for a in (CREATE, UPDATE, DELETE, MERGE, IMPORT)]
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(max_length=300, blank=True, default="")
+    action = models.CharField(max_length=10, choices=ACTIONS)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True, default="", help_text="who, kept if the user goes")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    changes = models.JSONField(default=dict, blank=True, help_text="{field: [old, new]}")
+    note = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DealsConfig(AppConfig):
+    name = "biopark.deals"
+    label = "deals"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,140 @@
+"""REST endpoints of the registry: /api/v1/parks, /organisations, /people, /platforms, /relations."""
+
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from biopark.accounts import policy
+from biopark.core.errors import NotFound, ValidationFailed
+from biopark.core.pagination import Page, paginate
+from biopark.ecosystem import selectors, services
+from biopark.ecosystem.fields import TYPE_NAMES
+from biopark.ecosystem.models import Organisation, Park, Person, Platform, Relation
+from biopark.ecosystem.schemas import (
+    ChangeOut,
+    CitationOut,
+    OrganisationIn,
+    OrganisationOut,
+    ParkIn,
+    ParkOut,
+    PersonIn,
+    PersonOut,
+    PlatformIn,
+    PlatformOut,
+    PositionIn,
+    RelationIn,
+    RelationOut,
+)
+
+router = Router(tags=["registry"])
+
+
+class ListFilters(Schema):
+    q: str | None = None
+    kind: str | None = None
+    park: int | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+def _get_visible(model: type, pk: int, user: Any) -> Any:
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(f"no {model.__name__.lower()} {pk}")
+    policy.require(user, policy.VIEW, obj)
+    return obj
+
+
+def _register(path: str, model: type, out_schema: type, in_schema: type) -> None:
+    """List, read, create and update endpoints for one registry type."""
+    name = model.__name__.lower()
+
+    @router.get(f"/{path}", response=Page[out_schema], operation_id=f"list_{path}", summary=f"List {path}")
+    def list_records(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+        policy.require(request.auth, policy.VIEW, model)
+        qs = selectors.record_list(
+            model=model, user=request.auth, q=filters.q, kind=filters.kind, park_id=filters.park
+        )
+        return paginate(qs, filters.page, filters.page_size)
+
+    @router.get(f"/{path}/{{int:pk}}", response=out_schema, operation_id=f"get_{name}", summary=f"Read a {name}")
+    def get_record(request: HttpRequest, pk: int) -> Any:
+        return _get_visible(model, pk, request.auth)
+
+    @router.post(f"/{path}", response={201: out_schema}, operation_id=f"create_{name}", summary=f"Create a {name}")
+    def create_record(request: HttpRequest, payload: in_schema) -> Any:  # type: ignore[valid-type]
+        data = payload.dict(exclude_unset=True)  # type: ignore[attr-defined]
+        return 201, services.record_create(actor=request.auth, model=model, data=data)
+
+    @router.patch(f"/{path}/{{int:pk}}", response=out_schema, operation_id=f"update_{name}", summary=f"Update a {name}")
+    def update_record(request: HttpRequest, pk: int, payload: in_schema) -> Any:  # type: ignore[valid-type]
+        obj = _get_visible(model, pk, request.auth)
+        data = payload.dict(exclude_unset=True)  # type: ignore[attr-defined]
+        return services.record_update(actor=request.auth, instance=obj, data=data)
+
+    @router.get(f"/{path}/{{int:pk}}/history", response=list[ChangeOut], operation_id=f"history_{name}")
+    def record_history(request: HttpRequest, pk: int) -> Any:
+        return selectors.history_of(_get_visible(model, pk, request.auth))
+
+    @router.get(f"/{path}/{{int:pk}}/citations", response=list[CitationOut], operation_id=f"citations_{name}")
+    def record_citations(request: HttpRequest, pk: int) -> Any:
+        return selectors.citations_of(_get_visible(model, pk, request.auth))
+
+    @router.get(f"/{path}/{{int:pk}}/relations", response=list[RelationOut], operation_id=f"relations_{name}")
+    def record_relations(request: HttpRequest, pk: int) -> Any:
+        return [rv.relation for rv in selectors.relations_of(_get_visible(model, pk, request.auth))]
+
+
+_register("parks", Park, ParkOut, ParkIn)
+_register("organisations", Organisation, OrganisationOut, OrganisationIn)
+_register("people", Person, PersonOut, PersonIn)
+_register("platforms", Platform, PlatformOut, PlatformIn)
+
+
+@router.post("/people/{int:pk}/positions", response={201: PersonOut}, operation_id="add_position")
+def add_position(request: HttpRequest, pk: int, payload: PositionIn) -> Any:
+    person = _get_visible(Person, pk, request.auth)
+    organisation = None
+    if payload.organisation is not None:
+        organisation = Organisation.objects.filter(pk=payload.organisation).first()
+        if organisation is None:
+            raise ValidationFailed(f"no organisation {payload.organisation}", field="organisation")
+    services.position_add(
+        actor=request.auth,
+        person=person,
+        organisation=organisation,
+        title_zh=payload.title_zh,
+        title_en=payload.title_en,
+        start=payload.start,
+        end=payload.end,
+        is_current=payload.is_current,
+    )
+    return 201, Person.objects.prefetch_related("positions").get(pk=person.pk)
+
+
+@router.post("/relations", response={201: RelationOut}, operation_id="create_relation")
+def create_relation(request: HttpRequest, payload: RelationIn) -> Any:
+    ends = []
+    for side in ("subject", "object"):
+        type_name = getattr(payload, f"{side}_type")
+        if type_name not in TYPE_NAMES:
+            raise ValidationFailed(f"unknown type {type_name!r}; known: {', '.join(TYPE_NAMES)}", field=f"{side}_type")
+        target = TYPE_NAMES[type_name].objects.filter(pk=getattr(payload, f"{side}_id")).first()
+        if target is None:
+            raise ValidationFailed(f"no {type_name} {getattr(payload, f'{side}_id')}", field=f"{side}_id")
+        ends.append(target)
+    relation = services.relation_create(
+        actor=request.auth, subject=ends[0], predicate=payload.predicate, obj=ends[1], note=payload.note
+    )
+    return 201, relation
+
+
+@router.delete("/relations/{int:pk}", response={204: None}, operation_id="delete_relation")
+def delete_relation(request: HttpRequest, pk: int) -> Any:
+    relation = Relation.objects.filter(pk=pk).first()
+    if relation is None:
+        raise NotFound(f"no relation {pk}")
+    services.relation_delete(actor=request.auth, relation=relation)
+    return 204, None

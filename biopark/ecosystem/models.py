@@ -1,0 +1,233 @@
+"""The ecosystem registry: parks and zones, organisations, people and positions, functional platforms,
+typed relations between them, and figures the sources state."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from biopark.core.dates import PRECISION_CHOICES, format_partial
+from biopark.core.models import BilingualNamed
+
+STAGES = [
+    ("discovery", _("Discovery")),
+    ("preclinical", _("Preclinical")),
+    ("ind", _("Clinical application (IND)")),
+    ("phase1", _("Phase 1")),
+    ("phase2", _("Phase 2")),
+    ("phase3", _("Phase 3")),
+    ("registration", _("Registration (NDA/BLA filed)")),
+    ("approved", _("Approved")),
+    ("production", _("Production")),
+    ("market", _("On market")),
+]
+STAGE_CODES = [code for code, _label in STAGES]
+CURRENCIES = [("CNY", "CNY"), ("USD", "USD"), ("EUR", "EUR")]
+
+
+class Park(BilingualNamed):
+    class Kind(models.TextChoices):
+        PARK = "park", _("Park")
+        ZONE = "zone", _("Zone")
+        DISTRICT = "district", _("District")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PARK)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("within")
+    )
+    city_zh = models.CharField(max_length=100, blank=True, default="")
+    city_en = models.CharField(max_length=100, blank=True, default="")
+    province_zh = models.CharField(max_length=100, blank=True, default="")
+    province_en = models.CharField(max_length=100, blank=True, default="")
+    country = models.CharField(max_length=2, default="CN")
+    public_directory = models.BooleanField(
+        _("public directory"), default=False, help_text=_("registry pages answer without signing in")
+    )
+    time_zone = models.CharField(max_length=64, default="Asia/Shanghai")
+    description_zh = models.TextField(blank=True, default="")
+    description_en = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Organisation(BilingualNamed):
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Enterprise")
+        UNIVERSITY = "university", _("University")
+        HOSPITAL = "hospital", _("Hospital")
+        RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+        RESEARCH_CENTER = "research_center", _("Research center")
+        GOVERNMENT = "government", _("Government body")
+        INTERNATIONAL_ORG = "international_org", _("International organisation")
+        INVESTOR = "investor", _("Investor")
+        OPERATOR = "operator", _("Operating company")
+        ASSOCIATION = "association", _("Association")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.ENTERPRISE)
+    park = models.ForeignKey(
+        Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations", verbose_name=_("park")
+    )
+    city_zh = models.CharField(max_length=100, blank=True, default="")
+    city_en = models.CharField(max_length=100, blank=True, default="")
+    country = models.CharField(max_length=2, blank=True, default="CN")
+    website = models.URLField(blank=True, default="")
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, null=True, blank=True, unique=True
+    )
+    founded_on = models.DateField(null=True, blank=True)
+    founded_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
+    description_zh = models.TextField(blank=True, default="")
+    description_en = models.TextField(blank=True, default="")
+    # Duplicate detection key (biopark.core.text.match_key of the main name); indexed for imports.
+    match_key = models.CharField(max_length=300, blank=True, default="", db_index=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["kind", "id"]), models.Index(fields=["park", "id"])]
+
+    @property
+    def founded(self) -> str:
+        return format_partial(self.founded_on, self.founded_precision)
+
+
+class Person(BilingualNamed):
+    description_zh = models.TextField(blank=True, default="")
+    description_en = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Position(models.Model):
+    """A person's title at an organisation over a period."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="positions"
+    )
+    title_zh = models.CharField(max_length=300, blank=True, default="")
+    title_en = models.CharField(max_length=300, blank=True, default="")
+    start_on = models.DateField(null=True, blank=True)
+    start_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
+    end_on = models.DateField(null=True, blank=True)
+    end_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-is_current", "id"]
+
+    @property
+    def period(self) -> str:
+        start = format_partial(self.start_on, self.start_precision)
+        end = format_partial(self.end_on, self.end_precision)
+        if not start and not end:
+            return ""
+        return f"{start or '…'} – {end or ('' if self.is_current else '…')}"
+
+
+class Platform(BilingualNamed):
+    """A shared functional platform enterprises use (a GLP center, a screening platform, a CRO...)."""
+
+    class Kind(models.TextChoices):
+        GLP_SAFETY = "glp_safety", _("GLP safety evaluation")
+        SCREENING = "screening", _("Screening")
+        CRO = "cro", _("Contract research")
+        ANIMAL = "animal_facility", _("Animal facility")
+        GMP_PILOT = "gmp_pilot", _("GMP pilot production")
+        PARALLEL_LAB = "parallel_lab", _("Parallel laboratory")
+        CLINICAL = "clinical_research", _("Clinical research")
+        DATA = "data_computing", _("Data and computing")
+        INNOVATION_CENTER = "innovation_center", _("Innovation center")
+        INCUBATOR = "incubator", _("Incubator")
+        TESTING = "testing", _("Testing and inspection")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    operator = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="platforms_operated"
+    )
+    park = models.ForeignKey(Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="platforms")
+    stages = models.JSONField(default=list, blank=True, help_text="life-cycle stage codes served")
+    description_zh = models.TextField(blank=True, default="")
+    description_en = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+ENTITY_TYPES = ["park", "organisation", "person", "platform"]
+
+
+class Relation(models.Model):
+    """A typed edge between two registry records ("Tianfu Bio-City part_of Chengdu High-tech Zone")."""
+
+    class Predicate(models.TextChoices):
+        LOCATED_IN = "located_in", _("located in")
+        OPERATES = "operates", _("operates")
+        PART_OF = "part_of", _("part of")
+        PARTNER_OF = "partner_of", _("partner of")
+        MEMBER_OF = "member_of", _("member of")
+        INVESTS_IN = "invests_in", _("invests in")
+        SUPERVISES = "supervises", _("supervises")
+        HOSTS = "hosts", _("hosts")
+
+    subject_type = models.CharField(max_length=20, choices=[(t, t) for t in ENTITY_TYPES])
+    subject_id = models.PositiveBigIntegerField()
+    predicate = models.CharField(max_length=20, choices=Predicate.choices)
+    object_type = models.CharField(max_length=20, choices=[(t, t) for t in ENTITY_TYPES])
+    object_id = models.PositiveBigIntegerField()
+    note = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "predicate", "object_type", "object_id"],
+                name="relation_unique_edge",
+            ),
+            models.CheckConstraint(
+                condition=~(Q(subject_type=models.F("object_type")) & Q(subject_id=models.F("object_id"))),
+                name="relation_not_to_itself",
+            ),
+        ]
+
+
+class Figure(models.Model):
+    """A number a source states about a record: an investment, a deal value, a target count, an area."""
+
+    class Kind(models.TextChoices):
+        INVESTMENT = "investment", _("Investment")
+        DEAL_VALUE = "deal_value", _("Deal value")
+        TARGET_COUNT = "target_count", _("Target count")
+        COUNT = "count", _("Count")
+        AREA = "area", _("Area")
+        OUTPUT_VALUE = "output_value", _("Output value")
+        HEADCOUNT = "headcount", _("Headcount")
+
+    subject_type = models.CharField(max_length=20)
+    subject_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    label_zh = models.CharField(max_length=300, blank=True, default="")
+    label_en = models.CharField(max_length=300, blank=True, default="")
+    amount = models.DecimalField(max_digits=24, decimal_places=4)
+    currency = models.CharField(max_length=3, choices=CURRENCIES, blank=True, default="")
+    unit = models.CharField(max_length=50, blank=True, default="")
+    as_of = models.DateField(null=True, blank=True)
+    as_of_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]

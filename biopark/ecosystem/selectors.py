@@ -1,0 +1,158 @@
+"""Reads from the registry: searchable, filterable lists and everything a record page shows,
+each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from biopark.accounts import policy
+from biopark.core.models import ChangeRecord, Citation
+from biopark.core.text import query_terms
+from biopark.ecosystem.fields import TYPE_NAMES
+from biopark.ecosystem.models import Figure, Organisation, Park, Person, Platform, Position, Relation
+
+
+def entity_model(type_name: str) -> type[models.Model]:
+    try:
+        return TYPE_NAMES[type_name]
+    except KeyError as exc:
+        raise ValueError(f"unknown record type {type_name!r}") from exc
+
+
+def visible(model: type[models.Model], user: Any) -> models.QuerySet:
+    """Everything of `model` that `user` may see."""
+    qs = model.objects.all()
+    actor = policy.actor_for(user)
+    if actor.is_authenticated:
+        return qs
+    condition = policy.public_filter(model)
+    if condition is None:
+        return qs.none()
+    return qs.filter(condition).distinct() if model is Person else qs.filter(condition)
+
+
+def search(qs: models.QuerySet, q: str | None) -> models.QuerySet:
+    """Every term of the query must occur in the search text (any language, pinyin, alias)."""
+    for term in query_terms(q or ""):
+        qs = qs.filter(search_text__contains=term)
+    return qs
+
+
+_RELATED = {
+    Park: ["parent"],
+    Organisation: ["park"],
+    Person: [],
+    Platform: ["park", "operator"],
+}
+
+
+def record_list(
+    *,
+    model: type[models.Model],
+    user: Any,
+    q: str | None = None,
+    kind: str | None = None,
+    park_id: int | None = None,
+) -> models.QuerySet:
+    qs = search(visible(model, user), q)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if park_id is not None and model is not Person:
+        field = "parent_id" if model is Park else "park_id"
+        qs = qs.filter(**{field: park_id})
+    qs = qs.select_related(*_RELATED[model])
+    if model is Person:
+        qs = qs.prefetch_related(
+            models.Prefetch("positions", queryset=Position.objects.select_related("organisation"))
+        )
+    return qs.order_by("id")
+
+
+@dataclass
+class RelationView:
+    relation: Relation
+    direction: str  # "out" (this record is the subject) or "in"
+    other: Any
+    other_type: str
+
+
+def relations_of(obj: models.Model) -> list[RelationView]:
+    """Both directions of every relation of a record, with the other end loaded in one query per type."""
+    from biopark.ecosystem.fields import MODEL_TYPE
+
+    type_name = MODEL_TYPE[type(obj)]
+    rels = list(
+        Relation.objects.filter(
+            models.Q(subject_type=type_name, subject_id=obj.pk) | models.Q(object_type=type_name, object_id=obj.pk)
+        ).order_by("predicate", "id")
+    )
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for rel in rels:
+        if rel.subject_type == type_name and rel.subject_id == obj.pk:
+            wanted[rel.object_type].add(rel.object_id)
+        else:
+            wanted[rel.subject_type].add(rel.subject_id)
+    loaded = {t: entity_model(t).objects.in_bulk(ids) for t, ids in wanted.items()}
+    out = []
+    for rel in rels:
+        if rel.subject_type == type_name and rel.subject_id == obj.pk:
+            other = loaded[rel.object_type].get(rel.object_id)
+            out.append(RelationView(rel, "out", other, rel.object_type))
+        else:
+            other = loaded[rel.subject_type].get(rel.subject_id)
+            out.append(RelationView(rel, "in", other, rel.subject_type))
+    return [r for r in out if r.other is not None]
+
+
+def citations_of(obj: models.Model) -> list[Citation]:
+    ct = ContentType.objects.get_for_model(obj)
+    return list(
+        Citation.objects.filter(content_type=ct, object_id=obj.pk).select_related("source", "accepted_by")
+    )
+
+
+def history_of(obj: models.Model, limit: int = 100) -> list[ChangeRecord]:
+    ct = ContentType.objects.get_for_model(obj)
+    return list(ChangeRecord.objects.filter(content_type=ct, object_id=obj.pk).order_by("-at", "-id")[:limit])
+
+
+def figures_of(obj: models.Model) -> list[Figure]:
+    from biopark.ecosystem.fields import MODEL_TYPE
+
+    return list(Figure.objects.filter(subject_type=MODEL_TYPE[type(obj)], subject_id=obj.pk))
+
+
+def park_tree() -> list[tuple[Park, int]]:
+    """All parks in nesting order with their depth, for the park list and pickers."""
+    parks = list(Park.objects.order_by("id"))
+    children: dict[int | None, list[Park]] = defaultdict(list)
+    for park in parks:
+        children[park.parent_id].append(park)
+    out: list[tuple[Park, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for child in children.get(parent, []):
+            out.append((child, depth))
+            walk(child.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def passage(citation: Citation) -> str | None:
+    """The cited passage, read from the source document when it is available on this machine."""
+    from django.conf import settings
+
+    if citation.span_start is None or citation.span_end is None:
+        return None
+    path = settings.CORPUS_DIR / citation.source.key
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return text[citation.span_start : citation.span_end]

@@ -1,0 +1,406 @@
+"""Writes to the registry. Each function is atomic, checks the policy, and records who changed what."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+
+from biopark.accounts import policy
+from biopark.core.audit import diff, record_change, snapshot
+from biopark.core.dates import PartialDate
+from biopark.core.errors import Conflict, NotFound, ValidationFailed
+from biopark.core.models import ChangeRecord, Citation, Source
+from biopark.core.text import match_key, search_blob
+from biopark.ecosystem.fields import EDITABLE, FOREIGN, MODEL_TYPE, PARTIAL_DATES, TYPE_NAMES
+from biopark.ecosystem.models import STAGE_CODES, Organisation, Park, Person, Platform, Position, Relation
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _clean_aliases(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        # Spreadsheets give aliases as one cell: "a; b; c" (or with Chinese semicolons).
+        value = value.replace("；", ";").split(";")
+    if not isinstance(value, Iterable):
+        raise ValidationFailed("aliases must be a list of names", field="aliases")
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _clean_stages(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        value = [v.strip() for v in value.replace("；", ";").replace(",", ";").split(";") if v.strip()]
+    unknown = [v for v in value if v not in STAGE_CODES]
+    if unknown:
+        raise ValidationFailed(
+            f"unknown stage {unknown[0]!r}; known stages: {', '.join(STAGE_CODES)}", field="stages"
+        )
+    return list(dict.fromkeys(value))
+
+
+def _resolve_fk(name: str, value: Any) -> models.Model | None:
+    if value in (None, ""):
+        return None
+    target = FOREIGN[name]
+    if isinstance(value, target):
+        return value
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        found = target.objects.filter(pk=int(value)).first()
+    else:
+        text = str(value).strip()
+        found = (
+            target.objects.filter(key=text).first()
+            or target.objects.filter(models.Q(name_zh=text) | models.Q(name_en=text)).first()
+        )
+    if found is None:
+        raise ValidationFailed(f"{name}: no {target.__name__.lower()} {value!r}", field=name)
+    return found
+
+
+def apply_fields(instance: models.Model, data: Mapping[str, Any]) -> None:
+    """Set the editable fields present in `data` on `instance`, converting and checking each."""
+    model = type(instance)
+    allowed = EDITABLE[model]
+    unknown = [k for k in data if k not in allowed]
+    if unknown:
+        raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
+    for name, value in data.items():
+        if name == "aliases":
+            instance.aliases = _clean_aliases(value)  # type: ignore[attr-defined]
+        elif name == "stages":
+            instance.stages = _clean_stages(value)  # type: ignore[attr-defined]
+        elif name in FOREIGN:
+            setattr(instance, name, _resolve_fk(name, value))
+        elif name in PARTIAL_DATES:
+            date_field, precision_field = PARTIAL_DATES[name]
+            try:
+                parsed = PartialDate.parse(value)
+            except ValueError as exc:
+                raise ValidationFailed(str(exc), field=name) from exc
+            setattr(instance, date_field, parsed.value if parsed else None)
+            setattr(instance, precision_field, parsed.precision if parsed else "")
+        elif name == "key":
+            setattr(instance, name, (str(value).strip() or None) if value is not None else None)
+        elif name == "credit_code":
+            setattr(instance, name, (str(value).strip().upper() or None) if value is not None else None)
+        elif name == "public_directory":
+            setattr(instance, name, _to_bool(value, name))
+        else:
+            setattr(instance, name, "" if value is None else str(value).strip())
+
+
+def _to_bool(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "y", "是"}:
+        return True
+    if text in {"0", "false", "no", "n", "否", ""}:
+        return False
+    raise ValidationFailed(f"{name} must be true or false, got {value!r}", field=name)
+
+
+def refresh_derived(instance: models.Model) -> None:
+    """Recompute the stored search text and duplicate key from the names."""
+    names = [getattr(instance, "name_zh", ""), getattr(instance, "name_en", "")]
+    instance.search_text = search_blob(*names, aliases=getattr(instance, "aliases", []))  # type: ignore[attr-defined]
+    if isinstance(instance, Organisation):
+        instance.match_key = match_key(instance.name_zh or instance.name_en)
+
+
+def validate(instance: models.Model) -> None:
+    """Model validation turned into a ValidationFailed that names every bad field."""
+    if not (getattr(instance, "name_zh", "") or getattr(instance, "name_en", "")):
+        raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+    if isinstance(instance, Park) and instance.pk and instance.parent_id:
+        _check_no_park_cycle(instance)
+    try:
+        instance.full_clean(exclude=["search_text", "match_key"], validate_unique=True)
+    except ValidationError as exc:
+        fields = {k: "; ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
+        first = next(iter(fields.items()))
+        raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields) from exc
+
+
+def _check_no_park_cycle(park: Park) -> None:
+    parents = dict(Park.objects.values_list("id", "parent_id"))
+    parents[park.pk] = park.parent_id
+    seen, current = set(), park.pk
+    while current is not None:
+        if current in seen:
+            raise ValidationFailed("a park cannot be nested inside itself", field="parent")
+        seen.add(current)
+        current = parents.get(current)
+
+
+def _audited_fields(model: type) -> list[str]:
+    out: list[str] = []
+    for name in EDITABLE[model]:
+        if name in PARTIAL_DATES:
+            out.extend(PARTIAL_DATES[name])
+        elif name in FOREIGN:
+            out.append(f"{name}_id")
+        else:
+            out.append(name)
+    return out
+
+
+@transaction.atomic
+def record_create(*, actor: Any, model: type[M], data: Mapping[str, Any], note: str = "") -> M:
+    """Create a park, organisation, person or platform from user data."""
+    instance = model()
+    apply_fields(instance, data)
+    refresh_derived(instance)
+    validate(instance)
+    policy.require(actor, policy.CREATE, instance)
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise Conflict(f"a {model.__name__.lower()} with these values exists already ({exc})") from exc
+    after = snapshot(instance, _audited_fields(model))
+    record_change(
+        actor=_user(actor), obj=instance, action=ChangeRecord.CREATE, changes=diff({}, after), note=note
+    )
+    return instance
+
+
+@transaction.atomic
+def record_update(*, actor: Any, instance: M, data: Mapping[str, Any], note: str = "") -> M:
+    """Change some fields of a registry record; records old and new values. No change, no history row."""
+    policy.require(actor, policy.CHANGE, instance)
+    model = type(instance)
+    fields = _audited_fields(model)
+    before = snapshot(instance, fields)
+    apply_fields(instance, data)
+    refresh_derived(instance)
+    validate(instance)
+    changes = diff(before, snapshot(instance, fields))
+    if not changes:
+        return instance
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise Conflict(f"these values clash with another record ({exc})") from exc
+    record_change(actor=_user(actor), obj=instance, action=ChangeRecord.UPDATE, changes=changes, note=note)
+    return instance
+
+
+def _user(actor: Any) -> Any:
+    return actor.user if isinstance(actor, policy.Actor) else actor
+
+
+# Named entry points, as the rest of the code base calls them.
+def park_create(*, actor: Any, data: Mapping[str, Any]) -> Park:
+    return record_create(actor=actor, model=Park, data=data)
+
+
+def park_update(*, actor: Any, park: Park, data: Mapping[str, Any]) -> Park:
+    return record_update(actor=actor, instance=park, data=data)
+
+
+def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
+    return record_create(actor=actor, model=Organisation, data=data)
+
+
+def organisation_update(*, actor: Any, organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
+    return record_update(actor=actor, instance=organisation, data=data)
+
+
+def person_create(*, actor: Any, data: Mapping[str, Any]) -> Person:
+    return record_create(actor=actor, model=Person, data=data)
+
+
+def person_update(*, actor: Any, person: Person, data: Mapping[str, Any]) -> Person:
+    return record_update(actor=actor, instance=person, data=data)
+
+
+def platform_create(*, actor: Any, data: Mapping[str, Any]) -> Platform:
+    return record_create(actor=actor, model=Platform, data=data)
+
+
+def platform_update(*, actor: Any, platform: Platform, data: Mapping[str, Any]) -> Platform:
+    return record_update(actor=actor, instance=platform, data=data)
+
+
+@transaction.atomic
+def position_add(
+    *,
+    actor: Any,
+    person: Person,
+    organisation: Organisation | None,
+    title_zh: str = "",
+    title_en: str = "",
+    start: str | None = None,
+    end: str | None = None,
+    is_current: bool = True,
+) -> Position:
+    policy.require(actor, policy.CHANGE, person)
+    if not (title_zh or title_en):
+        raise ValidationFailed("a position needs a title in Chinese or English", field="title_zh")
+    try:
+        start_date, end_date = PartialDate.parse(start), PartialDate.parse(end)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field="start") from exc
+    if start_date and end_date and end_date.value < start_date.value:
+        raise ValidationFailed("a position cannot end before it starts", field="end")
+    position = Position.objects.create(
+        person=person,
+        organisation=organisation,
+        title_zh=title_zh,
+        title_en=title_en,
+        start_on=start_date.value if start_date else None,
+        start_precision=start_date.precision if start_date else "",
+        end_on=end_date.value if end_date else None,
+        end_precision=end_date.precision if end_date else "",
+        is_current=is_current and end_date is None,
+    )
+    record_change(
+        actor=_user(actor),
+        obj=person,
+        action=ChangeRecord.UPDATE,
+        changes={"positions": [None, f"+ {title_en or title_zh} @ {organisation or '—'}"]},
+    )
+    return position
+
+
+@transaction.atomic
+def relation_create(
+    *,
+    actor: Any,
+    subject: models.Model,
+    predicate: str,
+    obj: models.Model,
+    note: str = "",
+) -> Relation:
+    if predicate not in Relation.Predicate.values:
+        raise ValidationFailed(
+            f"unknown relation {predicate!r}; known: {', '.join(Relation.Predicate.values)}", field="predicate"
+        )
+    relation = Relation(
+        subject_type=MODEL_TYPE[type(subject)],
+        subject_id=subject.pk,
+        predicate=predicate,
+        object_type=MODEL_TYPE[type(obj)],
+        object_id=obj.pk,
+        note=note,
+    )
+    if relation.subject_type == relation.object_type and relation.subject_id == relation.object_id:
+        raise ValidationFailed("a record cannot be related to itself", field="object")
+    policy.require(actor, policy.CREATE, relation)
+    existing = Relation.objects.filter(
+        subject_type=relation.subject_type,
+        subject_id=relation.subject_id,
+        predicate=predicate,
+        object_type=relation.object_type,
+        object_id=relation.object_id,
+    ).first()
+    if existing:
+        return existing
+    relation.save()
+    record_change(
+        actor=_user(actor),
+        obj=subject,
+        action=ChangeRecord.UPDATE,
+        changes={"relations": [None, f"{predicate} {relation.object_type}:{obj.pk} ({obj})"]},
+    )
+    return relation
+
+
+@transaction.atomic
+def relation_delete(*, actor: Any, relation: Relation) -> None:
+    policy.require(actor, policy.DELETE, relation)
+    subject = TYPE_NAMES[relation.subject_type].objects.filter(pk=relation.subject_id).first()
+    label = f"{relation.predicate} {relation.object_type}:{relation.object_id}"
+    relation.delete()
+    if subject is not None:
+        record_change(
+            actor=_user(actor), obj=subject, action=ChangeRecord.UPDATE, changes={"relations": [label, None]}
+        )
+
+
+def citation_add(
+    *,
+    actor: Any,
+    record: models.Model,
+    source: Source,
+    span: tuple[int, int] | None = None,
+    field: str = "",
+) -> Citation:
+    from django.contrib.contenttypes.models import ContentType
+
+    citation, _created = Citation.objects.get_or_create(
+        source=source,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        field=field,
+        span_start=span[0] if span else None,
+        span_end=span[1] if span else None,
+        defaults={"accepted_by": _user(actor) if getattr(_user(actor), "is_authenticated", False) else None},
+    )
+    return citation
+
+
+@transaction.atomic
+def organisation_merge(*, actor: Any, keep: Organisation, duplicate: Organisation) -> Organisation:
+    """Fold `duplicate` into `keep`: its names become aliases, its links move, it is deleted."""
+    if keep.pk == duplicate.pk:
+        raise ValidationFailed("cannot merge a record with itself", field="duplicate")
+    policy.require(actor, policy.CHANGE, keep)
+    policy.require(actor, policy.DELETE, duplicate)
+    from biopark.core.models import Citation as Cit
+    from django.contrib.contenttypes.models import ContentType
+
+    aliases = list(keep.aliases)
+    for name in [duplicate.name_zh, duplicate.name_en, *duplicate.aliases]:
+        if name and name not in aliases and name not in (keep.name_zh, keep.name_en):
+            aliases.append(name)
+    before = snapshot(keep, ["aliases"])
+    keep.aliases = aliases
+    refresh_derived(keep)
+    keep.save()
+    Position.objects.filter(organisation=duplicate).update(organisation=keep)
+    Platform.objects.filter(operator=duplicate).update(operator=keep)
+    duplicate.agreement_links.update(organisation=keep)  # type: ignore[attr-defined]
+    duplicate.member_profiles.update(organisation=keep)  # type: ignore[attr-defined]
+    for side in ("subject", "object"):
+        for rel in Relation.objects.filter(**{f"{side}_type": "organisation", f"{side}_id": duplicate.pk}):
+            setattr(rel, f"{side}_id", keep.pk)
+            other_exists = Relation.objects.filter(
+                subject_type=rel.subject_type,
+                subject_id=rel.subject_id,
+                predicate=rel.predicate,
+                object_type=rel.object_type,
+                object_id=rel.object_id,
+            ).exclude(pk=rel.pk)
+            if other_exists.exists() or (rel.subject_type == rel.object_type and rel.subject_id == rel.object_id):
+                rel.delete()
+            else:
+                rel.save()
+    ct = ContentType.objects.get_for_model(Organisation)
+    Cit.objects.filter(content_type=ct, object_id=duplicate.pk).update(object_id=keep.pk)
+    gone = str(duplicate)
+    duplicate_id = duplicate.pk
+    duplicate.delete()
+    record_change(
+        actor=_user(actor),
+        obj=keep,
+        action=ChangeRecord.MERGE,
+        changes={**diff(before, snapshot(keep, ["aliases"])), "merged": [duplicate_id, keep.pk]},
+        note=f"merged {gone}",
+    )
+    return keep
+
+
+def get_or_404(model: type[M], pk: int) -> M:
+    found = model.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no {model.__name__.lower()} {pk}")
+    return found

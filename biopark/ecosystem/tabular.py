@@ -1,0 +1,183 @@
+"""Reading and writing registry tables as CSV, XLSX and JSON.
+
+Rows come back with the line number a user sees in the file (the header is line 1 in CSV and XLSX;
+JSON items are numbered from 1), so every error can name its row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from biopark.core.errors import ValidationFailed
+
+FORMATS = ("csv", "xlsx", "json")
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[tuple[int, dict[str, Any]]]  # (line number, values by column)
+
+
+def detect_format(filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if ext not in FORMATS:
+        raise ValidationFailed(f"unsupported file type {ext or '(none)'!r}: use .csv, .xlsx or .json", field="file")
+    return ext
+
+
+def read_table(data: bytes, fmt: str, *, encoding: str = "utf-8") -> Table:
+    if fmt == "csv":
+        return _read_csv(data, encoding)
+    if fmt == "xlsx":
+        return _read_xlsx(data)
+    if fmt == "json":
+        return _read_json(data, encoding)
+    raise ValidationFailed(f"unsupported format {fmt!r}", field="format")
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValidationFailed(
+            f"line {line}: the file is not valid {encoding} (byte 0x{data[exc.start]:02x}); save it as UTF-8, "
+            "or name its encoding (e.g. --encoding gb18030)",
+            field="file",
+        ) from exc
+    except LookupError as exc:
+        raise ValidationFailed(f"unknown encoding {encoding!r}", field="encoding") from exc
+
+
+def _clean_header(header: Iterable[Any]) -> list[str]:
+    columns = [str(h).strip() if h is not None else "" for h in header]
+    seen: set[str] = set()
+    for index, col in enumerate(columns, start=1):
+        if not col:
+            raise ValidationFailed(f"line 1: column {index} has no name", field="file")
+        if col in seen:
+            raise ValidationFailed(f"line 1: column {col!r} appears twice", field="file")
+        seen.add(col)
+    return columns
+
+
+def _read_csv(data: bytes, encoding: str) -> Table:
+    text = _decode(data, encoding)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ValidationFailed("the file is empty: it has no header row", field="file") from None
+    except csv.Error as exc:
+        raise ValidationFailed(f"line 1: not a readable CSV ({exc})", field="file") from exc
+    columns = _clean_header(header)
+    rows = []
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(columns):
+                raise ValidationFailed(
+                    f"line {line}: {len(values)} cells but the header has {len(columns)} columns", field="file"
+                )
+            rows.append((line, {c: (values[i] if i < len(values) else "") for i, c in enumerate(columns)}))
+    except csv.Error as exc:
+        raise ValidationFailed(f"line {reader.line_num}: not a readable CSV ({exc})", field="file") from exc
+    return Table(columns, rows)
+
+
+def _read_xlsx(data: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ValidationFailed("not a readable XLSX workbook", field="file") from exc
+    sheet = workbook.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    header = next(iterator, None)
+    if header is None:
+        raise ValidationFailed("the workbook's first sheet is empty: it has no header row", field="file")
+    while header and header[-1] is None:
+        header = header[:-1]
+    columns = _clean_header(header)
+    rows = []
+    for line, values in enumerate(iterator, start=2):
+        if values is None or all(v is None or str(v).strip() == "" for v in values):
+            continue
+        extra = [v for v in values[len(columns) :] if v not in (None, "")]
+        if extra:
+            raise ValidationFailed(f"line {line}: a value stands outside the header's columns", field="file")
+        rows.append((line, {c: _cell(values[i] if i < len(values) else None) for i, c in enumerate(columns)}))
+    workbook.close()
+    return Table(columns, rows)
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return value
+
+
+def _read_json(data: bytes, encoding: str) -> Table:
+    text = _decode(data, encoding)
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(f"line {exc.lineno}: not valid JSON ({exc.msg})", field="file") from exc
+    if isinstance(payload, dict) and isinstance(payload.get("records"), list):
+        payload = payload["records"]
+    if not isinstance(payload, list):
+        raise ValidationFailed('JSON must be a list of records, or {"records": [...]}', field="file")
+    columns: dict[str, None] = {}
+    rows = []
+    for number, item in enumerate(payload, start=1):
+        if not isinstance(item, dict):
+            raise ValidationFailed(f"item {number}: a record must be a JSON object", field="file")
+        for key in item:
+            columns.setdefault(str(key), None)
+        rows.append((number, {str(k): ("" if v is None else v) for k, v in item.items()}))
+    return Table(list(columns), rows)
+
+
+def write_table(columns: list[str], records: Iterable[dict[str, Any]], fmt: str) -> bytes:
+    if fmt == "json":
+        return json.dumps({"records": list(records)}, ensure_ascii=False, indent=1, default=str).encode()
+
+    def flat(value: Any) -> Any:
+        if isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        return "" if value is None else value
+
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        for record in records:
+            writer.writerow([flat(record.get(c)) for c in columns])
+        # A BOM so that Excel opens Chinese text correctly.
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("records")
+        sheet.append(columns)
+        for record in records:
+            sheet.append([flat(record.get(c)) for c in columns])
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()
+    raise ValidationFailed(f"unsupported format {fmt!r}", field="format")

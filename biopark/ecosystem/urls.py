@@ -1,0 +1,16 @@
+from django.urls import path, re_path
+
+from biopark.ecosystem import views, views_io
+
+_TYPES = "parks|organisations|people|platforms"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search_all, name="search"),
+    path("import/", views_io.import_page, name="import"),
+    path("export/<str:plural>.<str:fmt>", views_io.export_file, name="export"),
+    re_path(rf"^(?P<plural>{_TYPES})/$", views.record_list, name="record-list"),
+    re_path(rf"^(?P<plural>{_TYPES})/new/$", views.record_edit, name="record-new"),
+    re_path(rf"^(?P<plural>{_TYPES})/(?P<pk>[0-9]+)/$", views.record_detail, name="record-detail"),
+    re_path(rf"^(?P<plural>{_TYPES})/(?P<pk>[0-9]+)/edit/$", views.record_edit, name="record-edit"),
+]

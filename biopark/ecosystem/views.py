@@ -1,0 +1,154 @@
+"""Registry pages: thin views that call selectors and services and render templates (htmx partials)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from biopark.accounts import policy
+from biopark.core.errors import DomainError
+from biopark.ecosystem import forms, selectors, services
+from biopark.ecosystem.fields import MODEL_TYPE, TYPE_NAMES
+from biopark.ecosystem.models import Organisation, Park, Person, Platform
+
+PLURAL = {"park": "parks", "organisation": "organisations", "person": "people", "platform": "platforms"}
+TYPE_OF_PLURAL = {v: k for k, v in PLURAL.items()}
+
+
+def _model(plural: str) -> type:
+    if plural not in TYPE_OF_PLURAL:
+        raise Http404("unknown record type")
+    return TYPE_NAMES[TYPE_OF_PLURAL[plural]]
+
+
+def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    return HttpResponseForbidden(render(request, "ecosystem/forbidden.html", {"reason": reason}).content)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    counts = {
+        plural: selectors.visible(TYPE_NAMES[t], user).count() for t, plural in PLURAL.items()
+    }
+    parks = selectors.visible(Park, user).filter(parent__isnull=True).order_by("id")[:12]
+    return render(request, "ecosystem/home.html", {"counts": counts, "parks": parks})
+
+
+def search_all(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    groups = []
+    if q:
+        for type_name, plural in PLURAL.items():
+            model = TYPE_NAMES[type_name]
+            qs = selectors.record_list(model=model, user=request.user, q=q)
+            groups.append({"plural": plural, "type": type_name, "count": qs.count(), "items": list(qs[:10])})
+    template = "ecosystem/search.html#results" if request.htmx else "ecosystem/search.html"  # type: ignore[attr-defined]
+    return render(request, template, {"q": q, "groups": groups})
+
+
+def record_list(request: HttpRequest, plural: str) -> HttpResponse:
+    model = _model(plural)
+    decision = policy.decide(request.user, policy.VIEW, model)
+    if not decision:
+        return _forbidden(request, decision.reason)
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind") or None
+    park = request.GET.get("park")
+    park_id = int(park) if park and park.isdigit() else None
+    qs = selectors.record_list(model=model, user=request.user, q=q, kind=kind, park_id=park_id)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    kinds = model._meta.get_field("kind").choices if hasattr(model, "kind") else []
+    context: dict[str, Any] = {
+        "plural": plural,
+        "type": MODEL_TYPE[model],
+        "page": page,
+        "q": q,
+        "kind": kind or "",
+        "kinds": kinds,
+        "may_create": policy.decide(request.user, policy.CREATE, model).allowed,
+    }
+    if model is Park and not q and not kind:
+        context["tree"] = selectors.park_tree()
+    template = "ecosystem/list.html#results" if request.htmx else "ecosystem/list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def record_detail(request: HttpRequest, plural: str, pk: int) -> HttpResponse:
+    model = _model(plural)
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise Http404(_("No such record"))
+    decision = policy.decide(request.user, policy.VIEW, obj)
+    if not decision:
+        return _forbidden(request, decision.reason)
+    citations = selectors.citations_of(obj)
+    context = {
+        "plural": plural,
+        "type": MODEL_TYPE[model],
+        "obj": obj,
+        "relations": selectors.relations_of(obj),
+        "citations": [(c, selectors.passage(c)) for c in citations],
+        "figures": selectors.figures_of(obj),
+        "history": selectors.history_of(obj) if request.user.is_authenticated else [],
+        "may_change": policy.decide(request.user, policy.CHANGE, obj).allowed,
+        "plural_of": PLURAL,
+    }
+    if model is Person:
+        context["positions"] = list(obj.positions.select_related("organisation"))
+    if model is Organisation:
+        context["people"] = list(obj.positions.select_related("person"))
+        context["platforms"] = list(obj.platforms_operated.all())
+    if model is Park:
+        context["children"] = list(obj.children.all())
+        context["organisations"] = list(obj.organisations.order_by("id")[:100])
+        context["organisation_count"] = obj.organisations.count()
+        context["platforms"] = list(obj.platforms.all()[:100])
+    return render(request, "ecosystem/detail.html", context)
+
+
+def record_edit(request: HttpRequest, plural: str, pk: int | None = None) -> HttpResponse:
+    model = _model(plural)
+    obj = None
+    if pk is not None:
+        obj = model.objects.filter(pk=pk).first()
+        if obj is None:
+            raise Http404(_("No such record"))
+        decision = policy.decide(request.user, policy.CHANGE, obj)
+    else:
+        decision = policy.decide(request.user, policy.CREATE, model)
+    if not decision:
+        return _forbidden(request, decision.reason)
+    errors: dict[str, str] = {}
+    error_message = ""
+    if request.method == "POST":
+        data = forms.data_from_post(model, request.POST)
+        try:
+            if obj is None:
+                obj = services.record_create(actor=request.user, model=model, data=data)
+            else:
+                services.record_update(actor=request.user, instance=obj, data=data)
+        except DomainError as exc:
+            errors, error_message = exc.fields, exc.message
+            if obj is not None and obj.pk:
+                obj.refresh_from_db()
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(f"/{plural}/{obj.pk}/")
+    fields = forms.describe(model, obj, errors, request.POST if request.method == "POST" else None)
+    status = 422 if error_message else 200
+    return render(
+        request,
+        "ecosystem/edit.html",
+        {"plural": plural, "obj": obj, "fields": fields, "error_message": error_message, "type": MODEL_TYPE[model]},
+        status=status,
+    )
+
+
+__all__ = ["home", "search_all", "record_list", "record_detail", "record_edit", "Platform"]
