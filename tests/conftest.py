@@ -1,0 +1,52 @@
+"""Shared fixtures. tests/index runs without Django (see tests/index/conftest.py)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present next to the repository: corpus checks skipped")
+    return CORPUS
+
+
+@pytest.fixture
+def roles(db):
+    """One user per role, attached to one park tree (park > zone) and one enterprise."""
+    from biopark.accounts.models import Role
+    from tests.factories import OrganisationFactory, ParkFactory, make_user
+
+    park = ParkFactory(name_zh="高新区", name_en="Hi-tech Zone")
+    zone = ParkFactory(name_zh="生物城", name_en="Bio-City", parent=park)
+    other_park = ParkFactory(name_zh="别的园区", name_en="Other Park")
+    enterprise = OrganisationFactory(park=zone)
+    other_enterprise = OrganisationFactory(park=other_park)
+    users = {
+        "admin": make_user(Role.ADMIN),
+        "operator": make_user(Role.OPERATOR, park=park),
+        "platform_manager": make_user(Role.PLATFORM_MANAGER, organisation=enterprise),
+        "enterprise_member": make_user(Role.ENTERPRISE_MEMBER, organisation=enterprise),
+        "investor": make_user(Role.INVESTOR),
+        "viewer": make_user(Role.VIEWER),
+    }
+    return {
+        "users": users,
+        "park": park,
+        "zone": zone,
+        "other_park": other_park,
+        "enterprise": enterprise,
+        "other_enterprise": other_enterprise,
+    }
+
+
+def pytest_configure(config):
+    os.environ.setdefault("BIOPARK_DATA_DIR", str(REPO / "var" / "test"))
