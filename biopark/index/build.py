@@ -35,9 +35,12 @@ class Results:
         j = self.codes.index(code)
         return dict(zip(self.units, (float(v) for v in self.scores[:, j]), strict=True))
 
-    def rank(self, code: str) -> dict[str, int | None]:
+    def rank(self, code: str, decimals: int | None = None) -> dict[str, int | None]:
+        """Ranks of one aggregate. With ``decimals``, rank the scores rounded to that many decimals, as
+        COINr 6 did for its published results tables (units equal after rounding then tie)."""
         j = self.codes.index(code)
-        return {u: (None if np.isnan(v) else int(v)) for u, v in zip(self.units, self.ranks[:, j], strict=True)}
+        ranks = self.ranks[:, j] if decimals is None else rank_descending_min(np.round(self.scores[:, j], decimals))
+        return {u: (None if np.isnan(v) else int(v)) for u, v in zip(self.units, ranks, strict=True)}
 
     def rows(self) -> Iterator[dict[str, str | int | float | None]]:
         """Long format: one row per aggregate and unit, ordered by level (top first) then rank."""
