@@ -224,6 +224,13 @@ class Figure(models.Model):
     amount = models.DecimalField(max_digits=24, decimal_places=4)
     currency = models.CharField(max_length=3, choices=CURRENCIES, blank=True, default="")
     unit = models.CharField(max_length=50, blank=True, default="")
+    qualifier = models.CharField(
+        max_length=12,
+        blank=True,
+        default="",
+        choices=[(q, q) for q in ("more_than", "at_least", "nearly", "about", "up_to")],
+        help_text="empty when the amount is exact",
+    )
     as_of = models.DateField(null=True, blank=True)
     as_of_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
     key = models.CharField(max_length=200, unique=True, null=True, blank=True)
