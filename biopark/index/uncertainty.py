@@ -181,43 +181,65 @@ class _Engine:
         spec = self.agg_specs[a]
         values: dict[str, FloatArray] = {}
         failed = np.zeros(weights.shape[0], dtype=bool)
+        # Without missing values every child is present, so the presence bookkeeping can be skipped.
+        complete = not self.has_nan[v] and spec.dat_thresh == 0
         for agg in self.subtree:
             level = self.fw.levels[agg]
             method = spec.method_for_level(level)
             children = self.fw.children[agg]
             wc = weights[:, [self.node_index[c] for c in children]]  # reps × children
-            if level == 2:
-                t, present, outside = self._indicator_inputs(v, method)
-                cols = [self.node_index[c] for c in children]
-                if outside[cols].any():
-                    failed[:] = True
-                num = t[:, cols] @ wc.T
-                if self.has_nan[v]:
-                    den = present[:, cols] @ wc.T
-                    count = present[:, cols].sum(axis=1, keepdims=True)
-                else:
-                    den = np.broadcast_to(wc.sum(axis=1), num.shape)
-                    count = np.full((num.shape[0], 1), float(len(children)))
-            else:
-                num = np.zeros((len(self.variants[v]), weights.shape[0]))
-                den = np.zeros_like(num)
-                count = np.zeros_like(num)
-                for k, child in enumerate(children):
-                    y = values[child]
-                    present = ~np.isnan(y)
-                    filled = np.where(present, y, 1.0)
-                    bad = _outside_domain(filled, present, method)
-                    failed |= bad.any(axis=0)
-                    num += np.where(present & ~bad, _forward(np.where(bad, 1.0, filled), method), 0.0) * wc[:, k]
-                    den += present * wc[:, k]
-                    count += present
             with np.errstate(divide="ignore", invalid="ignore"):
-                out = _inverse(num / den, method)
-            out = np.where(count == 0, np.nan, out)
-            if spec.dat_thresh > 0:
-                out = np.where(count / len(children) < spec.dat_thresh, np.nan, out)
+                if complete:
+                    out = self._complete_mean(v, level, method, children, wc, values, failed)
+                else:
+                    out = self._partial_mean(v, level, method, children, wc, values, failed, spec)
             values[agg] = out
         return values[self.target], failed
+
+    def _complete_mean(self, v: int, level: int, method: str, children: tuple[str, ...], wc: FloatArray,
+                       values: dict[str, FloatArray], failed: np.ndarray) -> FloatArray:
+        wn = wc / wc.sum(axis=1, keepdims=True)
+        if level == 2:
+            t, _, outside = self._indicator_inputs(v, method)
+            cols = [self.node_index[c] for c in children]
+            if outside[cols].any():
+                failed[:] = True
+            return _inverse(t[:, cols] @ wn.T, method)
+        acc = np.zeros_like(values[children[0]])
+        for k, child in enumerate(children):
+            y = values[child]
+            if method != "amean":
+                failed |= _outside_domain(y, np.ones(y.shape, dtype=bool), method).any(axis=0)
+            acc += _forward(y, method) * wn[:, k]
+        return _inverse(acc, method)
+
+    def _partial_mean(self, v: int, level: int, method: str, children: tuple[str, ...], wc: FloatArray,
+                      values: dict[str, FloatArray], failed: np.ndarray, spec: AggregateSpec) -> FloatArray:
+        if level == 2:
+            t, present, outside = self._indicator_inputs(v, method)
+            cols = [self.node_index[c] for c in children]
+            if outside[cols].any():
+                failed[:] = True
+            num = t[:, cols] @ wc.T
+            den = present[:, cols] @ wc.T
+            count = present[:, cols].sum(axis=1, keepdims=True)
+        else:
+            num = np.zeros_like(values[children[0]])
+            den = np.zeros_like(num)
+            count = np.zeros_like(num)
+            for k, child in enumerate(children):
+                y = values[child]
+                ok = ~np.isnan(y)
+                filled = np.where(ok, y, 1.0)
+                bad = _outside_domain(filled, ok, method)
+                failed |= bad.any(axis=0)
+                num += np.where(ok & ~bad, _forward(np.where(bad, 1.0, filled), method), 0.0) * wc[:, k]
+                den += ok * wc[:, k]
+                count += ok
+        out = np.where(count == 0, np.nan, _inverse(num / den, method))
+        if spec.dat_thresh > 0:
+            out = np.where(count / len(children) < spec.dat_thresh, np.nan, out)
+        return np.asarray(out, dtype=np.float64)
 
     def ranks(self, sample: FloatArray, chunk: int) -> tuple[np.ndarray, np.ndarray]:
         """Target ranks (replications × units, int32; 0 for a failed replication) and the failed mask,
