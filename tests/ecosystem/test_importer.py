@@ -1,0 +1,170 @@
+"""Import failure modes and guarantees: every bad row reported with its line, all or nothing,
+dry runs, idempotent re-imports, merge proposals instead of twins; real CSV, XLSX and JSON files."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from biopark.accounts.policy import SYSTEM
+from biopark.core.errors import PermissionRefused, ValidationFailed
+from biopark.core.models import ChangeRecord
+from biopark.ecosystem import importer, tabular
+from biopark.ecosystem.models import Organisation, Person
+from tests.factories import OrganisationFactory, ParkFactory
+
+pytestmark = pytest.mark.django_db
+
+GOOD_CSV = (
+    "name_zh,name_en,kind,aliases,founded\n"
+    "甲生物科技,Jia Biotech,enterprise,Jia Bio; 甲生物,2019\n"
+    "乙医院,Yi Hospital,hospital,,2001-05\n"
+)
+
+
+def run(data: bytes, fmt: str = "csv", *, dry_run: bool = False, type_name: str = "organisation", **kw):
+    table = tabular.read_table(data, fmt, **kw)
+    return importer.plan_and_apply(actor=SYSTEM, type_name=type_name, table=table, dry_run=dry_run)
+
+
+def state():
+    return (
+        sorted(Organisation.objects.values_list("name_zh", "name_en", "kind", "aliases")),
+        ChangeRecord.objects.count(),
+    )
+
+
+def test_import_creates_and_reimport_changes_nothing():
+    report = run(GOOD_CSV.encode())
+    assert report.applied and report.counts["create"] == 2
+    assert Organisation.objects.get(name_en="Jia Biotech").aliases == ["Jia Bio", "甲生物"]
+    assert Organisation.objects.get(name_en="Yi Hospital").founded == "2001-05"
+    before = state()
+    again = run(GOOD_CSV.encode())
+    assert again.counts == {"create": 0, "update": 0, "unchanged": 2, "merge": 0, "error": 0}
+    assert state() == before
+
+
+def test_dry_run_writes_nothing():
+    before = state()
+    report = run(GOOD_CSV.encode(), dry_run=True)
+    assert report.ok and not report.applied and report.counts["create"] == 2
+    assert state() == before
+
+
+def test_every_bad_row_reported_with_its_line_and_nothing_written():
+    OrganisationFactory(name_zh="已有", name_en="Existing")
+    data = (
+        "name_zh,name_en,kind,founded,website\n"
+        "好企业,Good One,enterprise,2020,\n"        # line 2: fine
+        "坏类型,Bad Kind,spaceship,,\n"              # line 3: unknown kind
+        "坏日期,Bad Date,enterprise,2020-14,\n"      # line 4: bad date
+        ",,enterprise,,\n"                            # line 5: no name
+        "好企业,Good Again,enterprise,,\n"            # line 6: duplicate of line 2 within the file
+        "坏网址,Bad URL,enterprise,,not-a-url\n"      # line 7: bad website
+    ).encode()
+    before = state()
+    report = run(data)
+    assert not report.applied
+    errors = {r.line: r.message for r in report.errors}
+    assert sorted(errors) == [3, 4, 5, 6, 7]
+    assert "kind" in errors[3]
+    assert "2020-14" in errors[4]
+    assert "name" in errors[5]
+    assert "line 2" in errors[6]
+    assert "website" in errors[7]
+    assert state() == before
+
+
+def test_bad_encoding_is_named_with_its_line():
+    data = "name_zh,name_en\n甲,A\n".encode("gb18030")
+    with pytest.raises(ValidationFailed) as exc:
+        tabular.read_table(data, "csv")
+    assert "line 2" in exc.value.message and "UTF-8" in exc.value.message
+    table = tabular.read_table(data, "csv", encoding="gb18030")
+    assert table.rows == [(2, {"name_zh": "甲", "name_en": "A"})]
+
+
+def test_missing_and_unknown_columns_and_empty_files():
+    assert "missing column" in run(b"kind,city_en\nenterprise,Chengdu\n").file_error
+    assert "unknown column 'nmae_en'" in run(b"name_zh,nmae_en\n\xe7\x94\xb2,A\n").file_error
+    assert "no data rows" in run(b"name_zh,name_en\n").file_error
+    with pytest.raises(ValidationFailed, match="empty"):
+        tabular.read_table(b"", "csv")
+    assert Organisation.objects.count() == 0
+
+
+def test_wrong_types_in_json_and_xlsx():
+    payload = json.dumps([{"name_zh": "甲", "aliases": 5}, {"name_zh": "乙", "kind": ["x"]}]).encode()
+    report = run(payload, "json")
+    assert [r.line for r in report.errors] == [1, 2]
+    assert Organisation.objects.count() == 0
+    with pytest.raises(ValidationFailed, match="XLSX"):
+        tabular.read_table(b"not a zip", "xlsx")
+    with pytest.raises(ValidationFailed, match="item 2"):
+        tabular.read_table(b'[{"name_zh": "a"}, 3]', "json")
+
+
+def test_alias_match_across_languages_is_proposed_not_duplicated():
+    keep = OrganisationFactory(name_zh="康诺亚生物医药科技有限公司", name_en="Keymed Biosciences", aliases=["Konoya"])
+    data = "name_en,kind\nKonoya,enterprise\n康諾亞生物醫藥科技,enterprise\n".encode()
+    report = run(data)
+    assert [r.status for r in report.rows] == ["merge", "merge"]
+    assert all(r.record_id == keep.pk for r in report.rows)
+    assert Organisation.objects.count() == 1
+    table = tabular.read_table(data, "csv")
+    accepted = importer.plan_and_apply(actor=SYSTEM, type_name="organisation", table=table, dry_run=False,
+                                       accept_merges=True)
+    assert accepted.applied and Organisation.objects.count() == 1
+    keep.refresh_from_db()
+    assert "康諾亞生物醫藥科技" in keep.aliases
+
+
+def test_export_round_trips_through_every_format(tmp_path):
+    park = ParkFactory(key="park:x")
+    OrganisationFactory(name_zh="甲", name_en="Jia", park=park, aliases=["J1", "J2"])
+    OrganisationFactory(name_zh="乙", name_en="Yi", park=None)
+    for fmt in tabular.FORMATS:
+        columns, rows = importer.export_records(user=SYSTEM, type_name="organisation")
+        data = tabular.write_table(columns, rows, fmt)
+        path = tmp_path / f"orgs.{fmt}"
+        path.write_bytes(data)
+        report = run(path.read_bytes(), fmt)
+        assert report.counts == {"create": 0, "update": 0, "unchanged": 2, "merge": 0, "error": 0}, fmt
+
+
+def test_operator_may_not_import_into_another_park(roles):
+    table = tabular.read_table(f"name_zh,park\n外园企业,{roles['other_park'].pk}\n".encode(), "csv")
+    report = importer.plan_and_apply(actor=roles["users"]["operator"], type_name="organisation", table=table,
+                                     dry_run=False)
+    assert report.errors[0].line == 2 and "not in your park" in report.errors[0].message
+    with pytest.raises(PermissionRefused):
+        importer.plan_and_apply(actor=roles["users"]["viewer"], type_name="organisation", table=table, dry_run=False)
+
+
+def test_people_import_adds_positions():
+    org = OrganisationFactory(key="org:icgeb")
+    data = "name_zh,name_en,title_en,organisation\n班克斯,Lawrence Banks,Director-General,org:icgeb\n".encode()
+    assert run(data, type_name="person").applied
+    person = Person.objects.get(name_en="Lawrence Banks")
+    assert list(person.positions.values_list("title_en", "organisation")) == [("Director-General", org.pk)]
+    assert run(data, type_name="person").counts["unchanged"] == 1
+    assert person.positions.count() == 1
+
+
+def test_cli_import_dry_run_and_errors(tmp_path, capsys):
+    path = tmp_path / "orgs.csv"
+    path.write_text(GOOD_CSV, encoding="utf-8")
+    call_command("import", "organisations", str(path), "--dry-run")
+    assert "would change (dry run): create 2" in capsys.readouterr().out
+    assert Organisation.objects.count() == 0
+    call_command("import", "organisations", str(path))
+    assert Organisation.objects.count() == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name_zh,kind\n丙,nonsense\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="nothing imported: 1 bad row"):
+        call_command("import", "organisations", str(bad))
+    out = tmp_path / "out.xlsx"
+    call_command("export", "organisations", str(out))
+    assert tabular.read_table(out.read_bytes(), "xlsx").rows[0][1]["name_zh"] in {"甲生物科技", "乙医院"}
