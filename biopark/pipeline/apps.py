@@ -5,3 +5,9 @@ class PipelineConfig(AppConfig):
     name = "biopark.pipeline"
     label = "pipeline"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Pipeline"
+
+    def ready(self) -> None:
+        from biopark.pipeline import rules
+
+        rules.register()

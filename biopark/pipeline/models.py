@@ -1,1 +1,141 @@
-"""Models of the pipeline app."""
+"""Innovation projects and their life-cycle stages, kept per indication as dated, evidenced events.
+
+The project's highest stage is derived from the events (see `biopark.pipeline.stages.derive_highest`); the
+`highest_stage` and `last_event_on` columns are a cache the service functions rewrite in the same transaction
+as the event, so lists and the portfolio can filter and count in SQL.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from biopark.core.dates import PRECISION_CHOICES, format_partial
+from biopark.core.models import BilingualNamed, Source
+from biopark.ecosystem.models import STAGES, Organisation, Park, Person
+
+SUSPENDED, DISCONTINUED = "suspended", "discontinued"
+HALT_STAGES = [(SUSPENDED, _("Suspended")), (DISCONTINUED, _("Discontinued"))]
+ALL_STAGES = [*STAGES, *HALT_STAGES]
+
+
+class Modality(models.TextChoices):
+    SMALL_MOLECULE = "small_molecule", _("Small molecule")
+    ANTIBODY = "antibody", _("Antibody")
+    ADC = "adc", _("Antibody-drug conjugate (ADC)")
+    VACCINE = "vaccine", _("Vaccine")
+    CELL_THERAPY = "cell_therapy", _("Cell therapy")
+    GENE_THERAPY = "gene_therapy", _("Gene therapy")
+    BLOOD_PRODUCT = "blood_product", _("Blood product")
+    MEDICAL_DEVICE = "medical_device", _("Medical device")
+    DIAGNOSTIC = "diagnostic", _("Diagnostic")
+    TCM = "tcm", _("Traditional Chinese medicine")
+    OTHER = "other", _("Other")
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", _("Private to its organisation")
+    PARK = "park", _("Visible to the park")
+    PUBLIC = "public", _("Public")
+
+
+class Project(BilingualNamed):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="projects", verbose_name=_("organisation")
+    )
+    park = models.ForeignKey(
+        Park,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name=_("park"),
+    )
+    modality = models.CharField(
+        _("modality"), max_length=20, choices=Modality.choices, default=Modality.OTHER
+    )
+    targets = models.JSONField(_("targets"), default=list, blank=True)
+    therapeutic_areas = models.JSONField(_("therapeutic areas"), default=list, blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    description_zh = models.TextField(blank=True, default="")
+    description_en = models.TextField(blank=True, default="")
+    team = models.ManyToManyField(Person, blank=True, related_name="projects", verbose_name=_("team"))
+    partners = models.ManyToManyField(
+        Organisation, blank=True, related_name="partner_projects", verbose_name=_("partners")
+    )
+    # Cache of the derived values, rewritten by biopark.pipeline.services with every stage event.
+    highest_stage = models.CharField(max_length=20, blank=True, default="", editable=False)
+    last_event_on = models.DateField(null=True, blank=True, editable=False)
+    synthetic = models.BooleanField(default=False, help_text="made up for the demo portfolio")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["park", "highest_stage"]),
+            models.Index(fields=["park", "modality"]),
+            models.Index(fields=["organisation", "id"]),
+            models.Index(fields=["park", "last_event_on"]),
+        ]
+
+
+class Indication(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indications")
+    name_zh = models.CharField(max_length=300, blank=True, default="")
+    name_en = models.CharField(max_length=300, blank=True, default="")
+    therapeutic_area = models.CharField(_("therapeutic area"), max_length=100, blank=True, default="")
+    # Cache: the stage of the indication's latest event.
+    current_stage = models.CharField(max_length=20, blank=True, default="", editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["therapeutic_area", "project"])]
+
+    def __str__(self) -> str:
+        return self.name_zh or self.name_en or f"#{self.pk}"
+
+
+class StageEvent(models.Model):
+    """An indication reached (or fell back to, or halted at) a stage on a date, with its evidence."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_events")
+    indication = models.ForeignKey(Indication, on_delete=models.CASCADE, related_name="events")
+    stage = models.CharField(_("stage"), max_length=20, choices=ALL_STAGES)
+    occurred_on = models.DateField(_("date"))
+    occurred_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, default="day")
+    approval_number = models.CharField(_("approval or filing number"), max_length=100, blank=True, default="")
+    trial_id = models.CharField(_("trial registry id"), max_length=100, blank=True, default="")
+    document = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("document")
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True, default="")
+    direction = models.CharField(
+        max_length=10, default="forward", help_text="first, forward, skip, back, halt, resume"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_label = models.CharField(max_length=150, blank=True, default="")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    # Filled when the indication's next event is recorded: how long the indication stayed here, and where it went.
+    next_stage = models.CharField(max_length=20, blank=True, default="")
+    duration_days = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["occurred_on", "id"]
+        indexes = [
+            models.Index(fields=["indication", "occurred_on", "id"]),
+            models.Index(fields=["project", "occurred_on"]),
+            models.Index(fields=["stage", "duration_days"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage} {self.date}"
+
+    @property
+    def date(self) -> str:
+        return format_partial(self.occurred_on, self.occurred_precision)

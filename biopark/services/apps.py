@@ -5,3 +5,9 @@ class ServicesConfig(AppConfig):
     name = "biopark.services"
     label = "services"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Services"
+
+    def ready(self) -> None:
+        from biopark.services import rules
+
+        rules.register()

@@ -1,1 +1,194 @@
-"""Models of the services app."""
+"""The one-stop service desk: a catalogue of services along the life cycle, and the requests enterprises
+make for them (with their transitions, comments and attachments)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from biopark.core.models import BilingualNamed
+from biopark.ecosystem.models import CURRENCIES, Organisation, Park, Platform
+from biopark.pipeline.models import Project
+
+
+class Category(models.TextChoices):
+    RD = "rd_support", _("R&D support")
+    PRECLINICAL = "preclinical", _("Preclinical evaluation")
+    CLINICAL = "clinical", _("Clinical trials")
+    REGULATORY = "regulatory", _("Registration and regulatory")
+    PRODUCTION = "production", _("Production / CDMO")
+    MARKET = "market_access", _("Market access")
+    FINANCING = "financing", _("Financing")
+    IP = "ip", _("Intellectual property")
+    TALENT = "talent", _("Talent")
+    POLICY = "policy", _("Policy")
+    SPACE = "space", _("Space and incubation")
+
+
+class PriceModel(models.TextChoices):
+    FREE = "free", _("Free")
+    FIXED = "fixed", _("Fixed price")
+    HOURLY = "hourly", _("Per hour")
+    QUOTE = "quote", _("On quotation")
+    SUBSIDISED = "subsidised", _("Subsidised")
+
+
+class Service(BilingualNamed):
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    stages = models.JSONField(_("stages served"), default=list, blank=True)
+    provider_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="services_provided"
+    )
+    provider_platform = models.ForeignKey(
+        Platform, null=True, blank=True, on_delete=models.PROTECT, related_name="services_provided"
+    )
+    park = models.ForeignKey(Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="services")
+    description_zh = models.TextField(blank=True, default="")
+    description_en = models.TextField(blank=True, default="")
+    price_model = models.CharField(
+        _("price model"), max_length=20, choices=PriceModel.choices, default=PriceModel.QUOTE
+    )
+    price_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, choices=CURRENCIES, blank=True, default="")
+    target_days = models.PositiveIntegerField(_("target time (days)"), default=10)
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["category", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(provider_organisation__isnull=False) | Q(provider_platform__isnull=False),
+                name="service_has_provider",
+            )
+        ]
+
+    @property
+    def provider(self) -> Organisation | Platform | None:
+        return self.provider_platform or self.provider_organisation
+
+    @property
+    def provider_org_id(self) -> int | None:
+        """The organisation whose members answer requests: the platform's operator, or the organisation."""
+        if self.provider_platform_id and self.provider_platform and self.provider_platform.operator_id:
+            return self.provider_platform.operator_id
+        return self.provider_organisation_id
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DELIVERED = "delivered", _("Delivered")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_STATES = (State.SUBMITTED, State.ACCEPTED, State.IN_PROGRESS)
+
+
+class ServiceRequest(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="service_requests"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requester_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="service_requests"
+    )
+    provider_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service_requests_received",
+    )
+    park = models.ForeignKey(
+        Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="service_requests"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    details = models.TextField(_("details"), blank=True, default="")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    submitted_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["park", "state", "submitted_at"]),
+            models.Index(fields=["provider_organisation", "state"]),
+            models.Index(fields=["requester_organisation", "submitted_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="service_request_rating_1_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class RequestEvent(models.Model):
+    """A step of a request: a state change or a comment, by whom and when."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(
+        max_length=10, choices=[("state", "state"), ("comment", "comment"), ("file", "file")]
+    )
+    from_state = models.CharField(max_length=20, blank=True, default="")
+    to_state = models.CharField(max_length=20, blank=True, default="")
+    text = models.TextField(blank=True, default="")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True, default="")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.to_state or self.text[:40]}"
+
+
+def _upload_to(instance: Attachment, filename: str) -> str:
+    return f"services/requests/{instance.request_id}/{filename}"
+
+
+class Attachment(models.Model):
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_upload_to, max_length=300)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name

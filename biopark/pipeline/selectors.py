@@ -1,0 +1,326 @@
+"""Reads of the pipeline: project lists, a project's page, and the park operator's portfolio statistics.
+Every function runs a fixed number of queries whatever the number of projects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from biopark.accounts import policy
+from biopark.core.errors import PermissionRefused, ValidationFailed
+from biopark.core.text import query_terms
+from biopark.ecosystem.models import STAGE_CODES, STAGES
+from biopark.pipeline import rules
+from biopark.pipeline.models import ALL_STAGES, Indication, Modality, Project, StageEvent
+from biopark.pipeline.stages import DISCONTINUED, HALTS, RANK, SUSPENDED
+
+STAGE_LABELS = dict(ALL_STAGES)
+NONE = "none"
+
+
+def no_development_months() -> int:
+    return int(getattr(settings, "BIOPARK_NO_DEVELOPMENT_MONTHS", 24))
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    # The same day of the month, or the month's last day when it has fewer days.
+    for d in range(day.day, 27, -1):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    return dt.date(year, month, 28)
+
+
+def stale_cutoff(today: dt.date | None = None) -> dt.date:
+    return months_before(today or timezone.localdate(), no_development_months())
+
+
+def stale_q(cutoff: dt.date) -> Q:
+    """Projects still in development whose last reported progress is older than the cutoff."""
+    started = dt.datetime.combine(cutoff, dt.time.min, tzinfo=dt.UTC)
+    return (Q(last_event_on__lt=cutoff) | Q(last_event_on__isnull=True, created_at__lt=started)) & ~Q(
+        highest_stage__in=[DISCONTINUED, "market"]
+    )
+
+
+def is_stale(project: Project, cutoff: dt.date) -> bool:
+    if project.highest_stage in (DISCONTINUED, "market"):
+        return False
+    if project.last_event_on is not None:
+        return project.last_event_on < cutoff
+    return project.created_at.date() < cutoff
+
+
+def visible_projects(user: Any) -> QuerySet[Project]:
+    actor = policy.actor_for(user)
+    qs = Project.objects.all()
+    condition = rules.visible_q(actor)
+    return qs if condition is None else qs.filter(condition)
+
+
+def _int(value: Any, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(f"{name} must be a number, got {value!r}", field=name) from exc
+
+
+def filter_projects(
+    qs: QuerySet[Project],
+    *,
+    park: Any = None,
+    organisation: Any = None,
+    modality: str | None = None,
+    stage: str | None = None,
+) -> QuerySet[Project]:
+    park_id, organisation_id = _int(park, "park"), _int(organisation, "organisation")
+    if park_id is not None:
+        qs = qs.filter(park_id__in=policy.park_subtree(park_id))
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    if modality:
+        if modality not in Modality.values:
+            raise ValidationFailed(f"unknown modality {modality!r}", field="modality")
+        qs = qs.filter(modality=modality)
+    if stage:
+        if stage == NONE:
+            qs = qs.filter(highest_stage="")
+        elif stage not in STAGE_LABELS:
+            raise ValidationFailed(f"unknown stage {stage!r}", field="stage")
+        else:
+            qs = qs.filter(highest_stage=stage)
+    return qs
+
+
+def project_list(
+    *,
+    user: Any,
+    q: str | None = None,
+    park: Any = None,
+    organisation: Any = None,
+    modality: str | None = None,
+    stage: str | None = None,
+    stale: bool = False,
+    today: dt.date | None = None,
+) -> QuerySet[Project]:
+    qs = filter_projects(
+        visible_projects(user), park=park, organisation=organisation, modality=modality, stage=stage
+    )
+    for term in query_terms(q or ""):
+        qs = qs.filter(search_text__contains=term)
+    if stale:
+        qs = qs.filter(stale_q(stale_cutoff(today)))
+    return qs.select_related("organisation", "park").order_by("-id")
+
+
+def project_detail(project_id: int) -> Project | None:
+    return (
+        Project.objects.select_related("organisation", "park")
+        .prefetch_related(
+            "team",
+            "partners",
+            Prefetch(
+                "indications",
+                queryset=Indication.objects.prefetch_related(
+                    Prefetch(
+                        "events",
+                        queryset=StageEvent.objects.select_related("document").order_by("occurred_on", "id"),
+                    )
+                ),
+            ),
+        )
+        .filter(pk=project_id)
+        .first()
+    )
+
+
+def stage_history(project: Project) -> list[StageEvent]:
+    return list(
+        project.stage_events.select_related("indication", "document", "recorded_by").order_by(
+            "occurred_on", "id"
+        )
+    )
+
+
+# --- portfolio --------------------------------------------------------------------------------
+
+
+@dataclass
+class StageTime:
+    stage: str
+    label: str
+    n: int
+    median: float | None
+    q1: float | None
+    q3: float | None
+
+
+@dataclass
+class Transition:
+    stage: str
+    label: str
+    entered: int
+    advanced: int
+    halted: int
+    back: int
+    pending: int
+    rate: Decimal | None  # advanced / (those that left the stage), 4 decimals
+
+
+@dataclass
+class Portfolio:
+    total: int
+    funnel: list[dict[str, Any]]
+    modalities: list[dict[str, Any]]
+    areas: list[dict[str, Any]]
+    stage_times: list[StageTime]
+    transitions: list[Transition]
+    no_development: int
+    cutoff: dt.date
+    filters: dict[str, Any] = field(default_factory=dict)
+
+
+def quantile(counts: list[tuple[int, int]], q: float) -> float | None:
+    """The q-quantile (linear interpolation between order statistics, as numpy's default and
+    statistics.quantiles(method="inclusive")) of values given as sorted (value, count) pairs."""
+    n = sum(c for _v, c in counts)
+    if n == 0:
+        return None
+    pos = q * (n - 1)
+    lo_index = int(pos)
+    frac = pos - lo_index
+
+    def at(index: int) -> int:
+        seen = 0
+        for value, count in counts:
+            seen += count
+            if index < seen:
+                return value
+        return counts[-1][0]
+
+    low = at(lo_index)
+    if frac == 0:
+        return float(low)
+    high = at(lo_index + 1)
+    return low + (high - low) * frac
+
+
+def portfolio_scope(user: Any) -> QuerySet[Project]:
+    actor = policy.actor_for(user)
+    decision = rules.project_rule(actor, rules.PORTFOLIO, Project)
+    if not decision:
+        raise PermissionRefused(decision.reason)
+    qs = Project.objects.all()
+    if not actor.is_admin:
+        qs = qs.filter(park_id__in=actor.park_scope)
+    return qs
+
+
+def portfolio(
+    *,
+    user: Any,
+    park: Any = None,
+    organisation: Any = None,
+    modality: str | None = None,
+    today: dt.date | None = None,
+) -> Portfolio:
+    """Funnel by highest stage, counts by modality and therapeutic area, time in stage and transition rates
+    for the projects an operator's park holds (an administrator sees every park)."""
+    qs = filter_projects(portfolio_scope(user), park=park, organisation=organisation, modality=modality)
+    ids = qs.values("id")
+    cutoff = stale_cutoff(today)
+
+    by_stage = dict(qs.order_by().values_list("highest_stage").annotate(n=Count("id")))
+    total = sum(by_stage.values())
+    funnel = []
+    reached = sum(by_stage.get(code, 0) for code in STAGE_CODES)
+    for code, label in STAGES:
+        funnel.append(
+            {"stage": code, "label": str(label), "count": by_stage.get(code, 0), "reached": reached}
+        )
+        reached -= by_stage.get(code, 0)
+    for code in HALTS:
+        funnel.append(
+            {"stage": code, "label": str(STAGE_LABELS[code]), "count": by_stage.get(code, 0), "reached": None}
+        )
+    funnel.append({"stage": NONE, "label": "—", "count": by_stage.get("", 0), "reached": None})
+
+    modality_counts = dict(qs.order_by().values_list("modality").annotate(n=Count("id")))
+    modalities = [
+        {"modality": code, "label": str(label), "count": modality_counts.get(code, 0)}
+        for code, label in Modality.choices
+    ]
+    area_rows = (
+        Indication.objects.filter(project__in=ids)
+        .exclude(therapeutic_area="")
+        .order_by()
+        .values_list("therapeutic_area")
+        .annotate(n=Count("project", distinct=True))
+    )
+    areas = sorted(({"area": a, "count": n} for a, n in area_rows), key=lambda r: (-r["count"], r["area"]))
+
+    events = StageEvent.objects.filter(project__in=ids, stage__in=STAGE_CODES).order_by()
+    durations: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for stage, days, n in (
+        events.filter(duration_days__isnull=False)
+        .values_list("stage", "duration_days")
+        .annotate(n=Count("id"))
+        .order_by("stage", "duration_days")
+    ):
+        durations[stage].append((days, n))
+    stage_times = []
+    for code, label in STAGES:
+        counts = durations.get(code, [])
+        stage_times.append(
+            StageTime(
+                stage=code,
+                label=str(label),
+                n=sum(c for _v, c in counts),
+                median=quantile(counts, 0.5),
+                q1=quantile(counts, 0.25),
+                q3=quantile(counts, 0.75),
+            )
+        )
+    moves: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for stage, nxt, n in events.values_list("stage", "next_stage").annotate(n=Count("id")):
+        moves[stage][nxt] += n
+    transitions = []
+    for code, label in STAGES:
+        row = moves.get(code, {})
+        advanced = sum(n for s, n in row.items() if s in RANK and RANK[s] > RANK[code])
+        back = sum(n for s, n in row.items() if s in RANK and RANK[s] < RANK[code])
+        halted = sum(n for s, n in row.items() if s in (SUSPENDED, DISCONTINUED))
+        pending = row.get("", 0)
+        left = advanced + back + halted
+        rate = (
+            (Decimal(advanced) / Decimal(left)).quantize(Decimal("0.0001"), ROUND_HALF_UP) if left else None
+        )
+        transitions.append(
+            Transition(
+                code, str(label), advanced + back + halted + pending, advanced, halted, back, pending, rate
+            )
+        )
+    no_development = qs.filter(stale_q(cutoff)).count()
+    return Portfolio(
+        total=total,
+        funnel=funnel,
+        modalities=modalities,
+        areas=areas,
+        stage_times=stage_times,
+        transitions=transitions,
+        no_development=no_development,
+        cutoff=cutoff,
+        filters={"park": park, "organisation": organisation, "modality": modality},
+    )

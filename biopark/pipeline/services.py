@@ -1,0 +1,290 @@
+"""Writes to the pipeline: projects, indications and stage events. Atomic, checked against the policy,
+recorded in the history; the derived highest stage is re-cached in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from biopark.accounts import policy
+from biopark.core.audit import diff, record_change, snapshot
+from biopark.core.dates import PartialDate
+from biopark.core.errors import ValidationFailed
+from biopark.core.models import ChangeRecord, Source
+from biopark.core.text import search_blob
+from biopark.ecosystem.models import Organisation, Person
+from biopark.pipeline import stages as rules
+from biopark.pipeline.models import Indication, Modality, Project, StageEvent, Visibility
+
+PROJECT_FIELDS = [
+    "key",
+    "name_zh",
+    "name_en",
+    "aliases",
+    "modality",
+    "targets",
+    "therapeutic_areas",
+    "visibility",
+    "description_zh",
+    "description_en",
+]
+_AUDITED = [f for f in PROJECT_FIELDS] + ["organisation_id", "park_id"]
+
+
+def _user(actor: Any) -> Any:
+    return actor.user if isinstance(actor, policy.Actor) else actor
+
+
+def _str_list(value: Any, field: str) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        value = value.replace("；", ";").replace("，", ",").replace(",", ";").split(";")
+    if not isinstance(value, Iterable):
+        raise ValidationFailed(f"{field} must be a list of names", field=field)
+    return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+
+
+def _apply(project: Project, data: Mapping[str, Any]) -> None:
+    unknown = [k for k in data if k not in PROJECT_FIELDS]
+    if unknown:
+        raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
+    for name, value in data.items():
+        if name in ("aliases", "targets", "therapeutic_areas"):
+            setattr(project, name, _str_list(value, name))
+        elif name == "modality":
+            if value not in Modality.values:
+                raise ValidationFailed(
+                    f"unknown modality {value!r}; known: {', '.join(Modality.values)}", field="modality"
+                )
+            project.modality = value
+        elif name == "visibility":
+            if value not in Visibility.values:
+                raise ValidationFailed(
+                    f"unknown visibility {value!r}; known: {', '.join(Visibility.values)}", field="visibility"
+                )
+            project.visibility = value
+        elif name == "key":
+            project.key = (str(value).strip() or None) if value is not None else None
+        else:
+            setattr(project, name, "" if value is None else str(value).strip())
+    if not (project.name_zh or project.name_en):
+        raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+    if project.key and Project.objects.filter(key=project.key).exclude(pk=project.pk).exists():
+        raise ValidationFailed(f"the key {project.key!r} is taken", field="key")
+    project.search_text = search_blob(
+        project.name_zh, project.name_en, aliases=[*project.aliases, *project.targets]
+    )
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    data: Mapping[str, Any],
+    indications: Sequence[Mapping[str, str]] = (),
+    team: Sequence[Person] = (),
+    partners: Sequence[Organisation] = (),
+    synthetic: bool = False,
+) -> Project:
+    """Register a project of `organisation` (in the organisation's park), with its first indications."""
+    if organisation is None:
+        raise ValidationFailed("a project belongs to an organisation", field="organisation")
+    project = Project(organisation=organisation, park_id=organisation.park_id, synthetic=synthetic)
+    _apply(project, data)
+    policy.require(actor, policy.CREATE, project)
+    project.save()
+    if team:
+        project.team.set(team)
+    if partners:
+        project.partners.set([p for p in partners if p.pk != organisation.pk])
+    for item in indications:
+        _indication_new(project, item)
+    _refresh_areas(project)
+    after = snapshot(project, _AUDITED)
+    changes = diff({}, after)
+    if indications:
+        changes["indications"] = [None, [str(i) for i in project.indications.all()]]
+    record_change(actor=_user(actor), obj=project, action=ChangeRecord.CREATE, changes=changes)
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *,
+    actor: Any,
+    project: Project,
+    data: Mapping[str, Any],
+    team: Sequence[Person] | None = None,
+    partners: Sequence[Organisation] | None = None,
+) -> Project:
+    policy.require(actor, policy.CHANGE, project)
+    before = snapshot(project, _AUDITED)
+    before_team = sorted(project.team.values_list("pk", flat=True))
+    before_partners = sorted(project.partners.values_list("pk", flat=True))
+    _apply(project, data)
+    changes = diff(before, snapshot(project, _AUDITED))
+    if team is not None and sorted(p.pk for p in team) != before_team:
+        project.team.set(team)
+        changes["team"] = [before_team, sorted(p.pk for p in team)]
+    if partners is not None and sorted(p.pk for p in partners) != before_partners:
+        project.partners.set(partners)
+        changes["partners"] = [before_partners, sorted(p.pk for p in partners)]
+    if not changes:
+        return project
+    project.save()
+    _refresh_areas(project)
+    record_change(actor=_user(actor), obj=project, action=ChangeRecord.UPDATE, changes=changes)
+    return project
+
+
+def _indication_new(project: Project, item: Mapping[str, str]) -> Indication:
+    name_zh = (item.get("name_zh") or "").strip()
+    name_en = (item.get("name_en") or "").strip()
+    if not (name_zh or name_en):
+        raise ValidationFailed(
+            "an indication needs a Chinese or an English name", field="indications.name_zh"
+        )
+    clash = project.indications.filter(name_zh=name_zh, name_en=name_en).exists()
+    if clash:
+        raise ValidationFailed(
+            f"the project already has the indication {name_zh or name_en!r}", field="name_en"
+        )
+    return Indication.objects.create(
+        project=project,
+        name_zh=name_zh,
+        name_en=name_en,
+        therapeutic_area=(item.get("therapeutic_area") or "").strip(),
+    )
+
+
+def _refresh_areas(project: Project) -> None:
+    """Indication areas join the project's therapeutic areas."""
+    areas = list(project.therapeutic_areas)
+    for area in project.indications.exclude(therapeutic_area="").values_list("therapeutic_area", flat=True):
+        if area not in areas:
+            areas.append(area)
+    if areas != project.therapeutic_areas:
+        project.therapeutic_areas = areas
+        Project.objects.filter(pk=project.pk).update(therapeutic_areas=areas)
+
+
+@transaction.atomic
+def indication_add(
+    *, actor: Any, project: Project, name_zh: str = "", name_en: str = "", therapeutic_area: str = ""
+) -> Indication:
+    policy.require(actor, policy.CHANGE, project)
+    indication = _indication_new(
+        project, {"name_zh": name_zh, "name_en": name_en, "therapeutic_area": therapeutic_area}
+    )
+    _refresh_areas(project)
+    record_change(
+        actor=_user(actor),
+        obj=project,
+        action=ChangeRecord.UPDATE,
+        changes={"indications": [None, f"+ {indication}"]},
+    )
+    return indication
+
+
+@transaction.atomic
+def stage_record(
+    *,
+    actor: Any,
+    project: Project,
+    indication: Indication,
+    stage: str,
+    date: str | PartialDate,
+    approval_number: str = "",
+    trial_id: str = "",
+    document: Source | None = None,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> StageEvent:
+    """Record that an indication reached (or went back to, or halted at) a stage on a (partial) date."""
+    policy.require(actor, policy.CHANGE, project)
+    if indication.project_id != project.pk:
+        raise ValidationFailed("this indication belongs to another project", field="indication")
+    if stage not in rules.ALL_CODES:
+        raise ValidationFailed(
+            f"unknown stage {stage!r}; known stages: {', '.join(rules.ALL_CODES)}", field="stage"
+        )
+    when = date
+    if not isinstance(when, PartialDate):
+        try:
+            when = PartialDate.parse(when)  # type: ignore[assignment]
+        except ValueError as exc:
+            raise ValidationFailed(str(exc), field="date") from exc
+        if when is None:
+            raise ValidationFailed("a stage needs a date (YYYY, YYYY-MM or YYYY-MM-DD)", field="date")
+    assert isinstance(when, PartialDate)
+    today = today or timezone.localdate()
+    if when.value > today:
+        raise ValidationFailed(f"the date {when} is in the future", field="date")
+    approval_number, trial_id, reason = approval_number.strip(), trial_id.strip(), reason.strip()
+    missing = rules.missing_evidence(
+        stage, approval_number=approval_number, trial_id=trial_id, has_document=document is not None
+    )
+    if missing:
+        what = {
+            rules.APPROVAL: "an approval or filing number",
+            rules.TRIAL: "a trial registry id or a document",
+        }[missing]
+        raise ValidationFailed(f"{stage} needs {what} as evidence", field=missing)
+    # Lock the indication's row so two recorders cannot both append after the same event.
+    locked = Indication.objects.select_for_update().get(pk=indication.pk)
+    history = list(locked.events.order_by("occurred_on", "id"))
+    move = rules.classify([e.stage for e in history], stage)
+    if move.direction == "same":
+        raise ValidationFailed(move.why, field="stage")
+    if move.needs_reason and not reason:
+        raise ValidationFailed(move.why, field="reason")
+    previous = history[-1] if history else None
+    if previous is not None and when.value < previous.occurred_on:
+        raise ValidationFailed(
+            f"the date {when} is before the indication's last event ({previous.date}); "
+            "stages are recorded in the order they happened",
+            field="date",
+        )
+    user = _user(actor)
+    event = StageEvent.objects.create(
+        project=project,
+        indication=locked,
+        stage=stage,
+        occurred_on=when.value,
+        occurred_precision=when.precision,
+        approval_number=approval_number,
+        trial_id=trial_id,
+        document=document,
+        reason=reason,
+        direction=move.direction,
+        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        recorded_label=(user.get_username() if getattr(user, "is_authenticated", False) else "system")[:150],
+    )
+    if previous is not None:
+        StageEvent.objects.filter(pk=previous.pk).update(
+            next_stage=stage, duration_days=(when.value - previous.occurred_on).days
+        )
+    Indication.objects.filter(pk=locked.pk).update(current_stage=stage)
+    indication.current_stage = stage
+    before = snapshot(project, ["highest_stage", "last_event_on"])
+    refresh_cache(project)
+    changes = {f"stage[{indication}]": [previous.stage if previous else None, stage]}
+    changes.update(diff(before, snapshot(project, ["highest_stage", "last_event_on"])))
+    note = f"{move.direction}: {reason}" if reason else move.direction
+    record_change(actor=user, obj=project, action=ChangeRecord.UPDATE, changes=changes, note=note)
+    return event
+
+
+def refresh_cache(project: Project) -> None:
+    """Recompute the project's cached highest stage and latest event date from its indications."""
+    current = list(project.indications.values_list("current_stage", flat=True))
+    last = project.stage_events.order_by("-occurred_on").values_list("occurred_on", flat=True).first()
+    project.highest_stage = rules.derive_highest(current)
+    project.last_event_on = last
+    Project.objects.filter(pk=project.pk).update(highest_stage=project.highest_stage, last_event_on=last)

@@ -1,0 +1,172 @@
+"""Permissions of the service desk, registered with the one policy (biopark.accounts.policy), and THE
+transition policy of service requests: who may move a request from which state to which, with the reason
+of every refusal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from biopark.accounts import policy
+from biopark.accounts.models import Role
+from biopark.accounts.policy import ALLOW, Actor, Decision, refuse
+from biopark.services.models import State
+
+MEMBER_ROLES = (Role.ENTERPRISE_MEMBER, Role.PLATFORM_MANAGER)
+DESK = "desk"
+ADMIN, OPERATOR, PROVIDER, REQUESTER = "admin", "operator", "provider", "requester"
+
+
+def parties(actor: Actor, request: Any) -> set[str]:
+    """The hats the actor wears for this request."""
+    found: set[str] = set()
+    if not actor.is_authenticated:
+        return found
+    if actor.is_admin:
+        found.add(ADMIN)
+    if actor.role == Role.OPERATOR and request.park_id and request.park_id in actor.park_scope:
+        found.add(OPERATOR)
+    if actor.role in MEMBER_ROLES and actor.organisation_id:
+        if actor.organisation_id == request.provider_organisation_id:
+            found.add(PROVIDER)
+        if actor.organisation_id == request.requester_organisation_id:
+            found.add(REQUESTER)
+    return found
+
+
+@dataclass(frozen=True)
+class Step:
+    allowed: frozenset[str]
+    needs_reason: bool = False
+
+
+S = State
+STAFF = frozenset({ADMIN, OPERATOR, PROVIDER})
+
+
+class TransitionPolicy:
+    """The one table of request transitions. `check` answers with a Decision carrying the refusal reason."""
+
+    steps: dict[tuple[str, str], Step] = {
+        (S.SUBMITTED, S.ACCEPTED): Step(STAFF),
+        (S.SUBMITTED, S.REJECTED): Step(STAFF, needs_reason=True),
+        (S.ACCEPTED, S.IN_PROGRESS): Step(STAFF),
+        (S.ACCEPTED, S.REJECTED): Step(STAFF, needs_reason=True),
+        (S.IN_PROGRESS, S.DELIVERED): Step(STAFF),
+        (S.DELIVERED, S.CLOSED): Step(frozenset({ADMIN, OPERATOR, REQUESTER})),
+        (S.DELIVERED, S.IN_PROGRESS): Step(frozenset({ADMIN, OPERATOR, REQUESTER}), needs_reason=True),
+        (S.SUBMITTED, S.WITHDRAWN): Step(frozenset({REQUESTER})),
+        (S.ACCEPTED, S.WITHDRAWN): Step(frozenset({REQUESTER})),
+        (S.SUBMITTED, S.CANCELLED): Step(frozenset({ADMIN, OPERATOR}), needs_reason=True),
+        (S.ACCEPTED, S.CANCELLED): Step(frozenset({ADMIN, OPERATOR}), needs_reason=True),
+        (S.IN_PROGRESS, S.CANCELLED): Step(frozenset({ADMIN, OPERATOR}), needs_reason=True),
+    }
+    labels = {
+        ADMIN: "an administrator",
+        OPERATOR: "the park operator",
+        PROVIDER: "the provider",
+        REQUESTER: "the requesting enterprise",
+    }
+
+    def targets(self, state: str) -> list[str]:
+        return [to for (frm, to) in self.steps if frm == state]
+
+    def check(self, actor: Any, request: Any, to_state: str, *, reason: str = "") -> Decision:
+        actor = policy.actor_for(actor)
+        if to_state not in State.values:
+            return refuse(f"unknown state {to_state!r}; known: {', '.join(State.values)}")
+        step = self.steps.get((request.state, to_state))
+        if step is None:
+            options = ", ".join(self.targets(request.state)) or "none (the request is finished)"
+            return refuse(f"a {request.state} request cannot become {to_state}; possible: {options}")
+        hats = parties(actor, request)
+        if not hats & step.allowed:
+            who = " or ".join(self.labels[p] for p in sorted(step.allowed))
+            return refuse(f"only {who} may move a {request.state} request to {to_state}")
+        if step.needs_reason and not reason.strip():
+            return refuse(f"moving to {to_state} needs a reason")
+        return ALLOW
+
+    def allowed_targets(self, actor: Any, request: Any) -> list[str]:
+        """The states this actor may move the request to (reasons aside), for buttons."""
+        actor = policy.actor_for(actor)
+        hats = parties(actor, request)
+        return [to for (frm, to), step in self.steps.items() if frm == request.state and hats & step.allowed]
+
+
+TRANSITIONS = TransitionPolicy()
+
+
+def service_rule(actor: Actor, action: str, obj: Any) -> Decision:
+    if action == policy.VIEW:
+        return ALLOW
+    if not actor.is_authenticated:
+        return refuse("sign in first")
+    if actor.is_admin:
+        return ALLOW
+    if isinstance(obj, type):
+        if action == policy.CREATE and actor.role in (Role.OPERATOR, Role.PLATFORM_MANAGER):
+            return ALLOW
+        return refuse("only park operators, platform managers and administrators edit the catalogue")
+    if actor.role == Role.OPERATOR:
+        if obj.park_id and obj.park_id in actor.park_scope:
+            return ALLOW
+        return refuse("this service is not in your park")
+    if (
+        actor.role == Role.PLATFORM_MANAGER
+        and actor.organisation_id
+        and obj.provider_org_id == actor.organisation_id
+    ):
+        return ALLOW
+    return refuse("only the provider, its park's operators and administrators edit this service")
+
+
+def request_rule(actor: Actor, action: str, obj: Any) -> Decision:
+    if not actor.is_authenticated:
+        return refuse("sign in first")
+    if isinstance(obj, type):
+        if action == policy.VIEW:
+            return ALLOW
+        if action == DESK:
+            if actor.is_admin or (actor.role == Role.OPERATOR and actor.park_scope):
+                return ALLOW
+            return refuse("the service desk is for park operators and administrators")
+        if action == policy.CREATE:
+            if actor.role in MEMBER_ROLES and actor.organisation_id:
+                return ALLOW
+            return refuse("service requests are made by members of an enterprise")
+        return refuse("choose a request")
+    if action == policy.CREATE:
+        if actor.role in MEMBER_ROLES and actor.organisation_id == obj.requester_organisation_id:
+            return ALLOW
+        return refuse("service requests are made by members of an enterprise, for their own organisation")
+    hats = parties(actor, obj)
+    if not hats:
+        return refuse("this request is not yours, not addressed to you and not in your park")
+    if action == policy.VIEW or action == policy.CHANGE:
+        return ALLOW
+    return refuse("not allowed")
+
+
+def visible_q(actor: Actor) -> Q | None:
+    if actor.is_admin:
+        return None
+    if not actor.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    if actor.role == Role.OPERATOR and actor.park_scope:
+        q |= Q(park_id__in=actor.park_scope)
+    if actor.role in MEMBER_ROLES and actor.organisation_id:
+        q |= Q(requester_organisation_id=actor.organisation_id) | Q(
+            provider_organisation_id=actor.organisation_id
+        )
+    return q
+
+
+def register() -> None:
+    from biopark.services.models import Service, ServiceRequest
+
+    policy.register_rule(Service, service_rule)
+    policy.register_rule(ServiceRequest, request_rule)

@@ -1,0 +1,431 @@
+"""Writes of the service desk: the catalogue, requests and their transitions, comments, attachments,
+assignment and rating. Atomic, checked against the policy, recorded in the history, and every state change
+is announced by e-mail once the transaction commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from biopark.accounts import policy
+from biopark.accounts.models import Profile
+from biopark.core.audit import diff, record_change, snapshot
+from biopark.core.errors import Conflict, PermissionRefused, ValidationFailed
+from biopark.core.models import ChangeRecord
+from biopark.core.text import search_blob
+from biopark.ecosystem.models import STAGE_CODES, Organisation, Platform
+from biopark.pipeline.models import Project
+from biopark.services import files
+from biopark.services.models import (
+    Attachment,
+    Category,
+    PriceModel,
+    RequestEvent,
+    Service,
+    ServiceRequest,
+    State,
+)
+from biopark.services.rules import ADMIN, OPERATOR, PROVIDER, REQUESTER, TRANSITIONS, parties
+
+SERVICE_FIELDS = [
+    "key",
+    "name_zh",
+    "name_en",
+    "aliases",
+    "category",
+    "stages",
+    "description_zh",
+    "description_en",
+    "price_model",
+    "price_amount",
+    "currency",
+    "target_days",
+    "active",
+]
+
+
+def _user(actor: Any) -> Any:
+    return actor.user if isinstance(actor, policy.Actor) else actor
+
+
+def _label(user: Any) -> str:
+    return user.get_username()[:150] if getattr(user, "is_authenticated", False) else "system"
+
+
+def _auth_user(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+# --- catalogue --------------------------------------------------------------------------------
+
+
+def _apply_service(service: Service, data: Mapping[str, Any]) -> None:
+    unknown = [k for k in data if k not in SERVICE_FIELDS]
+    if unknown:
+        raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
+    for name, value in data.items():
+        if name == "category":
+            if value not in Category.values:
+                raise ValidationFailed(
+                    f"unknown category {value!r}; known: {', '.join(Category.values)}", field=name
+                )
+            service.category = value
+        elif name == "price_model":
+            if value not in PriceModel.values:
+                raise ValidationFailed(
+                    f"unknown price model {value!r}; known: {', '.join(PriceModel.values)}", field=name
+                )
+            service.price_model = value
+        elif name == "stages":
+            stages = list(value or [])
+            bad = [s for s in stages if s not in STAGE_CODES]
+            if bad:
+                raise ValidationFailed(
+                    f"unknown stage {bad[0]!r}; known stages: {', '.join(STAGE_CODES)}", field=name
+                )
+            service.stages = list(dict.fromkeys(stages))
+        elif name == "aliases":
+            service.aliases = [str(v).strip() for v in (value or []) if str(v).strip()]
+        elif name == "price_amount":
+            try:
+                amount = None if value in (None, "") else Decimal(str(value))
+            except InvalidOperation as exc:
+                raise ValidationFailed(
+                    f"price_amount must be a decimal number, got {value!r}", field=name
+                ) from exc
+            if amount is not None and (not amount.is_finite() or amount < 0):
+                raise ValidationFailed("price_amount must be 0 or more", field=name)
+            service.price_amount = amount
+        elif name == "currency":
+            code = (value or "").upper()
+            if code and code not in ("CNY", "USD", "EUR"):
+                raise ValidationFailed(f"unknown currency {value!r} (CNY, USD or EUR)", field=name)
+            service.currency = code
+        elif name == "target_days":
+            try:
+                days = int(value)
+            except (TypeError, ValueError) as exc:
+                raise ValidationFailed("target_days must be a whole number of days", field=name) from exc
+            if not 1 <= days <= 3650:
+                raise ValidationFailed("target_days must be between 1 and 3650", field=name)
+            service.target_days = days
+        elif name == "active":
+            service.active = bool(value)
+        elif name == "key":
+            service.key = (str(value).strip() or None) if value is not None else None
+        else:
+            setattr(service, name, "" if value is None else str(value).strip())
+    if not (service.name_zh or service.name_en):
+        raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+    if service.price_amount is not None and not service.currency:
+        raise ValidationFailed("a price needs its currency", field="currency")
+    if service.key and Service.objects.filter(key=service.key).exclude(pk=service.pk).exists():
+        raise ValidationFailed(f"the key {service.key!r} is taken", field="key")
+    service.search_text = search_blob(service.name_zh, service.name_en, aliases=service.aliases)
+
+
+@transaction.atomic
+def service_create(
+    *,
+    actor: Any,
+    data: Mapping[str, Any],
+    provider_organisation: Organisation | None = None,
+    provider_platform: Platform | None = None,
+) -> Service:
+    if provider_organisation is None and provider_platform is None:
+        raise ValidationFailed("a service needs a provider: an organisation or a platform", field="provider")
+    service = Service(provider_organisation=provider_organisation, provider_platform=provider_platform)
+    service.park_id = (provider_platform.park_id if provider_platform else None) or (
+        provider_organisation.park_id if provider_organisation else None
+    )
+    if "category" not in data:
+        raise ValidationFailed("a service needs a category", field="category")
+    _apply_service(service, data)
+    policy.require(actor, policy.CREATE, service)
+    service.save()
+    record_change(
+        actor=_user(actor),
+        obj=service,
+        action=ChangeRecord.CREATE,
+        changes=diff({}, snapshot(service, SERVICE_FIELDS)),
+    )
+    return service
+
+
+@transaction.atomic
+def service_update(*, actor: Any, service: Service, data: Mapping[str, Any]) -> Service:
+    policy.require(actor, policy.CHANGE, service)
+    before = snapshot(service, SERVICE_FIELDS)
+    _apply_service(service, data)
+    changes = diff(before, snapshot(service, SERVICE_FIELDS))
+    if changes:
+        service.save()
+        record_change(actor=_user(actor), obj=service, action=ChangeRecord.UPDATE, changes=changes)
+    return service
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+def recipients(request: ServiceRequest) -> list[str]:
+    """Who hears of a state change: the requester, the assignee and the provider's members."""
+    emails: list[str] = []
+    users = [request.requester, request.assignee]
+    if request.provider_organisation_id:
+        users.extend(
+            p.user
+            for p in Profile.objects.filter(organisation_id=request.provider_organisation_id).select_related(
+                "user"
+            )
+        )
+    for user in users:
+        email = getattr(user, "email", "") if user is not None else ""
+        if email and email not in emails:
+            emails.append(email)
+    return emails
+
+
+def _notify(request: ServiceRequest, from_state: str, to_state: str, note: str) -> None:
+    to = recipients(request)
+    if not to:
+        return
+    subject = f"[BioPark] request #{request.pk} {from_state or 'new'} → {to_state}: {request.title}"[:200]
+    body = (
+        f"Service request #{request.pk} ({request.service}) is now {to_state}"
+        + (f" (was {from_state})" if from_state else "")
+        + ".\n"
+        + (f"Note: {note}\n" if note else "")
+        + (f"Due: {request.due_on}\n" if request.due_on else "")
+    )
+    transaction.on_commit(lambda: send_mail(subject, body, None, to, fail_silently=True))
+
+
+def _event(
+    request: ServiceRequest, *, actor: Any, kind: str, frm: str = "", to: str = "", text: str = ""
+) -> None:
+    user = _user(actor)
+    RequestEvent.objects.create(
+        request=request,
+        kind=kind,
+        from_state=frm,
+        to_state=to,
+        text=text,
+        actor=_auth_user(user),
+        actor_label=_label(user),
+    )
+
+
+@transaction.atomic
+def request_submit(
+    *,
+    actor: Any,
+    service: Service,
+    title: str,
+    details: str = "",
+    project: Project | None = None,
+    now: dt.datetime | None = None,
+) -> ServiceRequest:
+    """An enterprise member asks for a service, optionally for one of its organisation's projects."""
+    actor_ = policy.actor_for(actor)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed("a request needs a title", field="title")
+    if not service.active:
+        raise ValidationFailed("this service is not offered any more", field="service")
+    if not actor_.organisation_id:
+        policy.require(actor, policy.CREATE, ServiceRequest)
+        raise ValidationFailed("your account is not attached to an organisation", field="organisation")
+    requester_org = Organisation.objects.get(pk=actor_.organisation_id)
+    if project is not None and project.organisation_id != requester_org.pk:
+        raise ValidationFailed("the project must belong to your organisation", field="project")
+    now = now or timezone.now()
+    request = ServiceRequest(
+        service=service,
+        project=project,
+        requester=_auth_user(_user(actor)),
+        requester_organisation=requester_org,
+        provider_organisation_id=service.provider_org_id,
+        park_id=requester_org.park_id or service.park_id,
+        title=title[:300],
+        details=(details or "").strip(),
+        state=State.SUBMITTED,
+        submitted_at=now,
+        due_on=timezone.localtime(now).date() + dt.timedelta(days=service.target_days),
+    )
+    policy.require(actor, policy.CREATE, request)
+    request.save()
+    _event(request, actor=actor, kind="state", to=State.SUBMITTED)
+    record_change(
+        actor=_user(actor),
+        obj=request,
+        action=ChangeRecord.CREATE,
+        changes={"state": [None, State.SUBMITTED], "service": [None, service.pk]},
+    )
+    _notify(request, "", State.SUBMITTED, "")
+    return request
+
+
+_STAMP = {
+    State.ACCEPTED: "accepted_at",
+    State.IN_PROGRESS: "started_at",
+    State.DELIVERED: "delivered_at",
+    State.CLOSED: "ended_at",
+    State.REJECTED: "ended_at",
+    State.CANCELLED: "ended_at",
+    State.WITHDRAWN: "ended_at",
+}
+
+
+@transaction.atomic
+def request_transition(
+    *,
+    actor: Any,
+    request: ServiceRequest,
+    to_state: str,
+    reason: str = "",
+    rating: int | None = None,
+    now: dt.datetime | None = None,
+) -> ServiceRequest:
+    """Move a request to another state, if the transition policy allows this actor to."""
+    locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    decision = TRANSITIONS.check(actor, locked, to_state, reason=reason)
+    if not decision:
+        if to_state not in State.values:
+            raise ValidationFailed(decision.reason, field="state")
+        hats = parties(policy.actor_for(actor), locked)
+        if (locked.state, to_state) in TRANSITIONS.steps and hats & TRANSITIONS.steps[
+            (locked.state, to_state)
+        ].allowed:
+            raise ValidationFailed(decision.reason, field="reason")
+        if (locked.state, to_state) not in TRANSITIONS.steps:
+            raise Conflict(decision.reason, field="state")
+        policy.require(actor, policy.VIEW, locked)
+        raise PermissionRefused(decision.reason)
+    if rating is not None:
+        if to_state != State.CLOSED:
+            raise ValidationFailed("a rating is given when the request is closed", field="rating")
+        _check_rating(rating)
+    now = now or timezone.now()
+    frm = locked.state
+    before = snapshot(locked, ["state", "rating"])
+    locked.state = to_state
+    if to_state == State.IN_PROGRESS:
+        locked.started_at = locked.started_at or now
+        locked.delivered_at = None  # sent back after delivery: delivered again later
+    else:
+        setattr(locked, _STAMP[State(to_state)], now)
+    if rating is not None:
+        locked.rating = rating
+    locked.save()
+    _event(locked, actor=actor, kind="state", frm=frm, to=to_state, text=reason.strip())
+    record_change(
+        actor=_user(actor),
+        obj=locked,
+        action=ChangeRecord.UPDATE,
+        changes=diff(before, snapshot(locked, ["state", "rating"])),
+        note=reason.strip(),
+    )
+    _notify(locked, frm, to_state, reason.strip())
+    request.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return locked
+
+
+def _check_rating(rating: Any) -> int:
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationFailed("the rating is a whole number from 1 to 5", field="rating")
+    return rating
+
+
+@transaction.atomic
+def request_rate(*, actor: Any, request: ServiceRequest, rating: int, comment: str = "") -> ServiceRequest:
+    hats = parties(policy.actor_for(actor), request)
+    if REQUESTER not in hats and ADMIN not in hats:
+        raise PermissionRefused("only the requesting enterprise rates the service")
+    if request.state not in (State.DELIVERED, State.CLOSED):
+        raise ValidationFailed("a request is rated once it is delivered", field="rating")
+    _check_rating(rating)
+    before = snapshot(request, ["rating", "rating_comment"])
+    request.rating, request.rating_comment = rating, (comment or "").strip()[:500]
+    request.save(update_fields=["rating", "rating_comment"])
+    record_change(
+        actor=_user(actor),
+        obj=request,
+        action=ChangeRecord.UPDATE,
+        changes=diff(before, snapshot(request, ["rating", "rating_comment"])),
+    )
+    return request
+
+
+@transaction.atomic
+def request_comment(*, actor: Any, request: ServiceRequest, text: str) -> RequestEvent:
+    policy.require(actor, policy.CHANGE, request)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed("the comment is empty", field="text")
+    user = _user(actor)
+    return RequestEvent.objects.create(
+        request=request, kind="comment", text=text[:5000], actor=_auth_user(user), actor_label=_label(user)
+    )
+
+
+@transaction.atomic
+def request_assign(*, actor: Any, request: ServiceRequest, assignee: Any) -> ServiceRequest:
+    hats = parties(policy.actor_for(actor), request)
+    if not hats & {ADMIN, OPERATOR, PROVIDER}:
+        raise PermissionRefused("only the provider, the park operator or an administrator assigns a request")
+    if not request.is_open:
+        raise ValidationFailed(f"a {request.state} request cannot be reassigned", field="assignee")
+    if assignee is not None:
+        profile = Profile.objects.filter(user=assignee).first()
+        if profile is None or profile.organisation_id != request.provider_organisation_id:
+            raise ValidationFailed("the assignee must be a member of the provider", field="assignee")
+    before = snapshot(request, ["assignee_id"])
+    request.assignee = assignee
+    request.save(update_fields=["assignee"])
+    changes = diff(before, snapshot(request, ["assignee_id"]))
+    if changes:
+        _event(
+            request,
+            actor=actor,
+            kind="comment",
+            text=f"assigned to {assignee.get_username() if assignee else '—'}",
+        )
+        record_change(actor=_user(actor), obj=request, action=ChangeRecord.UPDATE, changes=changes)
+    return request
+
+
+@transaction.atomic
+def attachment_add(*, actor: Any, request: ServiceRequest, name: str, content: bytes) -> Attachment:
+    """Store a checked file (size, extension, first bytes) under MEDIA_ROOT for this request."""
+    policy.require(actor, policy.CHANGE, request)
+    base = os.path.basename((name or "").replace("\\", "/")).strip()
+    kind = files.check(base, content)
+    user = _user(actor)
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in base)[-120:]
+    attachment = Attachment(
+        request=request, original_name=base[:255], size=len(content), kind=kind, uploaded_by=_auth_user(user)
+    )
+    attachment.file.save(safe, ContentFile(content), save=False)
+    attachment.save()
+    _event(request, actor=actor, kind="file", text=base[:255])
+    return attachment
+
+
+def assignable_users(request: ServiceRequest) -> list[Any]:
+    user_model = get_user_model()
+    if not request.provider_organisation_id:
+        return []
+    return list(
+        user_model.objects.filter(profile__organisation_id=request.provider_organisation_id).order_by(
+            "username"
+        )
+    )
