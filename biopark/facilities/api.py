@@ -1,0 +1,355 @@
+"""REST endpoints of the facilities app, mounted at /api/v1/facilities/. Thin: parse, call a service or a
+selector, return a schema. Booking refusals come back as {"error": {"code", "message", "fields": {"rule"}}}:
+422 when a rule refuses, 409 when the slot is taken."""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from biopark.accounts import policy
+from biopark.core.errors import NotFound, ValidationFailed
+from biopark.core.pagination import Page, paginate
+from biopark.ecosystem.models import Organisation, Platform
+from biopark.facilities import ical, selectors, services, timeutil
+from biopark.facilities.models import Booking, Outage, Resource, WaitlistEntry
+from biopark.facilities.schemas import (
+    BookingIn,
+    BookingOut,
+    OutageIn,
+    OutageOut,
+    QualificationIn,
+    QualificationOut,
+    ResourceIn,
+    ResourceOut,
+    ResourceSlotsOut,
+    SeriesIn,
+    SeriesOut,
+    StatementOut,
+    UsageIn,
+    UsageOut,
+    UtilisationOut,
+    WaitlistIn,
+    WaitlistOut,
+)
+
+router = Router(tags=["facilities"])
+
+MAX_SEARCH_DAYS = 31
+
+
+def _resource(pk: int, user: Any, field: str = "resource") -> Resource:
+    resource = Resource.objects.select_related("platform__park").filter(pk=pk).first()
+    if resource is None:
+        raise NotFound(f"no resource {pk}", field=field)
+    policy.require(user, policy.VIEW, resource)
+    return resource
+
+
+def _booking(pk: int, user: Any) -> Booking:
+    booking = Booking.objects.select_related("resource__platform__park", "organisation", "user").filter(pk=pk).first()
+    if booking is None:
+        raise NotFound(f"no booking {pk}")
+    policy.require(user, policy.VIEW, booking)
+    return booking
+
+
+def _organisation(pk: int | None) -> Organisation | None:
+    if pk is None:
+        return None
+    org = Organisation.objects.filter(pk=pk).first()
+    if org is None:
+        raise ValidationFailed(f"no organisation {pk}", field="organisation")
+    return org
+
+
+def _window(start: dt.datetime | None, end: dt.datetime | None, tz: Any) -> tuple[dt.datetime, dt.datetime]:
+    if start is None:
+        start = timeutil.week_start(timezone.now(), tz)
+    start = timeutil.as_utc(start, tz)
+    end = timeutil.as_utc(end, tz) if end is not None else start + dt.timedelta(days=7)
+    if end <= start:
+        raise ValidationFailed("end must be after start", field="end")
+    if end - start > dt.timedelta(days=MAX_SEARCH_DAYS):
+        raise ValidationFailed(f"search at most {MAX_SEARCH_DAYS} days at once", field="end")
+    return start, end
+
+
+# --- resources ----------------------------------------------------------------------------------
+
+
+class ResourceFilters(Schema):
+    q: str | None = None
+    platform: int | None = None
+    kind: str | None = None
+    park: int | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+@router.get("/resources", response=Page[ResourceOut], operation_id="facilities_list_resources")
+def list_resources(request: HttpRequest, filters: Query[ResourceFilters]) -> Any:
+    policy.require(request.auth, policy.VIEW, Resource)
+    qs = selectors.resource_list(
+        user=request.auth, platform_id=filters.platform, kind=filters.kind, q=filters.q, park_id=filters.park
+    )
+    return paginate(qs, filters.page, filters.page_size)
+
+
+@router.get("/resources/{int:pk}", response=ResourceOut, operation_id="facilities_get_resource")
+def get_resource(request: HttpRequest, pk: int) -> Any:
+    return _resource(pk, request.auth)
+
+
+@router.post("/resources", response={201: ResourceOut}, operation_id="facilities_create_resource")
+def create_resource(request: HttpRequest, payload: ResourceIn) -> Any:
+    data = payload.dict(exclude_unset=True)
+    platform_id = data.pop("platform", None)
+    platform = Platform.objects.select_related("park").filter(pk=platform_id).first() if platform_id else None
+    if platform is None:
+        raise ValidationFailed("choose an existing platform", field="platform")
+    resource = services.resource_create(actor=request.auth, platform=platform, data=data)
+    return 201, Resource.objects.select_related("platform__park").get(pk=resource.pk)
+
+
+@router.patch("/resources/{int:pk}", response=ResourceOut, operation_id="facilities_update_resource")
+def update_resource(request: HttpRequest, pk: int, payload: ResourceIn) -> Any:
+    resource = _resource(pk, request.auth)
+    data = payload.dict(exclude_unset=True)
+    if "platform" in data:
+        raise ValidationFailed("a resource cannot move to another platform", field="platform")
+    return services.resource_update(actor=request.auth, resource=resource, data=data)
+
+
+class SlotQuery(Schema):
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    min_minutes: int | None = None
+
+
+@router.get("/resources/{int:pk}/slots", response=ResourceSlotsOut, operation_id="facilities_resource_slots")
+def resource_slots(request: HttpRequest, pk: int, query: Query[SlotQuery]) -> Any:
+    """Free slots of one resource (default: this week in the park's time zone)."""
+    resource = _resource(pk, request.auth)
+    start, end = _window(query.start, query.end, timeutil.resource_zone(resource))
+    found = selectors.availability(resources=[resource], start=start, end=end, min_minutes=query.min_minutes)[0]
+    return _slots_out(found)
+
+
+def _slots_out(found: selectors.ResourceSlots) -> dict[str, Any]:
+    return {
+        "resource": found.resource.pk,
+        "name": str(found.resource),
+        "free_hours": round(found.free_hours, 2),
+        "slots": [{"start": s.start, "end": s.end, "free_units": s.free_units} for s in found.slots],
+    }
+
+
+class AvailabilityQuery(SlotQuery):
+    platform: int | None = None
+    kind: str | None = None
+    park: int | None = None
+    q: str | None = None
+    limit: int = 1000
+
+
+@router.get("/availability", response=list[ResourceSlotsOut], operation_id="facilities_availability")
+def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> Any:
+    """Free slots across resources, filtered by platform, kind (resource or platform kind), park, text."""
+    policy.require(request.auth, policy.VIEW, Resource)
+    if not 1 <= query.limit <= 1000:
+        raise ValidationFailed("limit must be between 1 and 1000", field="limit")
+    resources = selectors.resource_list(
+        user=request.auth, platform_id=query.platform, kind=query.kind, q=query.q, park_id=query.park,
+        active_only=True,
+    )[: query.limit]
+    tz = timeutil.zone(None)
+    start, end = _window(query.start, query.end, tz)
+    found = selectors.availability(resources=resources, start=start, end=end, min_minutes=query.min_minutes)
+    return [_slots_out(f) for f in found if f.slots]
+
+
+@router.get("/resources/{int:pk}/calendar.ics", operation_id="facilities_resource_ical")
+def resource_ical(request: HttpRequest, pk: int) -> HttpResponse:
+    """The resource's active bookings as an iCalendar feed (for the people who may see them)."""
+    resource = _resource(pk, request.auth)
+    now = timezone.now()
+    bookings = selectors.booking_list(user=request.auth, resource_id=resource.pk, start=now - dt.timedelta(days=90))
+    body = ical.calendar(bookings.exclude(status__in=[Booking.Status.REJECTED]), name=str(resource), now=now)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+# --- bookings -----------------------------------------------------------------------------------
+
+
+class BookingFilters(Schema):
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    resource: int | None = None
+    status: str | None = None
+    mine: bool = False
+    flagged: bool | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+@router.get("/bookings", response=Page[BookingOut], operation_id="facilities_list_bookings")
+def list_bookings(request: HttpRequest, filters: Query[BookingFilters]) -> Any:
+    """Bookings the caller may see: enterprise members their organisation's, managers their resources'."""
+    policy.require(request.auth, policy.VIEW, Booking)
+    if filters.status and filters.status not in Booking.Status.values:
+        raise ValidationFailed(f"status must be one of {', '.join(Booking.Status.values)}", field="status")
+    qs = selectors.booking_list(
+        user=request.auth, start=filters.start, end=filters.end, resource_id=filters.resource,
+        status=filters.status, mine=filters.mine, flagged=filters.flagged,
+    )
+    return paginate(qs, filters.page, filters.page_size)
+
+
+@router.get("/bookings/{int:pk}", response=BookingOut, operation_id="facilities_get_booking")
+def get_booking(request: HttpRequest, pk: int) -> Any:
+    return _booking(pk, request.auth)
+
+
+@router.post("/bookings", response={201: BookingOut}, operation_id="facilities_create_booking")
+def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
+    resource = _resource(payload.resource, request.auth)
+    booking = services.booking_create(
+        actor=request.auth, resource=resource, start=payload.start, end=payload.end, quantity=payload.quantity,
+        organisation=_organisation(payload.organisation), project=payload.project, note=payload.note,
+    )
+    return 201, booking
+
+
+@router.post("/bookings/series", response={201: SeriesOut}, operation_id="facilities_create_series")
+def create_series(request: HttpRequest, payload: SeriesIn) -> Any:
+    """A recurring booking: conflicting dates are skipped and reported, the rest are booked."""
+    resource = _resource(payload.resource, request.auth)
+    result = services.booking_series_create(
+        actor=request.auth, resource=resource, start=payload.start, end=payload.end, frequency=payload.frequency,
+        count=payload.count, quantity=payload.quantity, organisation=_organisation(payload.organisation),
+        project=payload.project,
+    )
+    return 201, {"series": result.series.pk, "created": result.created, "skipped": result.skipped}
+
+
+@router.post("/bookings/{int:pk}/cancel", response=BookingOut, operation_id="facilities_cancel_booking")
+def cancel_booking(request: HttpRequest, pk: int) -> Any:
+    return services.booking_cancel(actor=request.auth, booking=_booking(pk, request.auth))
+
+
+@router.post("/bookings/{int:pk}/approve", response=BookingOut, operation_id="facilities_approve_booking")
+def approve_booking(request: HttpRequest, pk: int) -> Any:
+    return services.booking_decide(actor=request.auth, booking=_booking(pk, request.auth), approve=True)
+
+
+@router.post("/bookings/{int:pk}/reject", response=BookingOut, operation_id="facilities_reject_booking")
+def reject_booking(request: HttpRequest, pk: int) -> Any:
+    return services.booking_decide(actor=request.auth, booking=_booking(pk, request.auth), approve=False)
+
+
+@router.post("/bookings/{int:pk}/usage", response={201: UsageOut}, operation_id="facilities_record_usage")
+def record_usage(request: HttpRequest, pk: int, payload: UsageIn) -> Any:
+    """Record actual start/end (or send {} to confirm the booked times); priced at once."""
+    usage = services.usage_record(
+        actor=request.auth, booking=_booking(pk, request.auth), start=payload.start, end=payload.end
+    )
+    return 201, usage
+
+
+# --- wait list, outages, qualifications ---------------------------------------------------------
+
+
+@router.post("/waitlist", response={201: WaitlistOut}, operation_id="facilities_join_waitlist")
+def join_waitlist(request: HttpRequest, payload: WaitlistIn) -> Any:
+    resource = _resource(payload.resource, request.auth)
+    return 201, services.waitlist_join(actor=request.auth, resource=resource, start=payload.start, end=payload.end)
+
+
+@router.get("/waitlist", response=list[WaitlistOut], operation_id="facilities_list_waitlist")
+def list_waitlist(request: HttpRequest) -> Any:
+    policy.require(request.auth, policy.VIEW, WaitlistEntry)
+    return list(WaitlistEntry.objects.filter(user=request.auth).order_by("start")[:200])
+
+
+@router.post("/outages", response={201: OutageOut}, operation_id="facilities_create_outage")
+def create_outage(request: HttpRequest, payload: OutageIn) -> Any:
+    resource = _resource(payload.resource, request.auth)
+    outage, flagged = services.outage_create(
+        actor=request.auth, resource=resource, start=payload.start, end=payload.end, kind=payload.kind,
+        reason=payload.reason,
+    )
+    outage.flagged_bookings = flagged  # type: ignore[attr-defined]
+    return 201, outage
+
+
+@router.get("/resources/{int:pk}/outages", response=list[OutageOut], operation_id="facilities_list_outages")
+def list_outages(request: HttpRequest, pk: int) -> Any:
+    resource = _resource(pk, request.auth)
+    return list(Outage.objects.filter(resource=resource, end__gt=timezone.now()).order_by("start")[:200])
+
+
+@router.post("/qualifications", response={201: QualificationOut}, operation_id="facilities_grant_qualification")
+def grant_qualification(request: HttpRequest, payload: QualificationIn) -> Any:
+    resource = _resource(payload.resource, request.auth)
+    user = get_user_model().objects.filter(username=payload.user).first()
+    if user is None:
+        raise ValidationFailed(f"no user {payload.user!r}", field="user")
+    return 201, services.qualification_grant(
+        actor=request.auth, resource=resource, user=user, expires_on=payload.expires_on
+    )
+
+
+@router.get("/qualifications", response=list[QualificationOut], operation_id="facilities_my_qualifications")
+def my_qualifications(request: HttpRequest) -> Any:
+    return list(selectors.qualifications_of(user=request.auth)) if request.auth.is_authenticated else []
+
+
+# --- statements, utilisation --------------------------------------------------------------------
+
+
+@router.get(
+    "/statements/{int:organisation_id}/{int:year}/{int:month}", response=StatementOut,
+    operation_id="facilities_statement",
+)
+def get_statement(request: HttpRequest, organisation_id: int, year: int, month: int) -> Any:
+    if not 1 <= month <= 12:
+        raise ValidationFailed("month must be 1 to 12", field="month")
+    org = Organisation.objects.filter(pk=organisation_id).select_related("park").first()
+    if org is None:
+        raise NotFound(f"no organisation {organisation_id}")
+    tz = timeutil.zone(org.park.time_zone if org.park else None)
+    st = selectors.statement(user=request.auth, organisation=org, year=year, month=month, tz=tz)
+    return {"organisation": org.pk, "year": year, "month": month, "lines": st.lines, "totals": st.totals}
+
+
+class UtilisationQuery(Schema):
+    platform: int | None = None
+    resource: int | None = None
+    first_week: dt.date | None = None
+    weeks: int = 4
+
+
+@router.get("/utilisation", response=list[UtilisationOut], operation_id="facilities_utilisation")
+def get_utilisation(request: HttpRequest, query: Query[UtilisationQuery]) -> Any:
+    if not 1 <= query.weeks <= 26:
+        raise ValidationFailed("weeks must be between 1 and 26", field="weeks")
+    resources = selectors.managed_resources(user=request.auth)
+    if query.platform:
+        resources = resources.filter(platform_id=query.platform)
+    if query.resource:
+        resources = resources.filter(pk=query.resource)
+    tz = timeutil.zone(None)
+    first = query.first_week or (timezone.now().astimezone(tz).date() - dt.timedelta(weeks=query.weeks - 1))
+    uses = selectors.utilisation(resources=resources[:500], first_week=first, weeks=query.weeks, tz=tz)
+    return [
+        {
+            "resource": u.resource.pk, "name": str(u.resource), "platform": u.resource.platform_id,
+            "available_hours": round(u.available_hours, 2), "booked_hours": round(u.booked_hours, 2),
+            "weeks": u.weeks,
+        }
+        for u in uses
+    ]

@@ -1,0 +1,285 @@
+"""THE booking policy: one object decides whether a booking (or a cancellation) is allowed, and every refusal
+names the rule that refused it. As in NEMO's policy.py, a deployment swaps it by pointing the setting
+BIOPARK_BOOKING_POLICY at another class (a subclass, usually), e.g. "mypark.policy.StricterPolicy".
+
+The checks run inside the booking transaction, after the resource row is locked, so what they count is what
+gets written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from biopark.accounts.models import Role
+from biopark.accounts.policy import actor_for
+from biopark.facilities import timeutil
+from biopark.facilities.models import Booking, BookingUnit, Outage, Qualification, Resource
+
+DEFAULT_POLICY = "biopark.facilities.policy.BookingPolicy"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a booking was refused: the rule's code, a sentence for people, and the field at fault."""
+
+    rule: str
+    message: str
+    field: str = "start"
+    conflict: bool = False  # the slot is taken (409) rather than the request breaking a rule (422)
+
+
+@dataclass
+class BookingRequest:
+    resource: Resource
+    user: Any
+    organisation_id: int
+    start: dt.datetime
+    end: dt.datetime
+    now: dt.datetime
+    quantity: int = 1
+    exclude_booking_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def minutes(self) -> float:
+        return (self.end - self.start).total_seconds() / 60
+
+
+def _fmt_minutes(minutes: int) -> str:
+    if minutes % 60 == 0:
+        return f"{minutes // 60} h"
+    return f"{minutes} min"
+
+
+class BookingPolicy:
+    """The rules, in the order they are checked. Override a `check_<rule>` method, or `checks`, to change them."""
+
+    checks: tuple[str, ...] = (
+        "time_order",
+        "resource_active",
+        "quantity",
+        "min_length",
+        "max_length",
+        "notice",
+        "advance",
+        "opening_hours",
+        "qualification",
+        "outage",
+        "quota_week",
+        "quota_month",
+        "availability",
+    )
+
+    # --- booking ------------------------------------------------------------------------------
+
+    def check_booking(self, req: BookingRequest) -> Refusal | None:
+        for name in self.checks:
+            refusal = getattr(self, f"check_{name}")(req)
+            if refusal is not None:
+                return refusal
+        return None
+
+    def check_time_order(self, req: BookingRequest) -> Refusal | None:
+        if req.end <= req.start:
+            return Refusal("time_order", "the booking must end after it starts", "end")
+        return None
+
+    def check_resource_active(self, req: BookingRequest) -> Refusal | None:
+        if not req.resource.is_active:
+            return Refusal("resource_inactive", "this resource is not open for booking", "resource")
+        return None
+
+    def check_quantity(self, req: BookingRequest) -> Refusal | None:
+        if req.quantity < 1:
+            return Refusal("quantity", "book at least one unit", "quantity")
+        if req.quantity > req.resource.capacity:
+            return Refusal(
+                "quantity", f"this resource has {req.resource.capacity} unit(s); you asked for {req.quantity}",
+                "quantity",
+            )
+        return None
+
+    def check_min_length(self, req: BookingRequest) -> Refusal | None:
+        if req.minutes < req.resource.min_minutes:
+            return Refusal(
+                "min_length", f"bookings last at least {_fmt_minutes(req.resource.min_minutes)}", "end"
+            )
+        return None
+
+    def check_max_length(self, req: BookingRequest) -> Refusal | None:
+        if req.minutes > req.resource.max_minutes:
+            return Refusal(
+                "max_length", f"bookings last at most {_fmt_minutes(req.resource.max_minutes)}", "end"
+            )
+        return None
+
+    def check_notice(self, req: BookingRequest) -> Refusal | None:
+        notice = req.resource.notice_minutes
+        if req.start < req.now:
+            return Refusal("past", "this slot is in the past")
+        if req.start < req.now + dt.timedelta(minutes=notice):
+            return Refusal("notice", f"book at least {_fmt_minutes(notice)} before the start")
+        return None
+
+    def check_advance(self, req: BookingRequest) -> Refusal | None:
+        days = req.resource.max_advance_days
+        if req.start > req.now + dt.timedelta(days=days):
+            return Refusal("advance", f"bookings open at most {days} days ahead")
+        return None
+
+    def check_opening_hours(self, req: BookingRequest) -> Refusal | None:
+        hours = req.resource.opening_hours
+        if not hours:
+            return None
+        tz = timeutil.resource_zone(req.resource)
+        for s, e in timeutil.opening_intervals(hours, tz, req.start - dt.timedelta(days=1), req.end):
+            if s <= req.start and req.end <= e:
+                return None
+        return Refusal("opening_hours", "the booking is outside the resource's opening hours")
+
+    def check_qualification(self, req: BookingRequest) -> Refusal | None:
+        if not req.resource.requires_qualification:
+            return None
+        qual = Qualification.objects.filter(user=req.user, resource=req.resource).first()
+        if qual is None:
+            return Refusal("qualification", "you need to be trained (qualified) on this resource first", "resource")
+        tz = timeutil.resource_zone(req.resource)
+        if qual.expires_on is not None and qual.expires_on < req.end.astimezone(tz).date():
+            return Refusal(
+                "qualification_expired",
+                f"your qualification on this resource expires on {qual.expires_on.isoformat()}",
+                "resource",
+            )
+        return None
+
+    def check_outage(self, req: BookingRequest) -> Refusal | None:
+        outage = (
+            Outage.objects.filter(resource=req.resource, start__lt=req.end, end__gt=req.start).order_by("start").first()
+        )
+        if outage is not None:
+            return Refusal(
+                "outage",
+                f"the resource is unavailable ({outage.get_kind_display()}) from "
+                f"{outage.start.isoformat()} to {outage.end.isoformat()}",
+            )
+        return None
+
+    def _org_hours(self, req: BookingRequest, start: dt.datetime, end: dt.datetime) -> Decimal:
+        qs = Booking.objects.filter(
+            resource=req.resource,
+            organisation_id=req.organisation_id,
+            status__in=Booking.ACTIVE,
+            start__gte=start,
+            start__lt=end,
+        )
+        if req.exclude_booking_id:
+            qs = qs.exclude(pk=req.exclude_booking_id)
+        total = Decimal("0")
+        for s, e, q in qs.values_list("start", "end", "quantity"):
+            total += Decimal(int((e - s).total_seconds())) / 3600 * q
+        return total
+
+    def _quota(self, req: BookingRequest, limit: Decimal | None, bounds: tuple, rule: str, period: str) -> Refusal | None:
+        if limit is None:
+            return None
+        used = self._org_hours(req, *bounds)
+        wanted = Decimal(int((req.end - req.start).total_seconds())) / 3600 * req.quantity
+        if used + wanted > limit:
+            return Refusal(
+                rule,
+                f"your organisation's quota on this resource is {limit.normalize()} h per {period}; "
+                f"{used.quantize(Decimal('0.01')).normalize()} h are booked already",
+            )
+        return None
+
+    def check_quota_week(self, req: BookingRequest) -> Refusal | None:
+        tz = timeutil.resource_zone(req.resource)
+        return self._quota(
+            req, req.resource.quota_hours_week, timeutil.week_bounds(req.start, tz), "quota_week", "week"
+        )
+
+    def check_quota_month(self, req: BookingRequest) -> Refusal | None:
+        tz = timeutil.resource_zone(req.resource)
+        local = req.start.astimezone(tz)
+        return self._quota(
+            req,
+            req.resource.quota_hours_month,
+            timeutil.month_bounds(local.year, local.month, tz),
+            "quota_month",
+            "month",
+        )
+
+    def free_units(self, req: BookingRequest) -> tuple[list[int], bool]:
+        """The resource's units free for the request (buffer included), and whether a unit is taken by a booking
+        that truly overlaps (rather than only by the buffer)."""
+        buffer = dt.timedelta(minutes=req.resource.buffer_minutes)
+        rows = BookingUnit.objects.filter(
+            resource=req.resource, active=True, start__lt=req.end + buffer, blocked_until__gt=req.start
+        )
+        if req.exclude_booking_id:
+            rows = rows.exclude(booking_id=req.exclude_booking_id)
+        taken: set[int] = set()
+        strict = False
+        for unit_no, start, booking_end in rows.values_list("unit_no", "start", "booking__end"):
+            taken.add(unit_no)
+            if start < req.end and booking_end > req.start:
+                strict = True
+        return [n for n in range(1, req.resource.capacity + 1) if n not in taken], strict
+
+    def check_availability(self, req: BookingRequest) -> Refusal | None:
+        free, strict = self.free_units(req)
+        if len(free) >= req.quantity:
+            return None
+        if req.resource.capacity > 1:
+            return Refusal(
+                "capacity",
+                f"only {len(free)} of {req.resource.capacity} units are free then; you asked for {req.quantity}",
+                conflict=True,
+            )
+        if strict:
+            return Refusal("overlap", "this slot is already booked", conflict=True)
+        return Refusal(
+            "buffer",
+            f"the resource needs {req.resource.buffer_minutes} min between bookings",
+            conflict=True,
+        )
+
+    def status_for(self, req: BookingRequest) -> str:
+        """A new booking waits for approval when the resource says so, unless its managers book it."""
+        if not req.resource.requires_approval:
+            return Booking.Status.CONFIRMED
+        actor = actor_for(req.user)
+        if actor.is_admin or actor.role in (Role.OPERATOR, Role.PLATFORM_MANAGER):
+            return Booking.Status.CONFIRMED
+        return Booking.Status.PENDING
+
+    # --- cancelling ---------------------------------------------------------------------------
+
+    def check_cancel(self, booking: Booking, *, user: Any, now: dt.datetime, managing: bool) -> Refusal | None:
+        if not booking.is_active or booking.status == Booking.Status.COMPLETED:
+            return Refusal("not_active", f"this booking is {booking.get_status_display()}", "status")
+        if booking.start <= now:
+            return Refusal("started", "a booking that has started can no longer be cancelled")
+        notice = booking.resource.cancel_notice_minutes
+        if not managing and booking.start < now + dt.timedelta(minutes=notice):
+            return Refusal("cancel_notice", f"cancel at least {_fmt_minutes(notice)} before the start")
+        return None
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> BookingPolicy:
+    cls = import_string(path)
+    return cls()
+
+
+def booking_policy() -> BookingPolicy:
+    """The policy object in force (setting BIOPARK_BOOKING_POLICY, a dotted path to a class)."""
+    return _load(getattr(settings, "BIOPARK_BOOKING_POLICY", DEFAULT_POLICY))
+

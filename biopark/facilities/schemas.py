@@ -1,0 +1,267 @@
+"""API shapes of the facilities app."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+
+class ResourceOut(Schema):
+    id: int
+    key: str | None
+    name_zh: str
+    name_en: str
+    kind: str
+    platform: int = Field(validation_alias="platform_id")
+    capacity: int
+    unit_label: str
+    is_active: bool
+    min_minutes: int
+    max_minutes: int
+    max_advance_days: int
+    notice_minutes: int
+    cancel_notice_minutes: int
+    buffer_minutes: int
+    opening_hours: dict[str, Any]
+    quota_hours_week: Decimal | None
+    quota_hours_month: Decimal | None
+    requires_approval: bool
+    requires_qualification: bool
+    price_unit: str
+    price_member: Decimal
+    price_non_member: Decimal
+    currency: str
+    price_note: str
+    time_zone: str
+
+    @staticmethod
+    def resolve_time_zone(obj: Any) -> str:
+        park = obj.platform.park
+        return park.time_zone if park is not None else ""
+
+
+class ResourceIn(Schema):
+    platform: int | None = None
+    key: str | None = None
+    name_zh: str | None = None
+    name_en: str | None = None
+    kind: str | None = None
+    capacity: int | None = None
+    unit_label: str | None = None
+    description_zh: str | None = None
+    description_en: str | None = None
+    is_active: bool | None = None
+    min_minutes: int | None = None
+    max_minutes: int | None = None
+    max_advance_days: int | None = None
+    notice_minutes: int | None = None
+    cancel_notice_minutes: int | None = None
+    buffer_minutes: int | None = None
+    opening_hours: dict[str, Any] | None = None
+    quota_hours_week: Decimal | None = None
+    quota_hours_month: Decimal | None = None
+    requires_approval: bool | None = None
+    requires_qualification: bool | None = None
+    price_unit: str | None = None
+    price_member: Decimal | None = None
+    price_non_member: Decimal | None = None
+    currency: str | None = None
+    price_note: str | None = None
+
+
+class BookingIn(Schema):
+    resource: int
+    start: dt.datetime
+    end: dt.datetime
+    quantity: int = 1
+    organisation: int | None = None
+    project: str = ""
+    note: str = ""
+
+
+class SeriesIn(BookingIn):
+    frequency: str
+    count: int
+
+
+class BookingOut(Schema):
+    id: int
+    resource: int = Field(validation_alias="resource_id")
+    resource_name: str
+    organisation: int = Field(validation_alias="organisation_id")
+    user: str
+    start: dt.datetime
+    end: dt.datetime
+    local_start: str
+    local_end: str
+    quantity: int
+    status: str
+    project: str
+    series: int | None = Field(None, validation_alias="series_id")
+    outage: int | None = Field(None, validation_alias="outage_id")
+    flagged: bool
+
+    @staticmethod
+    def resolve_resource_name(obj: Any) -> str:
+        return str(obj.resource)
+
+    @staticmethod
+    def resolve_user(obj: Any) -> str:
+        return obj.user.get_username()
+
+    @staticmethod
+    def _local(obj: Any, value: dt.datetime) -> str:
+        from biopark.facilities.timeutil import resource_zone
+
+        return value.astimezone(resource_zone(obj.resource)).isoformat()
+
+    @staticmethod
+    def resolve_local_start(obj: Any) -> str:
+        return BookingOut._local(obj, obj.start)
+
+    @staticmethod
+    def resolve_local_end(obj: Any) -> str:
+        return BookingOut._local(obj, obj.end)
+
+    @staticmethod
+    def resolve_flagged(obj: Any) -> bool:
+        return obj.outage_id is not None
+
+
+class SkipOut(Schema):
+    start: str
+    date: str
+    rule: str
+    message: str
+
+
+class SeriesOut(Schema):
+    series: int
+    created: list[BookingOut]
+    skipped: list[SkipOut]
+
+
+class SlotOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+    free_units: int
+
+
+class ResourceSlotsOut(Schema):
+    resource: int
+    name: str
+    free_hours: float
+    slots: list[SlotOut]
+
+
+class UsageIn(Schema):
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+
+class UsageOut(Schema):
+    id: int
+    booking: int | None = Field(None, validation_alias="booking_id")
+    resource: int = Field(validation_alias="resource_id")
+    organisation: int = Field(validation_alias="organisation_id")
+    start: dt.datetime
+    end: dt.datetime
+    quantity: int
+    rate: str
+    price_unit: str
+    unit_price: Decimal
+    billed_units: Decimal
+    amount: Decimal
+    currency: str
+    confirmed_from_booking: bool
+
+
+class OutageIn(Schema):
+    resource: int
+    start: dt.datetime
+    end: dt.datetime
+    kind: str = "maintenance"
+    reason: str = ""
+
+
+class OutageOut(Schema):
+    id: int
+    resource: int = Field(validation_alias="resource_id")
+    kind: str
+    start: dt.datetime
+    end: dt.datetime
+    reason: str
+    flagged_bookings: int = 0
+
+
+class QualificationIn(Schema):
+    resource: int
+    user: str  # username
+    expires_on: dt.date | None = None
+
+
+class QualificationOut(Schema):
+    id: int
+    resource: int = Field(validation_alias="resource_id")
+    user: str
+    expires_on: dt.date | None
+
+    @staticmethod
+    def resolve_user(obj: Any) -> str:
+        return obj.user.get_username()
+
+
+class WaitlistIn(Schema):
+    resource: int
+    start: dt.datetime
+    end: dt.datetime
+
+
+class WaitlistOut(Schema):
+    id: int
+    resource: int = Field(validation_alias="resource_id")
+    start: dt.datetime
+    end: dt.datetime
+    notified_at: dt.datetime | None
+
+
+class StatementLineOut(Schema):
+    date: dt.date
+    platform: str
+    resource: str
+    project: str
+    user: str
+    start: dt.datetime
+    end: dt.datetime
+    quantity: int
+    rate: str
+    price_unit: str
+    unit_price: Decimal
+    billed_units: Decimal
+    amount: Decimal
+    currency: str
+
+
+class StatementOut(Schema):
+    organisation: int
+    year: int
+    month: int
+    lines: list[StatementLineOut]
+    totals: dict[str, Decimal]
+
+
+class WeekOut(Schema):
+    week_start: dt.date
+    available_hours: float
+    booked_hours: float
+
+
+class UtilisationOut(Schema):
+    resource: int
+    name: str
+    platform: int
+    available_hours: float
+    booked_hours: float
+    weeks: list[WeekOut]

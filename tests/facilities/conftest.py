@@ -1,0 +1,44 @@
+"""Facilities fixtures.
+
+The race test needs real concurrency against the live server. pytest-django's test database on SQLite is
+in-memory, and Django's live server then shares ONE connection between all its request threads, so
+concurrent transactions would interleave on it (not a real test). With a file-backed test database each
+request thread has its own connection and SQLite serialises the IMMEDIATE write transactions, as in
+production. So, when the configured database is SQLite, the test database gets a file name (under the
+data folder the root conftest sets, var/test/), unless one is configured already.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+_db = settings.DATABASES["default"]
+if _db["ENGINE"] == "django.db.backends.sqlite3" and not (_db.get("TEST") or {}).get("NAME"):
+    _folder = Path(os.environ.get("BIOPARK_DATA_DIR", "var/test"))
+    _folder.mkdir(parents=True, exist_ok=True)
+    _db.setdefault("TEST", {})["NAME"] = str(_folder / "test_facilities.sqlite3")
+
+NOW = dt.datetime(2030, 3, 4, 1, 0, tzinfo=dt.UTC)  # a Monday, 09:00 in Shanghai
+
+
+@pytest.fixture
+def fac(roles):
+    """A platform operated by the roles' enterprise (so its platform_manager manages it), in the park's zone,
+    with one instrument; the roles' enterprise member is the booker."""
+    from tests.facilities.factories import ResourceFactory
+    from tests.factories import PlatformFactory
+
+    platform = PlatformFactory(operator=roles["enterprise"], park=roles["zone"])
+    resource = ResourceFactory(platform=platform)
+    return {**roles, "platform": platform, "resource": resource, "member": roles["users"]["enterprise_member"]}
+
+
+def local(y: int, m: int, d: int, h: int, mi: int = 0, tz: str = "Asia/Shanghai") -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime(y, m, d, h, mi, tzinfo=ZoneInfo(tz))
