@@ -50,3 +50,9 @@ def roles(db):
 
 def pytest_configure(config):
     os.environ.setdefault("BIOPARK_DATA_DIR", str(REPO / "var" / "test"))
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real deployments keep Django's PBKDF2; tests make many users and need not pay for it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

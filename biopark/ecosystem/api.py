@@ -4,7 +4,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
@@ -66,7 +66,7 @@ def _register(path: str, model: type, out_schema: type, in_schema: type) -> None
     @router.post(f"/{path}", response={201: out_schema}, operation_id=f"create_{name}", summary=f"Create a {name}")
     def create_record(request: HttpRequest, payload: in_schema) -> Any:  # type: ignore[valid-type]
         data = payload.dict(exclude_unset=True)  # type: ignore[attr-defined]
-        return 201, services.record_create(actor=request.auth, model=model, data=data)
+        return Status(201, services.record_create(actor=request.auth, model=model, data=data))
 
     @router.patch(f"/{path}/{{int:pk}}", response=out_schema, operation_id=f"update_{name}", summary=f"Update a {name}")
     def update_record(request: HttpRequest, pk: int, payload: in_schema) -> Any:  # type: ignore[valid-type]
@@ -111,7 +111,7 @@ def add_position(request: HttpRequest, pk: int, payload: PositionIn) -> Any:
         end=payload.end,
         is_current=payload.is_current,
     )
-    return 201, Person.objects.prefetch_related("positions").get(pk=person.pk)
+    return Status(201, Person.objects.prefetch_related("positions").get(pk=person.pk))
 
 
 @router.post("/relations", response={201: RelationOut}, operation_id="create_relation")
@@ -128,7 +128,7 @@ def create_relation(request: HttpRequest, payload: RelationIn) -> Any:
     relation = services.relation_create(
         actor=request.auth, subject=ends[0], predicate=payload.predicate, obj=ends[1], note=payload.note
     )
-    return 201, relation
+    return Status(201, relation)
 
 
 @router.delete("/relations/{int:pk}", response={204: None}, operation_id="delete_relation")
@@ -137,4 +137,4 @@ def delete_relation(request: HttpRequest, pk: int) -> Any:
     if relation is None:
         raise NotFound(f"no relation {pk}")
     services.relation_delete(actor=request.auth, relation=relation)
-    return 204, None
+    return Status(204, None)
