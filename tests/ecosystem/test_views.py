@@ -1,0 +1,99 @@
+"""Registry pages: bilingual, searchable, editable by who may, refusing who may not."""
+
+import pytest
+from django.test import Client
+
+from biopark.ecosystem.models import Organisation
+from tests.factories import OrganisationFactory, ParkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_pages_switch_between_chinese_and_english(roles):
+    client = signed_in(roles["users"]["viewer"])
+    zh = client.get("/organisations/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "机构" in zh and 'lang="zh-Hans"' in zh
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/organisations/"})
+    assert response.status_code == 302
+    en = client.get("/organisations/").content.decode()
+    assert "Organisations" in en and 'lang="en"' in en
+    # The record's name follows the language too.
+    org = roles["enterprise"]
+    assert f"<h1 id=\"record-name\">{org.name_en}" in client.get(f"/organisations/{org.pk}/").content.decode()
+
+
+def test_search_page_finds_by_pinyin_and_partial(roles):
+    OrganisationFactory(name_zh="天府生物", name_en="Tianfu Bio", park=roles["zone"])
+    client = signed_in(roles["users"]["viewer"])
+    for q in ("tianfu", "天府", "tian fu"):
+        page = client.get("/search/", {"q": q}).content.decode()
+        assert "Tianfu Bio" in page or "天府生物" in page, q
+    htmx = client.get("/organisations/", {"q": "tianfu"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in htmx and "天府生物" in htmx
+
+
+def test_edit_form_saves_through_the_service_and_shows_history(roles):
+    org = roles["enterprise"]
+    client = signed_in(roles["users"]["enterprise_member"])
+    form = client.get(f"/organisations/{org.pk}/edit/")
+    assert form.status_code == 200
+    response = client.post(f"/organisations/{org.pk}/edit/", {
+        "name_zh": org.name_zh, "name_en": "Edited Name", "kind": "enterprise", "park": org.park_id,
+        "aliases": "E1; E2", "country": "CN",
+    })
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert org.name_en == "Edited Name" and org.aliases == ["E1", "E2"]
+    detail = client.get(f"/organisations/{org.pk}/").content.decode()
+    assert "Edited Name" in detail and 'id="history"' in detail
+
+
+def test_edit_errors_are_shown_and_nothing_is_saved(roles):
+    org = roles["enterprise"]
+    client = signed_in(roles["users"]["admin"])
+    response = client.post(f"/organisations/{org.pk}/edit/", {"name_zh": "", "name_en": "", "kind": "enterprise"})
+    assert response.status_code == 422
+    assert "name is required" in response.content.decode()
+    assert Organisation.objects.get(pk=org.pk).name_zh == org.name_zh
+
+
+def test_refused_edit_page_and_post(roles):
+    other = roles["other_enterprise"]
+    client = signed_in(roles["users"]["enterprise_member"])
+    assert client.get(f"/organisations/{other.pk}/edit/").status_code == 403
+    assert client.post(f"/organisations/{other.pk}/edit/", {"name_en": "x"}).status_code == 403
+    assert Organisation.objects.get(pk=other.pk).name_en == other.name_en
+
+
+def test_anonymous_sees_public_directory_and_is_sent_to_sign_in_otherwise():
+    client = Client()
+    closed = OrganisationFactory(park=ParkFactory(public_directory=False))
+    response = client.get(f"/organisations/{closed.pk}/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    public = OrganisationFactory(park=ParkFactory(public_directory=True))
+    assert client.get(f"/organisations/{public.pk}/").status_code == 200
+    assert client.get(f"/organisations/{public.pk}/edit/").status_code == 302
+
+
+def test_import_page_dry_run_then_import(roles):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = signed_in(roles["users"]["operator"])
+    data = f"name_zh,park\n页面导入企业,{roles['zone'].pk}\n".encode()
+    dry = client.post("/import/", {"type": "organisations", "apply": "0",
+                                   "file": SimpleUploadedFile("o.csv", data)})
+    assert dry.status_code == 200 and "create: 1" in dry.content.decode()
+    assert not Organisation.objects.filter(name_zh="页面导入企业").exists()
+    done = client.post("/import/", {"type": "organisations", "apply": "1",
+                                    "file": SimpleUploadedFile("o.csv", data)})
+    assert done.status_code == 200 and Organisation.objects.filter(name_zh="页面导入企业").count() == 1
+    bad = client.post("/import/", {"type": "organisations", "apply": "1", "file": SimpleUploadedFile("o.txt", data)})
+    assert bad.status_code == 422 and "unsupported file type" in bad.content.decode()
+    export = client.get("/export/organisations.csv")
+    assert export.status_code == 200 and "页面导入企业" in export.content.decode("utf-8-sig")
