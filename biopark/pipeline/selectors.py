@@ -3,6 +3,7 @@ Every function runs a fixed number of queries whatever the number of projects.""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -33,12 +34,7 @@ def months_before(day: dt.date, months: int) -> dt.date:
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
     # The same day of the month, or the month's last day when it has fewer days.
-    for d in range(day.day, 27, -1):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    return dt.date(year, month, 28)
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def stale_cutoff(today: dt.date | None = None) -> dt.date:

@@ -141,6 +141,7 @@ def service_create(
     provider_organisation: Organisation | None = None,
     provider_platform: Platform | None = None,
 ) -> Service:
+    policy.require(actor, policy.CREATE, Service)
     if provider_organisation is None and provider_platform is None:
         raise ValidationFailed("a service needs a provider: an organisation or a platform", field="provider")
     service = Service(provider_organisation=provider_organisation, provider_platform=provider_platform)
