@@ -30,6 +30,9 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields that changed; on creation (no `before`), the fields given."""
+    if not before:
+        return {k: [None, v] for k, v in after.items() if v not in (None, "", [], {})}
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
 
 

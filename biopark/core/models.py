@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from biopark.core.dates import PRECISION_CHOICES, format_partial
 
@@ -100,7 +101,13 @@ class ChangeRecord(models.Model):
     """One change to one record: who, when, what (old and new values)."""
 
     CREATE, UPDATE, DELETE, MERGE, IMPORT = "create", "update", "delete", "merge", "import"
-    ACTIONS = [(a, a) for a in (CREATE, UPDATE, DELETE, MERGE, IMPORT)]
+    ACTIONS = [
+        (CREATE, _("created")),
+        (UPDATE, _("changed")),
+        (DELETE, _("deleted")),
+        (MERGE, _("merged")),
+        (IMPORT, _("imported")),
+    ]
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
