@@ -42,3 +42,36 @@ def local(y: int, m: int, d: int, h: int, mi: int = 0, tz: str = "Asia/Shanghai"
     from zoneinfo import ZoneInfo
 
     return dt.datetime(y, m, d, h, mi, tzinfo=ZoneInfo(tz))
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """make_user hashes passwords; a fast hasher keeps these tests quick (security is not under test here)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def api_client(user):
+    """A Django test client that sends a bearer token for `user` (the API's token auth)."""
+    from django.test import Client
+
+    from biopark.accounts.auth import token_create
+
+    client = Client()
+    token = token_create(user=user) if user is not None else None
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+
+    class _C:
+        def get(self, url, **params):
+            return client.get(url, params, **headers)
+
+        def post(self, url, data=None):
+            import json
+
+            return client.post(url, json.dumps(data or {}, default=str), content_type="application/json", **headers)
+
+        def patch(self, url, data=None):
+            import json
+
+            return client.patch(url, json.dumps(data or {}, default=str), content_type="application/json", **headers)
+
+    return _C()

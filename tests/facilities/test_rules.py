@@ -234,7 +234,8 @@ def test_policy_is_swappable(fac, settings):
     assert isinstance(NoWeekendsPolicy(), BookingPolicy)
 
 
-from biopark.facilities.policy import BookingPolicy as _Base, Refusal as _Refusal  # noqa: E402
+from biopark.facilities.policy import BookingPolicy as _Base  # noqa: E402
+from biopark.facilities.policy import Refusal as _Refusal
 
 
 class NoWeekendsPolicy(_Base):
