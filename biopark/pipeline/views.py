@@ -1,0 +1,112 @@
+"""Pipeline pages: thin views over the selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from biopark.accounts import policy
+from biopark.core.errors import DomainError
+from biopark.core.models import Source
+from biopark.ecosystem.views import _forbidden
+from biopark.pipeline import charts, export, selectors, services
+from biopark.pipeline.models import ALL_STAGES, Modality
+
+
+def project_list(request: HttpRequest) -> HttpResponse:
+    params = {k: request.GET.get(k) or None for k in ("q", "park", "organisation", "modality", "stage")}
+    try:
+        qs = selectors.project_list(user=request.user, stale=request.GET.get("stale") == "1", **params)
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    except DomainError as exc:
+        return render(request, "pipeline/list.html", {"error": exc.message}, status=422)
+    cutoff = selectors.stale_cutoff()
+    rows = [(p, selectors.is_stale(p, cutoff)) for p in page.object_list]
+    template = "pipeline/list.html#results" if request.htmx else "pipeline/list.html"  # type: ignore[attr-defined]
+    return render(request, template, {"page": page, "rows": rows, "params": params, "stages": ALL_STAGES,
+                                      "modalities": Modality.choices})
+
+
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_detail(pk)
+    if project is None:
+        raise Http404(_("No such project"))
+    decision = policy.decide(request.user, policy.VIEW, project)
+    if not decision:
+        return _forbidden(request, decision.reason)
+    may_change = policy.decide(request.user, policy.CHANGE, project).allowed
+    error, fields = "", {}
+    if request.method == "POST" and may_change:
+        indication = project.indications.filter(pk=request.POST.get("indication") or 0).first()
+        document = Source.objects.filter(pk=request.POST.get("document") or 0).first()
+        try:
+            if indication is None:
+                raise DomainError(_("choose an indication"), field="indication")
+            services.stage_record(
+                actor=request.user, project=project, indication=indication, stage=request.POST.get("stage", ""),
+                date=request.POST.get("date", ""), approval_number=request.POST.get("approval_number", ""),
+                trial_id=request.POST.get("trial_id", ""), document=document, reason=request.POST.get("reason", ""),
+            )
+        except DomainError as exc:
+            error, fields = exc.message, exc.fields
+        else:
+            messages.success(request, _("Stage recorded."))
+            return redirect(f"/pipeline/{project.pk}/")
+    from biopark.ecosystem.selectors import citations_of, history_of, passage
+
+    context = {
+        "project": project,
+        "stale": selectors.is_stale(project, selectors.stale_cutoff()),
+        "events": selectors.stage_history(project),
+        "citations": [(c, passage(c)) for c in citations_of(project)],
+        "history": history_of(project) if request.user.is_authenticated else [],
+        "may_change": may_change,
+        "stages": ALL_STAGES,
+        "error": error,
+        "fields": fields,
+        "post": request.POST if error else {},
+    }
+    return render(request, "pipeline/detail.html", context, status=422 if error else 200)
+
+
+def portfolio(request: HttpRequest) -> HttpResponse:
+    from biopark.pipeline.models import Project
+
+    decision = policy.decide(request.user, "portfolio", Project)
+    if not decision:
+        return _forbidden(request, decision.reason)
+    params = {k: request.GET.get(k) or None for k in ("park", "organisation", "modality")}
+    try:
+        data = selectors.portfolio(user=request.user, **params)
+    except DomainError as exc:
+        return render(request, "pipeline/portfolio.html", {"error": exc.message, "params": params}, status=422)
+    context = {
+        "data": data,
+        "params": params,
+        "modalities": Modality.choices,
+        "funnel_svg": charts.hbar([(r["label"], r["reached"]) for r in data.funnel if r["reached"] is not None],
+                                  title=_("Projects that reached each stage")),
+        "modality_svg": charts.hbar([(m["label"], m["count"]) for m in data.modalities], title=_("By modality")),
+        "area_svg": charts.hbar([(a["area"], a["count"]) for a in data.areas[:12]], title=_("By therapeutic area")),
+        "time_svg": charts.hbar([(t.label, t.median) for t in data.stage_times], title=_("Median days in stage")),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "pipeline/portfolio.html", context)
+
+
+def portfolio_xlsx(request: HttpRequest) -> HttpResponse:
+    from biopark.pipeline.models import Project
+
+    decision = policy.decide(request.user, "portfolio", Project)
+    if not decision:
+        return _forbidden(request, decision.reason)
+    params = {k: request.GET.get(k) or None for k in ("park", "organisation", "modality")}
+    data = selectors.portfolio(user=request.user, **params)
+    projects = selectors.filter_projects(selectors.portfolio_scope(request.user), **params)
+    response = HttpResponse(export.portfolio_xlsx(data, projects),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="biopark-portfolio.xlsx"'
+    return response
