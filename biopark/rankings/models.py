@@ -1,1 +1,118 @@
-"""Models of the rankings app."""
+"""Competitiveness frameworks (versioned), runs (with the exact inputs used) and their scores."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from biopark.ecosystem.models import Park
+
+
+class Framework(models.Model):
+    """An index framework. Its hierarchy, directions, weights and recipe live in versions."""
+
+    class Kind(models.TextChoices):
+        PARK = "park", _("Parks (from observations)")
+        EXTERNAL = "external", _("External data table")
+
+    key = models.SlugField(max_length=100, unique=True)
+    name_zh = models.CharField(max_length=300, blank=True, default="")
+    name_en = models.CharField(max_length=300, blank=True, default="")
+    description_zh = models.TextField(blank=True, default="")
+    description_en = models.TextField(blank=True, default="")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PARK)
+    synthetic = models.BooleanField(default=False, help_text="its runs use fictional example data")
+    credit = models.CharField(max_length=300, blank=True, default="", help_text="data source and licence")
+    # Park frameworks rank the parks directly under this park (all top-level parks when empty).
+    scope = models.ForeignKey(Park, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name_en or self.name_zh or self.key
+
+
+class FrameworkVersion(models.Model):
+    """One immutable version: iMeta rows (hierarchy, directions, weights) and the recipe, as JSON."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    imeta = models.JSONField()
+    recipe = models.JSONField()
+    note = models.CharField(max_length=500, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["framework_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="framework_version_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework_id} v{self.number}"
+
+
+class Run(models.Model):
+    """A build of one framework version on one data table. The inputs are stored exactly as built
+    (iData rows, iMeta rows, recipe), so the run can be rebuilt and checked later."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="runs")
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="runs")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    label = models.CharField(max_length=200, blank=True, default="")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    synthetic = models.BooleanField(default=False)
+    idata = models.JSONField(help_text="iData rows as built")
+    imeta = models.JSONField(help_text="iMeta rows as built")
+    recipe = models.JSONField(help_text="recipe as built")
+    # uCode -> registry park id, for park frameworks
+    unit_parks = models.JSONField(default=dict, blank=True)
+    codes = models.JSONField(default=list, help_text="aggregate codes, top level first")
+    uncertainty = models.JSONField(null=True, blank=True)
+    sensitivity = models.JSONField(null=True, blank=True)
+    strengths = models.JSONField(default=dict, blank=True)
+    n_units = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["framework", "status", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.framework.key} run {self.pk}" + (f" ({self.year})" if self.year else "")
+
+
+class RunScore(models.Model):
+    """Score and rank of one unit on one aggregate (the index or a pillar) in one run."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="scores")
+    code = models.CharField(max_length=100)
+    level = models.PositiveSmallIntegerField()
+    unit_code = models.CharField(max_length=200)
+    unit_name = models.CharField(max_length=300, blank=True, default="")
+    park = models.ForeignKey(Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    score = models.FloatField(null=True, blank=True)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run_id", "code", "rank", "unit_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "code", "unit_code"], name="runscore_unique_unit_code")
+        ]
+        indexes = [models.Index(fields=["run", "code", "rank"]), models.Index(fields=["run", "unit_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_code} {self.code} #{self.rank}"

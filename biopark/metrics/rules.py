@@ -1,0 +1,55 @@
+"""Permission rules for indicators and observations (registered with the one policy module).
+
+Everyone signed in reads (anonymous visitors too when any park has a public directory); park operators
+and administrators write. Viewers and investors are the read-only analysts. An operator writes only
+observations of its own park and the zones below it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from biopark.accounts import policy
+from biopark.accounts.models import Role
+
+READ_ACTIONS = (policy.VIEW, policy.EXPORT)
+
+
+def read_decision(actor: policy.Actor) -> policy.Decision:
+    if actor.is_authenticated:
+        return policy.ALLOW
+    if policy.public_park_ids():
+        return policy.ALLOW
+    return policy.refuse("sign in to see the competitiveness data")
+
+
+def writer_decision(actor: policy.Actor) -> policy.Decision:
+    """May this actor write competitiveness data at all (before any per-object check)?"""
+    if not actor.is_authenticated:
+        return policy.refuse("sign in first")
+    if actor.is_admin:
+        return policy.ALLOW
+    if actor.role == Role.OPERATOR:
+        return policy.ALLOW
+    if actor.role in (Role.VIEWER, Role.INVESTOR):
+        return policy.refuse(f"the {Role(actor.role).label} role may only read")
+    return policy.refuse("only park operators and administrators manage indicators, frameworks and runs")
+
+
+def indicator_rule(actor: policy.Actor, action: str, obj: Any) -> policy.Decision:
+    if action in READ_ACTIONS:
+        return read_decision(actor)
+    return writer_decision(actor)
+
+
+def observation_rule(actor: policy.Actor, action: str, obj: Any) -> policy.Decision:
+    if action in READ_ACTIONS:
+        return read_decision(actor)
+    decision = writer_decision(actor)
+    if not decision or actor.is_admin or isinstance(obj, type):
+        return decision
+    if not actor.park_scope:
+        return policy.refuse("your operator account is not attached to a park")
+    if obj.park_id in actor.park_scope:
+        return policy.ALLOW
+    return policy.refuse("this observation is not about your park")

@@ -1,0 +1,322 @@
+"""Writes to indicators and observations: atomic, checked against the policy, recorded in the history."""
+
+from __future__ import annotations
+
+import decimal
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+from biopark.accounts import policy
+from biopark.core.audit import diff, record_change, snapshot
+from biopark.core.errors import ValidationFailed
+from biopark.core.models import ChangeRecord
+from biopark.core.text import search_blob
+from biopark.ecosystem.models import Organisation, Park, Platform
+from biopark.ecosystem.tabular import Table
+from biopark.metrics import catalogue
+from biopark.metrics.models import Indicator, Observation
+
+INDICATOR_FIELDS = ["key", "name_zh", "name_en", "unit", "direction", "pillar", "description_zh",
+                    "description_en", "computation", "computation_kinds"]
+OBSERVATION_FIELDS = ["value", "unit", "source"]
+MAX_REPORTED_ERRORS = 20
+# Largest magnitude a DecimalField(24, 6) holds.
+_VALUE_LIMIT = decimal.Decimal(10) ** 18
+
+
+def _user(actor: Any) -> Any:
+    return actor.user if isinstance(actor, policy.Actor) else actor
+
+
+def _clean_indicator(data: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = [k for k in data if k not in INDICATOR_FIELDS]
+    if unknown:
+        raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
+    out = dict(data)
+    key = str(out.get("key") or "").strip()
+    if not key or not key.replace("_", "").isalnum() or not key[0].isalpha() or not key.isascii():
+        raise ValidationFailed("key must start with a letter and hold only letters, digits and _", field="key")
+    out["key"] = key
+    if not (out.get("name_zh") or out.get("name_en")):
+        raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+    if out.get("direction", 1) not in (1, -1):
+        raise ValidationFailed("direction must be 1 (higher is better) or -1 (lower is better)", field="direction")
+    computation = out.get("computation", "") or ""
+    if computation not in Indicator.Computation.values:
+        raise ValidationFailed(f"unknown computation {computation!r}", field="computation")
+    kinds = list(out.get("computation_kinds") or [])
+    bad = [k for k in kinds if k not in Organisation.Kind.values]
+    if bad:
+        raise ValidationFailed(f"unknown organisation kind {bad[0]!r}", field="computation_kinds")
+    if computation == Indicator.Computation.ORGANISATIONS and not kinds:
+        raise ValidationFailed("an organisation count needs the kinds it counts", field="computation_kinds")
+    out["computation"], out["computation_kinds"] = computation, kinds
+    return out
+
+
+@transaction.atomic
+def indicator_create(*, actor: Any, data: Mapping[str, Any]) -> Indicator:
+    policy.require(actor, policy.CREATE, Indicator)
+    clean = _clean_indicator(data)
+    if Indicator.objects.filter(key=clean["key"]).exists():
+        raise ValidationFailed(f"an indicator {clean['key']!r} exists already", field="key")
+    indicator = Indicator(**clean)
+    indicator.search_text = search_blob(indicator.name_zh, indicator.name_en, aliases=[])
+    indicator.save()
+    record_change(actor=_user(actor), obj=indicator, action=ChangeRecord.CREATE,
+                  changes=diff({}, snapshot(indicator, INDICATOR_FIELDS)))
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(*, actor: Any, indicator: Indicator, data: Mapping[str, Any]) -> Indicator:
+    policy.require(actor, policy.CHANGE, indicator)
+    before = snapshot(indicator, INDICATOR_FIELDS)
+    clean = _clean_indicator({**before, **data})
+    if clean["key"] != indicator.key and Indicator.objects.filter(key=clean["key"]).exists():
+        raise ValidationFailed(f"an indicator {clean['key']!r} exists already", field="key")
+    for name, value in clean.items():
+        setattr(indicator, name, value)
+    changes = diff(before, snapshot(indicator, INDICATOR_FIELDS))
+    if changes:
+        indicator.search_text = search_blob(indicator.name_zh, indicator.name_en, aliases=[])
+        indicator.save()
+        record_change(actor=_user(actor), obj=indicator, action=ChangeRecord.UPDATE, changes=changes)
+    return indicator
+
+
+@transaction.atomic
+def indicator_ensure_catalogue(*, actor: Any) -> int:
+    """Create the documented indicators that are missing (existing ones are left as they are)."""
+    existing = set(Indicator.objects.filter(key__in=catalogue.INDICATOR_KEYS).values_list("key", flat=True))
+    created = 0
+    for spec in catalogue.INDICATORS:
+        if spec["key"] not in existing:
+            indicator_create(actor=actor, data=spec)
+            created += 1
+    return created
+
+
+# --- observations ------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+@dataclass
+class _Planned:
+    line: int
+    park: Park
+    indicator: Indicator
+    year: int
+    value: decimal.Decimal
+    unit: str
+    source: str
+
+
+PARK_COLUMNS = ("park", "park_key", "park_id")
+REQUIRED_COLUMNS = ("indicator", "year", "value")
+
+
+def _park_lookup(parks: Iterable[Park]) -> dict[str, Park]:
+    by: dict[str, Park] = {}
+    for park in parks:
+        for name in (park.name_en, park.name_zh):
+            if name:
+                by.setdefault(name.strip(), park)
+        by[str(park.pk)] = park
+        if park.key:
+            by[park.key] = park  # keys win over names
+    return by
+
+
+def _parse_value(raw: Any) -> decimal.Decimal:
+    text = str(raw).strip().replace(",", "")
+    try:
+        value = decimal.Decimal(text)
+    except decimal.InvalidOperation:
+        raise ValueError(f"value {raw!r} is not a number") from None
+    if not value.is_finite():
+        raise ValueError(f"value {raw!r} is not a finite number")
+    if abs(value) >= _VALUE_LIMIT:
+        raise ValueError(f"value {raw!r} is too large")
+    return value.quantize(decimal.Decimal("0.000001"), rounding=decimal.ROUND_HALF_EVEN)
+
+
+def _plan(table: Table) -> tuple[list[_Planned], list[str]]:
+    columns = set(table.columns)
+    park_column = next((c for c in PARK_COLUMNS if c in columns), None)
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if park_column is None:
+        missing.insert(0, "park")
+    if missing:
+        raise ValidationFailed(f"line 1: missing column(s) {', '.join(missing)}", field="file")
+    allowed = {*PARK_COLUMNS, *REQUIRED_COLUMNS, "unit", "source"}
+    extra = sorted(columns - allowed)
+    if extra:
+        raise ValidationFailed(f"line 1: unknown column {extra[0]!r}; columns are park, indicator, year, value, "
+                               "unit, source", field="file")
+    parks = _park_lookup(Park.objects.all())
+    indicators = {i.key: i for i in Indicator.objects.all()}
+    planned: list[_Planned] = []
+    errors: list[str] = []
+    seen: dict[tuple[int, int, int], int] = {}
+    for line, row in table.rows:
+        problems: list[str] = []
+        park_ref = str(row.get(park_column, "")).strip()
+        park = parks.get(park_ref)
+        if park is None:
+            problems.append(f"{park_column}: no park {park_ref!r}" if park_ref else f"{park_column}: empty")
+        code = str(row.get("indicator", "")).strip()
+        indicator = indicators.get(code)
+        if indicator is None:
+            problems.append(f"indicator: no indicator {code!r}" if code else "indicator: empty")
+        year_raw = str(row.get("year", "")).strip()
+        year = int(year_raw) if year_raw.isdigit() else None
+        if year is None or not 1900 <= year <= 2200:
+            problems.append(f"year: {year_raw!r} is not a year")
+        value: decimal.Decimal | None = None
+        try:
+            value = _parse_value(row.get("value", ""))
+        except ValueError as exc:
+            problems.append(f"value: {exc}")
+        unit = str(row.get("unit", "") or "").strip()
+        if indicator is not None and unit and indicator.unit and unit != indicator.unit:
+            problems.append(f"unit: {unit!r} differs from the indicator's unit {indicator.unit!r}")
+        if not problems and park is not None and indicator is not None and year is not None:
+            ident = (park.pk, indicator.pk, year)
+            if ident in seen:
+                problems.append(f"the same park, indicator and year as line {seen[ident]}")
+            seen[ident] = line
+        if problems:
+            errors.append(f"line {line}: " + "; ".join(problems))
+            continue
+        assert park is not None and indicator is not None and year is not None and value is not None
+        planned.append(_Planned(line, park, indicator, year, value, unit or indicator.unit,
+                                str(row.get("source", "") or "").strip()[:500]))
+    return planned, errors
+
+
+@transaction.atomic
+def observations_import(*, actor: Any, table: Table, dry_run: bool = False) -> ImportReport:
+    """Import observations (columns park, indicator, year, value, unit, source). Every row is checked
+    first; if any row is bad nothing is written and the error names every bad line (up to 20)."""
+    policy.require(actor, policy.IMPORT, Observation)
+    if not table.rows:
+        raise ValidationFailed("the file has no data rows", field="file")
+    planned, errors = _plan(table)
+    if errors:
+        shown = errors[:MAX_REPORTED_ERRORS]
+        more = f" (and {len(errors) - len(shown)} more)" if len(errors) > len(shown) else ""
+        raise ValidationFailed(f"{len(errors)} bad row(s), nothing imported: " + " | ".join(shown) + more,
+                               fields={e.split(":", 1)[0]: e.split(":", 1)[1].strip() for e in shown})
+    for item in planned:
+        decision = policy.decide(actor, policy.IMPORT, Observation(park=item.park, indicator=item.indicator))
+        if not decision:
+            raise ValidationFailed(f"line {item.line}: {decision.reason}", field=f"line {item.line}")
+    report = ImportReport()
+    if dry_run:
+        return report
+    for item in planned:
+        _, status = _upsert(actor=actor, park=item.park, indicator=item.indicator, year=item.year,
+                            value=item.value, unit=item.unit, source=item.source, action=ChangeRecord.IMPORT)
+        setattr(report, status, getattr(report, status) + 1)
+    return report
+
+
+def _upsert(*, actor: Any, park: Park, indicator: Indicator, year: int, value: decimal.Decimal, unit: str,
+            source: str, action: str) -> tuple[Observation, str]:
+    obs = Observation.objects.filter(park=park, indicator=indicator, year=year).first()
+    user = _user(actor)
+    if obs is None:
+        obs = Observation.objects.create(park=park, indicator=indicator, year=year, value=value, unit=unit,
+                                         source=source, updated_by=user if getattr(user, "pk", None) else None)
+        record_change(actor=user, obj=obs, action=action,
+                      changes=diff({}, snapshot(obs, OBSERVATION_FIELDS)))
+        return obs, "created"
+    before = snapshot(obs, OBSERVATION_FIELDS)
+    obs.value, obs.unit, obs.source = value, unit, source
+    changes = diff(before, snapshot(obs, OBSERVATION_FIELDS))
+    if not changes:
+        return obs, "unchanged"
+    obs.updated_by = user if getattr(user, "pk", None) else None
+    obs.save()
+    record_change(actor=user, obj=obs, action=ChangeRecord.UPDATE, changes=changes)
+    return obs, "updated"
+
+
+@transaction.atomic
+def observation_set(*, actor: Any, park: Park, indicator: Indicator, year: int, value: Any, unit: str = "",
+                    source: str = "") -> Observation:
+    """Set one observation (create or change it)."""
+    policy.require(actor, policy.CHANGE, Observation(park=park, indicator=indicator))
+    try:
+        number = _parse_value(value)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field="value") from None
+    if not 1900 <= year <= 2200:
+        raise ValidationFailed(f"{year} is not a year", field="year")
+    obs, _ = _upsert(actor=actor, park=park, indicator=indicator, year=year, value=number,
+                     unit=unit or indicator.unit, source=source, action=ChangeRecord.CREATE)
+    return obs
+
+
+def registry_counts(indicator: Indicator, parks: Iterable[Park]) -> dict[int, int]:
+    """What a computed indicator counts for each park, over the park and every zone nested below it."""
+    all_parks = list(Park.objects.values_list("id", "parent_id"))
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pid, parent in all_parks:
+        children[parent].append(pid)
+    if indicator.computation == Indicator.Computation.PLATFORMS:
+        qs: models.QuerySet = Platform.objects.filter(park__isnull=False)
+    elif indicator.computation == Indicator.Computation.ORGANISATIONS:
+        qs = Organisation.objects.filter(park__isnull=False, kind__in=indicator.computation_kinds)
+    else:
+        raise ValidationFailed(f"indicator {indicator.key} is reported, not computed", field="indicator")
+    direct = dict(qs.values("park_id").annotate(n=models.Count("id")).values_list("park_id", "n"))
+
+    def subtree_total(root: int) -> int:
+        total, stack, seen = 0, [root], set()
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            total += direct.get(current, 0)
+            stack.extend(children.get(current, []))
+        return total
+
+    return {park.pk: subtree_total(park.pk) for park in parks}
+
+
+@transaction.atomic
+def observations_compute(*, actor: Any, year: int, parks: Iterable[Park] | None = None,
+                         progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Write this year's observations of every computed indicator from the registry (for the given
+    parks, by default every top-level park)."""
+    policy.require(actor, policy.IMPORT, Observation)
+    park_list = list(parks) if parks is not None else list(Park.objects.filter(parent__isnull=True))
+    report = ImportReport()
+    for indicator in Indicator.objects.exclude(computation=""):
+        counts = registry_counts(indicator, park_list)
+        for park in park_list:
+            policy.require(actor, policy.CHANGE, Observation(park=park, indicator=indicator))
+            _, status = _upsert(actor=actor, park=park, indicator=indicator, year=year,
+                                value=decimal.Decimal(counts[park.pk]), unit=indicator.unit,
+                                source="registry", action=ChangeRecord.CREATE)
+            setattr(report, status, getattr(report, status) + 1)
+        if progress:
+            progress(1)
+    return report

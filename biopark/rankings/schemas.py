@@ -1,0 +1,133 @@
+"""API schemas of the rankings app."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+
+
+class FrameworkOut(Schema):
+    key: str
+    name_zh: str
+    name_en: str
+    description_zh: str
+    description_en: str
+    kind: str
+    synthetic: bool
+    credit: str
+    current_version: int | None = None
+
+
+class VersionOut(Schema):
+    number: int
+    note: str
+    created_at: datetime
+    imeta: list[dict[str, Any]]
+    recipe: dict[str, Any]
+
+
+class FrameworkDetailOut(FrameworkOut):
+    versions: list[VersionOut]
+
+
+class FrameworkIn(Schema):
+    key: str
+    name_zh: str = ""
+    name_en: str = ""
+    description_zh: str = ""
+    description_en: str = ""
+    kind: str = "park"
+    imeta: list[dict[str, Any]]
+    recipe: dict[str, Any]
+    note: str = ""
+
+
+class FrameworkPatch(Schema):
+    name_zh: str | None = None
+    name_en: str | None = None
+    description_zh: str | None = None
+    description_en: str | None = None
+    imeta: list[dict[str, Any]] | None = None
+    recipe: dict[str, Any] | None = None
+    weights: dict[str, float] | None = None
+    directions: dict[str, int] | None = None
+    note: str = ""
+
+
+class RunIn(Schema):
+    framework: str
+    year: int | None = None
+    idata: list[dict[str, Any]] | None = None
+    label: str = ""
+    publish: bool = True
+
+
+class RunOut(Schema):
+    id: int
+    framework: str
+    version: int
+    year: int | None
+    label: str
+    status: str
+    synthetic: bool
+    n_units: int
+    codes: list[str]
+    created_at: datetime
+
+
+class RankingRowOut(Schema):
+    rank: int | None
+    unit: str
+    name: str
+    park_id: int | None
+    score: float | None
+    children: dict[str, float | None]
+
+
+class RankingOut(Schema):
+    run: int
+    code: str
+    name: str
+    synthetic: bool
+    rows: list[RankingRowOut]
+
+
+class ScoreOut(Schema):
+    code: str
+    name: str
+    level: int
+    score: float | None
+    rank: int | None
+
+
+class RankedCodeOut(Schema):
+    code: str
+    name: str
+    rank: int
+
+
+class UnitProfileOut(Schema):
+    run: int
+    unit: str
+    name: str
+    park_id: int | None
+    synthetic: bool
+    n_units: int
+    scores: list[ScoreOut]
+    strengths: list[RankedCodeOut]
+    weaknesses: list[RankedCodeOut]
+    uncertainty: dict[str, Any] | None
+
+
+class RunInputsOut(Schema):
+    run: int
+    idata: list[dict[str, Any]]
+    imeta: list[dict[str, Any]]
+    recipe: dict[str, Any]
+
+
+class ReproduceOut(Schema):
+    run: int
+    identical: bool

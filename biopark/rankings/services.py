@@ -1,0 +1,244 @@
+"""Writes of frameworks (versioned) and runs: atomic, checked against the policy, recorded in the history."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+
+from biopark.accounts import policy
+from biopark.core.audit import record_change
+from biopark.core.errors import Conflict, ValidationFailed
+from biopark.core.models import ChangeRecord
+from biopark.ecosystem.models import Park
+from biopark.metrics import selectors as metric_selectors
+from biopark.metrics.models import Indicator
+from biopark.rankings import defaults, engine
+from biopark.rankings.models import Framework, FrameworkVersion, Run, RunScore
+
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+TEXT_FIELDS = ("name_zh", "name_en", "description_zh", "description_en", "credit")
+
+
+def _user(actor: Any) -> Any:
+    return actor.user if isinstance(actor, policy.Actor) else actor
+
+
+def _check_definition(kind: str, imeta: Any, recipe: Any) -> None:
+    engine.check_imeta(imeta)
+    engine.parse_recipe(recipe)
+    if kind == Framework.Kind.PARK:
+        codes = [str(r.get("iCode")) for r in imeta if r.get("Type") == "Indicator"]
+        known = set(Indicator.objects.filter(key__in=codes).values_list("key", flat=True))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise ValidationFailed(f"imeta: indicator {unknown[0]!r} is not a defined indicator "
+                                   "(define it under /metrics/ first)", field="imeta")
+
+
+@transaction.atomic
+def framework_create(*, actor: Any, key: str, imeta: Sequence[Mapping[str, Any]], recipe: Mapping[str, Any],
+                     kind: str = Framework.Kind.PARK, name_zh: str = "", name_en: str = "",
+                     description_zh: str = "", description_en: str = "", synthetic: bool = False,
+                     credit: str = "", note: str = "", scope: Park | None = None) -> Framework:
+    """A new framework with its version 1."""
+    policy.require(actor, policy.CREATE, Framework)
+    if not KEY_RE.match(key or ""):
+        raise ValidationFailed("key: use lower-case letters, digits and '-' (at most 100)", field="key")
+    if kind not in Framework.Kind.values:
+        raise ValidationFailed(f"kind must be one of {', '.join(Framework.Kind.values)}", field="kind")
+    if not (name_zh or name_en):
+        raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+    if Framework.objects.filter(key=key).exists():
+        raise Conflict(f"a framework {key!r} exists already", field="key")
+    _check_definition(kind, imeta, recipe)
+    framework = Framework.objects.create(key=key, kind=kind, name_zh=name_zh, name_en=name_en,
+                                         description_zh=description_zh, description_en=description_en,
+                                         synthetic=synthetic, credit=credit, scope=scope)
+    FrameworkVersion.objects.create(framework=framework, number=1, imeta=copy.deepcopy(list(imeta)),
+                                    recipe=copy.deepcopy(dict(recipe)), note=note or "created",
+                                    created_by=_user_or_none(actor))
+    record_change(actor=_user(actor), obj=framework, action=ChangeRecord.CREATE,
+                  changes={"key": [None, key], "kind": [None, kind], "version": [None, 1]}, note=note)
+    return framework
+
+
+def _user_or_none(actor: Any) -> Any:
+    user = _user(actor)
+    return user if getattr(user, "pk", None) else None
+
+
+def latest_version(framework: Framework) -> FrameworkVersion:
+    version = framework.versions.order_by("-number").first()
+    if version is None:  # pragma: no cover - framework_create always writes version 1
+        raise ValidationFailed("this framework has no version", field="framework")
+    return version
+
+
+@transaction.atomic
+def framework_update(*, actor: Any, framework: Framework, imeta: Sequence[Mapping[str, Any]] | None = None,
+                     recipe: Mapping[str, Any] | None = None, weights: Mapping[str, float] | None = None,
+                     directions: Mapping[str, int] | None = None, note: str = "",
+                     **texts: str) -> FrameworkVersion:
+    """Change a framework. A change to the hierarchy, directions, weights or recipe makes a new version
+    (old versions are kept, runs keep pointing at theirs); names and descriptions change in place.
+    Returns the current version."""
+    policy.require(actor, policy.CHANGE, framework)
+    unknown = [k for k in texts if k not in TEXT_FIELDS]
+    if unknown:
+        raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
+    Framework.objects.select_for_update().filter(pk=framework.pk).first()
+    current = latest_version(framework)
+    new_imeta = copy.deepcopy(list(imeta) if imeta is not None else current.imeta)
+    new_recipe = copy.deepcopy(dict(recipe) if recipe is not None else current.recipe)
+    by_code = {str(r.get("iCode")): r for r in new_imeta}
+    for label, changes in (("Weight", weights or {}), ("Direction", directions or {})):
+        for code, value in changes.items():
+            if code not in by_code or by_code[code].get("Type") not in ("Indicator", "Aggregate"):
+                raise ValidationFailed(f"{label.lower()}s: no indicator or aggregate {code!r}",
+                                       field=f"{label.lower()}s.{code}")
+            by_code[code][label] = value
+    text_changes = {k: [getattr(framework, k), v] for k, v in texts.items() if getattr(framework, k) != v}
+    if text_changes:
+        if not ((texts.get("name_zh", framework.name_zh)) or texts.get("name_en", framework.name_en)):
+            raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+        for k, (_old, new) in text_changes.items():
+            setattr(framework, k, new)
+        framework.save(update_fields=list(text_changes))
+    version = current
+    if new_imeta != current.imeta or new_recipe != current.recipe:
+        _check_definition(framework.kind, new_imeta, new_recipe)
+        version = FrameworkVersion.objects.create(
+            framework=framework, number=current.number + 1, imeta=new_imeta, recipe=new_recipe,
+            note=note, created_by=_user_or_none(actor),
+        )
+        text_changes["version"] = [current.number, version.number]
+    if text_changes:
+        record_change(actor=_user(actor), obj=framework, action=ChangeRecord.UPDATE, changes=text_changes,
+                      note=note)
+    return version
+
+
+@transaction.atomic
+def framework_ensure_default(*, actor: Any) -> Framework:
+    """The default five-pillar park framework (and the documented indicators it needs)."""
+    from biopark.metrics.services import indicator_ensure_catalogue
+
+    existing = Framework.objects.filter(key=defaults.DEFAULT_KEY).first()
+    if existing is not None:
+        return existing
+    indicator_ensure_catalogue(actor=actor)
+    return framework_create(
+        actor=actor, key=defaults.DEFAULT_KEY, kind=Framework.Kind.PARK,
+        name_zh="生物医药园区竞争力指数", name_en="Biomedical park competitiveness index",
+        description_zh="综合竞争力与环境、产业、技术、人才、合作五项分指数。",
+        description_en="A comprehensive index and five pillars: environment, industry, technology, talent, "
+                       "cooperation.",
+        imeta=defaults.default_imeta(), recipe=defaults.DEFAULT_RECIPE, note="default framework",
+    )
+
+
+# --- runs --------------------------------------------------------------------------------------
+
+
+def unit_code(park: Park) -> str:
+    return park.key or f"park-{park.pk}"
+
+
+def park_idata(version: FrameworkVersion, year: int) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """iData rows for a park framework: one row per park with observations of its indicators that year."""
+    codes = [str(r["iCode"]) for r in version.imeta if r.get("Type") == "Indicator"]
+    scope = version.framework.scope
+    parks, values = metric_selectors.observation_matrix(year=year, codes=codes, parent=scope)
+    if not parks:
+        raise ValidationFailed(f"no observations of this framework's indicators in {year}", field="year")
+    rows, unit_parks = [], {}
+    for park in parks:
+        code = unit_code(park)
+        unit_parks[code] = park.pk
+        row: dict[str, Any] = {"uCode": code, "uName": park.name_zh or park.name_en}
+        for c in codes:
+            row[c] = values.get((park.pk, c))
+        rows.append(row)
+    return rows, unit_parks
+
+
+def _json_cell(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value
+    return str(value)
+
+
+@transaction.atomic
+def run_create(*, actor: Any, framework: Framework, year: int | None = None,
+               idata: Sequence[Mapping[str, Any]] | None = None, label: str = "", publish: bool = True,
+               version: FrameworkVersion | None = None) -> Run:
+    """Build the framework's current (or given) version and store the run with its exact inputs.
+
+    Park frameworks read the year's observations; external frameworks need ``idata`` rows."""
+    policy.require(actor, policy.CREATE, Run)
+    version = version or latest_version(framework)
+    if version.framework_id != framework.pk:
+        raise ValidationFailed("this version belongs to another framework", field="version")
+    unit_parks: dict[str, int] = {}
+    if framework.kind == Framework.Kind.PARK:
+        if year is None:
+            raise ValidationFailed("a park framework needs the year of the observations", field="year")
+        if idata is not None:
+            raise ValidationFailed("a park framework reads its data from the observations", field="idata")
+        rows, unit_parks = park_idata(version, year)
+    else:
+        if not idata:
+            raise ValidationFailed("an external framework needs iData rows", field="idata")
+        rows = [{str(k): _json_cell(v) for k, v in r.items()} for r in idata]
+    result = engine.build_stored(rows, version.imeta, version.recipe)
+    summary = engine.summarise(result)
+    run = Run.objects.create(
+        framework=framework, version=version, year=year, label=label[:200],
+        status=Run.Status.PUBLISHED if publish else Run.Status.DRAFT, synthetic=framework.synthetic,
+        idata=rows, imeta=version.imeta, recipe=version.recipe, unit_parks=unit_parks,
+        codes=summary["codes"], uncertainty=summary["uncertainty"], sensitivity=summary["sensitivity"],
+        strengths=summary["strengths"], n_units=summary["n_units"], created_by=_user_or_none(actor),
+    )
+    RunScore.objects.bulk_create([
+        RunScore(run=run, code=s["code"], level=s["level"], unit_code=s["unit"], unit_name=s["name"][:300],
+                 park_id=unit_parks.get(s["unit"]), score=s["score"], rank=s["rank"])
+        for s in summary["scores"]
+    ])
+    record_change(actor=_user(actor), obj=run, action=ChangeRecord.CREATE,
+                  changes={"framework": [None, framework.key], "version": [None, version.number],
+                           "year": [None, year], "status": [None, run.status], "units": [None, run.n_units]})
+    return run
+
+
+@transaction.atomic
+def run_publish(*, actor: Any, run: Run) -> Run:
+    policy.require(actor, policy.CHANGE, run)
+    if run.status == Run.Status.PUBLISHED:
+        return run
+    run.status = Run.Status.PUBLISHED
+    run.save(update_fields=["status"])
+    record_change(actor=_user(actor), obj=run, action=ChangeRecord.UPDATE,
+                  changes={"status": [Run.Status.DRAFT, Run.Status.PUBLISHED]})
+    return run
+
+
+def run_reproduce(*, run: Run) -> dict[str, Any]:
+    """Rebuild a stored run from its stored inputs (a read: nothing is written). Returns the rebuilt
+    summary (scores, uncertainty, strengths) in the stored form and whether it matches the stored run."""
+    summary = engine.summarise(engine.build_stored(run.idata, run.imeta, run.recipe))
+    stored_scores = sorted(
+        ({"code": s.code, "level": s.level, "unit": s.unit_code, "name": s.unit_name, "score": s.score,
+          "rank": s.rank} for s in run.scores.all()), key=lambda s: (s["code"], s["unit"]))
+    rebuilt_scores = sorted(summary["scores"], key=lambda s: (s["code"], s["unit"]))
+    identical = (
+        stored_scores == rebuilt_scores and summary["uncertainty"] == run.uncertainty
+        and summary["sensitivity"] == run.sensitivity and summary["strengths"] == run.strengths
+        and summary["codes"] == run.codes
+    )
+    return {"identical": identical, "summary": summary}

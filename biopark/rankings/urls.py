@@ -1,0 +1,15 @@
+from django.urls import path
+
+from biopark.rankings import views
+
+app_name = "rankings"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("frameworks/<slug:key>/", views.framework_detail, name="framework"),
+    path("runs/<int:pk>/", views.run_ranking, name="run"),
+    path("runs/<int:pk>/publish/", views.run_publish, name="run-publish"),
+    path("runs/<int:pk>/uncertainty/", views.run_uncertainty, name="run-uncertainty"),
+    path("runs/<int:pk>/units/<str:unit>/", views.run_unit, name="run-unit"),
+    path("runs/<int:pk>/export.xlsx", views.run_export, name="run-export"),
+]
