@@ -369,3 +369,12 @@ def platform_utilisation(uses: list[ResourceUse]) -> list[dict[str, Any]]:
         row["weeks"] = [WeekUse(d, round(a, 2), round(b, 2)) for d, (a, b) in sorted(row["weeks"].items())]
         rows.append(row)
     return rows
+
+
+def billed_organisations(*, user: Any) -> QuerySet[Organisation]:
+    """Organisations with usage the user may see (for the statement page's picker)."""
+    condition = booking_visible(policy.actor_for(user))
+    if condition is None:
+        return Organisation.objects.none()
+    ids = UsageRecord.objects.filter(condition).values("organisation_id").distinct()
+    return Organisation.objects.filter(pk__in=ids).order_by("id")

@@ -12,6 +12,8 @@ from biopark.core.models import ChangeRecord
 from biopark.facilities import services
 from biopark.facilities.errors import BookingConflict, BookingRefused
 from biopark.facilities.models import Booking, BookingUnit, Outage
+from biopark.facilities.policy import BookingPolicy as _Base
+from biopark.facilities.policy import Refusal as _Refusal
 from tests.facilities.conftest import NOW, local
 
 pytestmark = pytest.mark.django_db
@@ -234,8 +236,6 @@ def test_policy_is_swappable(fac, settings):
     assert isinstance(NoWeekendsPolicy(), BookingPolicy)
 
 
-from biopark.facilities.policy import BookingPolicy as _Base  # noqa: E402
-from biopark.facilities.policy import Refusal as _Refusal
 
 
 class NoWeekendsPolicy(_Base):

@@ -1,0 +1,289 @@
+"""Facilities pages: find free slots, book, a week calendar (htmx), manage bookings, statements with exports,
+utilisation charts and iCalendar feeds. Thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from biopark.accounts import policy
+from biopark.core.errors import DomainError
+from biopark.ecosystem.models import Organisation, Platform
+from biopark.facilities import charts, exports, ical, selectors, services, timeutil
+from biopark.facilities.models import Booking, Resource
+from biopark.facilities.permissions import may_view_statement
+
+
+def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    return HttpResponseForbidden(render(request, "ecosystem/forbidden.html", {"reason": reason}).content)
+
+
+def _date(value: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def _tz() -> Any:
+    return timeutil.zone(None)
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Find free slots across resources by platform, kind and week."""
+    decision = policy.decide(request.user, policy.VIEW, Resource)
+    if not decision:
+        return _forbidden(request, decision.reason)
+    tz = _tz()
+    today = timezone.now().astimezone(tz).date()
+    week_of = _date(request.GET.get("week"), today)
+    monday = week_of - dt.timedelta(days=week_of.weekday())
+    platform = request.GET.get("platform") or ""
+    kind = request.GET.get("kind") or ""
+    q = request.GET.get("q", "").strip()
+    resources = selectors.resource_list(
+        user=request.user, platform_id=int(platform) if platform.isdigit() else None, kind=kind or None, q=q,
+        active_only=True,
+    )[:100]
+    start = dt.datetime.combine(monday, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
+    found = selectors.availability(resources=resources, start=start, end=start + dt.timedelta(days=7))
+    context = {
+        "found": found, "monday": monday, "prev": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
+        "platform": platform, "kind": kind, "q": q, "kinds": Resource.Kind.choices + Platform.Kind.choices,
+        "platforms": Platform.objects.filter(resources__isnull=False).distinct().order_by("id"),
+        "may_manage": bool(selectors.managed_resources(user=request.user).exists()),
+    }
+    template = "facilities/index.html#results" if request.htmx else "facilities/index.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = Resource.objects.select_related("platform__park", "platform__operator").filter(pk=pk).first()
+    if resource is None:
+        raise Http404(_("No such resource"))
+    decision = policy.decide(request.user, policy.VIEW, resource)
+    if not decision:
+        return _forbidden(request, decision.reason)
+    tz = timeutil.resource_zone(resource)
+    today = timezone.now().astimezone(tz).date()
+    monday = _date(request.GET.get("week"), today)
+    monday -= dt.timedelta(days=monday.weekday())
+    errors: dict[str, str] = {}
+    error_message = ""
+    form = {"start": "", "end": "", "quantity": "1", "project": "", "count": "1", "frequency": "weekly"}
+    if request.method == "POST":
+        form.update({k: request.POST.get(k, "") for k in form})
+        try:
+            start = dt.datetime.fromisoformat(form["start"])
+            end = dt.datetime.fromisoformat(form["end"])
+            quantity, count = int(form["quantity"] or 1), int(form["count"] or 1)
+        except ValueError:
+            errors, error_message = {"start": _("Enter start and end as date and time.")}, _("Check the form.")
+        else:
+            try:
+                if count > 1:
+                    result = services.booking_series_create(
+                        actor=request.user, resource=resource, start=start, end=end, frequency=form["frequency"],
+                        count=count, quantity=quantity, project=form["project"],
+                    )
+                    messages.success(request, _("%(n)d booked, %(m)d skipped.") % {
+                        "n": len(result.created), "m": len(result.skipped)})
+                    for skip in result.skipped:
+                        messages.warning(request, f"{skip['date']}: {skip['message']}")
+                else:
+                    services.booking_create(
+                        actor=request.user, resource=resource, start=start, end=end, quantity=quantity,
+                        project=form["project"],
+                    )
+                    messages.success(request, _("Booked."))
+                return redirect(f"/facilities/resources/{resource.pk}/?week={start.date().isoformat()}")
+            except DomainError as exc:
+                errors, error_message = exc.fields, exc.message
+    start = dt.datetime.combine(monday, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
+    slots = selectors.availability(resources=[resource], start=start, end=start + dt.timedelta(days=7))[0]
+    days = selectors.week_calendar(user=request.user, week_of=monday, tz=tz, resource_id=resource.pk)
+    context = {
+        "resource": resource, "slots": slots, "days": days, "monday": monday, "tz": tz,
+        "prev": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
+        "may_book": policy.decide(request.user, "book", resource).allowed,
+        "may_manage": policy.decide(request.user, policy.CHANGE, resource).allowed,
+        "errors": errors, "error_message": error_message, "form": form,
+        "feed": ical.feed_token("resource", resource.pk),
+    }
+    template = "facilities/resource.html#week" if request.htmx else "facilities/resource.html"  # type: ignore[attr-defined]
+    return render(request, template, context, status=422 if error_message else 200)
+
+
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The week calendar of the bookings the user may see (own organisation's, or managed resources')."""
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    tz = _tz()
+    today = timezone.now().astimezone(tz).date()
+    monday = _date(request.GET.get("week"), today)
+    monday -= dt.timedelta(days=monday.weekday())
+    days = selectors.week_calendar(user=request.user, week_of=monday, tz=tz)
+    flagged = list(selectors.booking_list(user=request.user, start=timezone.now(), flagged=True)[:50])
+    context = {
+        "days": days, "monday": monday, "prev": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
+        "tz": tz, "flagged": flagged, "feed": ical.feed_token("user", request.user.pk),
+    }
+    template = "facilities/calendar.html#week" if request.htmx else "facilities/calendar.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@require_POST
+def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    booking = Booking.objects.select_related("resource__platform__park").filter(pk=pk).first()
+    if booking is None:
+        raise Http404(_("No such booking"))
+    try:
+        if action == "cancel":
+            services.booking_cancel(actor=request.user, booking=booking)
+            messages.success(request, _("Cancelled."))
+        elif action in ("approve", "reject"):
+            services.booking_decide(actor=request.user, booking=booking, approve=action == "approve")
+            messages.success(request, _("Approved.") if action == "approve" else _("Rejected."))
+        elif action == "usage":
+            services.usage_record(actor=request.user, booking=booking)
+            messages.success(request, _("Usage recorded."))
+        else:
+            raise Http404(_("No such action"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    nxt = request.POST.get("next", "")
+    return redirect(nxt if nxt.startswith("/facilities/") else "/facilities/calendar/")
+
+
+def manage(request: HttpRequest) -> HttpResponse:
+    """For platform managers and operators: bookings waiting for approval, bookings to record usage for."""
+    resources = selectors.managed_resources(user=request.user)
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    if not resources.exists() and not policy.actor_for(request.user).is_admin:
+        return _forbidden(request, _("You manage no resources."))
+    visible = selectors.bookings_visible(user=request.user).filter(resource__in=resources)
+    now = timezone.now()
+    context = {
+        "pending": list(visible.filter(status=Booking.Status.PENDING).order_by("start")[:100]),
+        "to_record": list(
+            visible.filter(status=Booking.Status.CONFIRMED, end__lte=now).order_by("-end")[:100]
+        ),
+        "resources": list(resources[:200]),
+    }
+    return render(request, "facilities/manage.html", context)
+
+
+def statement_page(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    actor = policy.actor_for(request.user)
+    tz = _tz()
+    today = timezone.now().astimezone(tz).date()
+    month = request.GET.get("month") or f"{today.year}-{today.month:02d}"
+    try:
+        year, mon = (int(x) for x in month.split("-"))
+        dt.date(year, mon, 1)
+    except ValueError:
+        year, mon = today.year, today.month
+    org_id = request.GET.get("organisation") or (str(actor.organisation_id) if actor.organisation_id else "")
+    org = Organisation.objects.filter(pk=int(org_id)).first() if org_id.isdigit() else None
+    statement = None
+    if org is not None:
+        decision = may_view_statement(request.user, org)
+        if not decision:
+            return _forbidden(request, decision.reason)
+        statement = selectors.statement(user=request.user, organisation=org, year=year, month=mon, tz=tz)
+    billed = selectors.billed_organisations(user=request.user)
+    return render(
+        request, "facilities/statement.html",
+        {"statement": statement, "organisation": org, "month": f"{year}-{mon:02d}", "organisations": billed},
+    )
+
+
+def statement_export(request: HttpRequest, org: int, year: int, month: int, fmt: str) -> HttpResponse:
+    organisation = Organisation.objects.filter(pk=org).first()
+    if organisation is None or not 1 <= month <= 12 or fmt not in ("csv", "xlsx"):
+        raise Http404(_("No such statement"))
+    decision = may_view_statement(request.user, organisation)
+    if not decision:
+        return _forbidden(request, decision.reason)
+    st = selectors.statement(user=request.user, organisation=organisation, year=year, month=month, tz=_tz())
+    name = f"statement-{organisation.pk}-{year}-{month:02d}"
+    if fmt == "csv":
+        resp = HttpResponse(exports.statement_csv(st), content_type="text/csv; charset=utf-8")
+    else:
+        resp = HttpResponse(
+            exports.statement_xlsx(st),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return resp
+
+
+def utilisation_page(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    resources = selectors.managed_resources(user=request.user)
+    platform = request.GET.get("platform") or ""
+    if platform.isdigit():
+        resources = resources.filter(platform_id=int(platform))
+    try:
+        weeks = max(1, min(26, int(request.GET.get("weeks") or 6)))
+    except ValueError:
+        weeks = 6
+    tz = _tz()
+    today = timezone.now().astimezone(tz).date()
+    first = today - dt.timedelta(weeks=weeks - 2)
+    uses = selectors.utilisation(resources=resources[:200], first_week=first, weeks=weeks, tz=tz)
+    platforms = selectors.platform_utilisation(uses)
+    for row in platforms:
+        row["chart"] = charts.bar_chart(
+            [w.week_start.strftime("%m-%d") for w in row["weeks"]],
+            [w.booked_hours for w in row["weeks"]],
+            [w.available_hours for w in row["weeks"]],
+            title=f"{row['platform']}: {_('booked vs available hours per week')}",
+        )
+    return render(
+        request, "facilities/utilisation.html",
+        {"platforms": platforms, "uses": uses, "weeks": weeks, "platform": platform},
+    )
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A user's or a resource's iCalendar feed, named by a signed token (calendar apps cannot sign in)."""
+    found = ical.read_feed_token(token)
+    if found is None:
+        raise Http404("no such feed")
+    kind, pk = found
+    since = timezone.now() - dt.timedelta(days=90)
+    if kind == "user":
+        user = get_user_model().objects.filter(pk=pk, is_active=True).first()
+        if user is None:
+            raise Http404("no such feed")
+        bookings = selectors.booking_list(user=user, start=since, mine=True)
+        name = _("My bookings")
+    else:
+        resource = Resource.objects.filter(pk=pk).first()
+        if resource is None:
+            raise Http404("no such feed")
+        bookings = (
+            Booking.objects.filter(resource=resource, end__gt=since, status__in=Booking.ACTIVE)
+            .select_related("resource__platform", "organisation")
+        )
+        name = str(resource)
+    body = ical.calendar(bookings, name=name, now=timezone.now())
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+

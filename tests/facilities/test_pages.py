@@ -1,0 +1,90 @@
+"""The pages render for each role and stay behind the policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from biopark.facilities import services
+from biopark.facilities.models import Booking, Outage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def booked(fac):
+    start = (timezone.now() + dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    b = services.booking_create(actor=fac["member"], resource=fac["resource"], start=start, end=start + dt.timedelta(hours=1))
+    return {**fac, "booking": b}
+
+
+def test_pages_for_member(client, booked):
+    client.force_login(booked["member"])
+    for url in ["/facilities/", "/facilities/calendar/", f"/facilities/resources/{booked['resource'].pk}/",
+                "/facilities/statements/"]:
+        resp = client.get(url)
+        assert resp.status_code == 200, url
+    cal = client.get("/facilities/calendar/", {"week": booked["booking"].start.date().isoformat()})
+    assert booked["resource"].name_zh in cal.content.decode()
+    partial = client.get("/facilities/calendar/", {"week": booked["booking"].start.date().isoformat()},
+                         HTTP_HX_REQUEST="true")
+    assert b"<html" not in partial.content and b'id="week"' in partial.content
+    assert client.get("/facilities/manage/").status_code == 403
+    assert client.get("/facilities/utilisation/").status_code == 200
+
+
+def test_book_and_cancel_through_the_page(client, fac):
+    client.force_login(fac["member"])
+    start = (timezone.now() + dt.timedelta(days=2)).astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    from zoneinfo import ZoneInfo
+
+    local = start.astimezone(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+    url = f"/facilities/resources/{fac['resource'].pk}/"
+    resp = client.post(url, {"start": local.isoformat(timespec="minutes"),
+                             "end": (local + dt.timedelta(minutes=10)).isoformat(timespec="minutes")})
+    assert resp.status_code == 422 and "rule: min_length" in resp.content.decode()
+    assert Booking.objects.count() == 0
+    resp = client.post(url, {"start": local.isoformat(timespec="minutes"),
+                             "end": (local + dt.timedelta(hours=1)).isoformat(timespec="minutes"), "project": "X"})
+    assert resp.status_code == 302
+    b = Booking.objects.get()
+    assert b.start == start  # typed in the park's zone, stored in UTC
+    resp = client.post(f"/facilities/bookings/{b.pk}/cancel/", {"next": "/facilities/calendar/"})
+    b.refresh_from_db()
+    assert resp.status_code == 302 and b.status == Booking.Status.CANCELLED
+
+
+def test_manager_pages_and_flagged_bookings(client, booked):
+    pm = booked["users"]["platform_manager"]
+    b = booked["booking"]
+    services.outage_create(actor=pm, resource=booked["resource"], start=b.start, end=b.end,
+                           kind=Outage.Kind.MAINTENANCE, reason="yearly service")
+    client.force_login(booked["member"])
+    assert "yearly service" in client.get("/facilities/calendar/").content.decode()
+    client.force_login(pm)
+    assert client.get("/facilities/manage/").status_code == 200
+    resp = client.get("/facilities/utilisation/")
+    assert resp.status_code == 200 and b"<svg" in resp.content
+    org = booked["enterprise"].pk
+    month = b.start.strftime("%Y-%m")
+    assert client.get(f"/facilities/statements/{org}/{month}.csv").status_code == 200
+    client.force_login(booked["users"]["viewer"])
+    assert client.get(f"/facilities/statements/{org}/{month}.csv").status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in(client, fac):
+    assert client.get("/facilities/").status_code == 302
+    assert client.get("/facilities/calendar/").status_code == 302
+
+
+def test_admin_lists_only_managed(client, fac):
+    pm = fac["users"]["platform_manager"]
+    pm.is_staff = True
+    pm.save()
+    client.force_login(pm)
+    assert client.get("/admin/facilities/resource/").status_code == 200
+    client.force_login(fac["users"]["admin"])
+    resp = client.get(f"/admin/facilities/resource/{fac['resource'].pk}/change/")
+    assert resp.status_code == 200
