@@ -12,7 +12,7 @@ from django.db import models, transaction
 
 from biopark.accounts import policy
 from biopark.core.audit import diff, record_change, snapshot
-from biopark.core.errors import ValidationFailed
+from biopark.core.errors import PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
 from biopark.core.text import search_blob
 from biopark.ecosystem.models import Organisation, Park, Platform
@@ -225,7 +225,8 @@ def observations_import(*, actor: Any, table: Table, dry_run: bool = False) -> I
     for item in planned:
         decision = policy.decide(actor, policy.IMPORT, Observation(park=item.park, indicator=item.indicator))
         if not decision:
-            raise ValidationFailed(f"line {item.line}: {decision.reason}", field=f"line {item.line}")
+            raise PermissionRefused(f"line {item.line}: {decision.reason}",
+                                    fields={f"line {item.line}": decision.reason})
     report = ImportReport()
     if dry_run:
         return report
