@@ -41,6 +41,11 @@ router = Router(tags=["facilities"])
 MAX_SEARCH_DAYS = 31
 
 
+def who(request: HttpRequest) -> Any:
+    """The caller (a user or AnonymousUser) that the API's auth put on the request."""
+    return request.auth  # type: ignore[attr-defined]
+
+
 def _resource(pk: int, user: Any, field: str = "resource") -> Resource:
     resource = Resource.objects.select_related("platform__park").filter(pk=pk).first()
     if resource is None:
@@ -92,16 +97,16 @@ class ResourceFilters(Schema):
 
 @router.get("/resources", response=Page[ResourceOut], operation_id="facilities_list_resources")
 def list_resources(request: HttpRequest, filters: Query[ResourceFilters]) -> Any:
-    policy.require(request.auth, policy.VIEW, Resource)
+    policy.require(who(request), policy.VIEW, Resource)
     qs = selectors.resource_list(
-        user=request.auth, platform_id=filters.platform, kind=filters.kind, q=filters.q, park_id=filters.park
+        user=who(request), platform_id=filters.platform, kind=filters.kind, q=filters.q, park_id=filters.park
     )
     return paginate(qs, filters.page, filters.page_size)
 
 
 @router.get("/resources/{int:pk}", response=ResourceOut, operation_id="facilities_get_resource")
 def get_resource(request: HttpRequest, pk: int) -> Any:
-    return _resource(pk, request.auth)
+    return _resource(pk, who(request))
 
 
 @router.post("/resources", response={201: ResourceOut}, operation_id="facilities_create_resource")
@@ -111,17 +116,17 @@ def create_resource(request: HttpRequest, payload: ResourceIn) -> Any:
     platform = Platform.objects.select_related("park").filter(pk=platform_id).first() if platform_id else None
     if platform is None:
         raise ValidationFailed("choose an existing platform", field="platform")
-    resource = services.resource_create(actor=request.auth, platform=platform, data=data)
+    resource = services.resource_create(actor=who(request), platform=platform, data=data)
     return 201, Resource.objects.select_related("platform__park").get(pk=resource.pk)
 
 
 @router.patch("/resources/{int:pk}", response=ResourceOut, operation_id="facilities_update_resource")
 def update_resource(request: HttpRequest, pk: int, payload: ResourceIn) -> Any:
-    resource = _resource(pk, request.auth)
+    resource = _resource(pk, who(request))
     data = payload.dict(exclude_unset=True)
     if "platform" in data:
         raise ValidationFailed("a resource cannot move to another platform", field="platform")
-    return services.resource_update(actor=request.auth, resource=resource, data=data)
+    return services.resource_update(actor=who(request), resource=resource, data=data)
 
 
 class SlotQuery(Schema):
@@ -133,7 +138,7 @@ class SlotQuery(Schema):
 @router.get("/resources/{int:pk}/slots", response=ResourceSlotsOut, operation_id="facilities_resource_slots")
 def resource_slots(request: HttpRequest, pk: int, query: Query[SlotQuery]) -> Any:
     """Free slots of one resource (default: this week in the park's time zone)."""
-    resource = _resource(pk, request.auth)
+    resource = _resource(pk, who(request))
     start, end = _window(query.start, query.end, timeutil.resource_zone(resource))
     found = selectors.availability(resources=[resource], start=start, end=end, min_minutes=query.min_minutes)[0]
     return _slots_out(found)
@@ -159,11 +164,11 @@ class AvailabilityQuery(SlotQuery):
 @router.get("/availability", response=list[ResourceSlotsOut], operation_id="facilities_availability")
 def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> Any:
     """Free slots across resources, filtered by platform, kind (resource or platform kind), park, text."""
-    policy.require(request.auth, policy.VIEW, Resource)
+    policy.require(who(request), policy.VIEW, Resource)
     if not 1 <= query.limit <= 1000:
         raise ValidationFailed("limit must be between 1 and 1000", field="limit")
     resources = selectors.resource_list(
-        user=request.auth, platform_id=query.platform, kind=query.kind, q=query.q, park_id=query.park,
+        user=who(request), platform_id=query.platform, kind=query.kind, q=query.q, park_id=query.park,
         active_only=True,
     )[: query.limit]
     tz = timeutil.zone(None)
@@ -175,9 +180,9 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> Any:
 @router.get("/resources/{int:pk}/calendar.ics", operation_id="facilities_resource_ical")
 def resource_ical(request: HttpRequest, pk: int) -> HttpResponse:
     """The resource's active bookings as an iCalendar feed (for the people who may see them)."""
-    resource = _resource(pk, request.auth)
+    resource = _resource(pk, who(request))
     now = timezone.now()
-    bookings = selectors.booking_list(user=request.auth, resource_id=resource.pk, start=now - dt.timedelta(days=90))
+    bookings = selectors.booking_list(user=who(request), resource_id=resource.pk, start=now - dt.timedelta(days=90))
     body = ical.calendar(bookings.exclude(status__in=[Booking.Status.REJECTED]), name=str(resource), now=now)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
@@ -199,11 +204,11 @@ class BookingFilters(Schema):
 @router.get("/bookings", response=Page[BookingOut], operation_id="facilities_list_bookings")
 def list_bookings(request: HttpRequest, filters: Query[BookingFilters]) -> Any:
     """Bookings the caller may see: enterprise members their organisation's, managers their resources'."""
-    policy.require(request.auth, policy.VIEW, Booking)
+    policy.require(who(request), policy.VIEW, Booking)
     if filters.status and filters.status not in Booking.Status.values:
         raise ValidationFailed(f"status must be one of {', '.join(Booking.Status.values)}", field="status")
     qs = selectors.booking_list(
-        user=request.auth, start=filters.start, end=filters.end, resource_id=filters.resource,
+        user=who(request), start=filters.start, end=filters.end, resource_id=filters.resource,
         status=filters.status, mine=filters.mine, flagged=filters.flagged,
     )
     return paginate(qs, filters.page, filters.page_size)
@@ -211,14 +216,14 @@ def list_bookings(request: HttpRequest, filters: Query[BookingFilters]) -> Any:
 
 @router.get("/bookings/{int:pk}", response=BookingOut, operation_id="facilities_get_booking")
 def get_booking(request: HttpRequest, pk: int) -> Any:
-    return _booking(pk, request.auth)
+    return _booking(pk, who(request))
 
 
 @router.post("/bookings", response={201: BookingOut}, operation_id="facilities_create_booking")
 def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
-    resource = _resource(payload.resource, request.auth)
+    resource = _resource(payload.resource, who(request))
     booking = services.booking_create(
-        actor=request.auth, resource=resource, start=payload.start, end=payload.end, quantity=payload.quantity,
+        actor=who(request), resource=resource, start=payload.start, end=payload.end, quantity=payload.quantity,
         organisation=_organisation(payload.organisation), project=payload.project, note=payload.note,
     )
     return 201, booking
@@ -227,9 +232,9 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
 @router.post("/bookings/series", response={201: SeriesOut}, operation_id="facilities_create_series")
 def create_series(request: HttpRequest, payload: SeriesIn) -> Any:
     """A recurring booking: conflicting dates are skipped and reported, the rest are booked."""
-    resource = _resource(payload.resource, request.auth)
+    resource = _resource(payload.resource, who(request))
     result = services.booking_series_create(
-        actor=request.auth, resource=resource, start=payload.start, end=payload.end, frequency=payload.frequency,
+        actor=who(request), resource=resource, start=payload.start, end=payload.end, frequency=payload.frequency,
         count=payload.count, quantity=payload.quantity, organisation=_organisation(payload.organisation),
         project=payload.project,
     )
@@ -238,24 +243,24 @@ def create_series(request: HttpRequest, payload: SeriesIn) -> Any:
 
 @router.post("/bookings/{int:pk}/cancel", response=BookingOut, operation_id="facilities_cancel_booking")
 def cancel_booking(request: HttpRequest, pk: int) -> Any:
-    return services.booking_cancel(actor=request.auth, booking=_booking(pk, request.auth))
+    return services.booking_cancel(actor=who(request), booking=_booking(pk, who(request)))
 
 
 @router.post("/bookings/{int:pk}/approve", response=BookingOut, operation_id="facilities_approve_booking")
 def approve_booking(request: HttpRequest, pk: int) -> Any:
-    return services.booking_decide(actor=request.auth, booking=_booking(pk, request.auth), approve=True)
+    return services.booking_decide(actor=who(request), booking=_booking(pk, who(request)), approve=True)
 
 
 @router.post("/bookings/{int:pk}/reject", response=BookingOut, operation_id="facilities_reject_booking")
 def reject_booking(request: HttpRequest, pk: int) -> Any:
-    return services.booking_decide(actor=request.auth, booking=_booking(pk, request.auth), approve=False)
+    return services.booking_decide(actor=who(request), booking=_booking(pk, who(request)), approve=False)
 
 
 @router.post("/bookings/{int:pk}/usage", response={201: UsageOut}, operation_id="facilities_record_usage")
 def record_usage(request: HttpRequest, pk: int, payload: UsageIn) -> Any:
     """Record actual start/end (or send {} to confirm the booked times); priced at once."""
     usage = services.usage_record(
-        actor=request.auth, booking=_booking(pk, request.auth), start=payload.start, end=payload.end
+        actor=who(request), booking=_booking(pk, who(request)), start=payload.start, end=payload.end
     )
     return 201, usage
 
@@ -265,47 +270,48 @@ def record_usage(request: HttpRequest, pk: int, payload: UsageIn) -> Any:
 
 @router.post("/waitlist", response={201: WaitlistOut}, operation_id="facilities_join_waitlist")
 def join_waitlist(request: HttpRequest, payload: WaitlistIn) -> Any:
-    resource = _resource(payload.resource, request.auth)
-    return 201, services.waitlist_join(actor=request.auth, resource=resource, start=payload.start, end=payload.end)
+    resource = _resource(payload.resource, who(request))
+    return 201, services.waitlist_join(actor=who(request), resource=resource, start=payload.start, end=payload.end)
 
 
 @router.get("/waitlist", response=list[WaitlistOut], operation_id="facilities_list_waitlist")
 def list_waitlist(request: HttpRequest) -> Any:
-    policy.require(request.auth, policy.VIEW, WaitlistEntry)
-    return list(WaitlistEntry.objects.filter(user=request.auth).order_by("start")[:200])
+    policy.require(who(request), policy.VIEW, WaitlistEntry)
+    return list(WaitlistEntry.objects.filter(user=who(request)).order_by("start")[:200])
 
 
 @router.post("/outages", response={201: OutageOut}, operation_id="facilities_create_outage")
 def create_outage(request: HttpRequest, payload: OutageIn) -> Any:
-    resource = _resource(payload.resource, request.auth)
+    resource = _resource(payload.resource, who(request))
     outage, flagged = services.outage_create(
-        actor=request.auth, resource=resource, start=payload.start, end=payload.end, kind=payload.kind,
+        actor=who(request), resource=resource, start=payload.start, end=payload.end, kind=payload.kind,
         reason=payload.reason,
     )
-    outage.flagged_bookings = flagged  # type: ignore[attr-defined]
-    return 201, outage
+    out = OutageOut.from_orm(outage).dict()
+    out["flagged_bookings"] = flagged
+    return 201, out
 
 
 @router.get("/resources/{int:pk}/outages", response=list[OutageOut], operation_id="facilities_list_outages")
 def list_outages(request: HttpRequest, pk: int) -> Any:
-    resource = _resource(pk, request.auth)
+    resource = _resource(pk, who(request))
     return list(Outage.objects.filter(resource=resource, end__gt=timezone.now()).order_by("start")[:200])
 
 
 @router.post("/qualifications", response={201: QualificationOut}, operation_id="facilities_grant_qualification")
 def grant_qualification(request: HttpRequest, payload: QualificationIn) -> Any:
-    resource = _resource(payload.resource, request.auth)
+    resource = _resource(payload.resource, who(request))
     user = get_user_model().objects.filter(username=payload.user).first()
     if user is None:
         raise ValidationFailed(f"no user {payload.user!r}", field="user")
     return 201, services.qualification_grant(
-        actor=request.auth, resource=resource, user=user, expires_on=payload.expires_on
+        actor=who(request), resource=resource, user=user, expires_on=payload.expires_on
     )
 
 
 @router.get("/qualifications", response=list[QualificationOut], operation_id="facilities_my_qualifications")
 def my_qualifications(request: HttpRequest) -> Any:
-    return list(selectors.qualifications_of(user=request.auth)) if request.auth.is_authenticated else []
+    return list(selectors.qualifications_of(user=who(request))) if who(request).is_authenticated else []
 
 
 # --- statements, utilisation --------------------------------------------------------------------
@@ -322,7 +328,7 @@ def get_statement(request: HttpRequest, organisation_id: int, year: int, month: 
     if org is None:
         raise NotFound(f"no organisation {organisation_id}")
     tz = timeutil.zone(org.park.time_zone if org.park else None)
-    st = selectors.statement(user=request.auth, organisation=org, year=year, month=month, tz=tz)
+    st = selectors.statement(user=who(request), organisation=org, year=year, month=month, tz=tz)
     return {"organisation": org.pk, "year": year, "month": month, "lines": st.lines, "totals": st.totals}
 
 
@@ -337,7 +343,7 @@ class UtilisationQuery(Schema):
 def get_utilisation(request: HttpRequest, query: Query[UtilisationQuery]) -> Any:
     if not 1 <= query.weeks <= 26:
         raise ValidationFailed("weeks must be between 1 and 26", field="weeks")
-    resources = selectors.managed_resources(user=request.auth)
+    resources = selectors.managed_resources(user=who(request))
     if query.platform:
         resources = resources.filter(platform_id=query.platform)
     if query.resource:

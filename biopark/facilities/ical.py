@@ -12,7 +12,7 @@ from django.core import signing
 from biopark.facilities.models import Booking
 
 PRODID = "-//BioPark//Facilities//EN"
-_STATUS = {
+_STATUS: dict[str, str] = {
     Booking.Status.PENDING: "TENTATIVE",
     Booking.Status.CONFIRMED: "CONFIRMED",
     Booking.Status.COMPLETED: "CONFIRMED",

@@ -17,6 +17,7 @@ from biopark.accounts import policy
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import Conflict, DomainError, ValidationFailed
 from biopark.core.models import ChangeRecord
+from biopark.core import text as core_text
 from biopark.core.text import search_blob
 from biopark.ecosystem.models import Organisation, Park, Platform
 from biopark.facilities import timeutil
@@ -112,6 +113,9 @@ def _validate_resource(resource: Resource) -> None:
         first = next(iter(fields.items()))
         raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields) from exc
     resource.search_text = search_blob(resource.name_zh, resource.name_en, aliases=resource.aliases)
+    bigrams = getattr(core_text, "han_bigrams", None)  # the registry's two-character search index
+    if bigrams is not None and hasattr(resource, "search_grams"):
+        resource.search_grams = bigrams(resource.search_text)
 
 
 _AUDITED = [f for f in RESOURCE_FIELDS if f not in ("aliases",)] + ["platform_id"]
@@ -454,7 +458,7 @@ def is_member(organisation: Organisation, platform: Platform) -> bool:
     """Member rate: the organisation is in the same park (tree) as the platform."""
     if not organisation.park_id or not platform.park_id:
         return False
-    parents = dict(Park.objects.values_list("id", "parent_id"))
+    parents: dict[int, int | None] = dict(Park.objects.values_list("id", "parent_id"))
     return _root_park(organisation.park_id, parents) == _root_park(platform.park_id, parents)
 
 
