@@ -14,6 +14,12 @@ from biopark.metrics import selectors, services
 from biopark.metrics.models import Indicator, Observation
 from biopark.metrics.schemas import ComputeIn, ImportOut, IndicatorIn, IndicatorOut, ObservationOut
 
+
+def _auth(request: HttpRequest) -> Any:
+    """The user the API's auth resolved (AnonymousUser when none)."""
+    return getattr(request, "auth", None)
+
+
 router = Router(tags=["metrics"])
 
 
@@ -33,19 +39,19 @@ def _obs_out(o: Observation) -> dict[str, Any]:
 
 @router.get("/indicators", response=list[IndicatorOut], operation_id="metrics_list_indicators")
 def list_indicators(request: HttpRequest, pillar: str | None = None) -> Any:
-    policy.require(request.auth, policy.VIEW, Indicator)
+    policy.require(_auth(request), policy.VIEW, Indicator)
     return list(selectors.indicator_list(pillar=pillar))
 
 
 @router.post("/indicators", response={201: IndicatorOut}, operation_id="metrics_create_indicator")
 def create_indicator(request: HttpRequest, payload: IndicatorIn) -> Any:
-    return 201, services.indicator_create(actor=request.auth, data=payload.dict())
+    return 201, services.indicator_create(actor=_auth(request), data=payload.dict())
 
 
 @router.get("/observations", response=Page[ObservationOut], operation_id="metrics_list_observations")
 def list_observations(request: HttpRequest, filters: Query[ObservationFilters]) -> Any:
-    policy.require(request.auth, policy.VIEW, Observation)
-    qs = selectors.observation_list(user=request.auth, year=filters.year, park_id=filters.park,
+    policy.require(_auth(request), policy.VIEW, Observation)
+    qs = selectors.observation_list(user=_auth(request), year=filters.year, park_id=filters.park,
                                     indicator=filters.indicator)
     page = paginate(qs, filters.page, filters.page_size)
     page["results"] = [_obs_out(o) for o in page["results"]]
@@ -55,15 +61,15 @@ def list_observations(request: HttpRequest, filters: Query[ObservationFilters]) 
 @router.post("/observations/import", response=ImportOut, operation_id="metrics_import_observations")
 def import_observations(request: HttpRequest, file: File[UploadedFile], dry_run: bool = False,
                         encoding: str = "utf-8") -> Any:
-    policy.require(request.auth, policy.IMPORT, Observation)
+    policy.require(_auth(request), policy.IMPORT, Observation)
     if file.size and file.size > 20 * 1024 * 1024:
         raise ValidationFailed("the file is larger than 20 MB", field="file")
     table = tabular.read_table(file.read(), tabular.detect_format(file.name or ""), encoding=encoding)
-    report = services.observations_import(actor=request.auth, table=table, dry_run=dry_run)
+    report = services.observations_import(actor=_auth(request), table=table, dry_run=dry_run)
     return {**report.as_dict(), "dry_run": dry_run}
 
 
 @router.post("/observations/compute", response=ImportOut, operation_id="metrics_compute_observations")
 def compute_observations(request: HttpRequest, payload: ComputeIn) -> Any:
-    report = services.observations_compute(actor=request.auth, year=payload.year)
+    report = services.observations_compute(actor=_auth(request), year=payload.year)
     return {**report.as_dict(), "dry_run": False}

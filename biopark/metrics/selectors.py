@@ -44,7 +44,7 @@ def observation_matrix(*, year: int, codes: Sequence[str], parent: Park | None =
     qs = Observation.objects.filter(year=year, indicator__key__in=list(codes))
     qs = qs.filter(park__parent=parent) if parent is not None else qs.filter(park__parent__isnull=True)
     rows = list(qs.values_list("park_id", "indicator__key", "value"))
-    values = {(pid, code): float(value) for pid, code, value in rows}
+    values = {(pid, str(code)): float(value) for pid, code, value in rows}
     park_ids = sorted({pid for pid, _code, _v in rows})
     parks = list(Park.objects.filter(pk__in=park_ids).order_by("id"))
     return parks, values

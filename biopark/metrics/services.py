@@ -138,7 +138,7 @@ def _park_lookup(parks: Iterable[Park]) -> dict[str, Park]:
                 by.setdefault(name.strip(), park)
         by[str(park.pk)] = park
         if park.key:
-            by[park.key] = park  # keys win over names
+            by[str(park.key)] = park  # keys win over names
     return by
 
 
@@ -169,13 +169,13 @@ def _plan(table: Table) -> tuple[list[_Planned], list[str]]:
         raise ValidationFailed(f"line 1: unknown column {extra[0]!r}; columns are park, indicator, year, value, "
                                "unit, source", field="file")
     parks = _park_lookup(Park.objects.all())
-    indicators = {i.key: i for i in Indicator.objects.all()}
+    indicators = {str(i.key): i for i in Indicator.objects.all()}
     planned: list[_Planned] = []
     errors: list[str] = []
     seen: dict[tuple[int, int, int], int] = {}
     for line, row in table.rows:
         problems: list[str] = []
-        park_ref = str(row.get(park_column, "")).strip()
+        park_ref = str(row.get(str(park_column), "")).strip()
         park = parks.get(park_ref)
         if park is None:
             problems.append(f"{park_column}: no park {park_ref!r}" if park_ref else f"{park_column}: empty")

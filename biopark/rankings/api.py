@@ -23,6 +23,12 @@ from biopark.rankings.schemas import (
     VersionOut,
 )
 
+
+def _auth(request: HttpRequest) -> Any:
+    """The user the API's auth resolved (AnonymousUser when none)."""
+    return getattr(request, "auth", None)
+
+
 router = Router(tags=["rankings"])
 
 
@@ -50,20 +56,20 @@ def _run_out(run: Run) -> dict[str, Any]:
 
 def _visible_run(request: HttpRequest, pk: int) -> Run:
     run = selectors.run_get(pk)
-    policy.require(request.auth, policy.VIEW, run)
+    policy.require(_auth(request), policy.VIEW, run)
     return run
 
 
 @router.get("/frameworks", response=list[FrameworkOut], operation_id="rankings_list_frameworks")
 def list_frameworks(request: HttpRequest) -> Any:
-    policy.require(request.auth, policy.VIEW, Framework)
+    policy.require(_auth(request), policy.VIEW, Framework)
     return [_framework_out(f) for f in selectors.framework_list()]
 
 
 @router.get("/frameworks/{key}", response=FrameworkDetailOut, operation_id="rankings_get_framework")
 def get_framework(request: HttpRequest, key: str) -> Any:
     framework = selectors.framework_get(key)
-    policy.require(request.auth, policy.VIEW, framework)
+    policy.require(_auth(request), policy.VIEW, framework)
     return {**_framework_out(framework), "versions": list(framework.versions.order_by("number"))}
 
 
@@ -71,13 +77,13 @@ def get_framework(request: HttpRequest, key: str) -> Any:
             operation_id="rankings_get_framework_version")
 def get_framework_version(request: HttpRequest, key: str, number: int) -> Any:
     framework = selectors.framework_get(key)
-    policy.require(request.auth, policy.VIEW, framework)
+    policy.require(_auth(request), policy.VIEW, framework)
     return selectors.version_get(framework, number)
 
 
 @router.post("/frameworks", response={201: FrameworkOut}, operation_id="rankings_create_framework")
 def create_framework(request: HttpRequest, payload: FrameworkIn) -> Any:
-    framework = services.framework_create(actor=request.auth, **payload.dict())
+    framework = services.framework_create(actor=_auth(request), **payload.dict())
     return 201, _framework_out(framework)
 
 
@@ -85,15 +91,15 @@ def create_framework(request: HttpRequest, payload: FrameworkIn) -> Any:
 def update_framework(request: HttpRequest, key: str, payload: FrameworkPatch) -> Any:
     framework = selectors.framework_get(key)
     data = payload.dict(exclude_none=True)
-    services.framework_update(actor=request.auth, framework=framework, **data)
+    services.framework_update(actor=_auth(request), framework=framework, **data)
     return _framework_out(framework)
 
 
 @router.get("/runs", response=Page[RunOut], operation_id="rankings_list_runs")
 def list_runs(request: HttpRequest, filters: Query[Paging]) -> Any:
-    policy.require(request.auth, policy.VIEW, Run)
+    policy.require(_auth(request), policy.VIEW, Run)
     framework = selectors.framework_get(filters.framework) if filters.framework else None
-    qs = selectors.run_list(user=request.auth, framework=framework).defer(
+    qs = selectors.run_list(user=_auth(request), framework=framework).defer(
         "idata", "imeta", "recipe", "uncertainty", "sensitivity", "strengths")
     page = paginate(qs, filters.page, filters.page_size)
     page["results"] = [_run_out(r) for r in page["results"]]
@@ -102,9 +108,9 @@ def list_runs(request: HttpRequest, filters: Query[Paging]) -> Any:
 
 @router.post("/runs", response={201: RunOut}, operation_id="rankings_create_run")
 def create_run(request: HttpRequest, payload: RunIn) -> Any:
-    policy.require(request.auth, policy.CREATE, Run)
+    policy.require(_auth(request), policy.CREATE, Run)
     framework = selectors.framework_get(payload.framework)
-    run = services.run_create(actor=request.auth, framework=framework, year=payload.year, idata=payload.idata,
+    run = services.run_create(actor=_auth(request), framework=framework, year=payload.year, idata=payload.idata,
                               label=payload.label, publish=payload.publish)
     return 201, _run_out(run)
 
@@ -116,7 +122,7 @@ def get_run(request: HttpRequest, pk: int) -> Any:
 
 @router.post("/runs/{int:pk}/publish", response=RunOut, operation_id="rankings_publish_run")
 def publish_run(request: HttpRequest, pk: int) -> Any:
-    return _run_out(services.run_publish(actor=request.auth, run=_visible_run(request, pk)))
+    return _run_out(services.run_publish(actor=_auth(request), run=_visible_run(request, pk)))
 
 
 @router.get("/runs/{int:pk}/ranking", response=RankingOut, operation_id="rankings_run_ranking")
@@ -162,5 +168,5 @@ def run_reproduce(request: HttpRequest, pk: int) -> Any:
 @router.get("/runs/{int:pk}/export.xlsx", operation_id="rankings_run_export")
 def run_export(request: HttpRequest, pk: int) -> HttpResponse:
     run = _visible_run(request, pk)
-    policy.require(request.auth, policy.EXPORT, run)
+    policy.require(_auth(request), policy.EXPORT, run)
     return exports.xlsx_response(run)

@@ -41,8 +41,8 @@ def run_workbook(run: Run) -> bytes:
         first = next(iter(scores.values()))
         cells: list[object] = [unit, first.unit_name]
         for code in run.codes:
-            s = scores.get(code)
-            cells.extend([s.score if s else None, s.rank if s else None])
+            found = scores.get(code)
+            cells.extend([found.score if found else None, found.rank if found else None])
         sheet.append(cells)
     if run.uncertainty:
         unc = wb.create_sheet("uncertainty")

@@ -79,7 +79,7 @@ def node_names(imeta: list[dict[str, Any]], framework: Framework | None = None) 
     codes = [c for c, r in ((str(r["iCode"]), r) for r in imeta) if r.get("Type") == "Indicator"]
     if framework is not None and framework.kind == Framework.Kind.PARK:
         for ind in Indicator.objects.filter(key__in=codes).only("key", "name_zh", "name_en"):
-            names[ind.key] = (ind.name_zh or ind.name_en) if _zh() else (ind.name_en or ind.name_zh)
+            names[str(ind.key)] = (ind.name_zh or ind.name_en) if _zh() else (ind.name_en or ind.name_zh)
         if _zh():
             for code, zh in defaults.AGGREGATE_NAMES_ZH.items():
                 if code in names:

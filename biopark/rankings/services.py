@@ -92,7 +92,8 @@ def framework_update(*, actor: Any, framework: Framework, imeta: Sequence[Mappin
         raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
     Framework.objects.select_for_update().filter(pk=framework.pk).first()
     current = latest_version(framework)
-    new_imeta = copy.deepcopy(list(imeta) if imeta is not None else current.imeta)
+    new_imeta: list[dict[str, Any]] = [dict(r) for r in copy.deepcopy(list(imeta) if imeta is not None
+                                                                       else current.imeta)]
     new_recipe = copy.deepcopy(dict(recipe) if recipe is not None else current.recipe)
     by_code = {str(r.get("iCode")): r for r in new_imeta}
     for label, changes in (("Weight", weights or {}), ("Direction", directions or {})):
