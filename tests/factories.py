@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth.models import User
 
 from biopark.accounts.models import Profile, Role
-from biopark.core.text import match_key, search_blob
+from biopark.core.text import han_bigrams, match_key, search_blob
 from biopark.ecosystem.models import Organisation, Park, Person, Platform, Position
 
 
@@ -16,6 +16,10 @@ class _Named(factory.django.DjangoModelFactory):
     @factory.lazy_attribute
     def search_text(self) -> str:
         return search_blob(self.name_zh, self.name_en, aliases=self.aliases)
+
+    @factory.lazy_attribute
+    def search_grams(self) -> str:
+        return han_bigrams(self.search_text)
 
 
 class ParkFactory(_Named):

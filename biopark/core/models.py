@@ -23,6 +23,9 @@ class BilingualNamed(models.Model):
     aliases = models.JSONField("别名 / Aliases", default=list, blank=True)
     # Written by the service functions from the names (see biopark.core.text.search_blob).
     search_text = models.TextField(default="", blank=True, editable=False)
+    # Every pair of adjacent Chinese characters, space-separated: a two-character query ("亦庄") has no
+    # trigram for PostgreSQL's index to use in search_text, but is a whole word here (see core.text).
+    search_grams = models.TextField(default="", blank=True, editable=False)
 
     class Meta:
         abstract = True

@@ -15,9 +15,20 @@ T = TypeVar("T")
 
 class Page(Schema, Generic[T]):
     count: int
+    count_exact: bool
     page: int
     page_size: int
     results: list[T]
+
+
+# Counting every match of a common search term costs more than the page itself; past this many the
+# answer says "at least" (count_exact false), as search engines do.
+COUNT_CAP = 10_000
+
+
+def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    found = qs.order_by().values("pk")[: cap + 1].count()
+    return (cap, False) if found > cap else (found, True)
 
 
 def paginate(qs: QuerySet, page: int, page_size: int) -> dict[str, Any]:
@@ -27,4 +38,11 @@ def paginate(qs: QuerySet, page: int, page_size: int) -> dict[str, Any]:
     if not 1 <= page_size <= limit:
         raise ValidationFailed(f"page_size must be between 1 and {limit}", field="page_size")
     start = (page - 1) * page_size
-    return {"count": qs.count(), "page": page, "page_size": page_size, "results": list(qs[start : start + page_size])}
+    count, exact = capped_count(qs)
+    return {
+        "count": count,
+        "count_exact": exact,
+        "page": page,
+        "page_size": page_size,
+        "results": list(qs[start : start + page_size]),
+    }

@@ -111,3 +111,19 @@ def match_key(name: str) -> str:
     if has_han(folded):
         folded = pinyin_forms(folded)[1] + _NON_WORD.sub("", re.sub(_HAN, "", folded))
     return _NON_WORD.sub("", folded)
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def han_bigrams(blob: str) -> str:
+    """ " 亦庄 庄生 " for "亦庄生": every adjacent pair of Chinese characters, padded with spaces."""
+    grams: dict[str, None] = {}
+    for run in _HAN_RUN.findall(blob):
+        for i in range(len(run) - 1):
+            grams.setdefault(run[i : i + 2], None)
+    return f" {' '.join(grams)} " if grams else ""
+
+
+def is_han_pair(term: str) -> bool:
+    return len(term) == 2 and all("\u3400" <= ch <= "\u9fff" for ch in term)

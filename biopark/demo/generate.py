@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from biopark.core.text import match_key, search_blob
+from biopark.core.text import han_bigrams, match_key, search_blob
 from biopark.ecosystem.models import STAGE_CODES, Organisation, Park, Person, Platform, Position, Relation
 
 CITIES = [("成都", "Chengdu"), ("北京", "Beijing"), ("上海", "Shanghai"), ("苏州", "Suzhou"), ("泰州", "Taizhou"),
@@ -60,7 +60,7 @@ def generate(
             name_en = f"{city_en} Biomedical Industry Park No. {i + 1}"
             park_objs.append(Park(key=f"{tag}:park:{i}", name_zh=name_zh, name_en=name_en, kind="park",
                                   city_zh=city_zh, city_en=city_en, public_directory=True,
-                                  search_text=search_blob(name_zh, name_en)))
+                                  search_text=(blob := search_blob(name_zh, name_en)), search_grams=han_bigrams(blob)))
         Park.objects.bulk_create(park_objs, batch_size=batch)
         park_ids = list(Park.objects.filter(key__startswith=f"{tag}:park:").values_list("id", flat=True))
         if progress:
@@ -79,7 +79,7 @@ def generate(
                 chunk.append(Organisation(
                     key=f"{tag}:org:{i}", name_zh=name_zh, name_en=name_en, aliases=[],
                     kind=rng.choices(kinds, weights)[0], park_id=rng.choice(park_ids), city_zh=city_zh,
-                    city_en=city_en, country="CN", search_text=search_blob(name_zh, name_en),
+                    city_en=city_en, country="CN", search_text=(blob := search_blob(name_zh, name_en)), search_grams=han_bigrams(blob),
                     match_key=match_key(name_zh),
                 ))
             Organisation.objects.bulk_create(chunk, batch_size=batch)
@@ -93,7 +93,7 @@ def generate(
             name_zh = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice([1, 2])))
             name_en = _pinyin_title(name_zh[0]) + " " + _pinyin_title(name_zh[1:])
             person_objs.append(Person(key=f"{tag}:person:{i}", name_zh=name_zh, name_en=name_en,
-                                      search_text=search_blob(name_zh, name_en)))
+                                      search_text=(blob := search_blob(name_zh, name_en)), search_grams=han_bigrams(blob)))
         Person.objects.bulk_create(person_objs, batch_size=batch)
         person_ids = list(Person.objects.filter(key__startswith=f"{tag}:person:").values_list("id", flat=True))
         positions = []
@@ -116,7 +116,7 @@ def generate(
             platform_objs.append(Platform(key=f"{tag}:platform:{i}", name_zh=name_zh, name_en=name_en, kind=kind,
                                           operator_id=operator, park_id=rng.choice(park_ids),
                                           stages=STAGE_CODES[start : start + 3],
-                                          search_text=search_blob(name_zh, name_en)))
+                                          search_text=(blob := search_blob(name_zh, name_en)), search_grams=han_bigrams(blob)))
         Platform.objects.bulk_create(platform_objs, batch_size=batch)
         if progress:
             progress("platforms", platforms)

@@ -176,7 +176,7 @@ def _validate_fields(instance: models.Model) -> None:
         raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
     try:
         instance.full_clean(
-            exclude=["search_text", "match_key"], validate_unique=False, validate_constraints=False
+            exclude=["search_text", "search_grams", "match_key"], validate_unique=False, validate_constraints=False
         )
     except ValidationError as exc:
         fields = {k: "; ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
@@ -369,7 +369,7 @@ def _write(
                          action=ChangeRecord.IMPORT, actor=user, actor_label=label, changes=diff({}, after))
         )
     if to_update:
-        names = sorted({f for _, _, changes in to_update for f in changes} | {"search_text"})
+        names = sorted({f for _, _, changes in to_update for f in changes} | {"search_text", "search_grams"})
         if model is Organisation:
             names.append("match_key")
         model.objects.bulk_update([inst for _, inst, _ in to_update], names, batch_size=BATCH)

@@ -12,7 +12,7 @@ from django.db import models
 
 from biopark.accounts import policy
 from biopark.core.models import ChangeRecord, Citation
-from biopark.core.text import query_terms
+from biopark.core.text import is_han_pair, query_terms
 from biopark.ecosystem.fields import TYPE_NAMES
 from biopark.ecosystem.models import Figure, Organisation, Park, Person, Platform, Position, Relation
 
@@ -37,9 +37,16 @@ def visible(model: type[models.Model], user: Any) -> models.QuerySet:
 
 
 def search(qs: models.QuerySet, q: str | None) -> models.QuerySet:
-    """Every term of the query must occur in the search text (any language, pinyin, alias)."""
+    """Every term of the query must occur in the search text (any language, pinyin, alias).
+
+    A two-character Chinese term is looked up as a whole word of the bigram column instead: the same
+    records match, and PostgreSQL's trigram index can answer it (it has no trigram inside "亦庄").
+    """
     for term in query_terms(q or ""):
-        qs = qs.filter(search_text__contains=term)
+        if is_han_pair(term):
+            qs = qs.filter(search_grams__contains=f" {term} ")
+        else:
+            qs = qs.filter(search_text__contains=term)
     return qs
 
 

@@ -13,7 +13,7 @@ from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.dates import PartialDate
 from biopark.core.errors import Conflict, NotFound, ValidationFailed
 from biopark.core.models import ChangeRecord, Citation, Source
-from biopark.core.text import match_key, search_blob
+from biopark.core.text import han_bigrams, match_key, search_blob
 from biopark.ecosystem.fields import EDITABLE, FOREIGN, MODEL_TYPE, PARTIAL_DATES, TYPE_NAMES
 from biopark.ecosystem.models import STAGE_CODES, Organisation, Park, Person, Platform, Position, Relation
 
@@ -110,6 +110,7 @@ def refresh_derived(instance: models.Model) -> None:
     """Recompute the stored search text and duplicate key from the names."""
     names = [getattr(instance, "name_zh", ""), getattr(instance, "name_en", "")]
     instance.search_text = search_blob(*names, aliases=getattr(instance, "aliases", []))  # type: ignore[attr-defined]
+    instance.search_grams = han_bigrams(instance.search_text)  # type: ignore[attr-defined]
     if isinstance(instance, Organisation):
         instance.match_key = match_key(instance.name_zh or instance.name_en)
 
@@ -121,7 +122,7 @@ def validate(instance: models.Model) -> None:
     if isinstance(instance, Park) and instance.pk and instance.parent_id:
         _check_no_park_cycle(instance)
     try:
-        instance.full_clean(exclude=["search_text", "match_key"], validate_unique=True)
+        instance.full_clean(exclude=["search_text", "search_grams", "match_key"], validate_unique=True)
     except ValidationError as exc:
         fields = {k: "; ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
         first = next(iter(fields.items()))

@@ -14,7 +14,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         compiled = 0
-        for root in [Path(p) for p in settings.LOCALE_PATHS]:
+        from django.apps import apps
+
+        roots = [Path(p) for p in settings.LOCALE_PATHS]
+        roots += [Path(app.path) / "locale" for app in apps.get_app_configs() if app.name.startswith("biopark.")]
+        for root in dict.fromkeys(roots):
             for po_path in root.glob("*/LC_MESSAGES/*.po"):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:

@@ -1,0 +1,82 @@
+"""Helpers shared by the HTTP benchmarks: a gunicorn server on loopback and a bounded load client."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(env: dict[str, str], workers: int = 4, threads: int = 2) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "biopark.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
+        cwd=REPO, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc, port
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def load(
+    port: int,
+    paths: Sequence[str],
+    *,
+    clients: int,
+    headers: dict[str, str],
+    method: str = "GET",
+    body: Callable[[int], bytes] | None = None,
+) -> dict[str, float | int]:
+    """Send each path once, `clients` at a time (each client keeps its connection); return latency stats."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+
+    def worker(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for i in range(offset, len(paths), clients):
+            payload = body(i) if body else None
+            started = time.perf_counter()
+            conn.request(method, paths[i], body=payload, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            latencies.append((time.perf_counter() - started) * 1000)
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+        conn.close()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(worker, range(clients)))
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "clients": clients,
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "p99_ms": round(latencies[int(0.99 * (len(latencies) - 1))], 1),
+        "max_ms": round(latencies[-1], 1),
+        "throughput_rps": round(len(latencies) / wall, 1),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+    }
