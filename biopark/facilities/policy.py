@@ -23,6 +23,15 @@ from biopark.facilities import timeutil
 from biopark.facilities.models import Booking, BookingUnit, Outage, Qualification, Resource
 
 DEFAULT_POLICY = "biopark.facilities.policy.BookingPolicy"
+MIN_LOOKBACK = dt.timedelta(days=62)
+
+
+def lookback(resource: Resource) -> dt.timedelta:
+    """How far before a moment a booking that still covers it can have started: its longest allowed length plus
+    the buffer, and never less than two months (so lowering max_minutes keeps older long bookings in view).
+    Bounding the range scan keeps overlap checks on the (resource, start) index however long the history."""
+    longest = dt.timedelta(minutes=resource.max_minutes + resource.buffer_minutes)
+    return max(longest, MIN_LOOKBACK)
 
 
 @dataclass(frozen=True)
@@ -221,7 +230,8 @@ class BookingPolicy:
         that truly overlaps (rather than only by the buffer)."""
         buffer = dt.timedelta(minutes=req.resource.buffer_minutes)
         rows = BookingUnit.objects.filter(
-            resource=req.resource, active=True, start__lt=req.end + buffer, blocked_until__gt=req.start
+            resource=req.resource, active=True, start__lt=req.end + buffer, blocked_until__gt=req.start,
+            start__gte=req.start - lookback(req.resource),
         )
         if req.exclude_booking_id:
             rows = rows.exclude(booking_id=req.exclude_booking_id)

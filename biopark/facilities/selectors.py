@@ -19,6 +19,7 @@ from biopark.ecosystem.models import Organisation
 from biopark.facilities import timeutil
 from biopark.facilities.models import Booking, BookingUnit, Outage, Qualification, Resource, UsageRecord
 from biopark.facilities.permissions import booking_visible
+from biopark.facilities.policy import lookback
 
 Interval = timeutil.Interval
 
@@ -122,7 +123,8 @@ def availability(
     if ids:
         unit_rows = (
             BookingUnit.objects.filter(
-                resource_id__in=ids, active=True, start__lt=end + max_buffer, blocked_until__gt=start
+                resource_id__in=ids, active=True, start__lt=end + max_buffer, blocked_until__gt=start,
+                start__gte=start - max(lookback(r) for r in resources),
             )
             .values_list("resource_id", "start", "blocked_until")
         )
@@ -328,8 +330,9 @@ def utilisation(*, resources: Iterable[Resource], first_week: dt.date, weeks: in
     start, end = bounds[0][1], bounds[-1][2]
     ids = [r.pk for r in resources]
     booked: dict[int, list[tuple[dt.datetime, dt.datetime, int]]] = defaultdict(list)
+    back = max((lookback(r) for r in resources), default=dt.timedelta(0))
     for rid, s, e, q in Booking.objects.filter(
-        resource_id__in=ids, status__in=Booking.ACTIVE, start__lt=end, end__gt=start
+        resource_id__in=ids, status__in=Booking.ACTIVE, start__lt=end, end__gt=start, start__gte=start - back
     ).values_list("resource_id", "start", "end", "quantity"):
         booked[rid].append((s, e, q))
     outages: dict[int, list[Interval]] = defaultdict(list)

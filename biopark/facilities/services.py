@@ -14,10 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from biopark.accounts import policy
+from biopark.core import text as core_text
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import Conflict, DomainError, ValidationFailed
 from biopark.core.models import ChangeRecord
-from biopark.core import text as core_text
 from biopark.core.text import search_blob
 from biopark.ecosystem.models import Organisation, Park, Platform
 from biopark.facilities import timeutil

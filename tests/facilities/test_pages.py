@@ -88,3 +88,16 @@ def test_admin_lists_only_managed(client, fac):
     client.force_login(fac["users"]["admin"])
     resp = client.get(f"/admin/facilities/resource/{fac['resource'].pk}/change/")
     assert resp.status_code == 200
+
+
+def test_pages_in_chinese_and_english(client, fac):
+    from django.core.management import call_command
+
+    call_command("compilemessages_py", verbosity=0)
+    client.force_login(fac["member"])
+    client.cookies["django_language"] = "zh-hans"
+    zh = client.get("/facilities/calendar/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "预约日历" in zh and "上一周" in zh
+    client.cookies["django_language"] = "en"
+    en = client.get("/facilities/calendar/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Booking calendar" in en and "预约日历" not in en
