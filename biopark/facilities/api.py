@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -287,15 +288,20 @@ def create_outage(request: HttpRequest, payload: OutageIn) -> Any:
         actor=who(request), resource=resource, start=payload.start, end=payload.end, kind=payload.kind,
         reason=payload.reason,
     )
-    out = OutageOut.from_orm(outage).dict()
-    out["flagged_bookings"] = flagged
-    return 201, out
+    return 201, {"id": outage.pk, "resource": outage.resource_id, "kind": outage.kind, "start": outage.start,
+                 "end": outage.end, "reason": outage.reason, "flagged": flagged}
 
 
 @router.get("/resources/{int:pk}/outages", response=list[OutageOut], operation_id="facilities_list_outages")
 def list_outages(request: HttpRequest, pk: int) -> Any:
     resource = _resource(pk, who(request))
-    return list(Outage.objects.filter(resource=resource, end__gt=timezone.now()).order_by("start")[:200])
+    rows = (
+        Outage.objects.filter(resource=resource, end__gt=timezone.now())
+        .annotate(flagged=Count("flagged_bookings"))
+        .values("id", "resource", "kind", "start", "end", "reason", "flagged")
+        .order_by("start")
+    )
+    return list(rows[:200])
 
 
 @router.post("/qualifications", response={201: QualificationOut}, operation_id="facilities_grant_qualification")

@@ -188,12 +188,12 @@ class OutageIn(Schema):
 
 class OutageOut(Schema):
     id: int
-    resource: int = Field(validation_alias="resource_id")
+    resource: int
     kind: str
     start: dt.datetime
     end: dt.datetime
     reason: str
-    flagged_bookings: int = 0
+    flagged: int = 0  # how many active bookings fell into it and were flagged to their owners
 
 
 class QualificationIn(Schema):

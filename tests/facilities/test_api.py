@@ -166,3 +166,41 @@ def test_free_slots_and_availability(fac):
     four = next(x for x in found if x["resource"] == other.pk)
     assert four["slots"][0]["free_units"] == 4 and four["free_hours"] == 168.0
     assert c.get(f"{BASE}/availability", start=week_start.isoformat(), kind="room").json() == []
+
+
+def test_manager_endpoints_series_waitlist_outage(fac):
+    pm = api_client(fac["users"]["platform_manager"])
+    member = api_client(fac["member"])
+    r = fac["resource"]
+    r.requires_qualification = True
+    r.save()
+    s, e = _slot(72)
+    err = _error(member.post(f"{BASE}/bookings", {"resource": r.pk, "start": s, "end": e}), 422, "booking_refused")
+    assert err["fields"]["rule"] == "qualification"
+    _error(pm.post(f"{BASE}/qualifications", {"resource": r.pk, "user": "nobody"}), 422, "validation_error")
+    resp = pm.post(f"{BASE}/qualifications", {"resource": r.pk, "user": fac["member"].username,
+                                              "expires_on": "2099-01-01"})
+    assert resp.status_code == 201 and resp.json()["expires_on"] == "2099-01-01"
+    assert [q["resource"] for q in member.get(f"{BASE}/qualifications").json()] == [r.pk]
+    # Somebody else holds the second occurrence: the series books 2 of 3 and reports the conflict.
+    member.post(f"{BASE}/bookings", {"resource": r.pk, "start": s + dt.timedelta(days=7), "end": e + dt.timedelta(days=7)})
+    resp = member.post(f"{BASE}/bookings/series", {"resource": r.pk, "start": s, "end": e, "frequency": "weekly",
+                                                   "count": 3})
+    assert resp.status_code == 201, resp.content
+    body = resp.json()
+    assert len(body["created"]) == 2 and [x["rule"] for x in body["skipped"]] == ["overlap"]
+    first = body["created"][0]["id"]
+    resp = member.post(f"{BASE}/waitlist", {"resource": r.pk, "start": s, "end": e})
+    assert resp.status_code == 201 and resp.json()["notified_at"] is None
+    resp = pm.post(f"{BASE}/outages", {"resource": r.pk, "start": s, "end": e, "kind": "outage", "reason": "power"})
+    assert resp.status_code == 201 and resp.json()["flagged"] == 1
+    assert [o["flagged"] for o in member.get(f"{BASE}/resources/{r.pk}/outages").json()] == [1]
+    flagged = member.get(f"{BASE}/bookings", flagged="true").json()["results"]
+    assert [b["id"] for b in flagged] == [first] and flagged[0]["flagged"] is True
+    _error(member.post(f"{BASE}/outages", {"resource": r.pk, "start": s, "end": e}), 403, "forbidden")
+    _error(pm.post(f"{BASE}/outages", {"resource": r.pk, "start": e, "end": s}), 422, "validation_error")
+    assert member.post(f"{BASE}/bookings/{first}/cancel").status_code == 200
+    assert member.get(f"{BASE}/waitlist").json()[0]["notified_at"] is not None
+    util = pm.get(f"{BASE}/utilisation", weeks=2).json()
+    assert [u["resource"] for u in util] == [r.pk]
+    _error(pm.get(f"{BASE}/utilisation", weeks=0), 422, "validation_error")
