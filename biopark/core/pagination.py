@@ -23,7 +23,7 @@ class Page(Schema, Generic[T]):
 
 # Counting every match of a common search term costs more than the page itself; past this many the
 # answer says "at least" (count_exact false), as search engines do.
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
@@ -38,11 +38,16 @@ def paginate(qs: QuerySet, page: int, page_size: int) -> dict[str, Any]:
     if not 1 <= page_size <= limit:
         raise ValidationFailed(f"page_size must be between 1 and {limit}", field="page_size")
     start = (page - 1) * page_size
-    count, exact = capped_count(qs)
+    results = list(qs[start : start + page_size])
+    if page == 1 and len(results) < page_size:
+        # The whole answer is on this page: no second query to count it.
+        count, exact = len(results), True
+    else:
+        count, exact = capped_count(qs)
     return {
         "count": count,
         "count_exact": exact,
         "page": page,
         "page_size": page_size,
-        "results": list(qs[start : start + page_size]),
+        "results": results,
     }

@@ -13,10 +13,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from opencc import OpenCC
-from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+from pypinyin.seg.mmseg import seg as _mmseg
 
 _t2s = OpenCC("t2s")
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _NON_WORD = re.compile(r"[^\w\u3400-\u9fff]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 
@@ -42,17 +44,61 @@ def has_han(text: str) -> bool:
     return bool(_HAN.search(text))
 
 
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    """Characters OpenCC's t2s dictionary changes; text without any of them is already simplified."""
+    import os
+
+    import opencc
+
+    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
+    found = set()
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            source, _, targets = line.rstrip("\n").partition("\t")
+            if source and targets.split(" ")[0] != source:
+                found.add(source)
+    return frozenset(found)
+
+
 @lru_cache(maxsize=65536)
 def to_simplified(text: str) -> str:
-    return _t2s.convert(text) if has_han(text) else text
+    # OpenCC (phrase-aware) is slow; most names contain no traditional character at all.
+    if not has_han(text) or _traditional_chars().isdisjoint(text):
+        return text
+    return _t2s.convert(text)
+
+
+@lru_cache(maxsize=None)
+def _toneless(syllable: str) -> str:
+    decomposed = unicodedata.normalize("NFD", syllable.replace("ü", "v"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def _syllables(text: str) -> list[str]:
+    """Toneless pinyin of the Han characters, phrase-aware (重庆 is chong qing, not zhong qing).
+
+    The same segmentation and dictionaries as pypinyin's lazy_pinyin, without its per-character style
+    machinery, which made imports of 100,000 names spend most of their time here.
+    """
+    out: list[str] = []
+    for run in _HAN_RUN.findall(text):
+        for word in _mmseg.cut(run):
+            phrase = PHRASES_DICT.get(word) if len(word) > 1 else None
+            if phrase is not None and len(phrase) == len(word):
+                out.extend(_toneless(readings[0]) for readings in phrase)
+                continue
+            for ch in word:
+                readings = PINYIN_DICT.get(ord(ch))
+                if readings:
+                    out.append(_toneless(readings.split(",", 1)[0]))
+    return out
 
 
 @lru_cache(maxsize=65536)
 def pinyin_forms(text: str) -> tuple[str, str]:
     """Return (spaced, joined) toneless pinyin of the Han characters in ``text``."""
-    simplified = to_simplified(text)
-    syllables = [s for s in lazy_pinyin(simplified, style=Style.NORMAL, errors="ignore") if s.strip()]
-    spaced = " ".join(syllables).lower()
+    spaced = " ".join(_syllables(to_simplified(text)))
     return spaced, spaced.replace(" ", "")
 
 
@@ -91,6 +137,7 @@ def query_terms(query: str) -> list[str]:
     return terms[:8]
 
 
+@lru_cache(maxsize=65536)
 def match_key(name: str) -> str:
     """A language-neutral key for duplicate detection: Latin letters and digits only.
 
@@ -112,8 +159,6 @@ def match_key(name: str) -> str:
         folded = pinyin_forms(folded)[1] + _NON_WORD.sub("", re.sub(_HAN, "", folded))
     return _NON_WORD.sub("", folded)
 
-
-_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
 def han_bigrams(blob: str) -> str:
