@@ -86,6 +86,7 @@ def main() -> None:
         "rows": ROWS,
         "existing_organisations": existing,
         "counts": report.counts,
+        "dry_run_counts": dry.counts,
         "dry_run_seconds": round(dry_seconds, 2),
         "dry_run_rows_per_s": round(ROWS / dry_seconds),
         "import_seconds": round(seconds, 2),

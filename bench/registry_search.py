@@ -36,11 +36,11 @@ def main() -> None:
     import django
 
     django.setup()
+    from _server import load, start_server
     from django.conf import settings
     from django.contrib.auth.models import User
     from django.core.management import call_command
 
-    from _server import load, start_server
     from biopark.accounts.auth import token_create
     from biopark.accounts.models import Profile
     from biopark.demo.generate import generate

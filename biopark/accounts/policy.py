@@ -132,7 +132,7 @@ def parks_of(obj: Any) -> set[int]:
 
         found: set[int] = set()
         for etype, eid in ((obj.subject_type, obj.subject_id), (obj.object_type, obj.object_id)):
-            target = entity_model(etype).objects.filter(pk=eid).first()
+            target = entity_model(etype)._default_manager.filter(pk=eid).first()
             if target is not None:
                 found |= parks_of(target)
         return found

@@ -11,4 +11,5 @@ from biopark.accounts.auth import token_create
 def token_page(request: HttpRequest) -> HttpResponse:
     """Make an API token for the signed-in user; its value is shown once."""
     raw = token_create(user=request.user, name="web") if request.method == "POST" else None
-    return render(request, "accounts/token.html", {"raw": raw, "tokens": request.user.api_tokens.all()})
+    tokens = request.user.api_tokens.all()  # type: ignore[union-attr]
+    return render(request, "accounts/token.html", {"raw": raw, "tokens": tokens})

@@ -99,6 +99,9 @@ class Citation(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.source.key} [{self.span_start}:{self.span_end}]"
+
 
 class ChangeRecord(models.Model):
     """One change to one record: who, when, what (old and new values)."""
@@ -127,3 +130,6 @@ class ChangeRecord(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr} by {self.actor_label}"

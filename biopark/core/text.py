@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from opencc import OpenCC
 from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
@@ -69,7 +69,7 @@ def to_simplified(text: str) -> str:
     return _t2s.convert(text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _toneless(syllable: str) -> str:
     decomposed = unicodedata.normalize("NFD", syllable.replace("ü", "v"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()

@@ -66,3 +66,6 @@ class AgreementParty(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agreement", "organisation", "role"], name="agreement_party_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.role})"

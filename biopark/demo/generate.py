@@ -125,17 +125,17 @@ def generate(
         seen: set[tuple[int, str, int]] = set()
         made = 0
         while made < relations:
-            chunk = []
-            while len(chunk) < min(batch, relations - made):
+            rel_chunk: list[Relation] = []
+            while len(rel_chunk) < min(batch, relations - made):
                 a, b = rng.choice(org_ids), rng.choice(org_ids)
                 pred = rng.choice(predicates)
                 if a == b or (a, pred, b) in seen:
                     continue
                 seen.add((a, pred, b))
-                chunk.append(Relation(subject_type="organisation", subject_id=a, predicate=pred,
+                rel_chunk.append(Relation(subject_type="organisation", subject_id=a, predicate=pred,
                                       object_type="organisation", object_id=b))
-            Relation.objects.bulk_create(chunk, batch_size=batch)
-            made += len(chunk)
+            Relation.objects.bulk_create(rel_chunk, batch_size=batch)
+            made += len(rel_chunk)
             if progress:
-                progress("relations", len(chunk))
+                progress("relations", len(rel_chunk))
     return {"parks": parks, "organisations": orgs, "people": people, "platforms": platforms, "relations": relations}

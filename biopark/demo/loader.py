@@ -41,11 +41,11 @@ def load_files(directory: Path = DATA_DIR) -> list[dict[str, Any]]:
 class _Loader:
     def __init__(self, log: Callable[[str], None]):
         self.log = log
-        self.records: dict[str, models.Model] = {}
+        self.records: dict[str, Any] = {}
         self.counts: dict[str, int] = {}
 
-    def _upsert(self, model: type[models.Model], key: str, data: dict[str, Any]) -> models.Model:
-        existing = model.objects.filter(key=key).first()
+    def _upsert(self, model: Any, key: str, data: dict[str, Any]) -> Any:
+        existing = model._default_manager.filter(key=key).first()
         if existing is None:
             obj = services.record_create(actor=SYSTEM, model=model, data={"key": key, **data}, note="demo data")
             self.counts[model.__name__] = self.counts.get(model.__name__, 0) + 1

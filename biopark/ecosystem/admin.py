@@ -17,7 +17,7 @@ class RegistryAdmin(PolicyAdmin):
     search_fields = ["search_text", "key"]
     list_display = ["id", "name_zh", "name_en", "key"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return [f for f in EDITABLE[self.model] if f not in PARTIAL_DATES]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

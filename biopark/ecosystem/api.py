@@ -51,7 +51,8 @@ def _register(path: str, model: type, out_schema: type, in_schema: type) -> None
     """List, read, create and update endpoints for one registry type."""
     name = model.__name__.lower()
 
-    @router.get(f"/{path}", response=Page[out_schema], operation_id=f"list_{path}", summary=f"List {path}")
+    @router.get(f"/{path}", response=Page[out_schema],  # type: ignore[valid-type]
+                operation_id=f"list_{path}", summary=f"List {path}")
     def list_records(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
         policy.require(request.auth, policy.VIEW, model)
         qs = selectors.record_list(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from biopark.ecosystem.models import Organisation, Park, Person, Platform
 
 # Plain fields a user may set, per model, in the order forms and exports show them.
-EDITABLE: dict[type, list[str]] = {
+EDITABLE: dict[Any, list[str]] = {
     Park: [
         "key", "name_zh", "name_en", "aliases", "kind", "parent", "city_zh", "city_en", "province_zh",
         "province_en", "country", "public_directory", "time_zone", "description_zh", "description_en",
@@ -25,12 +27,12 @@ EDITABLE: dict[type, list[str]] = {
 PARTIAL_DATES: dict[str, tuple[str, str]] = {"founded": ("founded_on", "founded_precision")}
 
 # Foreign keys and the model they point to (given by id, key or name in imports).
-FOREIGN: dict[str, type] = {"parent": Park, "park": Park, "operator": Organisation}
+FOREIGN: dict[str, Any] = {"parent": Park, "park": Park, "operator": Organisation}
 
-TYPE_NAMES: dict[str, type] = {
+TYPE_NAMES: dict[str, Any] = {
     "park": Park,
     "organisation": Organisation,
     "person": Person,
     "platform": Platform,
 }
-MODEL_TYPE: dict[type, str] = {v: k for k, v in TYPE_NAMES.items()}
+MODEL_TYPE: dict[Any, str] = {v: k for k, v in TYPE_NAMES.items()}

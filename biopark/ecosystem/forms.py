@@ -26,7 +26,7 @@ class FieldView:
 def _label(model: type[models.Model], name: str) -> str:
     if name in PARTIAL_DATES:
         return "成立时间 / Founded (YYYY, YYYY-MM or YYYY-MM-DD)"
-    field = model._meta.get_field(name)
+    field: Any = model._meta.get_field(name)
     return str(field.verbose_name)
 
 
@@ -43,7 +43,7 @@ def describe(model: type[models.Model], instance: models.Model | None, errors: d
         elif name in FOREIGN:
             value = getattr(instance, f"{name}_id") or ""
         elif name == "aliases":
-            value = "; ".join(getattr(instance, "aliases"))
+            value = "; ".join(instance.aliases)
         else:
             value = getattr(instance, name)
             value = "" if value is None else value
@@ -54,11 +54,11 @@ def describe(model: type[models.Model], instance: models.Model | None, errors: d
         elif name in FOREIGN:
             widget = "select"
             target = FOREIGN[name]
-            choices = [("", "—")] + [(str(o.pk), str(o)) for o in target.objects.order_by("id")[:2000]]
+            choices = [("", "—")] + [(str(o.pk), str(o)) for o in target._default_manager.order_by("id")[:2000]]
         elif name in PARTIAL_DATES:
             widget = "text"
         else:
-            field = model._meta.get_field(name)
+            field: Any = model._meta.get_field(name)
             if getattr(field, "choices", None):
                 widget = "select"
                 choices = [(str(c), str(label)) for c, label in field.choices]

@@ -81,14 +81,14 @@ class ImportReport:
 class _Matcher:
     """Finds the existing record a row stands for, by id, key, exact name, alias or fuzzy key."""
 
-    def __init__(self, model: type[models.Model]):
+    def __init__(self, model: Any):
         self.model = model
         self.by_name: dict[str, int] = {}
         self.by_alias: dict[str, int] = {}
         self.by_key: dict[str, int] = {}
         self.blocks: dict[str, dict[str, int]] = defaultdict(dict)
         self.labels: dict[int, str] = {}
-        for pk, name_zh, name_en, aliases in model.objects.values_list("pk", "name_zh", "name_en", "aliases"):
+        for pk, name_zh, name_en, aliases in model._default_manager.values_list("pk", "name_zh", "name_en", "aliases"):
             self.add(pk, name_zh, name_en, aliases or [])
 
     def add(self, pk: int, name_zh: str, name_en: str, aliases: list[str]) -> None:
@@ -208,14 +208,14 @@ def plan_and_apply(
     matcher = _Matcher(model)
     fk = _ForeignCache()
     ids_in_file = [int(v["id"]) for _, v in table.rows if str(v.get("id", "")).strip().isdigit()]
-    existing = model.objects.in_bulk(ids_in_file) if ids_in_file else {}
+    existing = model._default_manager.in_bulk(ids_in_file) if ids_in_file else {}
     keys_in_file = [str(v["key"]).strip() for _, v in table.rows if str(v.get("key", "")).strip()]
-    by_key = {o.key: o for o in model.objects.filter(key__in=keys_in_file)} if keys_in_file else {}
+    by_key = {o.key: o for o in model._default_manager.filter(key__in=keys_in_file)} if keys_in_file else {}
     taken_keys = set(by_key)
     taken_codes: dict[str, int] = {}
     if model is Organisation:
         codes = [str(v["credit_code"]).strip().upper() for _, v in table.rows if str(v.get("credit_code", "")).strip()]
-        taken_codes = dict(Organisation.objects.filter(credit_code__in=codes).values_list("credit_code", "pk"))
+        taken_codes = {c: pk for c, pk in Organisation.objects.filter(credit_code__in=codes).values_list("credit_code", "pk") if c}
 
     fields = services._audited_fields(model)
     seen_names: dict[str, int] = {}
@@ -224,7 +224,7 @@ def plan_and_apply(
     to_create: list[tuple[RowResult, models.Model, dict[str, Any]]] = []
     to_update: list[tuple[RowResult, models.Model, dict[str, list[Any]]]] = []
     merges: list[tuple[RowResult, int, dict[str, Any]]] = []
-    positions: list[tuple[RowResult, dict[str, Any], models.Model | None]] = []
+    positions: list[tuple[RowResult, dict[str, Any], Any]] = []
     exact_targets: dict[int, int] = {}
     exact_data: dict[int, dict[str, Any]] = {}
 
@@ -312,7 +312,7 @@ def plan_and_apply(
 
     # Rows that carry an existing record's exact name: compare against it now, loaded in one query.
     if exact_targets:
-        loaded = model.objects.in_bulk(set(exact_targets.values()))
+        loaded = model._default_manager.in_bulk(set(exact_targets.values()))
         for result in report.rows:
             if result.line not in exact_targets or result.status == "error":
                 continue
@@ -348,11 +348,11 @@ def plan_and_apply(
 @transaction.atomic
 def _write(
     actor: Any,
-    model: type[models.Model],
+    model: Any,
     to_create: list[tuple[RowResult, models.Model, dict[str, Any]]],
     to_update: list[tuple[RowResult, models.Model, dict[str, list[Any]]]],
     merges: list[tuple[RowResult, int, dict[str, Any]]],
-    positions: list[tuple[RowResult, dict[str, Any], models.Model | None]],
+    positions: list[tuple[RowResult, dict[str, Any], Any]],
 ) -> None:
     user = actor.user if isinstance(actor, policy.Actor) else actor
     user = user if getattr(user, "is_authenticated", False) else None
@@ -361,7 +361,7 @@ def _write(
     history: list[ChangeRecord] = []
     instances = [inst for _, inst, _ in to_create]
     for start in range(0, len(instances), BATCH):
-        model.objects.bulk_create(instances[start : start + BATCH], batch_size=BATCH)
+        model._default_manager.bulk_create(instances[start : start + BATCH], batch_size=BATCH)
     for result, instance, after in to_create:
         result.record_id = instance.pk
         history.append(
@@ -372,14 +372,14 @@ def _write(
         names = sorted({f for _, _, changes in to_update for f in changes} | {"search_text", "search_grams"})
         if model is Organisation:
             names.append("match_key")
-        model.objects.bulk_update([inst for _, inst, _ in to_update], names, batch_size=BATCH)
+        model._default_manager.bulk_update([inst for _, inst, _ in to_update], names, batch_size=BATCH)
         for _result, instance, changes in to_update:
             history.append(
                 ChangeRecord(content_type=ct, object_id=instance.pk, object_repr=str(instance)[:300],
                              action=ChangeRecord.IMPORT, actor=user, actor_label=label, changes=changes)
             )
     for result, target_id, data in merges:
-        target = model.objects.get(pk=target_id)
+        target = model._default_manager.get(pk=target_id)
         fill = {k: v for k, v in data.items() if v not in ("", None, []) and not getattr(target, k, None)
                 and k not in ("name_zh", "name_en", "key")}
         incoming = [data.get("name_zh"), data.get("name_en"), *(services._clean_aliases(data.get("aliases")))]

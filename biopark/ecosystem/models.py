@@ -122,6 +122,9 @@ class Position(models.Model):
     class Meta:
         ordering = ["-is_current", "id"]
 
+    def __str__(self) -> str:
+        return self.title_zh or self.title_en
+
     @property
     def period(self) -> str:
         start = format_partial(self.start_on, self.start_precision)
@@ -203,6 +206,9 @@ class Relation(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.subject_type}:{self.subject_id} {self.predicate} {self.object_type}:{self.object_id}"
+
 
 class Figure(models.Model):
     """A number a source states about a record: an investment, a deal value, a target count, an area."""
@@ -238,3 +244,6 @@ class Figure(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.label_en or self.label_zh}: {self.amount} {self.currency or self.unit}"

@@ -26,7 +26,7 @@ def entity_model(type_name: str) -> type[models.Model]:
 
 def visible(model: type[models.Model], user: Any) -> models.QuerySet:
     """Everything of `model` that `user` may see."""
-    qs = model.objects.all()
+    qs = model._default_manager.all()
     actor = policy.actor_for(user)
     if actor.is_authenticated:
         return qs
@@ -50,7 +50,7 @@ def search(qs: models.QuerySet, q: str | None) -> models.QuerySet:
     return qs
 
 
-_RELATED = {
+_RELATED: dict[Any, list[str]] = {
     Park: ["parent"],
     Organisation: ["park"],
     Person: [],
@@ -104,7 +104,7 @@ def relations_of(obj: models.Model) -> list[RelationView]:
             wanted[rel.object_type].add(rel.object_id)
         else:
             wanted[rel.subject_type].add(rel.subject_id)
-    loaded = {t: entity_model(t).objects.in_bulk(ids) for t, ids in wanted.items()}
+    loaded = {t: entity_model(t)._default_manager.in_bulk(ids) for t, ids in wanted.items()}
     out = []
     for rel in rels:
         if rel.subject_type == type_name and rel.subject_id == obj.pk:

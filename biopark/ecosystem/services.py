@@ -44,19 +44,19 @@ def _clean_stages(value: Any) -> list[str]:
     return list(dict.fromkeys(value))
 
 
-def _resolve_fk(name: str, value: Any) -> models.Model | None:
+def _resolve_fk(name: str, value: Any) -> Any:
     if value in (None, ""):
         return None
     target = FOREIGN[name]
     if isinstance(value, target):
         return value
     if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-        found = target.objects.filter(pk=int(value)).first()
+        found = target._default_manager.filter(pk=int(value)).first()
     else:
         text = str(value).strip()
         found = (
-            target.objects.filter(key=text).first()
-            or target.objects.filter(models.Q(name_zh=text) | models.Q(name_en=text)).first()
+            target._default_manager.filter(key=text).first()
+            or target._default_manager.filter(models.Q(name_zh=text) | models.Q(name_en=text)).first()
         )
     if found is None:
         raise ValidationFailed(f"{name}: no {target.__name__.lower()} {value!r}", field=name)
@@ -130,9 +130,10 @@ def validate(instance: models.Model) -> None:
 
 
 def _check_no_park_cycle(park: Park) -> None:
-    parents = dict(Park.objects.values_list("id", "parent_id"))
+    parents: dict[int, int | None] = dict(Park.objects.values_list("id", "parent_id"))
     parents[park.pk] = park.parent_id
-    seen, current = set(), park.pk
+    seen: set[int] = set()
+    current: int | None = park.pk
     while current is not None:
         if current in seen:
             raise ValidationFailed("a park cannot be nested inside itself", field="parent")
@@ -318,7 +319,7 @@ def relation_create(
 @transaction.atomic
 def relation_delete(*, actor: Any, relation: Relation) -> None:
     policy.require(actor, policy.DELETE, relation)
-    subject = TYPE_NAMES[relation.subject_type].objects.filter(pk=relation.subject_id).first()
+    subject = TYPE_NAMES[relation.subject_type]._default_manager.filter(pk=relation.subject_id).first()
     label = f"{relation.predicate} {relation.object_type}:{relation.object_id}"
     relation.delete()
     if subject is not None:
@@ -356,8 +357,9 @@ def organisation_merge(*, actor: Any, keep: Organisation, duplicate: Organisatio
         raise ValidationFailed("cannot merge a record with itself", field="duplicate")
     policy.require(actor, policy.CHANGE, keep)
     policy.require(actor, policy.DELETE, duplicate)
-    from biopark.core.models import Citation as Cit
     from django.contrib.contenttypes.models import ContentType
+
+    from biopark.core.models import Citation as Cit
 
     aliases = list(keep.aliases)
     for name in [duplicate.name_zh, duplicate.name_en, *duplicate.aliases]:
@@ -401,7 +403,7 @@ def organisation_merge(*, actor: Any, keep: Organisation, duplicate: Organisatio
 
 
 def get_or_404(model: type[M], pk: int) -> M:
-    found = model.objects.filter(pk=pk).first()
+    found = model._default_manager.filter(pk=pk).first()
     if found is None:
         raise NotFound(f"no {model.__name__.lower()} {pk}")
     return found

@@ -20,7 +20,7 @@ PLURAL = {"park": "parks", "organisation": "organisations", "person": "people", 
 TYPE_OF_PLURAL = {v: k for k, v in PLURAL.items()}
 
 
-def _model(plural: str) -> type:
+def _model(plural: str) -> Any:
     if plural not in TYPE_OF_PLURAL:
         raise Http404("unknown record type")
     return TYPE_NAMES[TYPE_OF_PLURAL[plural]]
@@ -82,7 +82,7 @@ def record_list(request: HttpRequest, plural: str) -> HttpResponse:
 
 def record_detail(request: HttpRequest, plural: str, pk: int) -> HttpResponse:
     model = _model(plural)
-    obj = model.objects.filter(pk=pk).first()
+    obj = model._default_manager.filter(pk=pk).first()
     if obj is None:
         raise Http404(_("No such record"))
     decision = policy.decide(request.user, policy.VIEW, obj)
@@ -117,7 +117,7 @@ def record_edit(request: HttpRequest, plural: str, pk: int | None = None) -> Htt
     model = _model(plural)
     obj = None
     if pk is not None:
-        obj = model.objects.filter(pk=pk).first()
+        obj = model._default_manager.filter(pk=pk).first()
         if obj is None:
             raise Http404(_("No such record"))
         decision = policy.decide(request.user, policy.CHANGE, obj)

@@ -5,8 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 
 from biopark.accounts.models import Profile
 from biopark.core.models import ChangeRecord, Citation
-from biopark.demo.loader import ensure_demo_users, load_demo
 from biopark.deals.models import Agreement
+from biopark.demo.loader import ensure_demo_users, load_demo
 from biopark.ecosystem import selectors
 from biopark.ecosystem.models import Organisation, Park, Person, Platform
 
