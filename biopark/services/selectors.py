@@ -233,3 +233,14 @@ def desk(*, user: Any, park: int | None = None, today: dt.date | None = None) ->
         overall=stats("*", "all"),
         today=today,
     )
+
+
+def catalogue_service(pk: int) -> Service | None:
+    """One service of the catalogue with its provider (inactive ones too: old requests link to them)."""
+    return (
+        Service.objects.select_related(
+            "provider_organisation", "provider_platform", "provider_platform__operator", "park"
+        )
+        .filter(pk=pk)
+        .first()
+    )

@@ -1,0 +1,334 @@
+"""Service desk pages: thin views over the selectors and services. Every DomainError is shown on the page
+with its 4xx status; the request page's actions answer htmx with the page's `panel` partial."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from biopark.accounts import policy
+from biopark.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
+from biopark.ecosystem.models import STAGES
+from biopark.ecosystem.views import _forbidden
+from biopark.pipeline import charts
+from biopark.pipeline.models import Project
+from biopark.pipeline.selectors import visible_projects
+from biopark.services import files, selectors, services
+from biopark.services.models import Category, ServiceRequest, State
+from biopark.services.rules import ADMIN, OPERATOR, PROVIDER, REQUESTER, TRANSITIONS, parties
+
+
+def _int(value: Any, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(_("%(name)s must be a number") % {"name": name}, field=name) from exc
+
+
+def _own_projects(user: Any) -> list[Project]:
+    """The projects of the user's organisation (for 'services that fit this project' and the request form)."""
+    actor = policy.actor_for(user)
+    if not actor.organisation_id:
+        return []
+    return list(visible_projects(user).filter(organisation_id=actor.organisation_id).order_by("-id")[:200])
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    params = {k: request.GET.get(k) or None for k in ("q", "category", "stage", "project")}
+    context: dict[str, Any] = {
+        "params": params,
+        "categories": Category.choices,
+        "stages": STAGES,
+        "projects": _own_projects(request.user),
+        "project": None,
+        "services": [],
+        "error": "",
+    }
+    status = 200
+    try:
+        project_id = _int(params["project"], "project")
+        if project_id is not None:
+            project = Project.objects.filter(pk=project_id).first()
+            if project is None:
+                raise NotFound(_("No such project"), field="project")
+            policy.require(request.user, policy.VIEW, project)
+            context["project"] = project
+            context["project_stage"] = selectors.project_stage(project)
+            context["services"] = selectors.services_for_project(project)
+        else:
+            context["services"] = selectors.catalogue(
+                q=params["q"], category=params["category"], stage=params["stage"]
+            )
+    except DomainError as exc:
+        context["error"], status = exc.message, exc.status
+    template = "services/catalogue.html#results" if request.htmx else "services/catalogue.html"  # type: ignore[attr-defined]
+    return render(request, template, context, status=status)
+
+
+def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    service = selectors.catalogue_service(pk)
+    if service is None:
+        raise Http404(_("No such service"))
+    may_request = policy.decide(request.user, policy.CREATE, ServiceRequest)
+    error, fields, status = "", {}, 200
+    if request.method == "POST":
+        if not may_request:
+            return _forbidden(request, may_request.reason)
+        try:
+            project = None
+            project_id = _int(request.POST.get("project"), "project")
+            if project_id is not None:
+                project = Project.objects.filter(pk=project_id).first()
+                if project is None:
+                    raise ValidationFailed(_("No such project"), field="project")
+            created = services.request_submit(
+                actor=request.user,
+                service=service,
+                title=request.POST.get("title", ""),
+                details=request.POST.get("details", ""),
+                project=project,
+            )
+        except DomainError as exc:
+            error, fields, status = exc.message, exc.fields, exc.status
+        else:
+            messages.success(request, _("Request submitted."))
+            return redirect(f"/services/requests/{created.pk}/")
+    context = {
+        "service": service,
+        "may_request": may_request.allowed,
+        "refusal": may_request.reason,
+        "projects": _own_projects(request.user) if may_request else [],
+        "error": error,
+        "fields": fields,
+        "post": request.POST if error else {},
+        "preselected": request.GET.get("project", ""),
+    }
+    return render(request, "services/service.html", context, status=status)
+
+
+def request_list(request: HttpRequest) -> HttpResponse:
+    decision = policy.decide(request.user, policy.VIEW, ServiceRequest)
+    if not decision:
+        return _forbidden(request, decision.reason)
+    state, overdue = request.GET.get("state") or None, request.GET.get("overdue") == "1"
+    params = {"state": state, "overdue": overdue}
+    context: dict[str, Any] = {"params": params, "states": [("open", _("Open")), *State.choices], "error": ""}
+    status = 200
+    try:
+        qs = selectors.request_list(user=request.user, state=state, overdue=overdue)
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        context["page"] = page
+        context["rows"] = [(r, selectors.is_overdue(r)) for r in page.object_list]
+    except DomainError as exc:
+        context["error"], status = exc.message, exc.status
+    template = "services/requests.html#results" if request.htmx else "services/requests.html"  # type: ignore[attr-defined]
+    return render(request, template, context, status=status)
+
+
+# --- one request --------------------------------------------------------------------------------
+
+
+def _load(request: HttpRequest, pk: int) -> ServiceRequest:
+    found = selectors.request_detail(pk)
+    if found is None:
+        raise Http404(_("No such request"))
+    policy.require(request.user, policy.VIEW, found)
+    return found
+
+
+def _buttons(user: Any, req: ServiceRequest) -> list[dict[str, Any]]:
+    """Every move the transition policy knows from the request's state, allowed or with the refusal reason."""
+    allowed = set(TRANSITIONS.allowed_targets(user, req))
+    buttons = []
+    for to in TRANSITIONS.targets(req.state):
+        step = TRANSITIONS.steps[(req.state, to)]
+        # The reason requirement is asked for in the form; here only who may move is checked.
+        refusal = "" if to in allowed else TRANSITIONS.check(user, req, to, reason="-").reason
+        buttons.append(
+            {
+                "state": to,
+                "label": State(to).label,
+                "allowed": to in allowed,
+                "needs_reason": step.needs_reason,
+                "refusal": refusal,
+            }
+        )
+    return buttons
+
+
+def _request_context(request: HttpRequest, req: ServiceRequest, **extra: Any) -> dict[str, Any]:
+    hats = parties(policy.actor_for(request.user), req)
+    context = {
+        "req": req,
+        "overdue": selectors.is_overdue(req),
+        "events": list(req.events.all()),
+        "attachments": list(req.attachments.all()),
+        "buttons": _buttons(request.user, req),
+        "may_comment": policy.decide(request.user, policy.CHANGE, req).allowed,
+        "may_assign": bool(hats & {ADMIN, OPERATOR, PROVIDER}) and req.is_open,
+        "assignable": services.assignable_users(req) if hats & {ADMIN, OPERATOR, PROVIDER} else [],
+        "may_rate": bool(hats & {REQUESTER, ADMIN}) and req.state in (State.DELIVERED, State.CLOSED),
+        "ratings": range(1, 6),
+        "max_mb": files.max_bytes() // (1024 * 1024),
+        "allowed_files": ", ".join(files.ALLOWED),
+        "error": "",
+        "fields": {},
+    }
+    context.update(extra)
+    return context
+
+
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        req = _load(request, pk)
+    except PermissionRefused as exc:
+        return _forbidden(request, exc.message)
+    return render(request, "services/request.html", _request_context(request, req))
+
+
+def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+    """Run one action on a request; answer htmx with the panel, a plain form post with a redirect or the page."""
+    try:
+        req = _load(request, pk)
+    except PermissionRefused as exc:
+        return _forbidden(request, exc.message)
+    error, fields, status = "", {}, 200
+    try:
+        action(req)
+    except DomainError as exc:
+        error, fields, status = exc.message, exc.fields, exc.status
+    else:
+        if not request.htmx:  # type: ignore[attr-defined]
+            messages.success(request, done)
+            return redirect(f"/services/requests/{pk}/")
+    fresh = selectors.request_detail(pk)
+    assert fresh is not None
+    context = _request_context(request, fresh, error=error, fields=fields, notice="" if error else done)
+    template = "services/request.html#panel" if request.htmx else "services/request.html"  # type: ignore[attr-defined]
+    return render(request, template, context, status=status)
+
+
+def _rating(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(_("the rating is a whole number from 1 to 5"), field="rating") from exc
+
+
+@require_POST
+def request_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(req: ServiceRequest) -> None:
+        services.request_transition(
+            actor=request.user,
+            request=req,
+            to_state=request.POST.get("state", ""),
+            reason=request.POST.get("reason", ""),
+            rating=_rating(request.POST.get("rating")),
+        )
+
+    return _act(request, pk, action, _("State changed."))
+
+
+@require_POST
+def request_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(req: ServiceRequest) -> None:
+        services.request_comment(actor=request.user, request=req, text=request.POST.get("text", ""))
+
+    return _act(request, pk, action, _("Comment added."))
+
+
+@require_POST
+def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(req: ServiceRequest) -> None:
+        assignee = None
+        assignee_id = _int(request.POST.get("assignee"), "assignee")
+        if assignee_id is not None:
+            assignee = get_user_model().objects.filter(pk=assignee_id).first()
+            if assignee is None:
+                raise ValidationFailed(_("No such user"), field="assignee")
+        services.request_assign(actor=request.user, request=req, assignee=assignee)
+
+    return _act(request, pk, action, _("Assignee saved."))
+
+
+@require_POST
+def request_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(req: ServiceRequest) -> None:
+        rating = _rating(request.POST.get("rating"))
+        if rating is None:
+            raise ValidationFailed(_("choose a rating from 1 to 5"), field="rating")
+        services.request_rate(
+            actor=request.user, request=req, rating=rating, comment=request.POST.get("comment", "")
+        )
+
+    return _act(request, pk, action, _("Thank you for your rating."))
+
+
+@require_POST
+def request_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(req: ServiceRequest) -> None:
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed(_("choose a file"), field="file")
+        if upload.size and upload.size > files.max_bytes():
+            raise ValidationFailed(
+                _("the file is %(size)s bytes; the limit is %(limit)s bytes")
+                % {"size": upload.size, "limit": files.max_bytes()},
+                field="file",
+            )
+        services.attachment_add(actor=request.user, request=req, name=upload.name or "", content=upload.read())
+
+    return _act(request, pk, action, _("File attached."))
+
+
+def attachment_download(request: HttpRequest, pk: int, aid: int) -> HttpResponseBase:
+    try:
+        req = _load(request, pk)
+    except PermissionRefused as exc:
+        return _forbidden(request, exc.message)
+    attachment = req.attachments.filter(pk=aid).first()
+    if attachment is None:
+        raise Http404(_("No such file"))
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+# --- the operator's desk --------------------------------------------------------------------------
+
+
+def desk(request: HttpRequest) -> HttpResponse:
+    try:
+        park = _int(request.GET.get("park"), "park")
+        data = selectors.desk(user=request.user, park=park)
+    except PermissionRefused as exc:
+        return _forbidden(request, exc.message)
+    except DomainError as exc:
+        return render(request, "services/desk.html", {"error": exc.message}, status=exc.status)
+    cats = [c for c in data.categories if c.requests]
+
+    def num(value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    context = {
+        "data": data,
+        "park": request.GET.get("park", ""),
+        "overdue_count": len([r for r in data.queue if getattr(r, "overdue", False)]),
+        "monthly_svg": charts.vbar([(m["month"], m["total"]) for m in data.monthly[-12:]],
+                                   title=_("Requests per month")),
+        "accept_svg": charts.hbar([(c.label, num(c.median_hours_to_accept)) for c in cats],
+                                  title=_("Median hours to accept")),
+        "deliver_svg": charts.hbar([(c.label, num(c.median_hours_to_deliver)) for c in cats],
+                                   title=_("Median hours to deliver")),
+        "rating_svg": charts.hbar([(c.label, num(c.mean_rating)) for c in cats], title=_("Mean satisfaction (1–5)")),
+    }
+    return render(request, "services/desk.html", context)
