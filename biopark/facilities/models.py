@@ -63,6 +63,9 @@ class Resource(BilingualNamed):
     price_non_member = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
     currency = models.CharField(max_length=3, choices=CURRENCIES, default="CNY")
     price_note = models.CharField(max_length=200, blank=True, default="")
+    # The longest booking (plus buffer) ever made of this resource, in minutes: how far back an overlap search
+    # must look. Raised by booking_create under the resource's row lock; never lowered.
+    longest_booking_minutes = models.PositiveIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

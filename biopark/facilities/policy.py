@@ -23,15 +23,14 @@ from biopark.facilities import timeutil
 from biopark.facilities.models import Booking, BookingUnit, Outage, Qualification, Resource
 
 DEFAULT_POLICY = "biopark.facilities.policy.BookingPolicy"
-MIN_LOOKBACK = dt.timedelta(days=62)
 
 
 def lookback(resource: Resource) -> dt.timedelta:
-    """How far before a moment a booking that still covers it can have started: its longest allowed length plus
-    the buffer, and never less than two months (so lowering max_minutes keeps older long bookings in view).
+    """How far before a moment a booking that still covers it can have started: the longest booking ever made
+    of the resource (kept up to date by booking_create) or the longest allowed now, plus the buffer.
     Bounding the range scan keeps overlap checks on the (resource, start) index however long the history."""
-    longest = dt.timedelta(minutes=resource.max_minutes + resource.buffer_minutes)
-    return max(longest, MIN_LOOKBACK)
+    longest = max(resource.longest_booking_minutes, resource.max_minutes + resource.buffer_minutes)
+    return dt.timedelta(minutes=longest + 1)
 
 
 @dataclass(frozen=True)

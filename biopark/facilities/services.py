@@ -22,6 +22,7 @@ from biopark.core.text import search_blob
 from biopark.ecosystem.models import Organisation, Park, Platform
 from biopark.facilities import timeutil
 from biopark.facilities.errors import BookingConflict, refused
+from biopark.facilities.locks import booking_write_lock
 from biopark.facilities.models import (
     Booking,
     BookingSeries,
@@ -208,7 +209,6 @@ def _organisation_for(actor: Any, organisation: Organisation | None) -> int:
     return org_id
 
 
-@transaction.atomic
 def booking_create(
     *,
     actor: Any,
@@ -223,7 +223,28 @@ def booking_create(
     now: dt.datetime | None = None,
 ) -> Booking:
     """Book a resource. The booking policy decides (and names the rule when it refuses); the resource row is
-    locked while it counts, and on PostgreSQL an exclusion constraint backs it up."""
+    locked while it counts, and on PostgreSQL an exclusion constraint backs it up. Atomic."""
+    with booking_write_lock():
+        return _booking_create(
+            actor=actor, resource=resource, start=start, end=end, quantity=quantity, organisation=organisation,
+            project=project, note=note, series=series, now=now,
+        )
+
+
+@transaction.atomic
+def _booking_create(
+    *,
+    actor: Any,
+    resource: Resource,
+    start: dt.datetime,
+    end: dt.datetime,
+    quantity: int = 1,
+    organisation: Organisation | None = None,
+    project: str = "",
+    note: str = "",
+    series: BookingSeries | None = None,
+    now: dt.datetime | None = None,
+) -> Booking:
     now = now or timezone.now()
     user = _user(actor)
     org_id = _organisation_for(actor, organisation)
@@ -260,6 +281,10 @@ def booking_create(
         raise BookingConflict(Refusal("overlap", "this slot is already booked", conflict=True))
     booking.status = rules.status_for(req)
     blocked_until = booking.end + dt.timedelta(minutes=locked.buffer_minutes)
+    span = int((blocked_until - booking.start).total_seconds() // 60) + 1
+    if span > locked.longest_booking_minutes:
+        Resource.objects.filter(pk=locked.pk).update(longest_booking_minutes=span)
+        locked.longest_booking_minutes = span
     try:
         with transaction.atomic():
             booking.save()
