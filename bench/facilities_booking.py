@@ -172,7 +172,9 @@ def main() -> None:
     times = []
     for _ in range(5):
         t0 = time.perf_counter()
-        qs = selectors.resource_list(user=users[0], active_only=True).filter(key__startswith=PREFIX)
+        qs = selectors.for_availability(
+            selectors.resource_list(user=users[0], active_only=True).filter(key__startswith=PREFIX)
+        )
         found = selectors.availability(resources=qs, start=week_start, end=week_end)
         times.append((time.perf_counter() - t0) * 1000)
     assert len(found) == len(res_ids)

@@ -168,10 +168,10 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> Any:
     policy.require(who(request), policy.VIEW, Resource)
     if not 1 <= query.limit <= 1000:
         raise ValidationFailed("limit must be between 1 and 1000", field="limit")
-    resources = selectors.resource_list(
+    resources = selectors.for_availability(selectors.resource_list(
         user=who(request), platform_id=query.platform, kind=query.kind, q=query.q, park_id=query.park,
         active_only=True,
-    )[: query.limit]
+    ))[: query.limit]
     tz = timeutil.zone(None)
     start, end = _window(query.start, query.end, tz)
     found = selectors.availability(resources=resources, start=start, end=end, min_minutes=query.min_minutes)

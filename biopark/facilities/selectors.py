@@ -4,6 +4,7 @@ utilisation. Each runs a fixed number of queries whatever the number of rows (no
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,7 +31,13 @@ def resource_list(
 ) -> QuerySet[Resource]:
     if not policy.decide(user, policy.VIEW, Resource):
         return Resource.objects.none()
-    qs = Resource.objects.select_related("platform__park", "platform__operator").order_by("id")
+    qs = (
+        Resource.objects.select_related("platform__park")
+        .defer("description_zh", "description_en", "aliases", "search_text", "platform__description_zh",
+               "platform__description_en", "platform__search_text", "platform__park__description_zh",
+               "platform__park__description_en", "platform__park__search_text")
+        .order_by("id")
+    )
     if platform_id:
         qs = qs.filter(platform_id=platform_id)
     if kind:
@@ -42,6 +49,19 @@ def resource_list(
     for term in query_terms(q or ""):
         qs = qs.filter(search_text__contains=term)
     return qs
+
+
+AVAILABILITY_FIELDS = (
+    "id", "name_zh", "name_en", "kind", "capacity", "buffer_minutes", "opening_hours", "min_minutes", "max_minutes",
+    "longest_booking_minutes", "requires_qualification", "requires_approval", "price_member", "price_non_member",
+    "price_unit", "price_note", "currency", "platform__id", "platform__name_zh", "platform__name_en",
+    "platform__park__id", "platform__park__time_zone",
+)
+
+
+def for_availability(qs: QuerySet[Resource]) -> QuerySet[Resource]:
+    """Only the columns a free-slot search needs (a search over a thousand resources builds a thousand rows)."""
+    return qs.only(*AVAILABILITY_FIELDS)
 
 
 def managed_resources(*, user: Any) -> QuerySet[Resource]:
@@ -137,10 +157,19 @@ def availability(
             capacity = next(r.capacity for r in resources if r.pk == rid)
             busy[rid].append((s, e, capacity))
     out = []
+    windows: dict[tuple[str, str], list[Interval]] = {}  # resources often share opening hours and zone
     for r in resources:
         tz = timeutil.resource_zone(r)
-        window = timeutil.opening_intervals(r.opening_hours, tz, start, end)
-        out.append(ResourceSlots(r, _free_segments(r, window, busy[r.pk], min_minutes or r.min_minutes)))
+        key = (json.dumps(r.opening_hours, sort_keys=True), tz.key)
+        if key not in windows:
+            windows[key] = timeutil.opening_intervals(r.opening_hours, tz, start, end)
+        window = windows[key]
+        minimum = min_minutes or r.min_minutes
+        if not busy[r.pk]:
+            span = dt.timedelta(minutes=minimum)
+            out.append(ResourceSlots(r, [Slot(s, e, r.capacity) for s, e in window if e - s >= span]))
+            continue
+        out.append(ResourceSlots(r, _free_segments(r, window, busy[r.pk], minimum)))
     return out
 
 

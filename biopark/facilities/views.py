@@ -51,10 +51,10 @@ def index(request: HttpRequest) -> HttpResponse:
     platform = request.GET.get("platform") or ""
     kind = request.GET.get("kind") or ""
     q = request.GET.get("q", "").strip()
-    resources = selectors.resource_list(
+    resources = selectors.for_availability(selectors.resource_list(
         user=request.user, platform_id=int(platform) if platform.isdigit() else None, kind=kind or None, q=q,
         active_only=True,
-    )[:100]
+    ))[:100]
     start = dt.datetime.combine(monday, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
     found = selectors.availability(resources=resources, start=start, end=start + dt.timedelta(days=7))
     context = {
