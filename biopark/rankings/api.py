@@ -156,7 +156,8 @@ def run_uncertainty(request: HttpRequest, pk: int) -> Any:
 @router.get("/runs/{int:pk}/inputs", response=RunInputsOut, operation_id="rankings_run_inputs")
 def run_inputs(request: HttpRequest, pk: int) -> Any:
     run = _visible_run(request, pk)
-    return {"run": run.pk, "idata": run.idata, "imeta": run.imeta, "recipe": run.recipe}
+    return {"run": run.pk, "idata_columns": run.idata_columns, "idata": run.idata, "imeta": run.imeta,
+            "recipe": run.recipe}
 
 
 @router.get("/runs/{int:pk}/reproduce", response=ReproduceOut, operation_id="rankings_run_reproduce")

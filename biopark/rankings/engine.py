@@ -58,8 +58,18 @@ def check_imeta(imeta: Sequence[Mapping[str, Any]]) -> None:
         raise engine_error(exc) from None
 
 
-def make_input(idata: Sequence[Mapping[str, Any]], imeta: Sequence[Mapping[str, Any]]) -> IndexInput:
+def column_order(idata: Sequence[Mapping[str, Any]]) -> list[str]:
     columns: list[str] = []
+    for row in idata:
+        for key in row:
+            if key not in columns:
+                columns.append(key)
+    return columns
+
+
+def make_input(idata: Sequence[Mapping[str, Any]], imeta: Sequence[Mapping[str, Any]],
+               columns: Sequence[str] | None = None) -> IndexInput:
+    columns = list(columns) if columns else []
     for row in idata:
         for key in row:
             if key not in columns:
@@ -71,9 +81,9 @@ def make_input(idata: Sequence[Mapping[str, Any]], imeta: Sequence[Mapping[str, 
 
 
 def build_stored(idata: Sequence[Mapping[str, Any]], imeta: Sequence[Mapping[str, Any]],
-                 recipe: Mapping[str, Any]) -> BuildResult:
+                 recipe: Mapping[str, Any], columns: Sequence[str] | None = None) -> BuildResult:
     """Build from stored rows; engine errors become ValidationFailed naming the problem (422)."""
-    inp = make_input(idata, imeta)
+    inp = make_input(idata, imeta, columns)
     parsed = parse_recipe(recipe)
     try:
         return build(inp, parsed)

@@ -57,7 +57,7 @@ def run_workbook(run: Run) -> bytes:
             for code, rank in profile[kind]:
                 sw.append([unit, kind[:-1], code, names.get(code, code), rank])
     idata = wb.create_sheet("iData")
-    columns: list[str] = []
+    columns: list[str] = list(run.idata_columns)
     for row in run.idata:
         columns.extend(k for k in row if k not in columns)
     idata.append(columns)

@@ -73,6 +73,8 @@ class Run(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
     synthetic = models.BooleanField(default=False)
     idata = models.JSONField(help_text="iData rows as built")
+    # PostgreSQL's jsonb does not keep the order of an object's keys: the column order is kept here.
+    idata_columns = models.JSONField(default=list, blank=True)
     imeta = models.JSONField(help_text="iMeta rows as built")
     recipe = models.JSONField(help_text="recipe as built")
     # uCode -> registry park id, for park frameworks

@@ -123,6 +123,7 @@ class UnitProfileOut(Schema):
 
 class RunInputsOut(Schema):
     run: int
+    idata_columns: list[str]
     idata: list[dict[str, Any]]
     imeta: list[dict[str, Any]]
     recipe: dict[str, Any]

@@ -197,12 +197,13 @@ def run_create(*, actor: Any, framework: Framework, year: int | None = None,
         if not idata:
             raise ValidationFailed("an external framework needs iData rows", field="idata")
         rows = [{str(k): _json_cell(v) for k, v in r.items()} for r in idata]
-    result = engine.build_stored(rows, version.imeta, version.recipe)
+    columns = engine.column_order(rows)
+    result = engine.build_stored(rows, version.imeta, version.recipe, columns)
     summary = engine.summarise(result)
     run = Run.objects.create(
         framework=framework, version=version, year=year, label=label[:200],
         status=Run.Status.PUBLISHED if publish else Run.Status.DRAFT, synthetic=framework.synthetic,
-        idata=rows, imeta=version.imeta, recipe=version.recipe, unit_parks=unit_parks,
+        idata=rows, idata_columns=columns, imeta=version.imeta, recipe=version.recipe, unit_parks=unit_parks,
         codes=summary["codes"], uncertainty=summary["uncertainty"], sensitivity=summary["sensitivity"],
         strengths=summary["strengths"], n_units=summary["n_units"], created_by=_user_or_none(actor),
     )
@@ -232,7 +233,7 @@ def run_publish(*, actor: Any, run: Run) -> Run:
 def run_reproduce(*, run: Run) -> dict[str, Any]:
     """Rebuild a stored run from its stored inputs (a read: nothing is written). Returns the rebuilt
     summary (scores, uncertainty, strengths) in the stored form and whether it matches the stored run."""
-    summary = engine.summarise(engine.build_stored(run.idata, run.imeta, run.recipe))
+    summary = engine.summarise(engine.build_stored(run.idata, run.imeta, run.recipe, run.idata_columns))
     stored_scores = sorted(
         ({"code": s.code, "level": s.level, "unit": s.unit_code, "name": s.unit_name, "score": s.score,
           "rank": s.rank} for s in run.scores.all()), key=lambda s: (s["code"], s["unit"]))
