@@ -41,7 +41,8 @@ def test_ranking_unit_and_inputs_endpoints(client, roles, toy_run):
     assert [(s["code"], s["score"], s["rank"]) for s in unit["scores"]] == [
         ("Index", 62.5, 2), ("A", 75.0, 1), ("B", 50.0, 2)]
     inputs = client.get(f"/api/v1/rankings/runs/{toy_run.pk}/inputs").json()
-    assert inputs == {"run": toy_run.pk, "idata": IDATA, "imeta": IMETA, "recipe": RECIPE}
+    assert inputs == {"run": toy_run.pk, "idata_columns": ["uCode", "uName", "a1", "a2", "b1"], "idata": IDATA,
+                      "imeta": IMETA, "recipe": RECIPE}
     assert client.get(f"/api/v1/rankings/runs/{toy_run.pk}/reproduce").json() == {"run": toy_run.pk,
                                                                                     "identical": True}
     frameworks = client.get("/api/v1/rankings/frameworks").json()
