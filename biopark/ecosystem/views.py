@@ -103,6 +103,9 @@ def record_detail(request: HttpRequest, plural: str, pk: int) -> HttpResponse:
     if model is Person:
         context["positions"] = list(obj.positions.select_related("organisation"))
     if model is Organisation:
+        context["agreements"] = list(
+            obj.agreement_links.select_related("agreement").prefetch_related("agreement__party_links__organisation")
+        )
         context["people"] = list(obj.positions.select_related("person"))
         context["platforms"] = list(obj.platforms_operated.all())
     if model is Park:
