@@ -70,7 +70,8 @@ def build() -> tuple[object, int]:
         chain = STAGE_CODES[:per] if per <= len(STAGE_CODES) else STAGE_CODES
         rows = []
         for stage in chain:
-            rows.append(StageEvent(project=p, indication=ind, stage=stage, occurred_on=day))
+            rows.append(StageEvent(project=p, indication=ind, stage=stage, occurred_on=day, park_id=p.park_id,
+                                     organisation_id=p.organisation_id, modality=p.modality))
             day += dt.timedelta(days=rng.randrange(20, 95))
         for a, b in zip(rows, rows[1:], strict=False):
             a.next_stage, a.duration_days = b.stage, (b.occurred_on - a.occurred_on).days

@@ -146,7 +146,8 @@ def _article_projects() -> list[Project]:
                 actor=policy.SYSTEM, organisation=spec["org"], data={"key": spec["key"], **spec["data"]},
                 indications=spec["indications"], partners=spec["partners"],
             )
-            indication = project.indications.first()
+            indication = project.indications.order_by("id").first()
+            assert indication is not None
             for stage, date in spec["stages"]:
                 services.stage_record(
                     actor=policy.SYSTEM, project=project, indication=indication, stage=stage, date=date,
@@ -194,7 +195,8 @@ def _synthetic_portfolio(count: int, today: dt.date) -> int:
                       "description_en": "Synthetic: generated for the demo portfolio, not a real project."},
                 indications=[{"name_en": f"Synthetic indication {n:03d}", "therapeutic_area": rng.choice(AREAS)}],
             )
-            indication = project.indications.first()
+            indication = project.indications.order_by("id").first()
+            assert indication is not None
             day = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(0, 3000))
             reach = min(int(rng.expovariate(0.45)), len(STAGE_CODES) - 1)
             for i, stage in enumerate(STAGE_CODES[: reach + 1]):

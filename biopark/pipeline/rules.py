@@ -76,7 +76,7 @@ def project_change(actor: Actor, project: Any) -> Decision:
         if actor.organisation_id and project.organisation_id == actor.organisation_id:
             return ALLOW
         return refuse("only the project's own organisation may change it")
-    return refuse(f"the {Role(actor.role).label} role may only read")
+    return refuse(f"the {Role(actor.role or Role.VIEWER).label} role may only read")
 
 
 def project_rule(actor: Actor, action: str, obj: Any) -> Decision:

@@ -73,6 +73,23 @@ def _int(value: Any, name: str) -> int | None:
         raise ValidationFailed(f"{name} must be a number, got {value!r}", field=name) from exc
 
 
+def scope_filter_q(*, park: Any = None, organisation: Any = None, modality: str | None = None) -> Q:
+    """The park / organisation / modality filters as a Q on `park_id`, `organisation_id` and `modality`:
+    columns of Project and (copied) of StageEvent, so the same filter selects a portfolio's projects and
+    their events."""
+    park_id, organisation_id = _int(park, "park"), _int(organisation, "organisation")
+    q = Q()
+    if park_id is not None:
+        q &= Q(park_id__in=policy.park_subtree(park_id))
+    if organisation_id is not None:
+        q &= Q(organisation_id=organisation_id)
+    if modality:
+        if modality not in Modality.values:
+            raise ValidationFailed(f"unknown modality {modality!r}", field="modality")
+        q &= Q(modality=modality)
+    return q
+
+
 def filter_projects(
     qs: QuerySet[Project],
     *,
@@ -81,15 +98,7 @@ def filter_projects(
     modality: str | None = None,
     stage: str | None = None,
 ) -> QuerySet[Project]:
-    park_id, organisation_id = _int(park, "park"), _int(organisation, "organisation")
-    if park_id is not None:
-        qs = qs.filter(park_id__in=policy.park_subtree(park_id))
-    if organisation_id is not None:
-        qs = qs.filter(organisation_id=organisation_id)
-    if modality:
-        if modality not in Modality.values:
-            raise ValidationFailed(f"unknown modality {modality!r}", field="modality")
-        qs = qs.filter(modality=modality)
+    qs = qs.filter(scope_filter_q(park=park, organisation=organisation, modality=modality))
     if stage:
         if stage == NONE:
             qs = qs.filter(highest_stage="")
@@ -213,15 +222,17 @@ def quantile(counts: list[tuple[int, int]], q: float) -> float | None:
     return low + (high - low) * frac
 
 
-def portfolio_scope(user: Any) -> QuerySet[Project]:
+def portfolio_scope_q(user: Any) -> Q:
+    """The parks whose projects the user's portfolio covers, as a Q on `park_id` (Project or StageEvent)."""
     actor = policy.actor_for(user)
     decision = rules.project_rule(actor, rules.PORTFOLIO, Project)
     if not decision:
         raise PermissionRefused(decision.reason)
-    qs = Project.objects.all()
-    if not actor.is_admin:
-        qs = qs.filter(park_id__in=actor.park_scope)
-    return qs
+    return Q() if actor.is_admin else Q(park_id__in=actor.park_scope)
+
+
+def portfolio_scope(user: Any) -> QuerySet[Project]:
+    return Project.objects.filter(portfolio_scope_q(user))
 
 
 def portfolio(
@@ -234,7 +245,8 @@ def portfolio(
 ) -> Portfolio:
     """Funnel by highest stage, counts by modality and therapeutic area, time in stage and transition rates
     for the projects an operator's park holds (an administrator sees every park)."""
-    qs = filter_projects(portfolio_scope(user), park=park, organisation=organisation, modality=modality)
+    scope = portfolio_scope_q(user) & scope_filter_q(park=park, organisation=organisation, modality=modality)
+    qs = Project.objects.filter(scope)
     ids = qs.values("id")
     cutoff = stale_cutoff(today)
 
@@ -267,15 +279,22 @@ def portfolio(
     )
     areas = sorted(({"area": a, "count": n} for a, n in area_rows), key=lambda r: (-r["count"], r["area"]))
 
-    events = StageEvent.objects.filter(project__in=ids, stage__in=STAGE_CODES).order_by()
+    # One grouped pass over the events (the copied park/organisation/modality columns and the covering
+    # indexes let it read the index alone): how long each stage lasted, and where each stage led.
     durations: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for stage, days, n in (
-        events.filter(duration_days__isnull=False)
-        .values_list("stage", "duration_days")
-        .annotate(n=Count("id"))
-        .order_by("stage", "duration_days")
+    moves: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    days_by_stage: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for stage, nxt, days, n in (
+        StageEvent.objects.filter(scope, stage__in=STAGE_CODES)
+        .order_by()
+        .values_list("stage", "next_stage", "duration_days")
+        .annotate(n=Count("*"))
     ):
-        durations[stage].append((days, n))
+        moves[stage][nxt] += n
+        if days is not None:
+            days_by_stage[stage][days] += n
+    for stage, by_days in days_by_stage.items():
+        durations[stage] = sorted(by_days.items())
     stage_times = []
     for code, label in STAGES:
         counts = durations.get(code, [])
@@ -289,9 +308,6 @@ def portfolio(
                 q3=quantile(counts, 0.75),
             )
         )
-    moves: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for stage, nxt, n in events.values_list("stage", "next_stage").annotate(n=Count("id")):
-        moves[stage][nxt] += n
     transitions = []
     for code, label in STAGES:
         row = moves.get(code, {})

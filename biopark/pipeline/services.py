@@ -138,6 +138,8 @@ def project_update(
     if not changes:
         return project
     project.save()
+    if {"modality", "park_id", "organisation_id"} & changes.keys():
+        sync_event_scope(project)
     _refresh_areas(project)
     record_change(actor=_user(actor), obj=project, action=ChangeRecord.UPDATE, changes=changes)
     return project
@@ -265,6 +267,9 @@ def stage_record(
         direction=move.direction,
         recorded_by=user if getattr(user, "is_authenticated", False) else None,
         recorded_label=(user.get_username() if getattr(user, "is_authenticated", False) else "system")[:150],
+        park_id=project.park_id,
+        organisation_id=project.organisation_id,
+        modality=project.modality,
     )
     if previous is not None:
         StageEvent.objects.filter(pk=previous.pk).update(
@@ -279,6 +284,13 @@ def stage_record(
     note = f"{move.direction}: {reason}" if reason else move.direction
     record_change(actor=user, obj=project, action=ChangeRecord.UPDATE, changes=changes, note=note)
     return event
+
+
+def sync_event_scope(project: Project) -> int:
+    """Rewrite the copies of the project's park, organisation and modality on its stage events."""
+    return StageEvent.objects.filter(project=project).update(
+        park_id=project.park_id, organisation_id=project.organisation_id, modality=project.modality
+    )
 
 
 def refresh_cache(project: Project) -> None:

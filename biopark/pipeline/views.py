@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +19,7 @@ from biopark.pipeline.models import ALL_STAGES, Modality
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
-    params = {k: request.GET.get(k) or None for k in ("q", "park", "organisation", "modality", "stage")}
+    params: dict[str, Any] = {k: request.GET.get(k) or None for k in ("q", "park", "organisation", "modality", "stage")}
     try:
         qs = selectors.project_list(user=request.user, stale=request.GET.get("stale") == "1", **params)
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -78,7 +80,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     decision = policy.decide(request.user, "portfolio", Project)
     if not decision:
         return _forbidden(request, decision.reason)
-    params = {k: request.GET.get(k) or None for k in ("park", "organisation", "modality")}
+    params: dict[str, Any] = {k: request.GET.get(k) or None for k in ("park", "organisation", "modality")}
     try:
         data = selectors.portfolio(user=request.user, **params)
     except DomainError as exc:
@@ -103,7 +105,7 @@ def portfolio_xlsx(request: HttpRequest) -> HttpResponse:
     decision = policy.decide(request.user, "portfolio", Project)
     if not decision:
         return _forbidden(request, decision.reason)
-    params = {k: request.GET.get(k) or None for k in ("park", "organisation", "modality")}
+    params: dict[str, Any] = {k: request.GET.get(k) or None for k in ("park", "organisation", "modality")}
     data = selectors.portfolio(user=request.user, **params)
     projects = selectors.filter_projects(selectors.portfolio_scope(request.user), **params)
     response = HttpResponse(export.portfolio_xlsx(data, projects),

@@ -101,3 +101,22 @@ def test_quantile_matches_statistics():
     counts = sorted((v, values.count(v)) for v in set(values))
     expected = statistics.quantiles(values, n=4, method="inclusive")
     assert [selectors.quantile(counts, q) for q in (0.25, 0.5, 0.75)] == expected
+
+
+def test_events_carry_their_projects_scope_and_follow_a_modality_change(example):
+    from biopark.pipeline.models import Project, StageEvent
+
+    admin = example["users"]["admin"]
+    for event in StageEvent.objects.select_related("project"):
+        assert (event.park_id, event.organisation_id, event.modality) == (
+            event.project.park_id, event.project.organisation_id, event.project.modality)
+    a = Project.objects.filter(modality="antibody").order_by("id").first()
+    assert selectors.portfolio(user=admin, modality="adc", today=TODAY).stage_times[0].n == 0
+    services.project_update(actor=admin, project=a, data={"modality": "adc"})
+    assert set(StageEvent.objects.filter(project=a).values_list("modality", flat=True)) == {"adc"}
+    adc = selectors.portfolio(user=admin, modality="adc", today=TODAY)
+    # A's discovery lasted 60 days, preclinical 61, IND 61; phase 1 is still open.
+    assert {t.stage: (t.n, t.median) for t in adc.stage_times if t.n} == {
+        "discovery": (1, 60.0), "preclinical": (1, 61.0), "ind": (1, 61.0)}
+    assert {t.stage: t.pending for t in adc.transitions if t.entered} == {
+        "discovery": 0, "preclinical": 0, "ind": 0, "phase1": 1}
