@@ -163,3 +163,30 @@ def passage(citation: Citation) -> str | None:
     except OSError:
         return None
     return text[citation.span_start : citation.span_end]
+
+
+def resolve_record(type_name: str, text: str) -> Any:
+    """The one record of a type that `text` names: an id, a key, an exact name, or a unique search hit."""
+    from biopark.core.errors import ValidationFailed
+
+    model = entity_model(type_name)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed("name the other record (id, key or name)", field="other")
+    manager = model._default_manager
+    if text.isdigit():
+        found = manager.filter(pk=int(text)).first()
+    else:
+        found = manager.filter(key=text).first() or manager.filter(
+            models.Q(name_zh=text) | models.Q(name_en=text)
+        ).first()
+    if found is not None:
+        return found
+    hits = list(search(manager.all(), text)[:3])
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise ValidationFailed(f"no {type_name} matches {text!r}", field="other")
+    raise ValidationFailed(
+        f"{text!r} matches several records ({', '.join(str(h) for h in hits)}…): give its id or key", field="other"
+    )

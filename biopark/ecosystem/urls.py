@@ -13,4 +13,11 @@ urlpatterns = [
     re_path(rf"^(?P<plural>{_TYPES})/new/$", views.record_edit, name="record-new"),
     re_path(rf"^(?P<plural>{_TYPES})/(?P<pk>[0-9]+)/$", views.record_detail, name="record-detail"),
     re_path(rf"^(?P<plural>{_TYPES})/(?P<pk>[0-9]+)/edit/$", views.record_edit, name="record-edit"),
+    re_path(rf"^(?P<plural>{_TYPES})/(?P<pk>[0-9]+)/relations/$", views.relation_add, name="relation-add"),
+    re_path(
+        rf"^(?P<plural>{_TYPES})/(?P<pk>[0-9]+)/relations/(?P<relation_id>[0-9]+)/delete/$",
+        views.relation_remove,
+        name="relation-remove",
+    ),
+    path("people/<int:pk>/positions/", views.position_create, name="position-add"),
 ]

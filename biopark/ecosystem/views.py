@@ -14,7 +14,7 @@ from biopark.accounts import policy
 from biopark.core.errors import DomainError
 from biopark.ecosystem import forms, selectors, services
 from biopark.ecosystem.fields import MODEL_TYPE, TYPE_NAMES
-from biopark.ecosystem.models import Organisation, Park, Person, Platform
+from biopark.ecosystem.models import Organisation, Park, Person, Platform, Relation
 
 PLURAL = {"park": "parks", "organisation": "organisations", "person": "people", "platform": "platforms"}
 TYPE_OF_PLURAL = {v: k for k, v in PLURAL.items()}
@@ -99,6 +99,8 @@ def record_detail(request: HttpRequest, plural: str, pk: int) -> HttpResponse:
         "history": selectors.history_of(obj) if request.user.is_authenticated else [],
         "may_change": policy.decide(request.user, policy.CHANGE, obj).allowed,
         "plural_of": PLURAL,
+        "predicates": Relation.Predicate.choices,
+        "entity_types": list(PLURAL.items()),
     }
     if model is Person:
         context["positions"] = list(obj.positions.select_related("organisation"))
@@ -152,6 +154,60 @@ def record_edit(request: HttpRequest, plural: str, pk: int | None = None) -> Htt
         {"plural": plural, "obj": obj, "fields": fields, "error_message": error_message, "type": MODEL_TYPE[model]},
         status=status,
     )
+
+
+def relation_add(request: HttpRequest, plural: str, pk: int) -> HttpResponse:
+    """Add a typed relation from this record to another (form on the record page)."""
+    model = _model(plural)
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is None or request.method != "POST":
+        raise Http404(_("No such record"))
+    try:
+        other = selectors.resolve_record(request.POST.get("other_type", ""), request.POST.get("other", ""))
+        services.relation_create(actor=request.user, subject=obj, predicate=request.POST.get("predicate", ""),
+                                 obj=other, note=request.POST.get("note", ""))
+    except (DomainError, ValueError) as exc:
+        message = exc.message if isinstance(exc, DomainError) else str(exc)
+        if isinstance(exc, DomainError) and exc.status == 403:
+            return _forbidden(request, message)
+        messages.error(request, message)
+    else:
+        messages.success(request, _("Relation added."))
+    return redirect(f"/{plural}/{obj.pk}/")
+
+
+def relation_remove(request: HttpRequest, plural: str, pk: int, relation_id: int) -> HttpResponse:
+    relation = Relation.objects.filter(pk=relation_id).first()
+    if relation is None or request.method != "POST":
+        raise Http404(_("No such record"))
+    try:
+        services.relation_delete(actor=request.user, relation=relation)
+    except DomainError as exc:
+        return _forbidden(request, exc.message)
+    messages.success(request, _("Relation removed."))
+    return redirect(f"/{plural}/{pk}/")
+
+
+def position_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = Person.objects.filter(pk=pk).first()
+    if person is None or request.method != "POST":
+        raise Http404(_("No such record"))
+    try:
+        organisation = None
+        if request.POST.get("organisation", "").strip():
+            organisation = selectors.resolve_record("organisation", request.POST["organisation"])
+        services.position_add(
+            actor=request.user, person=person, organisation=organisation,
+            title_zh=request.POST.get("title_zh", "").strip(), title_en=request.POST.get("title_en", "").strip(),
+            start=request.POST.get("start") or None, end=request.POST.get("end") or None,
+        )
+    except DomainError as exc:
+        if exc.status == 403:
+            return _forbidden(request, exc.message)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Position added."))
+    return redirect(f"/people/{person.pk}/")
 
 
 __all__ = ["home", "search_all", "record_list", "record_detail", "record_edit", "Platform"]

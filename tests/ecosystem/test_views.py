@@ -97,3 +97,31 @@ def test_import_page_dry_run_then_import(roles):
     assert bad.status_code == 422 and "unsupported file type" in bad.content.decode()
     export = client.get("/export/organisations.csv")
     assert export.status_code == 200 and "页面导入企业" in export.content.decode("utf-8-sig")
+
+
+def test_relations_and_positions_from_the_record_page(roles):
+    from biopark.ecosystem.models import Person, Relation
+    from tests.factories import PersonFactory
+
+    client = signed_in(roles["users"]["operator"])
+    org = roles["enterprise"]
+    response = client.post(f"/organisations/{org.pk}/relations/",
+                           {"predicate": "located_in", "other_type": "park", "other": roles["zone"].name_en})
+    assert response.status_code == 302
+    relation = Relation.objects.get()
+    assert (relation.subject_id, relation.predicate, relation.object_id) == (org.pk, "located_in", roles["zone"].pk)
+    page = client.get(f"/parks/{roles['zone'].pk}/").content.decode()
+    assert org.name_zh in page.split('id="relations"')[1]
+    bad = client.post(f"/organisations/{org.pk}/relations/", {"predicate": "likes", "other_type": "park",
+                                                             "other": str(roles["zone"].pk)}, follow=True)
+    assert "unknown relation" in bad.content.decode() and Relation.objects.count() == 1
+    client.post(f"/organisations/{org.pk}/relations/{relation.pk}/delete/")
+    assert Relation.objects.count() == 0
+
+    person = PersonFactory()
+    client.post(f"/people/{person.pk}/positions/", {"title_en": "CEO", "organisation": str(org.pk), "start": "2021"})
+    assert list(Person.objects.get(pk=person.pk).positions.values_list("title_en", "organisation_id")) == [
+        ("CEO", org.pk)]
+    viewer = signed_in(roles["users"]["viewer"])
+    assert viewer.post(f"/people/{person.pk}/positions/", {"title_en": "Boss"}).status_code == 403
+    assert person.positions.count() == 1
