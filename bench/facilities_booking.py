@@ -192,6 +192,8 @@ def main() -> None:
         # Warm up every gunicorn worker (the first request of a worker loads URLconf, routers, templates).
         load(port, slot_paths[:64], clients=CLIENTS, headers=headers)
         slots = load(port, slot_paths, clients=CLIENTS, headers=headers)
+        # The same requests one at a time: the service time without queueing behind other clients.
+        slots_single = load(port, slot_paths[:200], clients=1, headers=headers)
         # Availability across all 1,000 resources over HTTP (bounded: 20 requests, 4 at a time).
         avail_http = load(port, [f"/api/v1/facilities/availability?start={ws}&limit=1000"] * 20, clients=4,
                           headers=headers)
@@ -214,6 +216,16 @@ def main() -> None:
                         headers={"Authorization": f"Bearer {tokens[i]}", "Content-Type": "application/json"},
                         body=lambda k, i=i: book_bodies[i * per + k])
 
+        single_bodies = []
+        for _ in range(100):
+            day = week_start + dt.timedelta(days=rng.randrange(31, 60))
+            start = day + dt.timedelta(hours=rng.randrange(1, 11))
+            single_bodies.append(json.dumps({
+                "resource": rng.choice(res_ids), "start": start.isoformat(),
+                "end": (start + dt.timedelta(hours=1)).isoformat(),
+            }).encode())
+        book_single = load(port, ["/api/v1/facilities/bookings"] * len(single_bodies), clients=1, method="POST",
+                           headers=headers, body=lambda k: single_bodies[k])
         t0 = time.perf_counter()
         with ThreadPoolExecutor(CLIENTS) as pool:
             results = list(pool.map(one_client, range(CLIENTS)))
@@ -242,7 +254,10 @@ def main() -> None:
         "resources": len(res_ids),
         "bookings_in_db": total,
         "free_slots_one_resource_week": slots,
+        "free_slots_one_resource_week_single_client": slots_single,
+        "machine": {"cpus": os.cpu_count(), "load_average_1m_at_end": round(os.getloadavg()[0], 2)},
         "book": book,
+        "book_single_client": book_single,
         "availability_1000_resources_week_ms": {
             "in_process_median": round(statistics.median(times), 1), "in_process_min": round(min(times), 1),
             "http": avail_http,

@@ -21,7 +21,9 @@ _db = settings.DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3" and not (_db.get("TEST") or {}).get("NAME"):
     _folder = Path(os.environ.get("BIOPARK_DATA_DIR", "var/test"))
     _folder.mkdir(parents=True, exist_ok=True)
-    _db.setdefault("TEST", {})["NAME"] = str(_folder / "test_facilities.sqlite3")
+    # One file per pytest process: parallel runs (teammates, CI jobs) must not share a test database.
+    # Django deletes it when the session ends.
+    _db.setdefault("TEST", {})["NAME"] = str(_folder / f"test_facilities_{os.getpid()}.sqlite3")
 
 NOW = dt.datetime(2030, 3, 4, 1, 0, tzinfo=dt.UTC)  # a Monday, 09:00 in Shanghai
 
