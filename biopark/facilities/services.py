@@ -247,6 +247,7 @@ def _booking_create(
 ) -> Booking:
     now = now or timezone.now()
     user = _user(actor)
+    policy.require(actor, BOOK, Booking)  # the role may book at all (before asking which organisation for)
     org_id = _organisation_for(actor, organisation)
     # Lock the resource: concurrent bookings of it queue here (SQLite serialises whole write transactions).
     locked = Resource.objects.select_for_update().filter(pk=resource.pk).first()
@@ -328,6 +329,7 @@ def booking_series_create(
         raise ValidationFailed("frequency must be daily or weekly", field="frequency")
     if not 1 <= count <= 104:
         raise ValidationFailed("count must be between 1 and 104", field="count")
+    policy.require(actor, BOOK, BookingSeries)
     org_id = _organisation_for(actor, organisation)
     tz = timeutil.resource_zone(Resource.objects.select_related("platform__park").get(pk=resource.pk))
     local_start = timeutil.as_utc(start, tz).astimezone(tz)
@@ -420,6 +422,7 @@ def booking_decide(*, actor: Any, booking: Booking, approve: bool, note: str = "
 def waitlist_join(
     *, actor: Any, resource: Resource, start: dt.datetime, end: dt.datetime, organisation: Organisation | None = None
 ) -> WaitlistEntry:
+    policy.require(actor, policy.CREATE, WaitlistEntry)
     org_id = _organisation_for(actor, organisation)
     tz = timeutil.resource_zone(resource)
     entry = WaitlistEntry(
