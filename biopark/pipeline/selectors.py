@@ -250,7 +250,18 @@ def portfolio(
     ids = qs.values("id")
     cutoff = stale_cutoff(today)
 
-    by_stage = dict(qs.order_by().values_list("highest_stage").annotate(n=Count("id")))
+    # One grouped pass over the projects: counts by highest stage and by modality, and the stale ones.
+    by_stage: dict[str, int] = defaultdict(int)
+    modality_counts: dict[str, int] = defaultdict(int)
+    no_development = 0
+    for stage_code, modality_code, n, stale in (
+        qs.order_by()
+        .values_list("highest_stage", "modality")
+        .annotate(n=Count("id"), stale=Count("id", filter=stale_q(cutoff)))
+    ):
+        by_stage[stage_code] += n
+        modality_counts[modality_code] += n
+        no_development += stale
     total = sum(by_stage.values())
     funnel = []
     reached = sum(by_stage.get(code, 0) for code in STAGE_CODES)
@@ -265,7 +276,6 @@ def portfolio(
         )
     funnel.append({"stage": NONE, "label": "—", "count": by_stage.get("", 0), "reached": None})
 
-    modality_counts = dict(qs.order_by().values_list("modality").annotate(n=Count("id")))
     modalities = [
         {"modality": code, "label": str(label), "count": modality_counts.get(code, 0)}
         for code, label in Modality.choices
@@ -324,7 +334,6 @@ def portfolio(
                 code, str(label), advanced + back + halted + pending, advanced, halted, back, pending, rate
             )
         )
-    no_development = qs.filter(stale_q(cutoff)).count()
     return Portfolio(
         total=total,
         funnel=funnel,
