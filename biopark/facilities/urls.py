@@ -5,6 +5,7 @@ from biopark.facilities import views
 urlpatterns = [
     path("", views.index, name="facilities-index"),
     path("resources/<int:pk>/", views.resource_detail, name="facilities-resource"),
+    path("resources/<int:pk>/waitlist/", views.waitlist_join, name="facilities-waitlist"),
     path("calendar/", views.calendar, name="facilities-calendar"),
     path("bookings/<int:pk>/<str:action>/", views.booking_action, name="facilities-booking-action"),
     path("manage/", views.manage, name="facilities-manage"),

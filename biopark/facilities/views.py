@@ -80,6 +80,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     monday -= dt.timedelta(days=monday.weekday())
     errors: dict[str, str] = {}
     error_message = ""
+    taken = False
     form = {"start": "", "end": "", "quantity": "1", "project": "", "count": "1", "frequency": "weekly"}
     if request.method == "POST":
         form.update({k: request.POST.get(k, "") for k in form})
@@ -109,6 +110,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(f"/facilities/resources/{resource.pk}/?week={start.date().isoformat()}")
             except DomainError as exc:
                 errors, error_message = exc.fields, exc.message
+                taken = exc.status == 409
     start = dt.datetime.combine(monday, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
     slots = selectors.availability(resources=[resource], start=start, end=start + dt.timedelta(days=7))[0]
     days = selectors.week_calendar(user=request.user, week_of=monday, tz=tz, resource_id=resource.pk)
@@ -117,11 +119,30 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "prev": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
         "may_book": policy.decide(request.user, "book", resource).allowed,
         "may_manage": policy.decide(request.user, policy.CHANGE, resource).allowed,
-        "errors": errors, "error_message": error_message, "form": form,
+        "errors": errors, "error_message": error_message, "form": form, "taken": taken,
         "feed": ical.feed_token("resource", resource.pk),
     }
     template = "facilities/resource.html#week" if request.htmx else "facilities/resource.html"  # type: ignore[attr-defined]
     return render(request, template, context, status=422 if error_message else 200)
+
+
+@require_POST
+def waitlist_join(request: HttpRequest, pk: int) -> HttpResponse:
+    """Join the wait list for a slot that was taken (offered on the resource page after a conflict)."""
+    resource = Resource.objects.select_related("platform__park").filter(pk=pk).first()
+    if resource is None:
+        raise Http404(_("No such resource"))
+    try:
+        services.waitlist_join(
+            actor=request.user, resource=resource, start=dt.datetime.fromisoformat(request.POST.get("start", "")),
+            end=dt.datetime.fromisoformat(request.POST.get("end", "")),
+        )
+        messages.success(request, _("You are on the wait list; you will be told when the slot frees up."))
+    except ValueError:
+        messages.error(request, _("Enter start and end as date and time."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"/facilities/resources/{resource.pk}/")
 
 
 def calendar(request: HttpRequest) -> HttpResponse:

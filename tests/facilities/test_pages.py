@@ -51,6 +51,16 @@ def test_book_and_cancel_through_the_page(client, fac):
     assert resp.status_code == 302
     b = Booking.objects.get()
     assert b.start == start  # typed in the park's zone, stored in UTC
+    # The slot is taken now: the page says so and offers the wait list.
+    slot = {"start": local.isoformat(timespec="minutes"),
+            "end": (local + dt.timedelta(hours=1)).isoformat(timespec="minutes")}
+    resp = client.post(url, slot)
+    assert resp.status_code == 422 and "rule: overlap" in resp.content.decode()
+    assert "/waitlist/" in resp.content.decode()
+    assert client.post(f"{url}waitlist/", slot).status_code == 302
+    from biopark.facilities.models import WaitlistEntry
+
+    assert WaitlistEntry.objects.get().start == start
     resp = client.post(f"/facilities/bookings/{b.pk}/cancel/", {"next": "/facilities/calendar/"})
     b.refresh_from_db()
     assert resp.status_code == 302 and b.status == Booking.Status.CANCELLED
