@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
 
 from biopark.accounts import policy
 from biopark.core.models import ChangeRecord, Citation
@@ -42,11 +43,18 @@ def search(qs: models.QuerySet, q: str | None) -> models.QuerySet:
     A two-character Chinese term is looked up as a whole word of the bigram column instead: the same
     records match, and PostgreSQL's trigram index can answer it (it has no trigram inside "亦庄").
     """
+    sqlite = connection.vendor == "sqlite" and qs.model in (Park, Organisation, Person, Platform)
     for term in query_terms(q or ""):
-        if is_han_pair(term):
-            qs = qs.filter(search_grams__contains=f" {term} ")
+        column, needle = ("search_grams", f" {term} ") if is_han_pair(term) else ("search_text", term)
+        if sqlite and len(needle) >= 3:
+            # The FTS5 trigram index (migration 0005) answers substring matches without a scan.
+            fts = f"{qs.model._meta.db_table}_fts"
+            phrase = '"' + needle.replace('"', '""') + '"'
+            qs = qs.filter(
+                pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [f"{column} : {phrase}"])
+            )
         else:
-            qs = qs.filter(search_text__contains=term)
+            qs = qs.filter(**{f"{column}__contains": needle})
     return qs
 
 
