@@ -30,7 +30,7 @@ def _label(model: type[models.Model], name: str) -> str:
     return str(field.verbose_name)
 
 
-def describe(model: type[models.Model], instance: models.Model | None, errors: dict[str, str],
+def describe(model: type[models.Model], instance: Any, errors: dict[str, str],
              submitted: QueryDict | None = None) -> list[FieldView]:
     out = []
     for name in EDITABLE[model]:
@@ -39,7 +39,7 @@ def describe(model: type[models.Model], instance: models.Model | None, errors: d
         elif instance is None:
             value = "" if name != "stages" else []
         elif name in PARTIAL_DATES:
-            value = getattr(instance, name.replace("founded", "founded"), "")
+            value = getattr(instance, name, "")
         elif name in FOREIGN:
             value = getattr(instance, f"{name}_id") or ""
         elif name == "aliases":
