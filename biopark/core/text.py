@@ -118,7 +118,12 @@ def search_blob(*names: str | None, aliases: Iterable[str] = ()) -> str:
         folded = fold(raw)
         parts.append(folded)
         if has_han(folded):
-            spaced, joined = pinyin_forms(folded)
+            # Pinyin of the name without its legal form, then of the form: match_key() reuses the first.
+            stem, suffix = split_legal_suffix(folded)
+            spaced, joined = pinyin_forms(stem)
+            if suffix:
+                suffix_spaced, suffix_joined = pinyin_forms(suffix)
+                spaced, joined = f"{spaced} {suffix_spaced}".strip(), joined + suffix_joined
             parts.extend([spaced, joined])
         else:
             compact = _NON_WORD.sub("", folded)
@@ -128,6 +133,14 @@ def search_blob(*names: str | None, aliases: Iterable[str] = ()) -> str:
     for part in parts:
         seen.setdefault(part, None)
     return " | ".join(seen)
+
+
+def split_legal_suffix(folded: str) -> tuple[str, str]:
+    """("康诺亚生物医药科技", "有限公司") for "康诺亚生物医药科技有限公司"; (text, "") without a legal form."""
+    for suffix in _LEGAL_SUFFIXES_ZH:
+        if folded.endswith(suffix) and len(folded) > len(suffix) + 1:
+            return folded[: -len(suffix)], suffix
+    return folded, ""
 
 
 def query_terms(query: str) -> list[str]:
@@ -143,21 +156,16 @@ def match_key(name: str) -> str:
 
     Chinese names become toneless pinyin, legal-form suffixes are dropped, punctuation removed.
     """
-    folded = fold(name)
-    for suffix in _LEGAL_SUFFIXES_ZH:
-        if folded.endswith(suffix) and len(folded) > len(suffix) + 1:
-            folded = folded[: -len(suffix)]
-            break
+    folded, _suffix = split_legal_suffix(fold(name))
+    if has_han(folded):
+        return pinyin_forms(folded)[1] + _NON_WORD.sub("", _HAN.sub("", folded))
     folded = _NON_WORD.sub(" ", folded).strip()
     words = folded.split()
     while words and " ".join(words[-2:]) in _LEGAL_SUFFIXES_EN:
         words = words[:-2]
     while words and words[-1] in _LEGAL_SUFFIXES_EN:
         words = words[:-1]
-    folded = " ".join(words)
-    if has_han(folded):
-        folded = pinyin_forms(folded)[1] + _NON_WORD.sub("", re.sub(_HAN, "", folded))
-    return _NON_WORD.sub("", folded)
+    return _NON_WORD.sub("", " ".join(words))
 
 
 

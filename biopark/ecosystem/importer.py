@@ -19,10 +19,12 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from rapidfuzz import fuzz, process
 
 from biopark.accounts import policy
 from biopark.core.audit import diff, snapshot
+from biopark.core.bulk import fast_insert
 from biopark.core.errors import DomainError, ValidationFailed
 from biopark.core.models import ChangeRecord
 from biopark.core.text import fold, match_key
@@ -359,9 +361,7 @@ def _write(
     label = user.get_username() if user else "import"
     ct = ContentType.objects.get_for_model(model)
     history: list[ChangeRecord] = []
-    instances = [inst for _, inst, _ in to_create]
-    for start in range(0, len(instances), BATCH):
-        model._default_manager.bulk_create(instances[start : start + BATCH], batch_size=BATCH)
+    fast_insert(model, [inst for _, inst, _ in to_create])
     for result, instance, after in to_create:
         result.record_id = instance.pk
         history.append(
@@ -390,7 +390,10 @@ def _write(
         fill["aliases"] = aliases
         services.record_update(actor=actor, instance=target, data=fill, note=f"merged from import line {result.line}")
         result.status = "update"
-    ChangeRecord.objects.bulk_create(history, batch_size=BATCH)
+    now = timezone.now()
+    for record in history:
+        record.at = now
+    fast_insert(ChangeRecord, history)
     for result, values, org in positions:
         if result.record_id is None:
             continue
