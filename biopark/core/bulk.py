@@ -43,7 +43,7 @@ def fast_insert(model: type[models.Model], objs: Sequence[models.Model], batch_s
         json_positions = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
         other_positions = [i for i, f in enumerate(fields) if not isinstance(f, models.JSONField)]
         values_of = attrgetter(*(f.attname for f in fields))
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
