@@ -31,6 +31,28 @@ def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     return (cap, False) if found > cap else (found, True)
 
 
+def _related_paths(tree: dict[str, Any], prefix: str = "") -> list[str]:
+    paths = []
+    for name, sub in tree.items():
+        path = f"{prefix}{name}"
+        paths.extend(_related_paths(sub, f"{path}__") if sub else [path])
+    return paths
+
+
+def _rows_by_pk(qs: QuerySet, ids: list[Any]) -> QuerySet:
+    """The rows with these ids, loaded like `qs` (same joins and prefetches) but without its filters,
+    which have already been applied and may be costly to evaluate again."""
+    if qs.query.annotations or qs.query.extra_select:
+        return qs.filter(pk__in=ids)  # annotations must be computed the same way
+    rows = qs.model._default_manager.filter(pk__in=ids)
+    related = qs.query.select_related
+    if related is True:
+        rows = rows.select_related()
+    elif isinstance(related, dict) and related:
+        rows = rows.select_related(*_related_paths(related))
+    return rows.prefetch_related(*qs._prefetch_related_lookups)
+
+
 def paginate(qs: QuerySet, page: int, page_size: int) -> dict[str, Any]:
     if page < 1:
         raise ValidationFailed("page must be 1 or more", field="page")
@@ -38,11 +60,16 @@ def paginate(qs: QuerySet, page: int, page_size: int) -> dict[str, Any]:
     if not 1 <= page_size <= limit:
         raise ValidationFailed(f"page_size must be between 1 and {limit}", field="page_size")
     start = (page - 1) * page_size
-    results = list(qs[start : start + page_size])
-    if page == 1 and len(results) < page_size:
-        # The whole answer is on this page: no second query to count it.
-        count, exact = len(results), True
+    if start + page_size <= COUNT_CAP:
+        # One search over the matches gives both the count (up to the cap) and this page's ids; the
+        # page's rows are then read by primary key. A search term is evaluated once, not twice.
+        ids = list(qs.values_list("pk", flat=True)[: COUNT_CAP + 1])
+        count, exact = min(len(ids), COUNT_CAP), len(ids) <= COUNT_CAP
+        page_ids = ids[start : start + page_size]
+        position = {pk: i for i, pk in enumerate(page_ids)}
+        results = sorted(_rows_by_pk(qs, page_ids), key=lambda obj: position[obj.pk]) if page_ids else []
     else:
+        results = list(qs[start : start + page_size])
         count, exact = capped_count(qs)
     return {
         "count": count,
