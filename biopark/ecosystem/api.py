@@ -56,7 +56,8 @@ def _register(path: str, model: type, out_schema: type, in_schema: type) -> None
     def list_records(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
         policy.require(request.auth, policy.VIEW, model)
         qs = selectors.record_list(
-            model=model, user=request.auth, q=filters.q, kind=filters.kind, park_id=filters.park
+            model=model, user=request.auth, q=filters.q, kind=filters.kind, park_id=filters.park,
+            with_related=False,
         )
         return paginate(qs, filters.page, filters.page_size)
 

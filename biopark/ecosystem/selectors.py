@@ -73,17 +73,24 @@ def record_list(
     q: str | None = None,
     kind: str | None = None,
     park_id: int | None = None,
+    with_related: bool = True,
 ) -> models.QuerySet:
+    """A type's visible records matching the filters, in id order. Pages show related names
+    (`with_related`); the API returns only their ids and skips the joins."""
     qs = search(visible(model, user), q)
     if kind:
         qs = qs.filter(kind=kind)
     if park_id is not None and model is not Person:
         field = "parent_id" if model is Park else "park_id"
         qs = qs.filter(**{field: park_id})
-    qs = qs.select_related(*_RELATED[model])
+    if with_related:
+        qs = qs.select_related(*_RELATED[model])
     if model is Person:
         qs = qs.prefetch_related(
-            models.Prefetch("positions", queryset=Position.objects.select_related("organisation"))
+            models.Prefetch(
+                "positions",
+                queryset=Position.objects.select_related("organisation") if with_related else Position.objects.all(),
+            )
         )
     return qs.order_by("id")
 
