@@ -71,7 +71,8 @@ def main() -> None:
             terms.append(rng.choice(["biotech", "成都", "医药", "vaccines", "suzhou"]))
     paths = [f"/api/v1/organisations?{urllib.parse.urlencode({'q': t, 'page_size': 50})}" for t in terms]
 
-    proc, port = start_server(env)
+    proc, port = start_server(env, workers=int(os.environ.get("BENCH_WORKERS", "4")),
+                              threads=int(os.environ.get("BENCH_THREADS", "2")))
     try:
         headers = {"Authorization": f"Bearer {token}"}
         load(port, paths[:40], clients=CLIENTS, headers=headers)  # warm up caches and connections
