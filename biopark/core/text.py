@@ -1,7 +1,7 @@
 """Text normalisation for bilingual search and duplicate detection.
 
-A record's search text holds every form a user may type: simplified and traditional characters,
-pinyin without tones (spaced and run together), English and aliases, all lower-cased. Queries are
+A record's search text holds every form a user may type: simplified characters, pinyin without
+tones (run together), English and aliases, all lower-cased. Queries are
 normalised the same way, so "天府國際", "tianfu", "Tianfu International" and an alias all match.
 """
 
@@ -119,12 +119,11 @@ def search_blob(*names: str | None, aliases: Iterable[str] = ()) -> str:
         parts.append(folded)
         if has_han(folded):
             # Pinyin of the name without its legal form, then of the form: match_key() reuses the first.
+            # Only the run-together pinyin is stored: a spaced query ("tian fu") is split into terms
+            # that each match it, and fewer trigrams keep PostgreSQL's index small and cheap to update.
             stem, suffix = split_legal_suffix(folded)
-            spaced, joined = pinyin_forms(stem)
-            if suffix:
-                suffix_spaced, suffix_joined = pinyin_forms(suffix)
-                spaced, joined = f"{spaced} {suffix_spaced}".strip(), joined + suffix_joined
-            parts.extend([spaced, joined])
+            joined = pinyin_forms(stem)[1] + (pinyin_forms(suffix)[1] if suffix else "")
+            parts.append(joined)
         else:
             compact = _NON_WORD.sub("", folded)
             if compact != folded:

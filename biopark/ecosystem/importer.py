@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
@@ -356,6 +356,11 @@ def _write(
     merges: list[tuple[RowResult, int, dict[str, Any]]],
     positions: list[tuple[RowResult, dict[str, Any], Any]],
 ) -> None:
+    if connection.vendor == "postgresql":
+        # Let the trigram indexes take the new rows into their pending list and merge them in bulk
+        # (autovacuum finishes the merge) rather than updating the index row by row.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
     user = actor.user if isinstance(actor, policy.Actor) else actor
     user = user if getattr(user, "is_authenticated", False) else None
     label = user.get_username() if user else "import"
