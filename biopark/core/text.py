@@ -102,6 +102,7 @@ def pinyin_forms(text: str) -> tuple[str, str]:
     return spaced, spaced.replace(" ", "")
 
 
+@lru_cache(maxsize=262144)
 def fold(text: str) -> str:
     """Lower-case, NFKC-fold, simplify and collapse white space."""
     text = unicodedata.normalize("NFKC", text or "")

@@ -173,17 +173,28 @@ def _check_columns(model: type[models.Model], columns: list[str]) -> str:
     return ""
 
 
-def _validate_fields(instance: models.Model) -> None:
+_DERIVED = {"search_text", "search_grams", "match_key"}
+
+
+def _validate_fields(instance: models.Model, given: set[str] | None = None) -> None:
+    """Validate the model's fields, or only those the row gave (the rest keep values already valid)."""
     if not (getattr(instance, "name_zh", "") or getattr(instance, "name_en", "")):
         raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+    names = {f.name for f in instance._meta.concrete_fields}
+    exclude = _DERIVED | (names - given if given is not None else set())
     try:
-        instance.full_clean(
-            exclude=["search_text", "search_grams", "match_key"], validate_unique=False, validate_constraints=False
-        )
+        instance.full_clean(exclude=sorted(exclude), validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         fields = {k: "; ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
         first = next(iter(fields.items()))
         raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields) from exc
+
+
+def _given_fields(data: dict[str, Any]) -> set[str]:
+    given: set[str] = set()
+    for name in data:
+        given.update(PARTIAL_DATES.get(name, (name,)))
+    return given
 
 
 def plan_and_apply(
@@ -292,7 +303,7 @@ def plan_and_apply(
                 instance = model()
                 services.apply_fields(instance, data)
                 services.refresh_derived(instance)
-                _validate_fields(instance)
+                _validate_fields(instance, _given_fields(data))
                 code = getattr(instance, "credit_code", None)
                 if code and code in taken_codes:
                     raise ValidationFailed(f"credit_code {code} belongs to an existing organisation", field="credit_code")
