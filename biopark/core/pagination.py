@@ -50,7 +50,7 @@ def _rows_by_pk(qs: QuerySet, ids: list[Any]) -> QuerySet:
         rows = rows.select_related()
     elif isinstance(related, dict) and related:
         rows = rows.select_related(*_related_paths(related))
-    return rows.prefetch_related(*qs._prefetch_related_lookups)
+    return rows.prefetch_related(*getattr(qs, "_prefetch_related_lookups", ()))
 
 
 def paginate(qs: QuerySet, page: int, page_size: int) -> dict[str, Any]:
