@@ -25,7 +25,11 @@ class OptionalAuth:
             scheme, _, raw = header.partition(" ")
             if scheme.lower() != "bearer" or not raw.strip():
                 return None
-            token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw.strip())).first()
+            token = (
+                ApiToken.objects.select_related("user", "user__profile")
+                .filter(token_hash=hash_token(raw.strip()))
+                .first()
+            )
             if token is None or not token.user.is_active:
                 return None
             now = timezone.now()

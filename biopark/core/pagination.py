@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
@@ -23,7 +24,7 @@ class Page(Schema, Generic[T]):
 
 # Counting every match of a common search term costs more than the page itself; past this many the
 # answer says "at least" (count_exact false), as search engines do.
-COUNT_CAP = 1_000
+COUNT_CAP = 200
 
 
 def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
@@ -53,24 +54,41 @@ def _rows_by_pk(qs: QuerySet, ids: list[Any]) -> QuerySet:
     return rows.prefetch_related(*getattr(qs, "_prefetch_related_lookups", ()))
 
 
-def paginate(qs: QuerySet, page: int, page_size: int) -> dict[str, Any]:
+def paginate(
+    qs: QuerySet,
+    page: int,
+    page_size: int,
+    rows: Callable[[list[Any]], list[Any]] | None = None,
+    count_cap: int | None = COUNT_CAP,
+) -> dict[str, Any]:
+    """A page of `qs`. `rows`, when given, turns the page's ids into its results (plain dicts, say),
+    for lists hot enough that building model instances matters. With `count_cap`, counting stops
+    there (count_exact is then false); without, the count is exact."""
     if page < 1:
         raise ValidationFailed("page must be 1 or more", field="page")
     limit = settings.BIOPARK_PAGE_SIZE_MAX
     if not 1 <= page_size <= limit:
         raise ValidationFailed(f"page_size must be between 1 and {limit}", field="page_size")
     start = (page - 1) * page_size
-    if start + page_size <= COUNT_CAP:
+    if count_cap is not None and start + page_size <= count_cap:
         # One search over the matches gives both the count (up to the cap) and this page's ids; the
         # page's rows are then read by primary key. A search term is evaluated once, not twice.
-        ids = list(qs.values_list("pk", flat=True)[: COUNT_CAP + 1])
-        count, exact = min(len(ids), COUNT_CAP), len(ids) <= COUNT_CAP
+        ids = list(qs.values_list("pk", flat=True)[: count_cap + 1])
+        count, exact = min(len(ids), count_cap), len(ids) <= count_cap
         page_ids = ids[start : start + page_size]
-        position = {pk: i for i, pk in enumerate(page_ids)}
-        results = sorted(_rows_by_pk(qs, page_ids), key=lambda obj: position[obj.pk]) if page_ids else []
     else:
-        results = list(qs[start : start + page_size])
-        count, exact = capped_count(qs)
+        page_ids = list(qs.values_list("pk", flat=True)[start : start + page_size])
+        if count_cap is None:
+            count, exact = qs.count(), True
+        else:
+            count, exact = capped_count(qs, count_cap)
+    if not page_ids:
+        results: list[Any] = []
+    elif rows is not None:
+        results = rows(page_ids)
+    else:
+        position = {pk: i for i, pk in enumerate(page_ids)}
+        results = sorted(_rows_by_pk(qs, page_ids), key=lambda obj: position[obj.pk])
     return {
         "count": count,
         "count_exact": exact,

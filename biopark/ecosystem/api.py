@@ -1,14 +1,15 @@
 """REST endpoints of the registry: /api/v1/parks, /organisations, /people, /platforms, /relations."""
 
 
+import json
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
-from biopark.core.pagination import Page, paginate
+from biopark.core.pagination import COUNT_CAP, Page, paginate
 from biopark.ecosystem import selectors, services
 from biopark.ecosystem.fields import TYPE_NAMES
 from biopark.ecosystem.models import Organisation, Park, Person, Platform, Relation
@@ -59,7 +60,14 @@ def _register(path: str, model: type, out_schema: type, in_schema: type) -> None
             model=model, user=request.auth, q=filters.q, kind=filters.kind, park_id=filters.park,
             with_related=False,
         )
-        return paginate(qs, filters.page, filters.page_size)
+        rows = selectors.api_rows(model)
+        # Searches count their matches up to a cap; plain listings count exactly.
+        page = paginate(qs, filters.page, filters.page_size, rows=rows, count_cap=COUNT_CAP if filters.q else None)
+        if rows is not None:
+            # Plain rows already have the documented shape; skipping per-object schema validation
+            # halves the time this busiest endpoint spends in Python.
+            return HttpResponse(json.dumps(page, ensure_ascii=False), content_type="application/json")
+        return page
 
     @router.get(f"/{path}/{{int:pk}}", response=out_schema, operation_id=f"get_{name}", summary=f"Read a {name}")
     def get_record(request: HttpRequest, pk: int) -> Any:

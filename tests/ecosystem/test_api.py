@@ -37,6 +37,20 @@ def test_list_search_and_paginate(roles):
     assert kind["count"] == 0
 
 
+@pytest.mark.parametrize("path", ["parks", "organisations", "platforms", "people"])
+def test_list_rows_have_the_same_shape_as_records(roles, path):
+    from tests.factories import PersonFactory, PlatformFactory, PositionFactory
+
+    PlatformFactory(operator=roles["enterprise"], park=roles["zone"])
+    PositionFactory(person=PersonFactory(), organisation=roles["enterprise"])
+    client = Client()
+    headers = bearer(roles["users"]["viewer"])
+    listed = client.get(f"/api/v1/{path}", **headers).json()["results"]
+    assert listed
+    for row in listed:
+        assert row == client.get(f"/api/v1/{path}/{row['id']}", **headers).json()
+
+
 def test_create_update_and_history_through_the_api(roles):
     client = Client()
     headers = bearer(roles["users"]["operator"])
