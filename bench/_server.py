@@ -80,3 +80,51 @@ def load(
         "throughput_rps": round(len(latencies) / wall, 1),
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
     }
+
+
+def wrk_available() -> bool:
+    import shutil
+
+    return shutil.which("wrk") is not None
+
+
+def wrk_load(
+    port: int, paths: Sequence[str], *, clients: int, headers: dict[str, str], seconds: int = 20
+) -> dict[str, float | int]:
+    """Drive the server with wrk (a C load generator, so the client costs the 2 cores little):
+    `clients` connections cycling through `paths` for `seconds`; latency percentiles from wrk."""
+    import json
+    import tempfile
+
+    quoted = ",".join(json.dumps(p) for p in paths)
+    header_lines = "".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items())
+    script = f"""
+local paths = {{{quoted}}}
+local i = 0
+{header_lines}
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format('WRKJSON {{"requests": %d, "errors": %d, "non_2xx": %d, "p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f, "max_ms": %.1f, "duration_s": %.2f}}\\n',
+    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000, summary.duration / 1e6))
+end
+"""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+        lua = handle.name
+    try:
+        out = subprocess.run(
+            ["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds}s", "-s", lua, f"http://127.0.0.1:{port}"],
+            capture_output=True, text=True, check=True, timeout=seconds + 60,
+        ).stdout
+    finally:
+        os.unlink(lua)
+    line = next(ln for ln in out.splitlines() if ln.startswith("WRKJSON "))
+    stats = json.loads(line[len("WRKJSON "):])
+    stats["clients"] = clients
+    stats["throughput_rps"] = round(stats["requests"] / stats.pop("duration_s"), 1)
+    return stats
