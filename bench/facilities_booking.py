@@ -143,7 +143,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from _server import load, start_server
+    from _server import load, start_server, wrk_available, wrk_load
     from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.db import connection
@@ -191,7 +191,10 @@ def main() -> None:
         headers = {"Authorization": f"Bearer {tokens[0]}", "Content-Type": "application/json"}
         # Warm up every gunicorn worker (the first request of a worker loads URLconf, routers, templates).
         load(port, slot_paths[:64], clients=CLIENTS, headers=headers)
-        slots = load(port, slot_paths, clients=CLIENTS, headers=headers)
+        if wrk_available():
+            slots = {"load_generator": "wrk", **wrk_load(port, slot_paths, clients=CLIENTS, headers=headers)}
+        else:
+            slots = {"load_generator": "python threads", **load(port, slot_paths, clients=CLIENTS, headers=headers)}
         # The same requests one at a time: the service time without queueing behind other clients.
         slots_single = load(port, slot_paths[:200], clients=1, headers=headers)
         # Availability across all 1,000 resources over HTTP (bounded: 20 requests, 4 at a time).
