@@ -229,6 +229,22 @@ def observations_import(*, actor: Any, table: Table, dry_run: bool = False) -> I
                                     fields={f"line {item.line}": decision.reason})
     report = ImportReport()
     if dry_run:
+        # Say what the import would do, without writing: compare each row with what is stored.
+        stored = {
+            (o.park_id, o.indicator_id, o.year): o
+            for o in Observation.objects.filter(
+                park__in={i.park.pk for i in planned}, indicator__in={i.indicator.pk for i in planned}
+            )
+        }
+        for item in planned:
+            obs = stored.get((item.park.pk, item.indicator.pk, item.year))
+            if obs is None:
+                status = "created"
+            elif (obs.value, obs.unit, obs.source) == (item.value, item.unit, item.source):
+                status = "unchanged"
+            else:
+                status = "updated"
+            setattr(report, status, getattr(report, status) + 1)
         return report
     for item in planned:
         _, status = _upsert(actor=actor, park=item.park, indicator=item.indicator, year=item.year,

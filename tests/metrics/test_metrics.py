@@ -53,6 +53,10 @@ def test_import_creates_then_updates_with_history(parks):
     assert Observation.objects.get(indicator__key="days").park == parks["park"]  # found by Chinese name
     assert ChangeRecord.objects.filter(action="import").count() == 3
     changed = GOOD.replace("12.5", "13")
+    before = list(Observation.objects.values_list("value", flat=True).order_by("id"))
+    dry = observations_import(actor=parks["users"]["admin"], table=_csv(changed), dry_run=True)
+    assert dry.as_dict() == {"created": 0, "updated": 1, "unchanged": 2}
+    assert list(Observation.objects.values_list("value", flat=True).order_by("id")) == before
     report = observations_import(actor=parks["users"]["admin"], table=_csv(changed))
     assert report.as_dict() == {"created": 0, "updated": 1, "unchanged": 2}
     assert ChangeRecord.objects.filter(action="update").get().changes == {"value": ["12.500000", "13.000000"]}
