@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-
 from ninja import NinjaAPI
 
 from biopark.accounts.auth import OptionalAuth
 from biopark.core.api_errors import install_error_handlers
+from biopark.core.modules import optional_module
 
 api = NinjaAPI(
     title="BioPark API",
@@ -32,10 +31,6 @@ _ROUTERS = [
     ("biopark.deals.api", "/deals"),
 ]
 for module_name, prefix in _ROUTERS:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        continue
-    api.add_router(prefix, module.router)
+    module = optional_module(module_name)
+    if module is not None:
+        api.add_router(prefix, module.router)

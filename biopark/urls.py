@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import importlib
-
 from django.contrib import admin
 from django.urls import include, path
 
 from biopark.api import api
+from biopark.core.modules import optional_module
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -17,11 +16,5 @@ urlpatterns = [
 
 # Apps that serve pages expose `urlpatterns` in their urls module, mounted under their name.
 for app in ("facilities", "pipeline", "services", "rankings", "metrics", "deals"):
-    module_name = f"biopark.{app}.urls"
-    try:
-        importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        continue
-    urlpatterns.append(path(f"{app}/", include(module_name)))
+    if optional_module(f"biopark.{app}.urls") is not None:
+        urlpatterns.append(path(f"{app}/", include(f"biopark.{app}.urls")))

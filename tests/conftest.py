@@ -56,3 +56,13 @@ def pytest_configure(config):
 def _fast_password_hashing(settings):
     # Real deployments keep Django's PBKDF2; tests make many users and need not pay for it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def assert_api_error(response, status, field=None):
+    """The one error format: {"error": {"code", "message", "fields"}}, with `field` named if given."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body["error"]) == {"code", "message", "fields"}
+    if field:
+        assert field in body["error"]["fields"], body
+    return body["error"]

@@ -54,7 +54,7 @@ def _register(path: str, model: type, out_schema: type, in_schema: type) -> None
 
     @router.get(f"/{path}", response=Page[out_schema],  # type: ignore[valid-type]
                 operation_id=f"list_{path}", summary=f"List {path}")
-    def list_records(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+    def list_records(request: HttpRequest, filters: Query[ListFilters]) -> Any:
         policy.require(request.auth, policy.VIEW, model)
         qs = selectors.record_list(
             model=model, user=request.auth, q=filters.q, kind=filters.kind, park_id=filters.park,

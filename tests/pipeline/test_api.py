@@ -8,18 +8,13 @@ import pytest
 from openpyxl import load_workbook
 
 from biopark.pipeline.models import Project, StageEvent
+from tests.conftest import assert_api_error
 from tests.pipeline.factories import IndicationFactory, ProjectFactory
 
 API = "/api/v1/pipeline"
 
 
-def _error(response, status, field=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body["error"]) == {"code", "message", "fields"}
-    if field:
-        assert field in body["error"]["fields"], body
-    return body["error"]
+_error = assert_api_error
 
 
 @pytest.fixture

@@ -7,19 +7,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from biopark.accounts.models import Role
 from biopark.services.models import Attachment, ServiceRequest
+from tests.conftest import assert_api_error
 from tests.factories import OrganisationFactory, make_user
 from tests.services.factories import ServiceFactory
 
 API = "/api/v1/services"
 
 
-def _error(response, status, field=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body["error"]) == {"code", "message", "fields"}
-    if field:
-        assert field in body["error"]["fields"], body
-    return body["error"]
+_error = assert_api_error
 
 
 @pytest.fixture

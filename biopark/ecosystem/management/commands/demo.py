@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.core.management.base import BaseCommand
 
 from biopark.accounts.demo_users import DEMO_PASSWORD
+from biopark.core.modules import optional_module
 from biopark.demo.loader import ensure_demo_users, load_demo
 
 # Apps that add to the demo, each with a `demo.build_demo()`; run in this order, skipped if absent.
@@ -21,11 +20,8 @@ class Command(BaseCommand):
         users = ensure_demo_users()
         self.stdout.write("registry: " + (", ".join(f"{k} +{v}" for k, v in counts.items()) or "up to date"))
         for module_name in _APP_DEMOS:
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name != module_name:
-                    raise
+            module = optional_module(module_name)
+            if module is None:
                 continue
             result = module.build_demo()
             self.stdout.write(f"{module_name.split('.')[1]}: {result if result is not None else 'done'}")
