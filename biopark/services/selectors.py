@@ -167,7 +167,9 @@ def desk(*, user: Any, park: int | None = None, today: dt.date | None = None) ->
     qs = desk_scope(user, park)
     queue = list(
         qs.filter(state__in=OPEN_STATES)
-        .select_related("service", "requester_organisation", "provider_organisation", "assignee")
+        .select_related(
+            "service", "service__provider_platform", "requester_organisation", "provider_organisation", "assignee"
+        )
         .order_by("submitted_at", "id")
     )
     for item in queue:
@@ -176,10 +178,10 @@ def desk(*, user: Any, park: int | None = None, today: dt.date | None = None) ->
     queue.sort(key=lambda r: (not r.overdue, r.submitted_at, r.pk))  # type: ignore[attr-defined]
     providers: dict[Any, dict[str, Any]] = {}
     for item in queue:
-        key = item.provider_organisation_id
-        row = providers.setdefault(
-            key, {"provider": item.provider_organisation, "open": 0, "overdue": 0, "oldest_days": 0}
-        )
+        # A platform with no operator on record is its own provider.
+        key = (item.provider_organisation_id, None if item.provider_organisation_id else item.service.provider_platform_id)
+        label = item.provider_organisation or item.service.provider_platform
+        row = providers.setdefault(key, {"provider": label, "open": 0, "overdue": 0, "oldest_days": 0})
         row["open"] += 1
         row["overdue"] += int(item.overdue)  # type: ignore[attr-defined]
         row["oldest_days"] = max(row["oldest_days"], item.age_days)  # type: ignore[attr-defined]
