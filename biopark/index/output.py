@@ -41,6 +41,10 @@ def write_build(result: BuildResult, out_dir: str | Path) -> list[Path]:
     gets its input data set, passed through unchanged), ``results.csv`` (one row per aggregate and unit:
     iCode, Level, uCode, uName, score, rank), ``treatment.csv`` when there is a treat step, and
     ``uncertainty.csv`` / ``sensitivity.csv`` when the recipe asks for them. Missing values are ``NA``.
+    The analysis files: ``weights.csv`` (weight and effective weight of every node), ``correlations.csv``
+    (Pearson matrix of the aggregated data set), ``parent_correlations.csv``, ``cronbach.csv`` (alpha of each
+    aggregate's children), ``pca_weights.csv`` (first-component loadings per group of indicators) and
+    ``strengths_weaknesses.csv`` (each unit's five best and worst indicators by rank).
 
     Files are first written to a temporary directory next to ``out_dir`` and moved in at the end, so a
     failure part-way leaves no partial output.
@@ -72,6 +76,7 @@ def write_build(result: BuildResult, out_dir: str | Path) -> list[Path]:
             _write(staging / "sensitivity.csv", ["factor", "first_order", "total_order"],
                    result.sensitivity.rows())
             names.append("sensitivity.csv")
+        names.extend(_write_analysis(result, staging))
         out.mkdir(exist_ok=True)
         written = []
         for name in names:
@@ -80,3 +85,30 @@ def write_build(result: BuildResult, out_dir: str | Path) -> list[Path]:
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_analysis(result: BuildResult, staging: Path) -> list[str]:
+    """The analysis tables COINr users look at after a build; returns the file names written."""
+    fw = result.input.framework
+    effective = result.effective_weights()
+    _write(staging / "weights.csv", ["iCode", "Level", "Parent", "weight", "effective_weight"],
+           ({"iCode": c, "Level": fw.levels[c], "Parent": fw.parents.get(c) or "", "weight": result.weights.get(c),
+             "effective_weight": effective.get(c)} for c in (*fw.indicators, *fw.aggregates)))
+    codes, matrix = result.correlations()
+    _write(staging / "correlations.csv", ["iCode", *codes],
+           ({"iCode": a, **{b: float(matrix[i, j]) for j, b in enumerate(codes)}} for i, a in enumerate(codes)))
+    _write(staging / "parent_correlations.csv", ["iCode", "Parent", "correlation"],
+           ({"iCode": c, "Parent": fw.parents[c], "correlation": r} for c, r in result.parent_correlations().items()))
+    _write(staging / "cronbach.csv", ["iCode", "cronbach_alpha"],
+           ({"iCode": c, "cronbach_alpha": a} for c, a in result.cronbach_alpha().items()))
+    _write(staging / "pca_weights.csv", ["Parent", "iCode", "loading", "variance_explained"],
+           ({"Parent": g.parent, "iCode": code, "loading": load, "variance_explained": g.variance_explained}
+            for g in result.pca_weights(level=1, dataset="normalised").values()
+            for code, load in zip(g.codes, g.loadings, strict=True)))
+    _write(staging / "strengths_weaknesses.csv", ["uCode", "kind", "position", "iCode", "rank"],
+           ({"uCode": p.unit, "kind": kind, "position": i, "iCode": code, "rank": rank}
+            for p in result.strengths_weaknesses().values()
+            for kind, items in (("strength", p.strengths), ("weakness", p.weaknesses))
+            for i, (code, rank) in enumerate(items, start=1)))
+    return ["weights.csv", "correlations.csv", "parent_correlations.csv", "cronbach.csv", "pca_weights.csv",
+            "strengths_weaknesses.csv"]

@@ -90,7 +90,18 @@ def test_asem_coinr1_recipe_builds_and_writes(tmp_path: Path) -> None:
     names = sorted(p.name for p in files)
     assert names == sorted(["denominated.csv", "imputed.csv", "screened.csv", "treated.csv",
                             "normalised.csv", "aggregated.csv", "results.csv", "treatment.csv",
-                            "uncertainty.csv", "sensitivity.csv"])
+                            "uncertainty.csv", "sensitivity.csv", "weights.csv", "correlations.csv",
+                            "parent_correlations.csv", "cronbach.csv", "pca_weights.csv",
+                            "strengths_weaknesses.csv"])
+    # The analysis files carry the same numbers as the BuildResult's methods.
+    cronbach = dict(line.split(",") for line in (tmp_path / "out" / "cronbach.csv").read_text().splitlines()[1:])
+    for code, alpha in result.cronbach_alpha().items():
+        assert cronbach[code] == ("NA" if np.isnan(alpha) else repr(alpha))
+    weights = [line.split(",") for line in (tmp_path / "out" / "weights.csv").read_text().splitlines()[1:]]
+    top_level = [float(w[4]) for w in weights if w[2] == "Index"]
+    assert abs(sum(top_level) - 1.0) < 1e-12
+    sw = (tmp_path / "out" / "strengths_weaknesses.csv").read_text().splitlines()
+    assert len(sw) == 1 + len(kept) * 10
     header = (tmp_path / "out" / "aggregated.csv").read_text().splitlines()[0].split(",")
     assert header[0] == "uCode" and "Index" in header and "LPI" in header
     unc = result.uncertainty
