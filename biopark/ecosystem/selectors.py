@@ -79,6 +79,10 @@ def record_list(
     (`with_related`); the API returns only their ids and skips the joins."""
     qs = search(visible(model, user), q)
     if kind:
+        if not any(f.name == "kind" for f in model._meta.get_fields()):
+            from biopark.core.errors import ValidationFailed
+
+            raise ValidationFailed(f"{model.__name__.lower()} records have no kind to filter by", field="kind")
         qs = qs.filter(kind=kind)
     if park_id is not None and model is not Person:
         field = "parent_id" if model is Park else "park_id"

@@ -324,6 +324,8 @@ def observations_compute(*, actor: Any, year: int, parks: Iterable[Park] | None 
     """Write this year's observations of every computed indicator from the registry (for the given
     parks, by default every top-level park)."""
     policy.require(actor, policy.IMPORT, Observation)
+    if not 1900 <= year <= 2200:
+        raise ValidationFailed(f"year: {year} is not a year between 1900 and 2200", field="year")
     park_list = list(parks) if parks is not None else list(Park.objects.filter(parent__isnull=True))
     report = ImportReport()
     for indicator in Indicator.objects.exclude(computation=""):

@@ -143,3 +143,8 @@ def test_openapi_and_docs_are_served_locally():
     assert "/api/v1/organisations" in schema["paths"]
     docs = client.get("/api/v1/docs").content.decode()
     assert "cdn" not in docs.lower() and "/static/ninja/" in docs
+
+
+def test_filters_that_do_not_apply_are_refused_not_crashed(roles):
+    response = Client().get("/api/v1/people", {"kind": "enterprise"}, **bearer(roles["users"]["viewer"]))
+    assert_error(response, 422, "validation_error", "kind")

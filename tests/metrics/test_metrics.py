@@ -191,3 +191,11 @@ def test_metrics_pages_and_command(client, parks, tmp_path):
     with pytest.raises(CommandError, match="line 2: value: value 'x' is not a number"):
         call_command("metrics-import", str(path))
     assert Observation.objects.count() == 3
+
+
+def test_compute_refuses_impossible_years(parks):
+    for year in (-125353716536643136, 1, 99999):
+        with pytest.raises(ValidationFailed) as exc:
+            observations_compute(actor=SYSTEM, year=year)
+        assert "year" in exc.value.fields
+    assert Observation.objects.count() == 0
