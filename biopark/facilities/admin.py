@@ -57,7 +57,7 @@ class ResourceAdmin(_PolicyAdmin):
 class BookingAdmin(_PolicyAdmin):
     list_display = ["id", "resource", "organisation", "user", "start", "end", "quantity", "status", "outage"]
     list_filter = ["status"]
-    raw_id_fields = ["resource", "organisation", "user", "series", "outage"]
+    raw_id_fields = ["resource", "organisation", "user", "series", "outage", "project"]
     date_hierarchy = "start"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

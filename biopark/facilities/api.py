@@ -231,7 +231,8 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
     resource = _resource(payload.resource, who(request))
     booking = services.booking_create(
         actor=who(request), resource=resource, start=payload.start, end=payload.end, quantity=payload.quantity,
-        organisation=_organisation(payload.organisation), project=payload.project, note=payload.note,
+        organisation=_organisation(payload.organisation), project=payload.project,
+        project_label=payload.project_label, note=payload.note,
     )
     return 201, booking
 
@@ -243,7 +244,7 @@ def create_series(request: HttpRequest, payload: SeriesIn) -> Any:
     result = services.booking_series_create(
         actor=who(request), resource=resource, start=payload.start, end=payload.end, frequency=payload.frequency,
         count=payload.count, quantity=payload.quantity, organisation=_organisation(payload.organisation),
-        project=payload.project,
+        project=payload.project, project_label=payload.project_label,
     )
     return 201, {"series": result.series.pk, "created": result.created, "skipped": result.skipped}
 

@@ -168,7 +168,7 @@ def _book_month(resource: Resource, users: list[Any], now: dt.datetime) -> None:
             with transaction.atomic():
                 made.append(services.booking_create(
                     actor=user, resource=resource, start=start, end=end, quantity=quantity,
-                    project=rng.choice(["", "ADC-001", "mAb-PD1", "CAR-T-07"]), note=DEMO_NOTE, now=booked_at,
+                    project_label=rng.choice(["", "ADC-001", "mAb-PD1", "CAR-T-07"]), note=DEMO_NOTE, now=booked_at,
                 ))
         except DomainError:
             continue

@@ -70,8 +70,8 @@ def calendar(bookings: Iterable[Booking], *, name: str, now: dt.datetime) -> str
         description = f"{b.organisation} · {b.get_status_display()}"
         if b.quantity > 1:
             description += f" · {b.quantity} {resource.unit_label or 'units'}"
-        if b.project:
-            description += f" · {b.project}"
+        if b.project_label:
+            description += f" · {b.project_label}"
         if b.outage_id:
             description += " · FLAGGED: the resource is unavailable (outage/maintenance)"
         lines += [

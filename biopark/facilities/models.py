@@ -129,7 +129,13 @@ class Booking(models.Model):
     resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="bookings")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bookings")
-    project = models.CharField(_("project"), max_length=200, blank=True, default="")
+    # The pipeline project the booking is for (of the booking's organisation), and a free-text note about it
+    # (before the link existed this was the only project field: migration 0005 kept those texts here).
+    project = models.ForeignKey(
+        "pipeline.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings",
+        verbose_name=_("project"),
+    )
+    project_label = models.CharField(_("project note"), max_length=200, blank=True, default="")
     start = models.DateTimeField()
     end = models.DateTimeField()
     quantity = models.PositiveIntegerField(default=1)

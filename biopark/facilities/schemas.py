@@ -77,7 +77,8 @@ class BookingIn(Schema):
     end: dt.datetime
     quantity: int = 1
     organisation: int | None = None
-    project: str = ""
+    project: int | None = None  # a pipeline project of the booking's organisation
+    project_label: str = ""  # a free-text note about the project
     note: str = ""
 
 
@@ -98,7 +99,8 @@ class BookingOut(Schema):
     local_end: str
     quantity: int
     status: str
-    project: str
+    project: int | None = Field(None, validation_alias="project_id")
+    project_label: str
     series: int | None = Field(None, validation_alias="series_id")
     outage: int | None = Field(None, validation_alias="outage_id")
     flagged: bool

@@ -21,6 +21,7 @@ from biopark.facilities import timeutil
 from biopark.facilities.models import Booking, BookingUnit, Outage, Qualification, Resource, UsageRecord
 from biopark.facilities.permissions import booking_visible
 from biopark.facilities.policy import lookback
+from biopark.pipeline.models import Project
 
 Interval = timeutil.Interval
 
@@ -232,6 +233,27 @@ def week_calendar(*, user: Any, week_of: dt.date, tz: Any, resource_id: int | No
         elif index < 0:
             days[0].bookings.append(b)
     return days
+
+
+def bookable_projects(organisation_id: int | None) -> QuerySet[Project]:
+    """The projects a booking for the organisation may name: the organisation's own. (The pipeline's
+    `park`/`public` visibility lets others read a project; it does not share the project's work with them,
+    and the pipeline has no per-organisation sharing, so no other organisation's project qualifies.)"""
+    if organisation_id is None:
+        return Project.objects.none()
+    return Project.objects.filter(organisation_id=organisation_id).only("id", "name_zh", "name_en").order_by("id")
+
+
+def project_bookings(*, user: Any, project: Project) -> QuerySet[Booking]:
+    """The bookings made for a project that `user` may see (for a project page)."""
+    condition = booking_visible(policy.actor_for(user))
+    if condition is None:
+        return Booking.objects.none()
+    return (
+        Booking.objects.filter(condition, project=project)
+        .select_related("resource", "organisation")
+        .order_by("-start", "-id")
+    )
 
 
 # --- statements ---------------------------------------------------------------------------------

@@ -4,12 +4,15 @@ booking policy where a booking is concerned, and records who changed what (biopa
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -35,6 +38,10 @@ from biopark.facilities.models import (
 )
 from biopark.facilities.permissions import APPROVE, BOOK, CANCEL, RECORD_USAGE
 from biopark.facilities.policy import BookingRequest, Refusal, booking_policy
+from biopark.facilities.selectors import bookable_projects
+from biopark.pipeline.models import Project
+
+logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 
@@ -196,7 +203,11 @@ def qualification_revoke(*, actor: Any, qualification: Qualification) -> None:
 def _booking_changes(booking: Booking) -> dict[str, list[Any]]:
     return diff(
         {},
-        snapshot(booking, ["resource_id", "user_id", "organisation_id", "start", "end", "quantity", "status", "project"]),
+        snapshot(
+            booking,
+            ["resource_id", "user_id", "organisation_id", "start", "end", "quantity", "status", "project_id",
+             "project_label"],
+        ),
     )
 
 
@@ -209,6 +220,26 @@ def _organisation_for(actor: Any, organisation: Organisation | None) -> int:
     return org_id
 
 
+ProjectRef = Project | int | str | None  # a project, or its id (as text from a form)
+
+PROJECT_REFUSED = "choose a project of the organisation the booking is for"
+
+
+def _project_for(project: ProjectRef, org_id: int) -> int | None:
+    """The id of `project` when a booking for organisation `org_id` may name it; else ValidationFailed on
+    field "project" (the same message whether the project is another organisation's or does not exist)."""
+    if project is None or project == "":
+        return None
+    pk = project.pk if isinstance(project, Project) else project
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(f"project must be a project id, got {project!r}", field="project") from exc
+    if not bookable_projects(org_id).filter(pk=pk).exists():
+        raise ValidationFailed(PROJECT_REFUSED, field="project")
+    return pk
+
+
 def booking_create(
     *,
     actor: Any,
@@ -217,7 +248,8 @@ def booking_create(
     end: dt.datetime,
     quantity: int = 1,
     organisation: Organisation | None = None,
-    project: str = "",
+    project: ProjectRef = None,
+    project_label: str = "",
     note: str = "",
     series: BookingSeries | None = None,
     now: dt.datetime | None = None,
@@ -227,7 +259,7 @@ def booking_create(
     with booking_write_lock():
         return _booking_create(
             actor=actor, resource=resource, start=start, end=end, quantity=quantity, organisation=organisation,
-            project=project, note=note, series=series, now=now,
+            project=project, project_label=project_label, note=note, series=series, now=now,
         )
 
 
@@ -240,7 +272,8 @@ def _booking_create(
     end: dt.datetime,
     quantity: int = 1,
     organisation: Organisation | None = None,
-    project: str = "",
+    project: ProjectRef = None,
+    project_label: str = "",
     note: str = "",
     series: BookingSeries | None = None,
     now: dt.datetime | None = None,
@@ -262,11 +295,13 @@ def _booking_create(
         start=timeutil.as_utc(start, tz),
         end=timeutil.as_utc(end, tz),
         quantity=quantity,
-        project=project[:200],
+        project_label=project_label[:200],
         note=note[:500],
         series=series,
     )
     policy.require(actor, BOOK, booking)
+    # After the permission check: who may not book for the organisation learns nothing about its projects.
+    booking.project_id = _project_for(project, org_id)
     if user is None:
         raise ValidationFailed("bookings are made by a user", field="user")
     rules = booking_policy()
@@ -320,7 +355,8 @@ def booking_series_create(
     count: int,
     quantity: int = 1,
     organisation: Organisation | None = None,
-    project: str = "",
+    project: ProjectRef = None,
+    project_label: str = "",
     now: dt.datetime | None = None,
 ) -> SeriesResult:
     """Book the same local wall-clock slot `count` times, daily or weekly. Occurrences that a rule refuses
@@ -338,6 +374,7 @@ def booking_series_create(
         resource=resource, user=_user(actor), organisation_id=org_id, frequency=frequency, count=count
     )
     policy.require(actor, BOOK, series)
+    project_id = _project_for(project, org_id)  # refused before the series is written
     series.save()
     result = SeriesResult(series=series)
     step = dt.timedelta(days=1 if frequency == BookingSeries.Frequency.DAILY else 7)
@@ -349,7 +386,8 @@ def booking_series_create(
             with transaction.atomic():
                 booking = booking_create(
                     actor=actor, resource=resource, start=s, end=e, quantity=quantity,
-                    organisation=Organisation(pk=org_id), project=project, series=series, now=now,
+                    organisation=Organisation(pk=org_id), project=project_id, project_label=project_label,
+                    series=series, now=now,
                 )
             result.created.append(booking)
         except DomainError as exc:
@@ -370,10 +408,65 @@ def booking_series_create(
 
 
 def _release(booking: Booking) -> None:
+    """Free the booking's units; mark the overlapping wait-list entries notified and e-mail their users once
+    the transaction commits (nothing is sent when it rolls back)."""
     BookingUnit.objects.filter(booking=booking).update(active=False)
-    WaitlistEntry.objects.filter(
+    waiting = WaitlistEntry.objects.filter(
         resource_id=booking.resource_id, start__lt=booking.end, end__gt=booking.start, notified_at__isnull=True
-    ).update(notified_at=timezone.now())
+    )
+    entries = list(waiting.select_related("user").order_by("created_at", "id"))
+    if not entries:
+        return
+    WaitlistEntry.objects.filter(pk__in=[e.pk for e in entries]).update(notified_at=timezone.now())
+    resource = Resource.objects.select_related("platform__park").get(pk=booking.resource_id)
+    mails = [
+        (*waitlist_mail(resource=resource, booking=booking, entry=e), e.user.email)
+        for e in entries
+        if e.user.email
+    ]
+    if mails:
+        transaction.on_commit(lambda: _send_waitlist_mails(mails), robust=True)
+
+
+def _local(value: dt.datetime, tz: Any) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _slot(start: dt.datetime, end: dt.datetime, tz: Any) -> str:
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    until = local_end.strftime("%H:%M") if local_end.date() == local_start.date() else _local(end, tz)
+    return f"{_local(start, tz)}–{until}"
+
+
+def waitlist_mail(*, resource: Resource, booking: Booking, entry: WaitlistEntry) -> tuple[str, str]:
+    """(subject, body) of the e-mail telling a wait-listed user that a slot freed up: in Chinese and in
+    English, times in the park's time zone."""
+    tz = timeutil.resource_zone(resource)
+    zone = str(getattr(tz, "key", tz))
+    name_zh = resource.name_zh or resource.name_en
+    name_en = resource.name_en or resource.name_zh
+    freed, wanted = _slot(booking.start, booking.end, tz), _slot(entry.start, entry.end, tz)
+    subject = f"[BioPark] 时段已空出 / Slot freed: {name_zh}" + (f" / {name_en}" if name_en != name_zh else "")
+    body = (
+        f"您好，\n\n"
+        f"您在候补名单上等候的资源「{name_zh}」有时段空出：{freed}（{zone}）。\n"
+        f"您等候的时段：{wanted}（{zone}）。\n"
+        f"空出的时段先到先得，请尽快登录预约。\n\n"
+        f"Hello,\n\n"
+        f"A slot of \"{name_en}\", which you are wait-listed for, has been freed: {freed} ({zone}).\n"
+        f"The slot you are waiting for: {wanted} ({zone}).\n"
+        f"Freed slots go to whoever books first; sign in to book it.\n\n"
+        f"资源页面 / Resource page: /facilities/resources/{resource.pk}/\n"
+    )
+    return subject, body
+
+
+def _send_waitlist_mails(mails: list[tuple[str, str, str]]) -> None:
+    for subject, body, recipient in mails:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+        except Exception:  # one bad address must not keep the others from being told
+            logger.exception("wait-list e-mail to %s failed", recipient)
 
 
 @transaction.atomic
@@ -504,6 +597,17 @@ def price(
     return unit_price, units, amount
 
 
+def _project_text(booking: Booking) -> str:
+    """What a statement line says about the project: the project's name (both languages), else the note."""
+    project = Project.objects.filter(pk=booking.project_id).first() if booking.project_id else None
+    if project is None:
+        return booking.project_label[:200]
+    name = project.name_zh or project.name_en
+    if project.name_en and project.name_en != name:
+        name += f" / {project.name_en}"
+    return name[:200]
+
+
 @transaction.atomic
 def usage_record(
     *, actor: Any, booking: Booking, start: dt.datetime | None = None, end: dt.datetime | None = None
@@ -526,7 +630,8 @@ def usage_record(
         resource=resource, member=member, start=actual_start, end=actual_end, quantity=booking.quantity
     )
     usage = UsageRecord.objects.create(
-        booking=booking, resource=resource, organisation=organisation, user=booking.user, project=booking.project,
+        booking=booking, resource=resource, organisation=organisation, user=booking.user,
+        project=_project_text(booking),
         start=actual_start, end=actual_end, quantity=booking.quantity,
         rate=UsageRecord.Rate.MEMBER if member else UsageRecord.Rate.NON_MEMBER,
         price_unit=resource.price_unit, unit_price=unit_price, billed_units=units, amount=amount,

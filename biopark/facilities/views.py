@@ -81,7 +81,10 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, str] = {}
     error_message = ""
     taken = False
-    form = {"start": "", "end": "", "quantity": "1", "project": "", "count": "1", "frequency": "weekly"}
+    form = {
+        "start": "", "end": "", "quantity": "1", "project": "", "project_label": "", "count": "1",
+        "frequency": "weekly",
+    }
     if request.method == "POST":
         form.update({k: request.POST.get(k, "") for k in form})
         try:
@@ -95,7 +98,8 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if count > 1:
                     result = services.booking_series_create(
                         actor=request.user, resource=resource, start=start, end=end, frequency=form["frequency"],
-                        count=count, quantity=quantity, project=form["project"],
+                        count=count, quantity=quantity, project=form["project"] or None,
+                        project_label=form["project_label"],
                     )
                     messages.success(request, _("%(n)d booked, %(m)d skipped.") % {
                         "n": len(result.created), "m": len(result.skipped)})
@@ -104,7 +108,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     services.booking_create(
                         actor=request.user, resource=resource, start=start, end=end, quantity=quantity,
-                        project=form["project"],
+                        project=form["project"] or None, project_label=form["project_label"],
                     )
                     messages.success(request, _("Booked."))
                 return redirect(f"/facilities/resources/{resource.pk}/?week={start.date().isoformat()}")
@@ -121,6 +125,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_manage": policy.decide(request.user, policy.CHANGE, resource).allowed,
         "errors": errors, "error_message": error_message, "form": form, "taken": taken,
         "feed": ical.feed_token("resource", resource.pk),
+        "projects": selectors.bookable_projects(policy.actor_for(request.user).organisation_id),
     }
     template = "facilities/resource.html#week" if request.htmx else "facilities/resource.html"  # type: ignore[attr-defined]
     return render(request, template, context, status=422 if error_message else 200)

@@ -47,7 +47,7 @@ def test_book_and_cancel_through_the_page(client, fac):
     assert resp.status_code == 422 and "rule: min_length" in resp.content.decode()
     assert Booking.objects.count() == 0
     resp = client.post(url, {"start": local.isoformat(timespec="minutes"),
-                             "end": (local + dt.timedelta(hours=1)).isoformat(timespec="minutes"), "project": "X"})
+                             "end": (local + dt.timedelta(hours=1)).isoformat(timespec="minutes"), "project_label": "X"})
     assert resp.status_code == 302
     b = Booking.objects.get()
     assert b.start == start  # typed in the park's zone, stored in UTC

@@ -83,7 +83,8 @@ def test_usage_pricing_and_statement_totals(fac):
     per_use = ResourceFactory(platform=fac["platform"], price_unit=Resource.PriceUnit.USE, capacity=5,
                               price_member=Decimal("33.33"), price_non_member=Decimal("50.00"))
     member = fac["member"]
-    b1 = services.booking_create(actor=member, resource=res, start=NOW + 2 * H, end=NOW + 4 * H, now=NOW, project="P1")
+    b1 = services.booking_create(actor=member, resource=res, start=NOW + 2 * H, end=NOW + 4 * H, now=NOW,
+                                     project_label="P1")
     b2 = services.booking_create(actor=member, resource=res, start=NOW + 5 * H, end=NOW + 6 * H, now=NOW)
     b3 = services.booking_create(actor=member, resource=per_use, start=NOW + 2 * H, end=NOW + 3 * H, quantity=3, now=NOW)
     u1 = services.usage_record(actor=pm, booking=b1)  # confirmed as booked: 2 h
@@ -128,7 +129,7 @@ def test_ical_feed(fac, client):
     res.name_zh, res.name_en = "共聚焦显微镜", "Confocal microscope; room 3, floor 2"
     res.save()
     b = services.booking_create(actor=member, resource=res, start=NOW + 2 * H, end=NOW + 3 * H, now=NOW,
-                                project="抗体 ABC")
+                                project_label="抗体 ABC")
     text = ical.calendar([b], name="my bookings", now=NOW)
     assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//BioPark//Facilities//EN\r\n")
     assert text.endswith("END:VCALENDAR\r\n")
