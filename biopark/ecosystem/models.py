@@ -3,6 +3,8 @@ typed relations between them, and figures the sources state."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -247,3 +249,50 @@ class Figure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label_en or self.label_zh}: {self.amount} {self.currency or self.unit}"
+
+
+class _ReportEncoder(DjangoJSONEncoder):
+    """Import reports hold the old and new values of changed fields: dates and decimals as Django encodes
+    them, anything else as its text."""
+
+    def default(self, o: object) -> object:
+        try:
+            return super().default(o)
+        except TypeError:
+            return str(o)
+
+
+class ImportJob(models.Model):
+    """A web import too large to run inside the request: run by a background thread, polled by the page."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    type_name = models.CharField(max_length=40)
+    file_name = models.CharField(max_length=255)
+    stored_as = models.CharField(max_length=64, blank=True, default="", help_text="name under MEDIA_ROOT/imports/")
+    encoding = models.CharField(max_length=40, default="utf-8")
+    dry_run = models.BooleanField(default=True)
+    accept_merges = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(null=True, blank=True, encoder=_ReportEncoder)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"import #{self.pk} {self.type_name} {self.file_name} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search_all, name="search"),
     path("import/", views_io.import_page, name="import"),
+    path("import/jobs/<int:pk>/", views_io.import_job, name="import-job"),
     path("export/<str:plural>.<str:fmt>", views_io.export_file, name="export"),
     re_path(rf"^(?P<plural>{_TYPES})/$", views.record_list, name="record-list"),
     re_path(rf"^(?P<plural>{_TYPES})/new/$", views.record_edit, name="record-new"),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.errors import DomainError
-from biopark.ecosystem import importer, tabular
+from biopark.ecosystem import importer, jobs, tabular
+from biopark.ecosystem.models import ImportJob
 from biopark.ecosystem.views import TYPE_OF_PLURAL, _forbidden
 
 CONTENT_TYPES = {
@@ -31,19 +34,48 @@ def import_page(request: HttpRequest) -> HttpResponse:
             if upload is None:
                 raise DomainError("choose a file", field="file")
             fmt = tabular.detect_format(upload.name or "")
-            table = tabular.read_table(upload.read(), fmt, encoding=request.POST.get("encoding") or "utf-8")
+            data = upload.read()
+            encoding = request.POST.get("encoding") or "utf-8"
+            table = tabular.read_table(data, fmt, encoding=encoding)
+            type_name = TYPE_OF_PLURAL[plural]
+            dry_run = request.POST.get("apply") != "1"
+            accept_merges = request.POST.get("accept_merges") == "1"
+            if len(table.rows) > jobs.BACKGROUND_ROWS:
+                # A large file: check the permission now, then let a thread import it while the page polls.
+                policy.require(request.user, policy.IMPORT, importer.TYPE_NAMES[type_name])
+                job = jobs.create_job(
+                    user=request.user, type_name=type_name, file_name=upload.name or "", data=data,
+                    encoding=encoding, dry_run=dry_run, accept_merges=accept_merges, rows_total=len(table.rows),
+                )
+                # Start the thread once the job's row is committed (at once in autocommit mode).
+                transaction.on_commit(lambda: jobs.spawn(job.pk, table))
+                return redirect("import-job", pk=job.pk)
             report = importer.plan_and_apply(
-                actor=request.user,
-                type_name=TYPE_OF_PLURAL[plural],
-                table=table,
-                dry_run=request.POST.get("apply") != "1",
-                accept_merges=request.POST.get("accept_merges") == "1",
+                actor=request.user, type_name=type_name, table=table, dry_run=dry_run, accept_merges=accept_merges,
             )
             context["report"] = report
         except DomainError as exc:
             context["error"] = exc.message
+    context["jobs"] = ImportJob.objects.filter(user_id=request.user.pk or 0)[:10]  # signed in: pk is set
     status = 422 if context["error"] or (context["report"] and not context["report"].ok) else 200
     return render(request, "ecosystem/import.html", context, status=status)
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background import: a progress bar that polls itself while the job runs, then the report."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    if job.user_id != request.user.pk and not policy.actor_for(request.user).is_admin:
+        return _forbidden(request, _("Only the person who started an import (or an administrator) may see it."))
+    done = min(jobs.rows_done(job), job.rows_total)
+    context = {
+        "job": job,
+        "rows_done": done,
+        "percent": round(100 * done / job.rows_total) if job.rows_total else 0,
+        "report": job.report,
+    }
+    template = "ecosystem/import_job.html#progress" if getattr(request, "htmx", False) else "ecosystem/import_job.html"
+    return render(request, template, context)
 
 
 def export_file(request: HttpRequest, plural: str, fmt: str) -> HttpResponse:

@@ -1,0 +1,157 @@
+"""Background web imports: a file with more than BACKGROUND_ROWS rows is imported by a thread, not the request.
+
+The uploaded bytes are kept under MEDIA_ROOT/imports/<uuid> while the job runs (so the job can be re-read from
+its own record, and the jobs table does not carry megabytes of blobs) and removed when it ends. The thread
+reports progress in `ImportJob.rows_done` through a SEPARATE database connection in autocommit mode, so a
+polling request served by any worker process sees it even while the import's own connection is inside a
+transaction. The same numbers are also kept in `LIVE` (this process only) as a fallback.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from pathlib import Path
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, connection, connections
+from django.db.models.sql import UpdateQuery
+from django.db.models.sql.constants import NO_RESULTS
+from django.utils import timezone
+
+from biopark.core.errors import DomainError
+from biopark.ecosystem import importer, tabular
+from biopark.ecosystem.models import ImportJob
+
+log = logging.getLogger(__name__)
+
+BACKGROUND_ROWS = 2000  # files with more data rows than this are imported in the background
+PROGRESS_EVERY = 500  # rows between two progress writes
+LIVE: dict[int, int] = {}  # job id -> rows done, for polls served by this process
+THREADS: dict[int, threading.Thread] = {}  # job id -> its thread (tests join it)
+
+
+def upload_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def create_job(
+    *, user: Any, type_name: str, file_name: str, data: bytes, encoding: str, dry_run: bool, accept_merges: bool,
+    rows_total: int,
+) -> ImportJob:
+    stored_as = uuid.uuid4().hex
+    folder = upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / stored_as).write_bytes(data)
+    return ImportJob.objects.create(
+        user=user, type_name=type_name, file_name=file_name[:255], stored_as=stored_as, encoding=encoding,
+        dry_run=dry_run, accept_merges=accept_merges, rows_total=rows_total,
+    )
+
+
+def spawn(job_id: int, table: tabular.Table | None = None) -> threading.Thread:
+    """Start the job's thread (tests may replace this to run the job inline)."""
+    thread = threading.Thread(target=_thread_main, args=(job_id, table), name=f"import-job-{job_id}", daemon=True)
+    THREADS[job_id] = thread
+    thread.start()
+    return thread
+
+
+class _Progress:
+    """The importer's progress callback: counts rows, writes rows_done at most every PROGRESS_EVERY rows."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.done = 0
+        self.written = 0
+        self._conn: Any = None
+
+    def __call__(self, increment: int) -> None:
+        self.done += increment
+        LIVE[self.job_id] = self.done
+        if self.done - self.written >= PROGRESS_EVERY:
+            self.write()
+
+    def write(self) -> None:
+        # On SQLite a second connection cannot write while the import's connection holds the write lock: skip
+        # (the in-process number and the final write still tell); PostgreSQL has no such lock.
+        if connection.vendor == "sqlite" and connection.in_atomic_block:
+            return
+        try:
+            if self._conn is None:
+                self._conn = connections.create_connection("default")
+            query = cast(UpdateQuery, ImportJob.objects.filter(pk=self.job_id).query.chain(UpdateQuery))
+            query.add_update_values({"rows_done": self.done})
+            query.get_compiler(connection=self._conn).execute_sql(NO_RESULTS)
+            self.written = self.done
+        except DatabaseError:  # progress is best effort: never fail an import for it
+            log.warning("import job %s: could not record progress", self.job_id, exc_info=True)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def _thread_main(job_id: int, table: tabular.Table | None) -> None:
+    try:
+        run_job(job_id, table)
+    finally:
+        connection.close()  # this thread's own connection: do not leave it to the garbage collector
+
+
+def run_job(job_id: int, table: tabular.Table | None = None) -> None:
+    """Run one job to its end; every outcome (including a crash) is written to the job, never raised."""
+    progress = _Progress(job_id)
+    try:
+        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.RUNNING)
+        job = ImportJob.objects.select_related("user").get(pk=job_id)
+        if table is None:
+            data = (upload_dir() / job.stored_as).read_bytes()
+            table = tabular.read_table(data, tabular.detect_format(job.file_name), encoding=job.encoding)
+        report = importer.plan_and_apply(
+            actor=get_user_model().objects.get(pk=job.user_id),
+            type_name=job.type_name,
+            table=table,
+            dry_run=job.dry_run,
+            accept_merges=job.accept_merges,
+            progress=progress,
+        )
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED if report.file_error else ImportJob.Status.DONE,
+            error=report.file_error,
+            report=report.as_dict(),
+            rows_done=len(table.rows),
+            finished_at=timezone.now(),
+        )
+    except Exception as exc:  # noqa: BLE001 - the job records any failure; nothing is left to raise to
+        message = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+        if not isinstance(exc, DomainError):
+            log.exception("import job %s failed", job_id)
+        try:
+            ImportJob.objects.filter(pk=job_id).update(
+                status=ImportJob.Status.FAILED, error=message, rows_done=progress.done, finished_at=timezone.now()
+            )
+        except DatabaseError:
+            log.exception("import job %s: could not record the failure", job_id)
+    finally:
+        progress.close()
+        LIVE.pop(job_id, None)
+        _remove_upload(job_id)
+
+
+def _remove_upload(job_id: int) -> None:
+    try:
+        stored = ImportJob.objects.filter(pk=job_id).values_list("stored_as", flat=True).first()
+        if stored:
+            (upload_dir() / stored).unlink(missing_ok=True)
+    except (DatabaseError, OSError):
+        log.warning("import job %s: could not remove the uploaded file", job_id, exc_info=True)
+
+
+def rows_done(job: ImportJob) -> int:
+    """The freshest progress: the database's, or this process's if it is ahead."""
+    return max(job.rows_done, LIVE.get(job.pk, 0))
