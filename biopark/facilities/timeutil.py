@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 
+from biopark.core.errors import ValidationFailed
 from biopark.facilities.models import WEEKDAYS, Resource
 
 UTC = dt.UTC
@@ -135,6 +136,10 @@ def week_bounds(moment: dt.datetime, tz: ZoneInfo) -> Interval:
 
 
 def month_bounds(year: int, month: int, tz: ZoneInfo) -> Interval:
+    if not 1900 <= year <= 2200:
+        raise ValidationFailed(f"year: {year} is not a year between 1900 and 2200", field="year")
+    if not 1 <= month <= 12:
+        raise ValidationFailed(f"month: {month} is not a month (1-12)", field="month")
     first = dt.datetime(year, month, 1, tzinfo=tz)
     nxt = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
     return first.astimezone(UTC), nxt.astimezone(UTC)

@@ -50,6 +50,7 @@ def test_bad_inputs_give_the_error_format(fac):
     _error(c.get(f"{BASE}/resources/{r}/slots", start="2030-01-01T00:00:00Z", end="2030-03-01T00:00:00Z"), 422,
            "validation_error")
     _error(c.get(f"{BASE}/statements/{fac['enterprise'].pk}/2030/13"), 422, "validation_error")
+    _error(c.get(f"{BASE}/statements/{fac['enterprise'].pk}/1/1"), 422, "validation_error")
     _error(c.post(f"{BASE}/bookings/series", {"resource": r, "start": start, "end": end, "frequency": "hourly",
                                               "count": 3}), 422, "validation_error")
     assert Booking.objects.count() == 0
