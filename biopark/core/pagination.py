@@ -25,6 +25,7 @@ class Page(Schema, Generic[T]):
 # Counting every match of a common search term costs more than the page itself; past this many the
 # answer says "at least" (count_exact false), as search engines do.
 COUNT_CAP = 200
+MAX_OFFSET = 10_000_000
 
 
 def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
@@ -70,6 +71,8 @@ def paginate(
     if not 1 <= page_size <= limit:
         raise ValidationFailed(f"page_size must be between 1 and {limit}", field="page_size")
     start = (page - 1) * page_size
+    if start > MAX_OFFSET:
+        raise ValidationFailed(f"page is too far: at most {MAX_OFFSET:,} records can be skipped", field="page")
     if count_cap is not None and start + page_size <= count_cap:
         # One search over the matches gives both the count (up to the cap) and this page's ids; the
         # page's rows are then read by primary key. A search term is evaluated once, not twice.

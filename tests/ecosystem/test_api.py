@@ -148,3 +148,14 @@ def test_openapi_and_docs_are_served_locally():
 def test_filters_that_do_not_apply_are_refused_not_crashed(roles):
     response = Client().get("/api/v1/people", {"kind": "enterprise"}, **bearer(roles["users"]["viewer"]))
     assert_error(response, 422, "validation_error", "kind")
+
+
+def test_numbers_beyond_the_database_range_are_422(roles):
+    client = Client()
+    headers = bearer(roles["users"]["admin"])
+    assert_error(client.get("/api/v1/parks", {"page": "891709523794476213272051712"}, **headers), 422,
+                 "validation_error", "page")
+    response = client.post("/api/v1/relations", {"subject_type": "park", "subject_id": 10**30, "predicate": "part_of",
+                                                 "object_type": "park", "object_id": 1},
+                           content_type="application/json", **headers)
+    assert 400 <= response.status_code < 500
