@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "django_htmx",
+    "js_lib_htmx",
     "template_partials",
     "django_tasks",
     "django_tasks_db",

@@ -1,6 +1,7 @@
 """A person signs in, searches in Chinese, opens a record and edits it, in a real Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from biopark.accounts.models import Role
 from biopark.ecosystem.models import Organisation
@@ -23,6 +24,13 @@ def test_sign_in_search_in_chinese_open_and_edit(browser_page, live_server):
     page.click("#login-submit")
     page.wait_for_url(f"{live_server.url}/")
     assert "op" in page.inner_text(".who")
+
+    # htmx is served by this server and filters the list as one types.
+    page.goto(f"{live_server.url}/organisations/")
+    assert page.evaluate("typeof window.htmx") == "object"
+    page.fill("#list-q", "rongsheng")
+    expect(page.locator("#results")).not_to_contain_text("康诺亚")
+    assert "蓉生药业" in page.inner_text("#results")
 
     page.fill("header .search input[name=q]", "康诺亚")
     page.press("header .search input[name=q]", "Enter")
