@@ -59,6 +59,11 @@ class Actor:
 SYSTEM = Actor(system=True)
 
 
+def user_of(actor: Any) -> Any:
+    """The Django user behind an actor (None for the system): what history rows record as "who"."""
+    return actor.user if isinstance(actor, Actor) else actor
+
+
 def park_subtree(root_id: int) -> frozenset[int]:
     """The park and every zone nested below it."""
     rows = list(Park.objects.values_list("id", "parent_id"))

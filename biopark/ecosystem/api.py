@@ -60,7 +60,7 @@ def _register(path: str, model: type, out_schema: type, in_schema: type) -> None
             model=model, user=request.auth, q=filters.q, kind=filters.kind, park_id=filters.park,
             with_related=False,
         )
-        rows = selectors.api_rows(model)
+        rows = selectors.api_rows(model, list(out_schema.model_fields))
         # Searches count their matches up to a cap; plain listings count exactly.
         page = paginate(qs, filters.page, filters.page_size, rows=rows, count_cap=COUNT_CAP if filters.q else None)
         if rows is not None:

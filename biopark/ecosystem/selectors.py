@@ -211,33 +211,32 @@ def resolve_record(type_name: str, text: str) -> Any:
     )
 
 
-_ROW_FIELDS: dict[Any, list[str]] = {
-    Park: ["id", "key", "name_zh", "name_en", "aliases", "kind", "parent_id", "city_zh", "city_en", "province_zh",
-           "province_en", "country", "public_directory", "time_zone", "description_zh", "description_en"],
-    Organisation: ["id", "key", "name_zh", "name_en", "aliases", "kind", "park_id", "city_zh", "city_en", "country",
-                   "website", "credit_code", "founded_on", "founded_precision", "description_zh", "description_en"],
-    Platform: ["id", "key", "name_zh", "name_en", "aliases", "kind", "operator_id", "park_id", "stages",
-               "description_zh", "description_en"],
-}
-
-
-def api_rows(model: Any) -> Any:
-    """For the API's lists: a function from a page's ids to plain rows in that order (no model instances).
-    None for people, whose rows carry their positions."""
+def api_rows(model: Any, fields: list[str]) -> Any:
+    """For the API's lists: a function from a page's ids to plain rows, in that order, with exactly
+    `fields` (the output schema's), read without building model instances. None when a field is not a
+    column or a partial date (people's rows carry their positions)."""
     from biopark.core.dates import format_partial
+    from biopark.ecosystem.fields import PARTIAL_DATES
 
-    fields = _ROW_FIELDS.get(model)
-    if fields is None:
-        return None
+    columns = {f.attname for f in model._meta.concrete_fields}
+    selected: list[str] = []
+    for name in fields:
+        if name in PARTIAL_DATES:
+            selected.extend(PARTIAL_DATES[name])
+        elif name in columns:
+            selected.append(name)
+        else:
+            return None
 
     def rows(ids: list[int]) -> list[dict[str, Any]]:
-        found = {r["id"]: r for r in model._default_manager.filter(pk__in=ids).values(*fields)}
+        found = {r["id"]: r for r in model._default_manager.filter(pk__in=ids).values(*selected)}
         out = []
         for pk in ids:
             row = found[pk]
-            if "founded_on" in row:
-                row["founded"] = format_partial(row.pop("founded_on"), row.pop("founded_precision"))
-            out.append(row)
+            for name, (date_field, precision_field) in PARTIAL_DATES.items():
+                if name in fields:
+                    row[name] = format_partial(row.pop(date_field), row.pop(precision_field))
+            out.append({name: row[name] for name in fields})
         return out
 
     return rows

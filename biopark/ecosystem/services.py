@@ -195,8 +195,7 @@ def record_update(*, actor: Any, instance: M, data: Mapping[str, Any], note: str
     return instance
 
 
-def _user(actor: Any) -> Any:
-    return actor.user if isinstance(actor, policy.Actor) else actor
+_user = policy.user_of
 
 
 # Named entry points, as the rest of the code base calls them.

@@ -57,8 +57,7 @@ _DECIMALS = {"quota_hours_week", "quota_hours_month", "price_member", "price_non
 _BOOLS = {"is_active", "requires_approval", "requires_qualification"}
 
 
-def _user(actor: Any) -> Any:
-    return actor.user if isinstance(actor, policy.Actor) else actor
+_user = policy.user_of
 
 
 # --- resources ----------------------------------------------------------------------------------

@@ -28,8 +28,7 @@ MAX_REPORTED_ERRORS = 20
 _VALUE_LIMIT = decimal.Decimal(10) ** 18
 
 
-def _user(actor: Any) -> Any:
-    return actor.user if isinstance(actor, policy.Actor) else actor
+_user = policy.user_of
 
 
 def _clean_indicator(data: Mapping[str, Any]) -> dict[str, Any]:

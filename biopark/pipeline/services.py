@@ -35,8 +35,7 @@ PROJECT_FIELDS = [
 _AUDITED = [f for f in PROJECT_FIELDS] + ["organisation_id", "park_id"]
 
 
-def _user(actor: Any) -> Any:
-    return actor.user if isinstance(actor, policy.Actor) else actor
+_user = policy.user_of
 
 
 def _str_list(value: Any, field: str) -> list[str]:

@@ -23,8 +23,7 @@ KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 TEXT_FIELDS = ("name_zh", "name_en", "description_zh", "description_en", "credit")
 
 
-def _user(actor: Any) -> Any:
-    return actor.user if isinstance(actor, policy.Actor) else actor
+_user = policy.user_of
 
 
 def _check_definition(kind: str, imeta: Any, recipe: Any) -> None:

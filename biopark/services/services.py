@@ -53,8 +53,7 @@ SERVICE_FIELDS = [
 ]
 
 
-def _user(actor: Any) -> Any:
-    return actor.user if isinstance(actor, policy.Actor) else actor
+_user = policy.user_of
 
 
 def _label(user: Any) -> str:
