@@ -12,6 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from biopark.core.dates import PRECISION_CHOICES, format_partial
 
 
+def display_name(name_zh: str, name_en: str) -> str:
+    """The name in the active language, else the other one."""
+    if (get_language() or "zh-hans").lower().startswith("zh"):
+        return name_zh or name_en
+    return name_en or name_zh
+
+
 class BilingualNamed(models.Model):
     """A record with a Chinese and an English name, aliases, and the text it is searched by."""
 
@@ -32,10 +39,7 @@ class BilingualNamed(models.Model):
 
     @property
     def display_name(self) -> str:
-        lang = (get_language() or "zh-hans").lower()
-        if lang.startswith("zh"):
-            return self.name_zh or self.name_en
-        return self.name_en or self.name_zh
+        return display_name(self.name_zh, self.name_en)
 
     @property
     def other_name(self) -> str:

@@ -83,16 +83,50 @@ def _syllables(text: str) -> list[str]:
     """
     out: list[str] = []
     for run in _HAN_RUN.findall(text):
-        for word in _mmseg.cut(run):
-            phrase = PHRASES_DICT.get(word) if len(word) > 1 else None
-            if phrase is not None and len(phrase) == len(word):
-                out.extend(_toneless(readings[0]) for readings in phrase)
-                continue
-            for ch in word:
-                readings = PINYIN_DICT.get(ord(ch))
-                if readings:
-                    out.append(_toneless(readings.split(",", 1)[0]))
+        for word in _words(run):
+            out.extend(_word_syllables(word))
     return out
+
+
+def _words(run: str) -> list[str]:
+    """The words of a run of Han characters as pypinyin's default segmenter cuts them
+    (`pypinyin.seg.mmseg.seg.cut`: forward maximum matching, phrases only): from each position, the
+    longest known phrase among the strings whose every prefix begins some phrase, else one character.
+    A plain loop over pypinyin's own prefix set and phrase table, twice as fast as its generator;
+    tests/core/test_text.py checks that both cut the same way."""
+    prefixes = _mmseg._prefix_set._set
+    words: list[str] = []
+    start, end = 0, len(run)
+    while start < end:
+        stop, best = start + 1, 0
+        while stop <= end and run[start:stop] in prefixes:
+            if run[start:stop] in PHRASES_DICT:
+                best = stop
+            stop += 1
+        if best:
+            words.append(run[start:best])
+            start = best
+        elif stop > end:  # the rest begins a phrase but holds none: pypinyin gives it char by char
+            words.extend(run[start:])
+            break
+        else:
+            words.append(run[start])
+            start += 1
+    return words
+
+
+@lru_cache(maxsize=65536)
+def _word_syllables(word: str) -> tuple[str, ...]:
+    # Names are made of few distinct words (城市, 生物, 医药, 科技, 有限公司): read each once.
+    phrase = PHRASES_DICT.get(word) if len(word) > 1 else None
+    if phrase is not None and len(phrase) == len(word):
+        return tuple(_toneless(readings[0]) for readings in phrase)
+    out = []
+    for ch in word:
+        readings = PINYIN_DICT.get(ord(ch))
+        if readings:
+            out.append(_toneless(readings.split(",", 1)[0]))
+    return tuple(out)
 
 
 @lru_cache(maxsize=65536)
@@ -180,3 +214,9 @@ def han_bigrams(blob: str) -> str:
 
 def is_han_pair(term: str) -> bool:
     return len(term) == 2 and all("\u3400" <= ch <= "\u9fff" for ch in term)
+
+
+def clear_caches() -> None:
+    """Forget every memoised conversion (benchmarks use this to measure a cold start)."""
+    for cached in (to_simplified, pinyin_forms, fold, match_key, _word_syllables):
+        cached.cache_clear()

@@ -11,25 +11,25 @@ Each row is matched against the registry before anything is created:
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
 from biopark.accounts import policy
 from biopark.core.audit import diff, snapshot
-from biopark.core.bulk import fast_insert
+from biopark.core.bulk import gc_paused
 from biopark.core.errors import DomainError, ValidationFailed
-from biopark.core.models import ChangeRecord
 from biopark.core.text import fold, match_key
 from biopark.ecosystem import services
 from biopark.ecosystem.fields import EDITABLE, FOREIGN, PARTIAL_DATES, TYPE_NAMES
+from biopark.ecosystem.import_rows import NewRows, write_history
 from biopark.ecosystem.models import Organisation, Person, Position
 from biopark.ecosystem.tabular import Table
 
@@ -80,6 +80,16 @@ class ImportReport:
         }
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def _block(key: str) -> tuple[str, str]:
+    """Fuzzy matching compares a name only with names that start alike and carry the same numbers:
+    "…第1分公司" and "…第2分公司", or "No. 3 Hospital" and "No. 4 Hospital", are different
+    organisations however similar the rest of the name, and the blocks stay small."""
+    return key[:3], " ".join(_DIGITS.findall(key))
+
+
 class _Matcher:
     """Finds the existing record a row stands for, by id, key, exact name, alias or fuzzy key."""
 
@@ -88,7 +98,7 @@ class _Matcher:
         self.by_name: dict[str, int] = {}
         self.by_alias: dict[str, int] = {}
         self.by_key: dict[str, int] = {}
-        self.blocks: dict[str, dict[str, int]] = defaultdict(dict)
+        self.blocks: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
         self.labels: dict[int, str] = {}
         for pk, name_zh, name_en, aliases in model._default_manager.values_list("pk", "name_zh", "name_en", "aliases"):
             self.add(pk, name_zh, name_en, aliases or [])
@@ -105,7 +115,7 @@ class _Matcher:
                 key = match_key(name)
                 if key:
                     self.by_key.setdefault(key, pk)
-                    self.blocks[key[:3]][key] = pk
+                    self.blocks[_block(key)][key] = pk
 
     def exact(self, name_zh: str, name_en: str) -> int | None:
         for name in (name_zh, name_en):
@@ -126,7 +136,7 @@ class _Matcher:
                 continue
             if key in self.by_key:
                 return self.by_key[key], f"{name!r} has the same name key"
-            block = self.blocks.get(key[:3])
+            block = self.blocks.get(_block(key))
             if block and len(key) >= 6:
                 hit = process.extractOne(key, block.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
                 if hit is not None:
@@ -135,7 +145,7 @@ class _Matcher:
 
 
 class _ForeignCache:
-    """Resolves foreign-key cells (id, key or name) once per distinct value."""
+    """Resolves foreign-key cells (id, key or name) once per distinct value, errors included."""
 
     def __init__(self) -> None:
         self.cache: dict[tuple[str, str], Any] = {}
@@ -143,10 +153,26 @@ class _ForeignCache:
     def __call__(self, name: str, value: Any) -> Any:
         if value in (None, ""):
             return None
+        found = self._lookup(name, value)
+        if isinstance(found, DomainError):
+            raise found
+        return found
+
+    def _lookup(self, name: str, value: Any) -> Any:
         token = (name, str(value).strip())
         if token not in self.cache:
-            self.cache[token] = services._resolve_fk(name, value)
+            try:
+                self.cache[token] = services._resolve_fk(name, value)
+            except DomainError as exc:
+                self.cache[token] = exc
         return self.cache[token]
+
+    def prefetch(self, columns: dict[str, str], rows: list[tuple[int, dict[str, Any]]]) -> None:
+        """Resolve every value of the given columns ({column: foreign-key name}) now, before any row
+        is written: while rows stream into the table the connection can run no query."""
+        for column, name in columns.items():
+            for value in {str(v[column]).strip() for _, v in rows if str(v.get(column) or "").strip()}:
+                self._lookup(name, value)
 
 
 def _row_data(model: type[models.Model], values: dict[str, Any], fk: _ForeignCache) -> dict[str, Any]:
@@ -176,25 +202,30 @@ def _check_columns(model: type[models.Model], columns: list[str]) -> str:
 _DERIVED = {"search_text", "search_grams", "match_key"}
 
 
-def _validate_fields(instance: models.Model, given: set[str] | None = None) -> None:
-    """Validate the model's fields, or only those the row gave (the rest keep values already valid)."""
+def _validate_fields(instance: models.Model) -> None:
+    """Validate an existing record after a row changed it."""
     if not (getattr(instance, "name_zh", "") or getattr(instance, "name_en", "")):
         raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
-    names = {f.name for f in instance._meta.concrete_fields}
-    exclude = _DERIVED | (names - given if given is not None else set())
     try:
-        instance.full_clean(exclude=sorted(exclude), validate_unique=False, validate_constraints=False)
+        instance.full_clean(exclude=sorted(_DERIVED), validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         fields = {k: "; ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
         first = next(iter(fields.items()))
         raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields) from exc
 
 
-def _given_fields(data: dict[str, Any]) -> set[str]:
-    given: set[str] = set()
-    for name in data:
-        given.update(PARTIAL_DATES.get(name, (name,)))
-    return given
+class _Discard(Exception):
+    """Raised inside the import's transaction to roll back rows already streamed (errors or dry run)."""
+
+
+@dataclass
+class _Existing:
+    """A row that names an existing record (by id, key or exact name), checked once the stream is closed."""
+
+    result: RowResult
+    target_id: int
+    data: dict[str, Any]
+    by_name: bool  # a name match fills only the cells the row gives; an id or key sets them all
 
 
 def plan_and_apply(
@@ -206,7 +237,11 @@ def plan_and_apply(
     accept_merges: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Validate every row, then (unless dry_run, and only if no row failed) write all of them."""
+    """Validate every row; unless dry_run, and only if no row failed, write all of them in one transaction.
+
+    On PostgreSQL new rows are streamed into the table as they pass (so the database works while the
+    rows after them are checked) inside a transaction that is rolled back if any row fails.
+    """
     if type_name not in TYPE_NAMES:
         raise ValidationFailed(f"unknown record type {type_name!r}; use one of {', '.join(TYPE_NAMES)}", field="type")
     model = TYPE_NAMES[type_name]
@@ -218,208 +253,236 @@ def plan_and_apply(
     if report.file_error:
         return report
 
-    matcher = _Matcher(model)
-    fk = _ForeignCache()
-    ids_in_file = [int(v["id"]) for _, v in table.rows if str(v.get("id", "")).strip().isdigit()]
-    existing = model._default_manager.in_bulk(ids_in_file) if ids_in_file else {}
-    keys_in_file = [str(v["key"]).strip() for _, v in table.rows if str(v.get("key", "")).strip()]
-    by_key = {o.key: o for o in model._default_manager.filter(key__in=keys_in_file)} if keys_in_file else {}
-    taken_keys = set(by_key)
-    taken_codes: dict[str, int] = {}
-    if model is Organisation:
-        codes = [str(v["credit_code"]).strip().upper() for _, v in table.rows if str(v.get("credit_code", "")).strip()]
-        taken_codes = {c: pk for c, pk in Organisation.objects.filter(credit_code__in=codes).values_list("credit_code", "pk") if c}
+    with gc_paused():
+        return _plan_and_apply(actor, model, table, report, dry_run=dry_run, accept_merges=accept_merges, progress=progress)
 
-    fields = services._audited_fields(model)
-    seen_names: dict[str, int] = {}
-    seen_keys: dict[str, int] = {}
-    seen_codes: dict[str, int] = {}
-    to_create: list[tuple[RowResult, models.Model, dict[str, Any]]] = []
-    to_update: list[tuple[RowResult, models.Model, dict[str, list[Any]]]] = []
-    merges: list[tuple[RowResult, int, dict[str, Any]]] = []
-    positions: list[tuple[RowResult, dict[str, Any], Any]] = []
-    exact_targets: dict[int, int] = {}
-    exact_data: dict[int, dict[str, Any]] = {}
 
-    for count, (line, values) in enumerate(table.rows, start=1):
-        result = RowResult(line=line, status="create")
-        report.rows.append(result)
+def _plan_and_apply(
+    actor: Any,
+    model: Any,
+    table: Table,
+    report: ImportReport,
+    *,
+    dry_run: bool,
+    accept_merges: bool,
+    progress: Callable[[int], None] | None,
+) -> ImportReport:
+    plan = _Plan(actor=actor, model=model, table=table, report=report, stream=not dry_run and connection.vendor == "postgresql")
+    if plan.new_rows.streaming:
         try:
-            data = _row_data(model, values, fk)
-            name_zh = str(data.get("name_zh") or "")
-            name_en = str(data.get("name_en") or "")
-            result.name = name_zh or name_en
-            row_id = str(values.get("id", "")).strip()
-            key = str(data.get("key") or "").strip()
-            target: models.Model | None = None
-            exact: int | None = None
-            if row_id:
-                if not row_id.isdigit() or int(row_id) not in existing:
-                    raise ValidationFailed(f"id {row_id!r} is not an existing {type_name}", field="id")
-                target = existing[int(row_id)]
-            elif key and key in by_key:
-                target = by_key[key]
-            else:
-                exact = matcher.exact(name_zh, name_en)
-            identity = fold(name_zh) or fold(name_en)
-            for seen, token, label in (
-                (seen_names, identity, "name"),
-                (seen_keys, key, "key"),
-                (seen_codes, str(data.get("credit_code") or "").upper(), "credit_code"),
-            ):
-                if token:
-                    if token in seen:
-                        raise ValidationFailed(f"duplicate {label} within the file: same as line {seen[token]}", field=label)
-                    seen[token] = line
-            if model is Person and any(str(values.get(c, "")).strip() for c in POSITION_COLUMNS):
-                org = None
-                org_value = str(values.get("organisation", "")).strip()
-                if org_value:
-                    org = services._resolve_fk("operator", org_value)
-                if not (str(values.get("title_zh", "")).strip() or str(values.get("title_en", "")).strip()):
-                    raise ValidationFailed("a position needs title_zh or title_en", field="title_zh")
-                positions.append((result, values, org))
-            if target is not None:
-                before = snapshot(target, fields)
-                services.apply_fields(target, data)
-                services.refresh_derived(target)
-                _validate_fields(target)
-                changes = diff(before, snapshot(target, fields))
-                result.record_id = target.pk
-                if key and key in taken_keys and by_key.get(key) is not None and by_key[key].pk != target.pk:
-                    raise ValidationFailed(f"key {key!r} belongs to another record", field="key")
-                if changes:
-                    decision = policy.decide(actor, policy.CHANGE, target)
-                    if not decision:
-                        raise ValidationFailed(decision.reason, field="id")
-                    result.status, result.changes = "update", changes
-                    to_update.append((result, target, changes))
-                else:
-                    result.status = "unchanged"
-            elif exact is not None:
-                exact_targets[line] = exact
-                exact_data[line] = data
-            else:
-                instance = model()
-                services.apply_fields(instance, data)
-                services.refresh_derived(instance)
-                _validate_fields(instance, _given_fields(data))
-                code = getattr(instance, "credit_code", None)
-                if code and code in taken_codes:
-                    raise ValidationFailed(f"credit_code {code} belongs to an existing organisation", field="credit_code")
-                proposal = matcher.proposal(name_zh, name_en, list(getattr(instance, "aliases", [])))
-                if proposal is not None:
-                    result.status = "merge"
-                    result.record_id = proposal[0]
-                    result.message = f"looks like existing #{proposal[0]} {matcher.labels.get(proposal[0], '')}: {proposal[1]}"
-                    merges.append((result, proposal[0], data))
-                else:
-                    decision = policy.decide(actor, policy.CREATE, instance)
-                    if not decision:
-                        raise ValidationFailed(decision.reason, field="park")
-                    to_create.append((result, instance, snapshot(instance, fields)))
-        except DomainError as exc:
-            result.status, result.message = "error", exc.message
-        if progress and count % 500 == 0:
-            progress(500)
-
-    # Rows that carry an existing record's exact name: compare against it now, loaded in one query.
-    if exact_targets:
-        loaded = model._default_manager.in_bulk(set(exact_targets.values()))
-        for result in report.rows:
-            if result.line not in exact_targets or result.status == "error":
-                continue
-            target = loaded[exact_targets[result.line]]
-            data = exact_data[result.line]
-            try:
-                before = snapshot(target, fields)
-                services.apply_fields(target, {k: v for k, v in data.items() if v not in ("", None, [])})
-                services.refresh_derived(target)
-                _validate_fields(target)
-                changes = diff(before, snapshot(target, fields))
-                result.record_id = target.pk
-                if changes:
-                    decision = policy.decide(actor, policy.CHANGE, target)
-                    if not decision:
-                        raise ValidationFailed(decision.reason, field="name")
-                    result.status, result.changes = "update", changes
-                    to_update.append((result, target, changes))
-                else:
-                    result.status = "unchanged"
-            except DomainError as exc:
-                result.status, result.message = "error", exc.message
-    if progress:
-        progress(len(table.rows) % 500)
-
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    # Let the trigram indexes gather the new rows in their pending list and merge them in
+                    # bulk rather than one row at a time.
+                    cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
+                plan.check_rows(progress)
+                if report.errors:
+                    raise _Discard
+                plan.write(accept_merges)
+        except _Discard:
+            return report
+        except IntegrityError as exc:
+            # Another user created a clashing record (same key or credit code) while this file was read.
+            report.file_error = f"nothing imported: the registry changed during the import ({exc}); try again"
+            return report
+        report.applied = True
+        return report
+    plan.check_rows(progress)
     if report.errors or dry_run:
         return report
-    _write(actor, model, to_create, to_update, merges if accept_merges else [], positions)
+    with transaction.atomic():
+        plan.new_rows.insert_rest()
+        plan.write(accept_merges)
     report.applied = True
     return report
 
 
-@transaction.atomic
-def _write(
-    actor: Any,
-    model: Any,
-    to_create: list[tuple[RowResult, models.Model, dict[str, Any]]],
-    to_update: list[tuple[RowResult, models.Model, dict[str, list[Any]]]],
-    merges: list[tuple[RowResult, int, dict[str, Any]]],
-    positions: list[tuple[RowResult, dict[str, Any], Any]],
-) -> None:
-    if connection.vendor == "postgresql":
-        # Let the trigram indexes take the new rows into their pending list and merge them in bulk
-        # (autovacuum finishes the merge) rather than updating the index row by row.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
-    user = actor.user if isinstance(actor, policy.Actor) else actor
-    user = user if getattr(user, "is_authenticated", False) else None
-    label = user.get_username() if user else "import"
-    ct = ContentType.objects.get_for_model(model)
-    history: list[ChangeRecord] = []
-    fast_insert(model, [inst for _, inst, _ in to_create])
-    for result, instance, after in to_create:
-        result.record_id = instance.pk
-        history.append(
-            ChangeRecord(content_type=ct, object_id=instance.pk, object_repr=str(instance)[:300],
-                         action=ChangeRecord.IMPORT, actor=user, actor_label=label, changes=diff({}, after))
-        )
-    if to_update:
-        names = sorted({f for _, _, changes in to_update for f in changes} | {"search_text", "search_grams"})
+class _Plan:
+    """The state of one import between reading its rows and writing them."""
+
+    def __init__(self, *, actor: Any, model: Any, table: Table, report: ImportReport, stream: bool):
+        self.actor, self.model, self.table, self.report = actor, model, table, report
+        rows = table.rows
+        self.matcher = _Matcher(model)
+        self.fk = _ForeignCache()
+        fk_columns = {name: name for name in EDITABLE[model] if name in FOREIGN}
+        if model is Person:
+            fk_columns["organisation"] = "operator"  # a position's organisation, resolved like an operator
+        self.fk.prefetch(fk_columns, rows)
+        ids_in_file = [int(v["id"]) for _, v in rows if str(v.get("id", "")).strip().isdigit()]
+        self.by_id = model._default_manager.in_bulk(ids_in_file) if ids_in_file else {}
+        keys_in_file = [str(v["key"]).strip() for _, v in rows if str(v.get("key", "")).strip()]
+        self.by_key = {o.key: o for o in model._default_manager.filter(key__in=keys_in_file)} if keys_in_file else {}
+        self.taken_codes: dict[str, int] = {}
         if model is Organisation:
-            names.append("match_key")
-        model._default_manager.bulk_update([inst for _, inst, _ in to_update], names, batch_size=BATCH)
-        for _result, instance, changes in to_update:
-            history.append(
-                ChangeRecord(content_type=ct, object_id=instance.pk, object_repr=str(instance)[:300],
-                             action=ChangeRecord.IMPORT, actor=user, actor_label=label, changes=changes)
-            )
-    for result, target_id, data in merges:
-        target = model._default_manager.get(pk=target_id)
-        fill = {k: v for k, v in data.items() if v not in ("", None, []) and not getattr(target, k, None)
-                and k not in ("name_zh", "name_en", "key")}
-        incoming = [data.get("name_zh"), data.get("name_en"), *(services._clean_aliases(data.get("aliases")))]
-        aliases = list(target.aliases)
-        for name in incoming:
-            if name and name not in aliases and name not in (target.name_zh, target.name_en):
-                aliases.append(name)
-        fill["aliases"] = aliases
-        services.record_update(actor=actor, instance=target, data=fill, note=f"merged from import line {result.line}")
-        result.status = "update"
-    now = timezone.now()
-    for record in history:
-        record.at = now
-    fast_insert(ChangeRecord, history)
-    for result, values, org in positions:
-        if result.record_id is None:
-            continue
-        title_zh = str(values.get("title_zh", "")).strip()
-        title_en = str(values.get("title_en", "")).strip()
-        exists = Position.objects.filter(
-            person_id=result.record_id, organisation=org, title_zh=title_zh, title_en=title_en
-        ).exists()
-        if not exists:
-            Position.objects.create(person_id=result.record_id, organisation=org, title_zh=title_zh, title_en=title_en)
+            codes = [str(v["credit_code"]).strip().upper() for _, v in rows if str(v.get("credit_code", "")).strip()]
+            self.taken_codes = {
+                c: pk for c, pk in Organisation.objects.filter(credit_code__in=codes).values_list("credit_code", "pk") if c
+            }
+        self.fields = services._audited_fields(model)
+        self.new_rows = NewRows(model, stream=stream)
+        self.existing: list[_Existing] = []
+        self.to_update: list[tuple[RowResult, models.Model, dict[str, list[Any]]]] = []
+        self.merges: list[tuple[RowResult, int, dict[str, Any]]] = []
+        self.positions: list[tuple[RowResult, dict[str, Any], Any]] = []
+        self.failed = False  # a row has failed: the import will not be applied
+
+    def check_rows(self, progress: Callable[[int], None] | None) -> None:
+        try:
+            self._check_each_row(progress)
+        except BaseException as exc:
+            self.new_rows.stop_streaming(exc)
+            raise
+        self.new_rows.stop_streaming()
+        self._check_existing()
+        if progress:
+            progress(len(self.table.rows) % 500)
+
+    def _check_each_row(self, progress: Callable[[int], None] | None) -> None:
+        model, report, matcher = self.model, self.report, self.matcher
+        seen_names: dict[str, int] = {}
+        seen_keys: dict[str, int] = {}
+        seen_codes: dict[str, int] = {}
+        total = len(self.table.rows)
+        for count, (line, values) in enumerate(self.table.rows, start=1):
+            result = RowResult(line=line, status="create")
+            report.rows.append(result)
+            try:
+                data = _row_data(model, values, self.fk)
+                name_zh = str(data.get("name_zh") or "")
+                name_en = str(data.get("name_en") or "")
+                result.name = name_zh or name_en
+                row_id = str(values.get("id", "")).strip()
+                key = str(data.get("key") or "").strip()
+                identity = fold(name_zh) or fold(name_en)
+                for seen, token, label in (
+                    (seen_names, identity, "name"),
+                    (seen_keys, key, "key"),
+                    (seen_codes, str(data.get("credit_code") or "").strip().upper(), "credit_code"),
+                ):
+                    if token:
+                        if token in seen:
+                            raise ValidationFailed(f"duplicate {label} within the file: same as line {seen[token]}", field=label)
+                        seen[token] = line
+                if model is Person and any(str(values.get(c, "")).strip() for c in POSITION_COLUMNS):
+                    org = self.fk("operator", str(values.get("organisation", "")).strip())
+                    if not (str(values.get("title_zh", "")).strip() or str(values.get("title_en", "")).strip()):
+                        raise ValidationFailed("a position needs title_zh or title_en", field="title_zh")
+                    self.positions.append((result, values, org))
+                if row_id:
+                    if not row_id.isdigit() or int(row_id) not in self.by_id:
+                        raise ValidationFailed(f"id {row_id!r} is not an existing {report.type_name}", field="id")
+                    self.existing.append(_Existing(result, int(row_id), data, by_name=False))
+                elif key and key in self.by_key:
+                    self.existing.append(_Existing(result, self.by_key[key].pk, data, by_name=False))
+                elif (exact := matcher.exact(name_zh, name_en)) is not None:
+                    self.existing.append(_Existing(result, exact, data, by_name=True))
+                else:
+                    self._check_new(result, data, remaining=total - count + 1)
+            except DomainError as exc:
+                result.status, result.message = "error", exc.message
+                self.failed = True
+            if progress and count % 500 == 0:
+                progress(500)
+
+    def _check_new(self, result: RowResult, data: dict[str, Any], *, remaining: int) -> None:
+        row = self.new_rows.build(data)
+        code = row.get("credit_code")
+        if code and code in self.taken_codes:
+            raise ValidationFailed(f"credit_code {code} belongs to an existing organisation", field="credit_code")
+        proposal = self.matcher.proposal(row.get("name_zh") or "", row.get("name_en") or "", list(row.get("aliases") or []))
+        if proposal is not None:
+            result.status = "merge"
+            result.record_id = proposal[0]
+            result.message = f"looks like existing #{proposal[0]} {self.matcher.labels.get(proposal[0], '')}: {proposal[1]}"
+            self.merges.append((result, proposal[0], data))
+            return
+        decision = self.new_rows.decide(self.actor, row)
+        if not decision:
+            raise ValidationFailed(decision.reason, field="park")
+        # Once any row has failed nothing will be written: stop sending rows to the database.
+        self.new_rows.add(result, row, remaining=remaining, write=not self.failed)
+
+    def _check_existing(self) -> None:
+        """Rows naming an existing record: apply them to it (in memory) and keep what changed."""
+        if not self.existing:
+            return
+        wanted = {e.target_id for e in self.existing} - set(self.by_id)
+        loaded = {**self.model._default_manager.in_bulk(wanted), **self.by_id} if wanted else dict(self.by_id)
+        claimed: dict[int, int] = {}
+        for item in self.existing:
+            result, data = item.result, item.data
+            try:
+                if item.target_id in claimed:
+                    raise ValidationFailed(
+                        f"names the same record as line {claimed[item.target_id]}", field="id" if not item.by_name else "name"
+                    )
+                claimed[item.target_id] = result.line
+                target = loaded[item.target_id]
+                before = snapshot(target, self.fields)
+                if item.by_name:
+                    data = {k: v for k, v in data.items() if v not in ("", None, [])}
+                services.apply_fields(target, data)
+                services.refresh_derived(target)
+                _validate_fields(target)
+                result.record_id = target.pk
+                key = getattr(target, "key", None)
+                if key and key in self.by_key and self.by_key[key].pk != target.pk:
+                    raise ValidationFailed(f"key {key!r} belongs to another record", field="key")
+                code = getattr(target, "credit_code", None)
+                if code and self.taken_codes.get(code, target.pk) != target.pk:
+                    raise ValidationFailed(f"credit_code {code} belongs to another organisation", field="credit_code")
+                changes = diff(before, snapshot(target, self.fields))
+                if not changes:
+                    result.status = "unchanged"
+                    continue
+                decision = policy.decide(self.actor, policy.CHANGE, target)
+                if not decision:
+                    raise ValidationFailed(decision.reason, field="id" if not item.by_name else "name")
+                result.status, result.changes = "update", changes
+                self.to_update.append((result, target, changes))
+            except DomainError as exc:
+                result.status, result.message = "error", exc.message
+
+    def write(self, accept_merges: bool) -> None:
+        """Everything but the streamed rows; the caller holds the transaction."""
+        actor, model = self.actor, self.model
+        user = policy.user_of(actor)
+        label = user.get_username() if user else "import"
+        now = timezone.now()
+        in_database = self.new_rows.write_history_in_database(user=user, label=label, at=now)
+        entries = [] if in_database else list(self.new_rows.prepare_history())
+        if self.to_update:
+            names = sorted({f for _, _, changes in self.to_update for f in changes} | _derived_of(model))
+            model._default_manager.bulk_update([inst for _, inst, _ in self.to_update], names, batch_size=BATCH)
+            entries.extend((inst.pk, str(inst)[:300], changes) for _, inst, changes in self.to_update)
+        write_history(model=model, user=user, label=label, entries=entries, at=now)
+        for result, target_id, data in self.merges if accept_merges else []:
+            target = model._default_manager.get(pk=target_id)
+            fill = {k: v for k, v in data.items() if v not in ("", None, []) and not getattr(target, k, None)
+                    and k not in ("name_zh", "name_en", "key")}
+            incoming = [data.get("name_zh"), data.get("name_en"), *(services._clean_aliases(data.get("aliases")))]
+            aliases = list(target.aliases)
+            for name in incoming:
+                if name and name not in aliases and name not in (target.name_zh, target.name_en):
+                    aliases.append(name)
+            fill["aliases"] = aliases
+            services.record_update(actor=actor, instance=target, data=fill, note=f"merged from import line {result.line}")
+            result.status = "update"
+        for result, values, org in self.positions:
+            if result.record_id is None or result.status in ("merge", "error"):
+                continue
+            title_zh = str(values.get("title_zh", "")).strip()
+            title_en = str(values.get("title_en", "")).strip()
+            exists = Position.objects.filter(
+                person_id=result.record_id, organisation=org, title_zh=title_zh, title_en=title_en
+            ).exists()
+            if not exists:
+                Position.objects.create(person_id=result.record_id, organisation=org, title_zh=title_zh, title_en=title_en)
+
+
+def _derived_of(model: Any) -> set[str]:
+    return {"search_text", "search_grams"} | ({"match_key"} if model is Organisation else set())
 
 
 def export_records(*, user: Any, type_name: str) -> tuple[list[str], list[dict[str, Any]]]:

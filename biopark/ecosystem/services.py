@@ -63,36 +63,46 @@ def _resolve_fk(name: str, value: Any) -> Any:
     return found
 
 
-def apply_fields(instance: models.Model, data: Mapping[str, Any]) -> None:
-    """Set the editable fields present in `data` on `instance`, converting and checking each."""
-    model = type(instance)
+def converted_fields(model: type[models.Model], data: Mapping[str, Any]) -> dict[str, Any]:
+    """The attributes `data` sets on a `model` record, each converted and checked.
+
+    Foreign keys come back as the records they name (under the field's name, not its `_id`).
+    """
     allowed = EDITABLE[model]
     unknown = [k for k in data if k not in allowed]
     if unknown:
         raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
+    out: dict[str, Any] = {}
     for name, value in data.items():
         if name == "aliases":
-            instance.aliases = _clean_aliases(value)  # type: ignore[attr-defined]
+            out[name] = _clean_aliases(value)
         elif name == "stages":
-            instance.stages = _clean_stages(value)  # type: ignore[attr-defined]
+            out[name] = _clean_stages(value)
         elif name in FOREIGN:
-            setattr(instance, name, _resolve_fk(name, value))
+            out[name] = _resolve_fk(name, value)
         elif name in PARTIAL_DATES:
             date_field, precision_field = PARTIAL_DATES[name]
             try:
                 parsed = PartialDate.parse(value)
             except ValueError as exc:
                 raise ValidationFailed(str(exc), field=name) from exc
-            setattr(instance, date_field, parsed.value if parsed else None)
-            setattr(instance, precision_field, parsed.precision if parsed else "")
+            out[date_field] = parsed.value if parsed else None
+            out[precision_field] = parsed.precision if parsed else ""
         elif name == "key":
-            setattr(instance, name, (str(value).strip() or None) if value is not None else None)
+            out[name] = (str(value).strip() or None) if value is not None else None
         elif name == "credit_code":
-            setattr(instance, name, (str(value).strip().upper() or None) if value is not None else None)
+            out[name] = (str(value).strip().upper() or None) if value is not None else None
         elif name == "public_directory":
-            setattr(instance, name, _to_bool(value, name))
+            out[name] = _to_bool(value, name)
         else:
-            setattr(instance, name, "" if value is None else str(value).strip())
+            out[name] = "" if value is None else str(value).strip()
+    return out
+
+
+def apply_fields(instance: models.Model, data: Mapping[str, Any]) -> None:
+    """Set the editable fields present in `data` on `instance`, converting and checking each."""
+    for name, value in converted_fields(type(instance), data).items():
+        setattr(instance, name, value)
 
 
 def _to_bool(value: Any, name: str) -> bool:
@@ -106,13 +116,25 @@ def _to_bool(value: Any, name: str) -> bool:
     raise ValidationFailed(f"{name} must be true or false, got {value!r}", field=name)
 
 
+def derived_fields(model: type[models.Model], name_zh: str, name_en: str, aliases: list[str]) -> dict[str, str]:
+    """The stored search text (and, for organisations, the duplicate key) that follow from the names."""
+    search_text = search_blob(name_zh, name_en, aliases=aliases)
+    out = {"search_text": search_text, "search_grams": han_bigrams(search_text)}
+    if issubclass(model, Organisation):
+        out["match_key"] = match_key(name_zh or name_en)
+    return out
+
+
 def refresh_derived(instance: models.Model) -> None:
     """Recompute the stored search text and duplicate key from the names."""
-    names = [getattr(instance, "name_zh", ""), getattr(instance, "name_en", "")]
-    instance.search_text = search_blob(*names, aliases=getattr(instance, "aliases", []))  # type: ignore[attr-defined]
-    instance.search_grams = han_bigrams(instance.search_text)  # type: ignore[attr-defined]
-    if isinstance(instance, Organisation):
-        instance.match_key = match_key(instance.name_zh or instance.name_en)
+    derived = derived_fields(
+        type(instance),
+        getattr(instance, "name_zh", ""),
+        getattr(instance, "name_en", ""),
+        getattr(instance, "aliases", []),
+    )
+    for name, value in derived.items():
+        setattr(instance, name, value)
 
 
 def validate(instance: models.Model) -> None:

@@ -33,3 +33,22 @@ def test_partial_dates():
             assert bad in str(exc)
         else:
             raise AssertionError(f"{bad} was accepted")
+
+
+def test_segmenter_cuts_as_pypinyin_does():
+    import random
+
+    from pypinyin.constants import PHRASES_DICT
+    from pypinyin.seg.mmseg import seg
+
+    from biopark.core.text import _words
+
+    rng = random.Random(7)
+    phrases = list(PHRASES_DICT)
+    chars = [chr(c) for c in range(0x4E00, 0x9FA5)]
+    for _ in range(5000):
+        run = "".join(rng.choice(phrases) if rng.random() < 0.7 else rng.choice(chars) for _ in range(rng.randint(1, 6)))
+        cut = rng.randint(0, len(run))
+        run = run[cut:] + run[:cut]  # start and end inside phrases too
+        assert _words(run) == list(seg.cut(run)), run
+    assert match_key("重庆") == "chongqing"

@@ -168,3 +168,87 @@ def test_cli_import_dry_run_and_errors(tmp_path, capsys):
     out = tmp_path / "out.xlsx"
     call_command("export", "organisations", str(out))
     assert tabular.read_table(out.read_bytes(), "xlsx").rows[0][1]["name_zh"] in {"甲生物科技", "乙医院"}
+
+
+def test_created_records_history_holds_every_given_value():
+    assert run(GOOD_CSV.encode()).applied
+    jia = Organisation.objects.get(name_en="Jia Biotech")
+    record = ChangeRecord.objects.get(object_id=jia.pk, content_type__model="organisation")
+    assert record.action == ChangeRecord.IMPORT and record.actor_label == "import"
+    assert record.object_repr == "甲生物科技"
+    assert record.changes == {
+        "name_zh": [None, "甲生物科技"],
+        "name_en": [None, "Jia Biotech"],
+        "aliases": [None, ["Jia Bio", "甲生物"]],
+        "kind": [None, "enterprise"],
+        "country": [None, "CN"],
+        "founded_on": [None, "2019-01-01"],
+        "founded_precision": [None, "year"],
+    }
+    assert jia.search_text and jia.match_key == "jiashengwukeji"
+
+
+def test_rows_with_id_or_key_update_and_record_old_and_new():
+    park = ParkFactory()
+    keyed = OrganisationFactory(key="org-k", name_zh="丙", name_en="Bing", city_en="")
+    by_id = OrganisationFactory(name_zh="丁", name_en="Ding", city_en="", park=None)
+    data = (
+        "id,key,name_zh,name_en,city_en,park\n"
+        f",org-k,丙,Bing,Chengdu,{park.key or park.pk}\n"
+        f"{by_id.pk},,丁,Ding Ltd,,\n"
+    ).encode()
+    report = run(data)
+    assert report.applied and report.counts["update"] == 2
+    keyed.refresh_from_db()
+    by_id.refresh_from_db()
+    assert (keyed.city_en, keyed.park_id) == ("Chengdu", park.pk)
+    assert by_id.name_en == "Ding Ltd" and "ding ltd" in by_id.search_text
+    latest = ChangeRecord.objects.filter(object_id=by_id.pk, action=ChangeRecord.IMPORT).get()
+    assert latest.changes == {"name_en": ["Ding", "Ding Ltd"]}
+
+
+def test_a_bad_last_row_leaves_nothing_of_the_good_rows_before_it():
+    before = state()
+    rows = "".join(f"机构{i}号,Org {i},enterprise\n" for i in range(1, 1200))
+    report = run(("name_zh,name_en,kind\n" + rows + "坏,Bad,castle\n").encode())
+    assert not report.applied and [r.line for r in report.errors] == [1201]
+    assert report.counts["create"] == 1199
+    assert state() == before
+
+
+def test_two_rows_naming_one_record_and_clashing_credit_codes_are_errors():
+    OrganisationFactory(name_zh="甲", name_en="A", credit_code="91510100MA61234567")
+    target = OrganisationFactory(name_zh="乙", name_en="B")
+    before = state()
+    data = (
+        "id,name_zh,name_en,credit_code\n"
+        f"{target.pk},乙,B,91510100MA61234567\n"
+        f"{target.pk},乙二,B2,\n"
+    ).encode()
+    report = run(data)
+    errors = {r.line: r.message for r in report.errors}
+    assert "belongs to another organisation" in errors[2]
+    assert "same record as line 2" in errors[3]
+    assert state() == before
+
+
+def test_branches_that_differ_only_by_number_are_not_proposed_as_merges():
+    OrganisationFactory(name_zh="成都康华生物股份有限公司第1分公司", name_en="")
+    report = run("name_zh\n成都康华生物股份有限公司第2分公司\n成都康华生物股份有限公司弟1分公司\n".encode())
+    assert [r.status for r in report.rows] == ["create", "merge"]
+
+
+def test_no_query_may_interrupt_a_copy_stream():
+    from django.db import connection, transaction
+
+    from biopark.core.bulk import CopyStream
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY streams exist on PostgreSQL only")
+    with transaction.atomic():
+        stream = CopyStream(Organisation, ["name_zh"]).open()
+        with pytest.raises(RuntimeError, match="while rows are being streamed"):
+            Organisation.objects.count()
+        stream.close(RuntimeError("abandoned"))
+        transaction.set_rollback(True)
+    assert connection.is_usable()

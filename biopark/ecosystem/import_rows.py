@@ -1,0 +1,227 @@
+"""New records of an import: built as plain column values, checked, and written in bulk with their history.
+
+A row that creates a record never becomes a model instance: `NewRows.build` converts the cells with the
+same function the services use (`services.converted_fields`), derives the search text and duplicate key
+the same way (`services.derived_fields`), and validates with `FieldChecker`, which answers as Django's
+`full_clean` does. On PostgreSQL `NewRows.add` streams each checked row into the table by COPY at once,
+so the database indexes rows while Python validates the next ones; the caller's transaction makes the
+whole import all or nothing (see importer.plan_and_apply).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
+from django.utils import timezone
+
+from biopark.accounts import policy
+from biopark.core.audit import _plain
+from biopark.core.bulk import CopyStream, copy_rows, reserve_ids
+from biopark.core.errors import ValidationFailed
+from biopark.core.fieldcheck import FieldChecker
+from biopark.core.models import ChangeRecord, display_name
+from biopark.ecosystem import services
+from biopark.ecosystem.fields import PARTIAL_DATES
+
+_EMPTY: tuple[Any, ...] = (None, "", [], {})
+
+
+def given_fields(data: dict[str, Any]) -> set[str]:
+    """The model fields a row's cells set (a partial date sets two)."""
+    given: set[str] = set()
+    for name in data:
+        given.update(PARTIAL_DATES.get(name, (name,)))
+    return given
+
+
+class NewRows:
+    """The records an import creates, as dicts of column values keyed by attribute name."""
+
+    def __init__(self, model: type[models.Model], *, stream: bool):
+        self.model = model
+        fields = list(model._meta.concrete_fields)
+        self.columns = [f.attname for f in fields]
+        self._values_of = itemgetter(*self.columns)
+        self.pk_name = model._meta.pk.attname if model._meta.pk else "id"
+        self.defaults = {f.attname: f.get_default() for f in fields if not f.primary_key}
+        self.fresh_defaults = [f for f in fields if isinstance(f, models.JSONField)]  # mutable: one per row
+        self.timestamps = [
+            f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+        self.relations = {f.name: f.attname for f in fields if f.is_relation}
+        self.checker = FieldChecker(model)
+        self.audited = services._audited_fields(model)
+        self.streaming = stream
+        self.created: list[tuple[Any, dict[str, Any]]] = []
+        self._stream: CopyStream | None = None
+        self._ids: Iterator[int] = iter(())
+        self._decisions: dict[tuple[Any, ...], policy.Decision] = {}
+        self._now = timezone.now()
+        self._history: list[tuple[int | None, str, dict[str, list[Any]]]] | None = None
+
+    # --- checking ----------------------------------------------------------------------------------
+
+    def build(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The column values of the record `data` describes; ValidationFailed names the first bad field."""
+        values = services.converted_fields(self.model, data)
+        row = dict(self.defaults)
+        for field in self.fresh_defaults:
+            row[field.attname] = field.get_default()
+        for name, value in values.items():
+            attname = self.relations.get(name)
+            if attname is None:
+                row[name] = value
+            else:
+                row[attname] = value.pk if value is not None else None
+        name_zh, name_en = row.get("name_zh") or "", row.get("name_en") or ""
+        if not (name_zh or name_en):
+            raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+        row.update(services.derived_fields(self.model, name_zh, name_en, row.get("aliases") or []))
+        errors = self.checker.errors(row, [n for n in given_fields(data) if n not in self.relations])
+        if errors:
+            first = next(iter(errors.items()))
+            raise ValidationFailed(f"{first[0]}: {first[1]}", fields=errors)
+        return row
+
+    def decide(self, actor: Any, row: dict[str, Any]) -> policy.Decision:
+        """The policy's answer to creating this record. It depends only on the record's links (its park,
+        parent or operator), so it is asked once per distinct set of links."""
+        links = {attname: row.get(attname) for attname in self.relations.values()}
+        token = tuple(links.values())
+        if token not in self._decisions:
+            self._decisions[token] = policy.decide(actor, policy.CREATE, self.model(**links))
+        return self._decisions[token]
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    def add(self, result: Any, row: dict[str, Any], *, remaining: int, write: bool) -> None:
+        """Keep a checked row; when streaming (and `write`), send it to the database now."""
+        self.created.append((result, row))
+        if not (self.streaming and write):
+            return
+        if self._stream is None:
+            self._ids = iter(reserve_ids(self.model, remaining))
+            self._stream = CopyStream(self.model, self.columns).open()
+        row[self.pk_name] = result.record_id = next(self._ids)
+        for name in self.timestamps:
+            row[name] = self._now
+        self._stream.write(self._values_of(row))
+
+    def stop_streaming(self, exc: BaseException | None = None) -> None:
+        """Finish the COPY, if one is open; with `exc`, abandon it (the transaction then rolls back)."""
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            stream.close(exc)
+
+    def insert_rest(self) -> None:
+        """Write the rows that were not streamed (all of them on SQLite, where nothing is)."""
+        pending = [(result, row) for result, row in self.created if row.get(self.pk_name) is None]
+        if not pending:
+            return
+        for _, row in pending:
+            for name in self.timestamps:
+                row[name] = self._now
+        objs = [self.model(**{k: v for k, v in row.items() if k != self.pk_name}) for _, row in pending]
+        self.model._default_manager.bulk_create(objs, batch_size=1000)
+        for (result, row), obj in zip(pending, objs, strict=True):
+            row[self.pk_name] = result.record_id = obj.pk
+
+    def write_history_in_database(self, *, user: Any, label: str, at: dt.datetime) -> bool:
+        """On PostgreSQL, when every new row was streamed: let the database write their creation records
+        from the rows themselves (one INSERT ... SELECT) instead of sending 100,000 of them back.
+        Returns False when it cannot (the caller then writes `prepare_history()`)."""
+        if connection.vendor != "postgresql" or not self.created:
+            return False
+        ids = [row.get(self.pk_name) for _, row in self.created]
+        if any(pk is None for pk in ids):
+            return False
+        meta = self.model._meta
+        by_attname = {f.attname: f for f in meta.concrete_fields}
+        quote = connection.ops.quote_name
+        pairs = []
+        for name in self.audited:
+            field = by_attname[name]
+            expression = _creation_json_sql(field, f"t.{quote(str(field.column))}")
+            if expression is None:
+                return False
+            pairs.append(f"'{name}', {expression}")
+        first, second = ("name_zh", "name_en") if display_name("zh", "en") == "zh" else ("name_en", "name_zh")
+        sql = f"""
+            INSERT INTO {quote(ChangeRecord._meta.db_table)}
+                (content_type_id, object_id, object_repr, action, actor_id, actor_label, at, changes, note)
+            SELECT %s, t.id, left(COALESCE(NULLIF(t.{first}, ''), NULLIF(t.{second}, ''), '#' || t.id), 300),
+                   %s, %s, %s, %s, jsonb_strip_nulls(jsonb_build_object({", ".join(pairs)})), ''
+            FROM {quote(meta.db_table)} t WHERE t.id = ANY(%s)
+        """
+        ct = ContentType.objects.get_for_model(self.model)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ct.pk, ChangeRecord.IMPORT, user.pk if user else None, label, at, ids])
+        return True
+
+    def prepare_history(self) -> list[tuple[int | None, str, dict[str, list[Any]]]]:
+        """(record id, label, {field: [None, value]}) for each created record, as a creation records it.
+
+        Records not yet written have no id: call again after `insert_rest`."""
+        if self._history is None or any(entry[0] is None for entry in self._history):
+            self._history = list(self._history_entries())
+        return self._history
+
+    def _history_entries(self) -> Iterable[tuple[int | None, str, dict[str, list[Any]]]]:
+        first, second = ("name_zh", "name_en") if display_name("zh", "en") == "zh" else ("name_en", "name_zh")
+        for _result, row in self.created:
+            changes = {}
+            for name in self.audited:
+                value = row[name]
+                if value not in _EMPTY:
+                    changes[name] = [None, _plain(value)]
+            pk = row.get(self.pk_name)
+            label = row.get(first) or row.get(second) or f"#{pk}"
+            yield pk, label[:300], changes
+
+
+def _creation_json_sql(field: models.Field, column: str) -> str | None:
+    """SQL for one field's [null, value] pair in a creation's changes, NULL when empty (as
+    `_history_entries` leaves empty values out); None for a kind of field it does not handle."""
+    pair = f"jsonb_build_array(NULL, {column})"
+    if isinstance(field, models.CharField | models.TextField):
+        return f"CASE WHEN {column} <> '' THEN {pair} END"
+    if isinstance(field, models.JSONField):
+        return f"CASE WHEN {column} NOT IN ('[]'::jsonb, '{{}}'::jsonb, 'null'::jsonb, '\"\"'::jsonb) THEN {pair} END"
+    if isinstance(field, models.DateTimeField | models.DecimalField | models.FloatField):
+        return None
+    if isinstance(field, models.DateField):
+        return f"CASE WHEN {column} IS NOT NULL THEN jsonb_build_array(NULL, to_char({column}, 'YYYY-MM-DD')) END"
+    if isinstance(field, models.BooleanField | models.IntegerField | models.ForeignKey):
+        return f"CASE WHEN {column} IS NOT NULL THEN {pair} END"
+    return None
+
+
+def write_history(
+    *,
+    model: type[models.Model],
+    user: Any,
+    label: str,
+    entries: Iterable[tuple[int | None, str, dict[str, list[Any]]]],
+    at: dt.datetime | None = None,
+) -> int:
+    """One "imported" change record per entry (record id, label, changes), written in bulk."""
+    ct = ContentType.objects.get_for_model(model)
+    at = at or timezone.now()
+    user_id = user.pk if user is not None else None
+    columns: Sequence[str] = (
+        "content_type_id", "object_id", "object_repr", "action", "actor_id", "actor_label", "at", "changes", "note"
+    )
+    rows = (
+        (ct.pk, pk, repr_, ChangeRecord.IMPORT, user_id, label, at, changes, "")
+        for pk, repr_, changes in entries
+    )
+    if connection.vendor == "postgresql":
+        return copy_rows(ChangeRecord, columns, rows)
+    objs = [ChangeRecord(**dict(zip(columns, row, strict=True))) for row in rows]
+    ChangeRecord.objects.bulk_create(objs, batch_size=1000)
+    return len(objs)
