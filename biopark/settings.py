@@ -201,6 +201,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 BIOPARK_PAGE_SIZE_MAX = 200
+# Whether an import of 5,000 rows or more works out pinyin and search text in a helper process.
+BIOPARK_IMPORT_HELPER = env_bool("BIOPARK_IMPORT_HELPER", True)
 
 LOGGING = {
     "version": 1,

@@ -75,7 +75,11 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 # json.dumps with any option builds a new encoder per call; one encoder serves every row.
-_json_text = json.JSONEncoder(ensure_ascii=False).encode
+json_text = json.JSONEncoder(ensure_ascii=False).encode
+
+
+class EncodedJson(str):
+    """A JSON column's value encoded already: CopyStream sends it as it is."""
 
 
 class CopyStream:
@@ -115,7 +119,8 @@ class CopyStream:
         if self._json:
             row = list(row)
             for i in self._json:
-                row[i] = _json_text(row[i])
+                if not isinstance(row[i], EncodedJson):
+                    row[i] = json_text(row[i])
         try:
             self._copy.write_row(row)
         except Exception:

@@ -83,7 +83,8 @@ class Citation(models.Model):
     """Provenance: this record (or one field of it) came from this span of this source."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="citations")
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    # No index of its own: the (content_type, object_id) index below serves every lookup by type.
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     field = models.CharField(max_length=100, blank=True, default="")
@@ -119,7 +120,8 @@ class ChangeRecord(models.Model):
         (IMPORT, _("imported")),
     ]
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    # No index of its own: the (content_type, object_id, -at) index below serves every lookup by type.
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
     object_id = models.PositiveBigIntegerField()
     object_repr = models.CharField(max_length=300, blank=True, default="")
     action = models.CharField(max_length=10, choices=ACTIONS)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from opencc import OpenCC
 from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
@@ -220,3 +221,33 @@ def clear_caches() -> None:
     """Forget every memoised conversion (benchmarks use this to measure a cold start)."""
     for cached in (to_simplified, pinyin_forms, fold, match_key, _word_syllables):
         cached.cache_clear()
+
+
+class NameInfo(NamedTuple):
+    """Everything search and duplicate detection derive from a record's names, computed once.
+
+    `folds` and `keys` hold fold() and match_key() of each name in the order name_zh, name_en,
+    aliases ("" for an empty name)."""
+
+    folds: tuple[str, ...]
+    keys: tuple[str, ...]
+    search_text: str
+    search_grams: str
+    main_key: str  # match_key() of the main name: the Chinese one, else the English one
+
+
+def name_info(name_zh: str, name_en: str, aliases: Sequence[str]) -> NameInfo:
+    names = (name_zh, name_en, *aliases)
+    search_text = search_blob(name_zh, name_en, aliases=aliases)
+    return NameInfo(
+        folds=tuple(fold(n) if n else "" for n in names),
+        keys=tuple(match_key(n) if n else "" for n in names),
+        search_text=search_text,
+        search_grams=han_bigrams(search_text),
+        main_key=match_key(name_zh or name_en),
+    )
+
+
+def name_infos(items: Sequence[tuple[str, str, Sequence[str]]]) -> list[NameInfo]:
+    """name_info() of many records (run in a helper process by large imports)."""
+    return [name_info(*item) for item in items]

@@ -21,10 +21,11 @@ from django.utils import timezone
 
 from biopark.accounts import policy
 from biopark.core.audit import _plain
-from biopark.core.bulk import CopyStream, copy_rows, reserve_ids
+from biopark.core.bulk import CopyStream, EncodedJson, copy_rows, json_text, reserve_ids
 from biopark.core.errors import ValidationFailed
 from biopark.core.fieldcheck import FieldChecker
 from biopark.core.models import ChangeRecord, display_name
+from biopark.core.text import NameInfo
 from biopark.ecosystem import services
 from biopark.ecosystem.fields import PARTIAL_DATES
 
@@ -62,12 +63,14 @@ class NewRows:
         self._ids: Iterator[int] = iter(())
         self._decisions: dict[tuple[Any, ...], policy.Decision] = {}
         self._now = timezone.now()
-        self._history: list[tuple[int | None, str, dict[str, list[Any]]]] | None = None
+        self._encoded: list[tuple[int, str, Any]] | None = [] if stream else None
+        self._label_fields = ("name_zh", "name_en") if display_name("zh", "en") == "zh" else ("name_en", "name_zh")
 
     # --- checking ----------------------------------------------------------------------------------
 
-    def build(self, data: dict[str, Any]) -> dict[str, Any]:
-        """The column values of the record `data` describes; ValidationFailed names the first bad field."""
+    def build(self, data: dict[str, Any], info: NameInfo | None = None) -> dict[str, Any]:
+        """The column values of the record `data` describes; ValidationFailed names the first bad field.
+        `info` is name_info() of its names, when already known."""
         values = services.converted_fields(self.model, data)
         row = dict(self.defaults)
         for field in self.fresh_defaults:
@@ -81,7 +84,7 @@ class NewRows:
         name_zh, name_en = row.get("name_zh") or "", row.get("name_en") or ""
         if not (name_zh or name_en):
             raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
-        row.update(services.derived_fields(self.model, name_zh, name_en, row.get("aliases") or []))
+        row.update(services.derived_fields(self.model, name_zh, name_en, row.get("aliases") or [], info))
         errors = self.checker.errors(row, [n for n in given_fields(data) if n not in self.relations])
         if errors:
             first = next(iter(errors.items()))
@@ -111,6 +114,9 @@ class NewRows:
         for name in self.timestamps:
             row[name] = self._now
         self._stream.write(self._values_of(row))
+        if self._encoded is not None:
+            pk, label, changes = self._history_entry(row)
+            self._encoded.append((pk, label, EncodedJson(json_text(changes))))
 
     def stop_streaming(self, exc: BaseException | None = None) -> None:
         """Finish the COPY, if one is open; with `exc`, abandon it (the transaction then rolls back)."""
@@ -131,74 +137,26 @@ class NewRows:
         for (result, row), obj in zip(pending, objs, strict=True):
             row[self.pk_name] = result.record_id = obj.pk
 
-    def write_history_in_database(self, *, user: Any, label: str, at: dt.datetime) -> bool:
-        """On PostgreSQL, when every new row was streamed: let the database write their creation records
-        from the rows themselves (one INSERT ... SELECT) instead of sending 100,000 of them back.
-        Returns False when it cannot (the caller then writes `prepare_history()`)."""
-        if connection.vendor != "postgresql" or not self.created:
-            return False
-        ids = [row.get(self.pk_name) for _, row in self.created]
-        if any(pk is None for pk in ids):
-            return False
-        meta = self.model._meta
-        by_attname = {f.attname: f for f in meta.concrete_fields}
-        quote = connection.ops.quote_name
-        pairs = []
+    def history(self) -> list[tuple[int, str, Any]]:
+        """(record id, label, {field: [None, value]}) for each created record, as a creation records it;
+        for streamed rows the changes come JSON-encoded already (worked out while the database was busy
+        with the rows before them)."""
+        if self._encoded is not None and len(self._encoded) == len(self.created):
+            return self._encoded
+        return [self._history_entry(row) for _, row in self.created]
+
+    def _history_entry(self, row: dict[str, Any]) -> tuple[int, str, dict[str, list[Any]]]:
+        changes = {}
         for name in self.audited:
-            field = by_attname[name]
-            expression = _creation_json_sql(field, f"t.{quote(str(field.column))}")
-            if expression is None:
-                return False
-            pairs.append(f"'{name}', {expression}")
-        first, second = ("name_zh", "name_en") if display_name("zh", "en") == "zh" else ("name_en", "name_zh")
-        sql = f"""
-            INSERT INTO {quote(ChangeRecord._meta.db_table)}
-                (content_type_id, object_id, object_repr, action, actor_id, actor_label, at, changes, note)
-            SELECT %s, t.id, left(COALESCE(NULLIF(t.{first}, ''), NULLIF(t.{second}, ''), '#' || t.id), 300),
-                   %s, %s, %s, %s, jsonb_strip_nulls(jsonb_build_object({", ".join(pairs)})), ''
-            FROM {quote(meta.db_table)} t WHERE t.id = ANY(%s)
-        """
-        ct = ContentType.objects.get_for_model(self.model)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [ct.pk, ChangeRecord.IMPORT, user.pk if user else None, label, at, ids])
-        return True
-
-    def prepare_history(self) -> list[tuple[int | None, str, dict[str, list[Any]]]]:
-        """(record id, label, {field: [None, value]}) for each created record, as a creation records it.
-
-        Records not yet written have no id: call again after `insert_rest`."""
-        if self._history is None or any(entry[0] is None for entry in self._history):
-            self._history = list(self._history_entries())
-        return self._history
-
-    def _history_entries(self) -> Iterable[tuple[int | None, str, dict[str, list[Any]]]]:
-        first, second = ("name_zh", "name_en") if display_name("zh", "en") == "zh" else ("name_en", "name_zh")
-        for _result, row in self.created:
-            changes = {}
-            for name in self.audited:
-                value = row[name]
-                if value not in _EMPTY:
-                    changes[name] = [None, _plain(value)]
-            pk = row.get(self.pk_name)
-            label = row.get(first) or row.get(second) or f"#{pk}"
-            yield pk, label[:300], changes
-
-
-def _creation_json_sql(field: models.Field, column: str) -> str | None:
-    """SQL for one field's [null, value] pair in a creation's changes, NULL when empty (as
-    `_history_entries` leaves empty values out); None for a kind of field it does not handle."""
-    pair = f"jsonb_build_array(NULL, {column})"
-    if isinstance(field, models.CharField | models.TextField):
-        return f"CASE WHEN {column} <> '' THEN {pair} END"
-    if isinstance(field, models.JSONField):
-        return f"CASE WHEN {column} NOT IN ('[]'::jsonb, '{{}}'::jsonb, 'null'::jsonb, '\"\"'::jsonb) THEN {pair} END"
-    if isinstance(field, models.DateTimeField | models.DecimalField | models.FloatField):
-        return None
-    if isinstance(field, models.DateField):
-        return f"CASE WHEN {column} IS NOT NULL THEN jsonb_build_array(NULL, to_char({column}, 'YYYY-MM-DD')) END"
-    if isinstance(field, models.BooleanField | models.IntegerField | models.ForeignKey):
-        return f"CASE WHEN {column} IS NOT NULL THEN {pair} END"
-    return None
+            value = row[name]
+            if type(value) is str:  # most values: skip the general conversion
+                if value:
+                    changes[name] = [None, value]
+            elif value not in _EMPTY:
+                changes[name] = [None, _plain(value)]
+        pk = row[self.pk_name]
+        label = row.get(self._label_fields[0]) or row.get(self._label_fields[1]) or f"#{pk}"
+        return pk, label[:300], changes
 
 
 def write_history(
@@ -206,7 +164,7 @@ def write_history(
     model: type[models.Model],
     user: Any,
     label: str,
-    entries: Iterable[tuple[int | None, str, dict[str, list[Any]]]],
+    entries: Iterable[tuple[int, str, Any]],
     at: dt.datetime | None = None,
 ) -> int:
     """One "imported" change record per entry (record id, label, changes), written in bulk."""

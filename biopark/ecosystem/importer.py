@@ -11,12 +11,21 @@ Each row is matched against the registry before anything is created:
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import pickle
 import re
+import subprocess
+import sys
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
@@ -26,16 +35,20 @@ from biopark.accounts import policy
 from biopark.core.audit import diff, snapshot
 from biopark.core.bulk import gc_paused
 from biopark.core.errors import DomainError, ValidationFailed
-from biopark.core.text import fold, match_key
+from biopark.core.text import NameInfo, fold, match_key, name_info
 from biopark.ecosystem import services
 from biopark.ecosystem.fields import EDITABLE, FOREIGN, PARTIAL_DATES, TYPE_NAMES
 from biopark.ecosystem.import_rows import NewRows, write_history
 from biopark.ecosystem.models import Organisation, Person, Position
 from biopark.ecosystem.tabular import Table
 
+log = logging.getLogger(__name__)
+
 POSITION_COLUMNS = ["title_zh", "title_en", "organisation"]
 FUZZY_CUTOFF = 92.0
 BATCH = 1000
+# Below this many rows a helper process costs more to start than it saves.
+PARALLEL_MIN_ROWS = 5000
 
 
 @dataclass
@@ -117,31 +130,122 @@ class _Matcher:
                     self.by_key.setdefault(key, pk)
                     self.blocks[_block(key)][key] = pk
 
-    def exact(self, name_zh: str, name_en: str) -> int | None:
-        for name in (name_zh, name_en):
-            if name and fold(name) in self.by_name:
-                return self.by_name[fold(name)]
+    def exact(self, info: NameInfo) -> int | None:
+        """The record whose Chinese or English name is this row's Chinese or English name."""
+        for folded in info.folds[:2]:
+            if folded and folded in self.by_name:
+                return self.by_name[folded]
         return None
 
-    def proposal(self, name_zh: str, name_en: str, aliases: list[str]) -> tuple[int, str] | None:
-        for name in (name_zh, name_en, *aliases):
+    def proposal(self, names: Sequence[str], info: NameInfo) -> tuple[int, str] | None:
+        """A record this row may stand for: an alias, a name, a name key or a close name key matches."""
+        for name, folded, key in zip(names, info.folds, info.keys, strict=True):
             if not name:
                 continue
-            if fold(name) in self.by_alias:
-                return self.by_alias[fold(name)], f"{name!r} is an alias of it"
-            if fold(name) in self.by_name:
-                return self.by_name[fold(name)], f"{name!r} is its name"
-            key = match_key(name)
+            if folded in self.by_alias:
+                return self.by_alias[folded], f"{name!r} is an alias of it"
+            if folded in self.by_name:
+                return self.by_name[folded], f"{name!r} is its name"
             if not key:
                 continue
             if key in self.by_key:
                 return self.by_key[key], f"{name!r} has the same name key"
-            block = self.blocks.get(_block(key))
-            if block and len(key) >= 6:
+            block = self.blocks.get(_block(key)) if self.blocks and len(key) >= 6 else None
+            if block:
                 hit = process.extractOne(key, block.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
                 if hit is not None:
                     return block[hit[0]], f"{name!r} is close to {hit[0]!r} ({hit[1]:.0f}%)"
         return None
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _names_of(data: dict[str, Any]) -> tuple[str, str, tuple[str, ...]]:
+    """A row's Chinese name, English name and aliases, converted as services.converted_fields does."""
+    return _text(data.get("name_zh")), _text(data.get("name_en")), tuple(services._clean_aliases(data.get("aliases")))
+
+
+class _NameHelper:
+    """Works out name_info() of the rows ahead of the row being checked, in a helper process.
+
+    Pinyin, folding and search text are half of a new row's cost and depend on nothing but the names,
+    so a second process (biopark.core.name_worker) works them out, from the end of the file backwards,
+    while this one checks rows from the start and PostgreSQL indexes them. A row whose chunk has not
+    come back is worked out here: nothing ever waits for the helper, and if it fails the import goes
+    on without it.
+    """
+
+    CHUNK = 2000
+    AHEAD = 4  # chunks sent but not yet answered
+
+    def __init__(self, items: list[tuple[str, str, tuple[str, ...]] | None]):
+        self.items = items
+        self.results: dict[int, list[NameInfo]] = {}
+        self.position = 0  # the row this process is checking
+        self.used = 0
+        root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "biopark.core.name_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        self.answered = threading.Semaphore(self.AHEAD)
+        self.sender = threading.Thread(target=self._send, daemon=True, name="import-name-sender")
+        self.receiver = threading.Thread(target=self._receive, daemon=True, name="import-name-receiver")
+        self.sender.start()
+        self.receiver.start()
+
+    def _send(self) -> None:
+        stdin = self.process.stdin
+        assert stdin is not None
+        try:
+            # From the last chunk backwards: this process works forwards from the first, and the two
+            # meet somewhere in the middle without ever doing the same chunk.
+            for start in reversed(range(0, len(self.items), self.CHUNK)):
+                self.answered.acquire()
+                if start <= self.position:
+                    return  # this process has reached the chunks still to do
+                chunk = [item or ("", "", ()) for item in self.items[start : start + self.CHUNK]]
+                pickle.dump((start // self.CHUNK, chunk), stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                stdin.flush()
+        except (OSError, ValueError):  # the helper is gone (or closed): rows are worked out here
+            pass
+        finally:
+            with contextlib.suppress(OSError, ValueError):
+                stdin.close()
+
+    def _receive(self) -> None:
+        stdout = self.process.stdout
+        assert stdout is not None
+        try:
+            while True:
+                number, infos = pickle.load(stdout)
+                self.results[number] = infos
+                self.answered.release()
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+            pass
+
+    def get(self, index: int, names: tuple[str, str, tuple[str, ...]]) -> NameInfo | None:
+        self.position = index
+        chunk = self.results.get(index // self.CHUNK)
+        if chunk is None or self.items[index] != names:
+            return None
+        self.used += 1
+        return chunk[index % self.CHUNK]
+
+    def close(self) -> None:
+        self.position = len(self.items)
+        self.answered.release(self.AHEAD)  # let the sender see that nothing more is needed
+        self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    stream.close()
 
 
 class _ForeignCache:
@@ -273,8 +377,9 @@ def _plan_and_apply(
             with transaction.atomic():
                 with connection.cursor() as cursor:
                     # Let the trigram indexes gather the new rows in their pending list and merge them in
-                    # bulk rather than one row at a time.
+                    # bulk rather than one row at a time, with memory enough to merge in few passes.
                     cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
+                    cursor.execute("SET LOCAL work_mem = '256MB'")
                 plan.check_rows(progress)
                 if report.errors:
                     raise _Discard
@@ -339,22 +444,43 @@ class _Plan:
             progress(len(self.table.rows) % 500)
 
     def _check_each_row(self, progress: Callable[[int], None] | None) -> None:
+        rows = self.table.rows
+        helper = None
+        if getattr(settings, "BIOPARK_IMPORT_HELPER", True) and len(rows) >= PARALLEL_MIN_ROWS:
+            helper = _NameHelper([self._names_or_none(values) for _, values in rows])
+        try:
+            self._check_rows_with(helper, progress)
+        finally:
+            if helper is not None:
+                helper.close()
+                log.info("import: the helper process worked out %d of %d rows", helper.used, len(rows))
+
+    def _names_or_none(self, values: dict[str, Any]) -> tuple[str, str, tuple[str, ...]] | None:
+        try:
+            return _names_of(_row_data(self.model, values, self.fk))
+        except DomainError:
+            return None  # the row fails when it is checked
+
+    def _check_rows_with(self, helper: _NameHelper | None, progress: Callable[[int], None] | None) -> None:
         model, report, matcher = self.model, self.report, self.matcher
         seen_names: dict[str, int] = {}
         seen_keys: dict[str, int] = {}
         seen_codes: dict[str, int] = {}
         total = len(self.table.rows)
-        for count, (line, values) in enumerate(self.table.rows, start=1):
+        for index, (line, values) in enumerate(self.table.rows):
+            count = index + 1
             result = RowResult(line=line, status="create")
             report.rows.append(result)
             try:
                 data = _row_data(model, values, self.fk)
-                name_zh = str(data.get("name_zh") or "")
-                name_en = str(data.get("name_en") or "")
-                result.name = name_zh or name_en
+                names = _names_of(data)
+                info = helper.get(index, names) if helper is not None else None
+                if info is None:
+                    info = name_info(*names)
+                result.name = names[0] or names[1]
                 row_id = str(values.get("id", "")).strip()
                 key = str(data.get("key") or "").strip()
-                identity = fold(name_zh) or fold(name_en)
+                identity = info.folds[0] or info.folds[1]
                 for seen, token, label in (
                     (seen_names, identity, "name"),
                     (seen_keys, key, "key"),
@@ -375,22 +501,24 @@ class _Plan:
                     self.existing.append(_Existing(result, int(row_id), data, by_name=False))
                 elif key and key in self.by_key:
                     self.existing.append(_Existing(result, self.by_key[key].pk, data, by_name=False))
-                elif (exact := matcher.exact(name_zh, name_en)) is not None:
+                elif (exact := matcher.exact(info)) is not None:
                     self.existing.append(_Existing(result, exact, data, by_name=True))
                 else:
-                    self._check_new(result, data, remaining=total - count + 1)
+                    self._check_new(result, data, names, info, remaining=total - index)
             except DomainError as exc:
                 result.status, result.message = "error", exc.message
                 self.failed = True
             if progress and count % 500 == 0:
                 progress(500)
 
-    def _check_new(self, result: RowResult, data: dict[str, Any], *, remaining: int) -> None:
-        row = self.new_rows.build(data)
+    def _check_new(
+        self, result: RowResult, data: dict[str, Any], names: tuple[str, str, tuple[str, ...]], info: NameInfo, *, remaining: int
+    ) -> None:
+        row = self.new_rows.build(data, info)
         code = row.get("credit_code")
         if code and code in self.taken_codes:
             raise ValidationFailed(f"credit_code {code} belongs to an existing organisation", field="credit_code")
-        proposal = self.matcher.proposal(row.get("name_zh") or "", row.get("name_en") or "", list(row.get("aliases") or []))
+        proposal = self.matcher.proposal((names[0], names[1], *names[2]), info)
         if proposal is not None:
             result.status = "merge"
             result.record_id = proposal[0]
@@ -450,8 +578,7 @@ class _Plan:
         user = policy.user_of(actor)
         label = user.get_username() if user else "import"
         now = timezone.now()
-        in_database = self.new_rows.write_history_in_database(user=user, label=label, at=now)
-        entries = [] if in_database else list(self.new_rows.prepare_history())
+        entries = list(self.new_rows.history())
         if self.to_update:
             names = sorted({f for _, _, changes in self.to_update for f in changes} | _derived_of(model))
             model._default_manager.bulk_update([inst for _, inst, _ in self.to_update], names, batch_size=BATCH)

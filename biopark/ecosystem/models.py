@@ -85,12 +85,17 @@ class Organisation(BilingualNamed):
     description_zh = models.TextField(blank=True, default="")
     description_en = models.TextField(blank=True, default="")
     # Duplicate detection key (biopark.core.text.match_key of the main name); indexed for imports.
-    match_key = models.CharField(max_length=300, blank=True, default="", db_index=True, editable=False)
+    match_key = models.CharField(max_length=300, blank=True, default="", editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["kind", "id"]), models.Index(fields=["park", "id"])]
+        indexes = [
+            models.Index(fields=["kind", "id"]),
+            models.Index(fields=["park", "id"]),
+            # Exact lookups only: a plain index (db_index=True would add a second, LIKE-pattern one).
+            models.Index(fields=["match_key"], name="ecosystem_org_match_key"),
+        ]
 
     @property
     def founded(self) -> str:

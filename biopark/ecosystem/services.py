@@ -13,7 +13,7 @@ from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.dates import PartialDate
 from biopark.core.errors import Conflict, NotFound, ValidationFailed
 from biopark.core.models import ChangeRecord, Citation, Source
-from biopark.core.text import han_bigrams, match_key, search_blob
+from biopark.core.text import NameInfo, han_bigrams, match_key, search_blob
 from biopark.ecosystem.fields import EDITABLE, FOREIGN, MODEL_TYPE, PARTIAL_DATES, TYPE_NAMES
 from biopark.ecosystem.models import STAGE_CODES, Organisation, Park, Person, Platform, Position, Relation
 
@@ -116,12 +116,20 @@ def _to_bool(value: Any, name: str) -> bool:
     raise ValidationFailed(f"{name} must be true or false, got {value!r}", field=name)
 
 
-def derived_fields(model: type[models.Model], name_zh: str, name_en: str, aliases: list[str]) -> dict[str, str]:
-    """The stored search text (and, for organisations, the duplicate key) that follow from the names."""
-    search_text = search_blob(name_zh, name_en, aliases=aliases)
-    out = {"search_text": search_text, "search_grams": han_bigrams(search_text)}
+def derived_fields(
+    model: type[models.Model], name_zh: str, name_en: str, aliases: list[str], info: NameInfo | None = None
+) -> dict[str, str]:
+    """The stored search text (and, for organisations, the duplicate key) that follow from the names;
+    `info` is name_info() of the same names when the caller has it already."""
+    if info is None:
+        search_text = search_blob(name_zh, name_en, aliases=aliases)
+        out = {"search_text": search_text, "search_grams": han_bigrams(search_text)}
+        if issubclass(model, Organisation):
+            out["match_key"] = match_key(name_zh or name_en)
+        return out
+    out = {"search_text": info.search_text, "search_grams": info.search_grams}
     if issubclass(model, Organisation):
-        out["match_key"] = match_key(name_zh or name_en)
+        out["match_key"] = info.main_key
     return out
 
 

@@ -252,3 +252,15 @@ def test_no_query_may_interrupt_a_copy_stream():
         stream.close(RuntimeError("abandoned"))
         transaction.set_rollback(True)
     assert connection.is_usable()
+
+
+def test_sqlite_search_triggers_survive_the_migrations():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS triggers exist on SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ecosystem_%_fts_%'")
+        names = sorted(row[0] for row in cursor.fetchall())
+    tables = ["organisation", "park", "person", "platform"]
+    assert names == sorted(f"ecosystem_{t}_fts_{s}" for t in tables for s in ("ad", "ai", "au"))
