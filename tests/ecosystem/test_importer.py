@@ -264,3 +264,26 @@ def test_sqlite_search_triggers_survive_the_migrations():
         names = sorted(row[0] for row in cursor.fetchall())
     tables = ["organisation", "park", "person", "platform"]
     assert names == sorted(f"ecosystem_{t}_fts_{s}" for t in tables for s in ("ad", "ai", "au"))
+
+
+def test_the_name_helper_process_answers_as_name_info_does(monkeypatch):
+    import time
+
+    from biopark.core.text import name_info
+
+    monkeypatch.setattr(importer._NameHelper, "CHUNK", 3)
+    items = [("成都康华生物", "Kanghua Bio", ("康華",)), ("重庆医院", "", ()), None, ("", "Tianfu Lab", ("TFL",))] * 3
+    helper = importer._NameHelper(items)
+    try:
+        deadline = time.monotonic() + 30
+        while len(helper.results) < 3 and time.monotonic() < deadline:  # chunks 3, 2, 1 (0 is this process's)
+            time.sleep(0.05)
+        assert sorted(helper.results) == [1, 2, 3]
+        for index in range(3, len(items)):
+            if items[index] is not None:
+                assert helper.get(index, items[index]) == name_info(*items[index])
+        assert helper.get(3, ("other", "", ())) is None  # names that differ from what was sent: not used
+        assert helper.get(0, items[0]) is None  # chunk 0 was left to this process
+    finally:
+        helper.close()
+    assert helper.process.returncode is not None
