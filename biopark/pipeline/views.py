@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from biopark.accounts import policy
 from biopark.core.errors import DomainError
 from biopark.core.models import Source
+from biopark.core.modules import optional_module
 from biopark.ecosystem.views import _forbidden
 from biopark.pipeline import charts, export, selectors, services
 from biopark.pipeline.models import ALL_STAGES, Modality
@@ -65,6 +66,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": selectors.stage_history(project),
         "citations": [(c, passage(c)) for c in citations_of(project)],
         "history": history_of(project) if request.user.is_authenticated else [],
+        "bookings": _project_bookings(request.user, project),
         "may_change": may_change,
         "stages": ALL_STAGES,
         "error": error,
@@ -72,6 +74,21 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "post": request.POST if error else {},
     }
     return render(request, "pipeline/detail.html", context, status=422 if error else 200)
+
+
+def _project_bookings(user: Any, project: Any) -> list[tuple[Any, Any, Any]]:
+    """The shared-platform bookings made for the project that the user may see, with their local times
+    (in each resource's time zone)."""
+    facilities = optional_module("biopark.facilities.selectors")
+    if facilities is None or not getattr(user, "is_authenticated", False):
+        return []
+    from biopark.facilities import timeutil
+
+    rows = []
+    for booking in facilities.project_bookings(user=user, project=project)[:100]:
+        tz = timeutil.resource_zone(booking.resource)
+        rows.append((booking, booking.start.astimezone(tz), booking.end.astimezone(tz)))
+    return rows
 
 
 def portfolio(request: HttpRequest) -> HttpResponse:

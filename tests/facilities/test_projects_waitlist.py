@@ -283,3 +283,24 @@ def test_a_refused_cancellation_sends_nothing(waiting, django_capture_on_commit_
     assert callbacks == [] and mail.outbox == []
     waiting["entry"].refresh_from_db()
     assert waiting["entry"].notified_at is None
+
+
+def test_project_page_lists_its_bookings_to_those_who_may_see_them(projects, client):
+    services.booking_create(actor=projects["member"], resource=projects["resource"], start=NOW + 2 * H,
+                            end=NOW + 3 * H, now=NOW, project=projects["own"])
+    services.booking_create(actor=projects["member"], resource=projects["resource"], start=NOW + 4 * H,
+                            end=NOW + 5 * H, now=NOW)  # for no project: not listed
+    path = f"/pipeline/{projects['own'].pk}/"
+    client.force_login(projects["member"])
+    page = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Shared-platform bookings" in page and page.count(f'/facilities/resources/{projects["resource"].pk}/') == 1
+    local = (NOW + 2 * H).astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+    assert local in page  # shown in the park's time zone (Asia/Shanghai)
+    # Another organisation's member may read the project (public) but not this organisation's bookings.
+    projects["own"].visibility = "public"
+    projects["own"].save()
+    outsider = make_user(Role.ENTERPRISE_MEMBER, organisation=projects["other_enterprise"])
+    client.force_login(outsider)
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and "Antibody A" in response.content.decode()
+    assert "Shared-platform bookings" not in response.content.decode()
