@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
-from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
 from biopark.accounts import policy
@@ -44,17 +43,10 @@ def search(qs: models.QuerySet, q: str | None) -> models.QuerySet:
     A two-character Chinese term is looked up as a whole word of the bigram column instead: the same
     records match, and PostgreSQL's trigram index can answer it (it has no trigram inside "亦庄").
     """
-    registry = qs.model in (Park, Organisation, Person, Platform)
-    sqlite = connection.vendor == "sqlite" and registry
+    sqlite = connection.vendor == "sqlite" and qs.model in (Park, Organisation, Person, Platform)
     for term in query_terms(q or ""):
         column, needle = ("search_grams", f" {term} ") if is_han_pair(term) else ("search_text", term)
-        if registry and column == "search_grams" and connection.vendor == "postgresql":
-            # The word index of migration 0007 answers this expression (the same one it indexes).
-            grams = f"{connection.ops.quote_name(qs.model._meta.db_table)}.search_grams"
-            qs = qs.filter(
-                RawSQL(f"string_to_array(btrim({grams}), ' ') @> ARRAY[%s]::text[]", [term], output_field=BooleanField())
-            )
-        elif sqlite and len(needle) >= 3:
+        if sqlite and len(needle) >= 3:
             # The FTS5 trigram index (migration 0005) answers substring matches without a scan.
             fts = f"{qs.model._meta.db_table}_fts"
             phrase = '"' + needle.replace('"', '""') + '"'

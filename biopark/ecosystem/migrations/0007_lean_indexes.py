@@ -18,7 +18,7 @@ def restore_fts_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ecosystem", "0007_grams_word_index"),
+        ("ecosystem", "0006_import_job"),
     ]
 
     operations = [
