@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from biopark.accounts.policy import SYSTEM
 from biopark.core.errors import PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
-from biopark.ecosystem import importer, tabular
+from biopark.ecosystem import import_names, importer, tabular
 from biopark.ecosystem.models import Organisation, Person
 from tests.factories import OrganisationFactory, ParkFactory
 
@@ -271,9 +271,9 @@ def test_the_name_helper_process_answers_as_name_info_does(monkeypatch):
 
     from biopark.core.text import name_info
 
-    monkeypatch.setattr(importer._NameHelper, "CHUNK", 3)
+    monkeypatch.setattr(import_names.NameHelper, "CHUNK", 3)
     items = [("成都康华生物", "Kanghua Bio", ("康華",)), ("重庆医院", "", ()), None, ("", "Tianfu Lab", ("TFL",))] * 3
-    helper = importer._NameHelper(items)
+    helper = import_names.NameHelper(items)
     try:
         deadline = time.monotonic() + 30
         while len(helper.results) < 3 and time.monotonic() < deadline:  # chunks 3, 2, 1 (0 is this process's)
