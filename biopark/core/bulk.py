@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import connection, models
 
+
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     """Take `count` ids from the table's sequence (PostgreSQL); unused ones are simply gaps."""
     meta = model._meta
