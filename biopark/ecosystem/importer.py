@@ -283,7 +283,10 @@ class _Plan:
         rows = self.table.rows
         helper = None
         if getattr(settings, "BIOPARK_IMPORT_HELPER", True) and len(rows) >= PARALLEL_MIN_ROWS:
-            helper = NameHelper([self._names_or_none(values) for _, values in rows])
+            try:
+                helper = NameHelper([self._names_or_none(values) for _, values in rows])
+            except OSError:  # no process could be started: the import only runs slower
+                log.warning("import: could not start the name helper process", exc_info=True)
         try:
             self._check_rows_with(helper, progress)
         finally:
