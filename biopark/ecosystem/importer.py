@@ -213,9 +213,8 @@ def _plan_and_apply(
             with transaction.atomic():
                 with connection.cursor() as cursor:
                     # Let the trigram indexes gather the new rows in their pending list and merge them in
-                    # bulk rather than one row at a time, with memory enough to merge in few passes.
+                    # bulk rather than one row at a time.
                     cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
-                    cursor.execute("SET LOCAL work_mem = '256MB'")
                 plan.check_rows(progress)
                 if report.errors:
                     raise _Discard
