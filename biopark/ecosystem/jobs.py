@@ -9,6 +9,7 @@ transaction. The same numbers are also kept in `LIVE` (this process only) as a f
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import uuid
@@ -18,6 +19,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, connections
+from django.db.models import Q
 from django.db.models.sql import UpdateQuery
 from django.db.models.sql.constants import NO_RESULTS
 from django.utils import timezone
@@ -29,6 +31,7 @@ from biopark.ecosystem.models import ImportJob
 log = logging.getLogger(__name__)
 
 BACKGROUND_ROWS = 2000  # files with more data rows than this are imported in the background
+STALE_AFTER = dt.timedelta(minutes=10)  # a running job silent this long died with its process
 PROGRESS_EVERY = 500  # rows between two progress writes
 LIVE: dict[int, int] = {}  # job id -> rows done, for polls served by this process
 THREADS: dict[int, threading.Thread] = {}  # job id -> its thread (tests join it)
@@ -84,7 +87,7 @@ class _Progress:
             if self._conn is None:
                 self._conn = connections.create_connection("default")
             query = cast(UpdateQuery, ImportJob.objects.filter(pk=self.job_id).query.chain(UpdateQuery))
-            query.add_update_values({"rows_done": self.done})
+            query.add_update_values({"rows_done": self.done, "heartbeat_at": timezone.now()})
             query.get_compiler(connection=self._conn).execute_sql(NO_RESULTS)
             self.written = self.done
         except DatabaseError:  # progress is best effort: never fail an import for it
@@ -107,7 +110,7 @@ def run_job(job_id: int, table: tabular.Table | None = None) -> None:
     """Run one job to its end; every outcome (including a crash) is written to the job, never raised."""
     progress = _Progress(job_id)
     try:
-        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.RUNNING)
+        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.RUNNING, heartbeat_at=timezone.now())
         job = ImportJob.objects.select_related("user").get(pk=job_id)
         if table is None:
             data = (upload_dir() / job.stored_as).read_bytes()
@@ -155,3 +158,31 @@ def _remove_upload(job_id: int) -> None:
 def rows_done(job: ImportJob) -> int:
     """The freshest progress: the database's, or this process's if it is ahead."""
     return max(job.rows_done, LIVE.get(job.pk, 0))
+
+
+def expire_stale(now: dt.datetime | None = None) -> int:
+    """Mark failed the queued or running jobs whose process is gone (no sign of life for STALE_AFTER).
+
+    An import writes all or nothing in one transaction, so a job that died wrote nothing: the message
+    says so. Jobs whose thread is alive in this process are left alone whatever their heartbeat.
+    Returns how many jobs were marked."""
+    now = now or timezone.now()
+    cutoff = now - STALE_AFTER
+    alive = [job_id for job_id, thread in THREADS.items() if thread.is_alive()]
+    stale = (
+        ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING])
+        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+        .exclude(pk__in=alive)
+    )
+    ids = list(stale.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    marked = ImportJob.objects.filter(pk__in=ids).update(
+        status=ImportJob.Status.FAILED,
+        error="The server process running this import stopped before it finished; nothing was imported. "
+        "Upload the file again.",
+        finished_at=now,
+    )
+    for job_id in ids:
+        _remove_upload(job_id)
+    return marked

@@ -289,6 +289,9 @@ class ImportJob(models.Model):
     report = models.JSONField(null=True, blank=True, encoder=_ReportEncoder)
     error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last sign of life of the thread running the job (set with each progress write). A job that has
+    # shown none for jobs.STALE_AFTER died with its process: jobs.expire_stale() marks it failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -56,6 +56,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             context["report"] = report
         except DomainError as exc:
             context["error"] = exc.message
+    jobs.expire_stale()
     context["jobs"] = ImportJob.objects.filter(user_id=request.user.pk or 0)[:10]  # signed in: pk is set
     status = 422 if context["error"] or (context["report"] and not context["report"].ok) else 200
     return render(request, "ecosystem/import.html", context, status=status)
@@ -64,6 +65,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """A background import: a progress bar that polls itself while the job runs, then the report."""
+    jobs.expire_stale()
     job = get_object_or_404(ImportJob, pk=pk)
     if job.user_id != request.user.pk and not policy.actor_for(request.user).is_admin:
         return _forbidden(request, _("Only the person who started an import (or an administrator) may see it."))

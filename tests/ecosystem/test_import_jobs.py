@@ -199,3 +199,25 @@ def test_a_real_thread_runs_the_job_while_the_page_polls(roles, monkeypatch):
     job.refresh_from_db()
     assert (job.status, job.rows_done, job.rows_total) == ("done", 1200, 1200)
     assert Organisation.objects.filter(name_zh__startswith="线程企业").count() == 1200
+
+
+def test_a_job_whose_process_died_is_marked_failed_when_looked_at(roles):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    operator = roles["users"]["operator"]
+    now = timezone.now()
+    dead = ImportJob.objects.create(user=operator, type_name="organisation", file_name="a.csv", rows_total=10,
+                                    status=ImportJob.Status.RUNNING, heartbeat_at=now - dt.timedelta(minutes=11))
+    never_started = ImportJob.objects.create(user=operator, type_name="organisation", file_name="b.csv",
+                                             rows_total=10)
+    ImportJob.objects.filter(pk=never_started.pk).update(created_at=now - dt.timedelta(minutes=30))
+    busy = ImportJob.objects.create(user=operator, type_name="organisation", file_name="c.csv", rows_total=10,
+                                    status=ImportJob.Status.RUNNING, heartbeat_at=now - dt.timedelta(minutes=2))
+    page = signed_in(operator).get(f"/import/jobs/{dead.pk}/")
+    assert page.status_code == 200 and "nothing was imported" in page.content.decode()
+    states = dict(ImportJob.objects.values_list("file_name", "status"))
+    assert states == {"a.csv": "failed", "b.csv": "failed", "c.csv": "running"}
+    assert ImportJob.objects.get(pk=dead.pk).finished_at is not None
+    assert jobs.expire_stale() == 0  # nothing left to mark; the busy job keeps running
