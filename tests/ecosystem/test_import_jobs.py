@@ -213,8 +213,8 @@ def test_a_job_whose_process_died_is_marked_failed_when_looked_at(roles):
     never_started = ImportJob.objects.create(user=operator, type_name="organisation", file_name="b.csv",
                                              rows_total=10)
     ImportJob.objects.filter(pk=never_started.pk).update(created_at=now - dt.timedelta(minutes=30))
-    busy = ImportJob.objects.create(user=operator, type_name="organisation", file_name="c.csv", rows_total=10,
-                                    status=ImportJob.Status.RUNNING, heartbeat_at=now - dt.timedelta(minutes=2))
+    ImportJob.objects.create(user=operator, type_name="organisation", file_name="c.csv", rows_total=10,
+                             status=ImportJob.Status.RUNNING, heartbeat_at=now - dt.timedelta(minutes=2))
     page = signed_in(operator).get(f"/import/jobs/{dead.pk}/")
     assert page.status_code == 200 and "nothing was imported" in page.content.decode()
     states = dict(ImportJob.objects.values_list("file_name", "status"))
