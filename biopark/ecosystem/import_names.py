@@ -88,13 +88,10 @@ class Matcher:
         return None
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
 def names_of(data: dict[str, Any]) -> tuple[str, str, tuple[str, ...]]:
     """A row's Chinese name, English name and aliases, converted as services.converted_fields does."""
-    return _text(data.get("name_zh")), _text(data.get("name_en")), tuple(services._clean_aliases(data.get("aliases")))
+    text = services.text_value
+    return text(data.get("name_zh")), text(data.get("name_en")), tuple(services._clean_aliases(data.get("aliases")))
 
 
 class NameHelper:

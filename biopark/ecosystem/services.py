@@ -95,8 +95,13 @@ def converted_fields(model: type[models.Model], data: Mapping[str, Any]) -> dict
         elif name == "public_directory":
             out[name] = _to_bool(value, name)
         else:
-            out[name] = "" if value is None else str(value).strip()
+            out[name] = text_value(value)
     return out
+
+
+def text_value(value: Any) -> str:
+    """A text field's value as forms, the API and imports give it: stripped, None as empty."""
+    return "" if value is None else str(value).strip()
 
 
 def apply_fields(instance: models.Model, data: Mapping[str, Any]) -> None:
