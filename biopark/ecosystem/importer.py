@@ -222,18 +222,25 @@ def _plan_and_apply(
         except _Discard:
             return report
         except IntegrityError as exc:
-            # Another user created a clashing record (same key or credit code) while this file was read.
-            report.file_error = f"nothing imported: the registry changed during the import ({exc}); try again"
-            return report
+            return _changed_meanwhile(report, exc)
         report.applied = True
         return report
     plan.check_rows(progress)
     if report.errors or dry_run:
         return report
-    with transaction.atomic():
-        plan.new_rows.insert_rest()
-        plan.write(accept_merges)
+    try:
+        with transaction.atomic():
+            plan.new_rows.insert_rest()
+            plan.write(accept_merges)
+    except IntegrityError as exc:
+        return _changed_meanwhile(report, exc)
     report.applied = True
+    return report
+
+
+def _changed_meanwhile(report: ImportReport, exc: IntegrityError) -> ImportReport:
+    # Another user created a clashing record (same key or credit code) while this file was being checked.
+    report.file_error = f"nothing imported: the registry changed during the import ({exc}); try again"
     return report
 
 

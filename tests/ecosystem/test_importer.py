@@ -287,3 +287,23 @@ def test_the_name_helper_process_answers_as_name_info_does(monkeypatch):
     finally:
         helper.close()
     assert helper.process.returncode is not None
+
+
+def test_a_clash_created_while_the_file_was_checked_is_a_file_error_not_a_crash(monkeypatch):
+    from django.db import connection
+
+    from biopark.ecosystem.import_rows import NewRows
+
+    if connection.vendor != "sqlite":
+        pytest.skip("drives the SQLite write path (on PostgreSQL the same clash ends the COPY, handled alike)")
+    original = NewRows.add
+
+    def add_then_clash(self, result, row, **kw):
+        # Someone else saves a record with this row's key between the check and the write.
+        OrganisationFactory(key="org-race", name_zh="别人", name_en="Someone else")
+        return original(self, result, row, **kw)
+
+    monkeypatch.setattr(NewRows, "add", add_then_clash)
+    report = run("key,name_zh,name_en\norg-race,竞速,Race\n".encode())
+    assert not report.applied and "registry changed during the import" in report.file_error
+    assert list(Organisation.objects.values_list("name_en", flat=True)) == ["Someone else"]
