@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema
 
 from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
+from biopark.core.fastread import JoinedSelect
 from biopark.core.pagination import Page, paginate
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import ical, selectors, services, timeutil
@@ -47,8 +48,13 @@ def who(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
+# The resource behind a free-slot search or a booking, read on every such call: SQL built once.
+_RESOURCE = JoinedSelect(Resource, ["platform", "platform__park"], where='{root}."id" = %s')
+
+
 def _resource(pk: int, user: Any, field: str = "resource") -> Resource:
-    resource = Resource.objects.select_related("platform__park").filter(pk=pk).first()
+    # Out of the id column's range (SQLite cannot even take it as a parameter): no such resource.
+    resource = _RESOURCE.first(pk) if 0 < pk < 2**63 else None
     if resource is None:
         raise NotFound(f"no resource {pk}", field=field)
     policy.require(user, policy.VIEW, resource)

@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 
 from biopark.accounts.models import Role
 from biopark.accounts.policy import actor_for
+from biopark.core.fastread import adapt, fetch
 from biopark.facilities import timeutil
 from biopark.facilities.models import Booking, BookingUnit, Outage, Qualification, Resource
 
@@ -54,10 +55,33 @@ class BookingRequest:
     quantity: int = 1
     exclude_booking_id: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # free_units() of this request, kept: the availability rule and the writer both ask, in one transaction.
+    free_units_found: tuple[list[int], bool] | None = field(default=None, repr=False, compare=False)
 
     @property
     def minutes(self) -> float:
         return (self.end - self.start).total_seconds() / 60
+
+
+# The two queries every booking runs, written out once (Django would compile them on each call). The unit
+# query is an index range scan on (resource, start), bounded below by `lookback`.
+_UNIT_ACTIVE = BookingUnit._meta.get_field("active")
+_UNIT_START = BookingUnit._meta.get_field("start")
+_UNITS_FIELDS = [
+    BookingUnit._meta.get_field("unit_no"), _UNIT_START, Booking._meta.get_field("end"),
+]
+_UNITS_SQL = (
+    'SELECT u."unit_no", u."start", b."end" FROM "facilities_bookingunit" u '
+    'INNER JOIN "facilities_booking" b ON b."id" = u."booking_id" '
+    'WHERE u."resource_id" = %s AND u."active" = %s AND u."start" < %s AND u."blocked_until" > %s '
+    'AND u."start" >= %s AND u."booking_id" <> %s'
+)
+_OUTAGE_START = Outage._meta.get_field("start")
+_OUTAGE_FIELDS = [Outage._meta.get_field("kind"), _OUTAGE_START, Outage._meta.get_field("end")]
+_OUTAGE_SQL = (
+    'SELECT "kind", "start", "end" FROM "facilities_outage" WHERE "resource_id" = %s AND "start" < %s '
+    'AND "end" > %s ORDER BY "start" LIMIT 1'
+)
 
 
 def _fmt_minutes(minutes: int) -> str:
@@ -168,14 +192,16 @@ class BookingPolicy:
         return None
 
     def check_outage(self, req: BookingRequest) -> Refusal | None:
-        outage = (
-            Outage.objects.filter(resource=req.resource, start__lt=req.end, end__gt=req.start).order_by("start").first()
+        found = fetch(
+            _OUTAGE_SQL,
+            [req.resource.pk, adapt(_OUTAGE_START, req.end), adapt(_OUTAGE_START, req.start)],
+            _OUTAGE_FIELDS,
         )
-        if outage is not None:
+        if found:
+            kind, start, end = found[0]
+            label = dict(Outage.Kind.choices).get(kind, kind)
             return Refusal(
-                "outage",
-                f"the resource is unavailable ({outage.get_kind_display()}) from "
-                f"{outage.start.isoformat()} to {outage.end.isoformat()}",
+                "outage", f"the resource is unavailable ({label}) from {start.isoformat()} to {end.isoformat()}"
             )
         return None
 
@@ -227,20 +253,24 @@ class BookingPolicy:
     def free_units(self, req: BookingRequest) -> tuple[list[int], bool]:
         """The resource's units free for the request (buffer included), and whether a unit is taken by a booking
         that truly overlaps (rather than only by the buffer)."""
+        if req.free_units_found is not None:
+            free, strict = req.free_units_found
+            return list(free), strict
         buffer = dt.timedelta(minutes=req.resource.buffer_minutes)
-        rows = BookingUnit.objects.filter(
-            resource=req.resource, active=True, start__lt=req.end + buffer, blocked_until__gt=req.start,
-            start__gte=req.start - lookback(req.resource),
-        )
-        if req.exclude_booking_id:
-            rows = rows.exclude(booking_id=req.exclude_booking_id)
+        params = [
+            req.resource.pk, adapt(_UNIT_ACTIVE, True), adapt(_UNIT_START, req.end + buffer),
+            adapt(_UNIT_START, req.start), adapt(_UNIT_START, req.start - lookback(req.resource)),
+            req.exclude_booking_id or 0,  # ids start at 1: 0 excludes nothing
+        ]
         taken: set[int] = set()
         strict = False
-        for unit_no, start, booking_end in rows.values_list("unit_no", "start", "booking__end"):
+        for unit_no, start, booking_end in fetch(_UNITS_SQL, params, _UNITS_FIELDS):
             taken.add(unit_no)
             if start < req.end and booking_end > req.start:
                 strict = True
-        return [n for n in range(1, req.resource.capacity + 1) if n not in taken], strict
+        free = [n for n in range(1, req.resource.capacity + 1) if n not in taken]
+        req.free_units_found = (free, strict)
+        return list(free), strict
 
     def check_availability(self, req: BookingRequest) -> Refusal | None:
         free, strict = self.free_units(req)

@@ -20,6 +20,7 @@ from biopark.accounts import policy
 from biopark.core import text as core_text
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import Conflict, DomainError, ValidationFailed
+from biopark.core.fastread import JoinedSelect
 from biopark.core.models import ChangeRecord
 from biopark.core.text import search_blob
 from biopark.ecosystem.models import Organisation, Park, Platform
@@ -262,6 +263,11 @@ def booking_create(
         )
 
 
+# The resource row, locked while a booking of it is checked and written, with what the rules read (its
+# platform's park gives the time zone). Read on every booking, so its SQL is built once.
+_LOCKED_RESOURCE = JoinedSelect(Resource, ["platform", "platform__park"], where='{root}."id" = %s', for_update=True)
+
+
 @transaction.atomic
 def _booking_create(
     *,
@@ -282,10 +288,9 @@ def _booking_create(
     policy.require(actor, BOOK, Booking)  # the role may book at all (before asking which organisation for)
     org_id = _organisation_for(actor, organisation)
     # Lock the resource: concurrent bookings of it queue here (SQLite serialises whole write transactions).
-    locked = Resource.objects.select_for_update().filter(pk=resource.pk).first()
+    locked = _LOCKED_RESOURCE.first(resource.pk)
     if locked is None:
         raise ValidationFailed(f"no resource {resource.pk}", field="resource")
-    locked = Resource.objects.select_related("platform__park").get(pk=resource.pk)
     tz = timeutil.resource_zone(locked)
     booking = Booking(
         resource=locked,
@@ -320,16 +325,17 @@ def _booking_create(
     if span > locked.longest_booking_minutes:
         Resource.objects.filter(pk=locked.pk).update(longest_booking_minutes=span)
         locked.longest_booking_minutes = span
+    # No savepoint of its own: a clash ends this atomic block at once (rolled back, or back to the caller's
+    # savepoint, as a booking series makes one per occurrence), so two round trips are saved per booking.
     try:
-        with transaction.atomic():
-            booking.save()
-            BookingUnit.objects.bulk_create(
-                [
-                    BookingUnit(booking=booking, resource=locked, unit_no=n, start=booking.start,
-                                blocked_until=blocked_until)
-                    for n in free[:quantity]
-                ]
-            )
+        booking.save()
+        BookingUnit.objects.bulk_create(
+            [
+                BookingUnit(booking=booking, resource=locked, unit_no=n, start=booking.start,
+                            blocked_until=blocked_until)
+                for n in free[:quantity]
+            ]
+        )
     except IntegrityError as exc:
         raise BookingConflict(Refusal("overlap", "this slot was just booked by someone else", conflict=True)) from exc
     record_change(actor=user, obj=booking, action=ChangeRecord.CREATE, changes=_booking_changes(booking))
