@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 3
+WORKERS ?=
 
 .PHONY: install run demo serve test test-fast lint bench messages clean
 
@@ -23,7 +23,7 @@ demo: install
 
 run: demo
 	$(BIN)/biopark collectstatic --noinput -v0
-	$(BIN)/biopark serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(BIN)/biopark serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 # The whole suite: the index engine (no Django), the platform, and the browser tests.
 test: install

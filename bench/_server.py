@@ -89,24 +89,62 @@ def wrk_available() -> bool:
 
 
 def wrk_load(
-    port: int, paths: Sequence[str], *, clients: int, headers: dict[str, str], seconds: int = 20
+    port: int,
+    paths: Sequence[str],
+    *,
+    clients: int,
+    headers: dict[str, str],
+    seconds: int = 20,
+    method: str = "GET",
+    bodies: Sequence[str] = (),
+    tokens: Sequence[str] = (),
 ) -> dict[str, float | int]:
     """Drive the server with wrk (a C load generator, so the client costs the 2 cores little):
-    `clients` connections cycling through `paths` for `seconds`; latency percentiles from wrk."""
+    `clients` connections cycling through `paths` (and `bodies`, and bearer `tokens` when given) for `seconds`;
+    latency percentiles from wrk. Each request takes the next path/body/token, so no two requests repeat
+    while the lists last."""
     import json
     import tempfile
 
-    quoted = ",".join(json.dumps(p) for p in paths)
+    def lua_list(values: Sequence[str]) -> str:
+        return "{" + ",".join(json.dumps(v) for v in values) + "}"
+
+    threads = min(2, clients)
     header_lines = "".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items())
     script = f"""
-local paths = {{{quoted}}}
+local paths = {lua_list(paths)}
+local bodies = {lua_list(bodies)}
+local tokens = {lua_list(tokens)}
 local i = 0
+local threads = {threads}
+local made = 0
+id = 0
 {header_lines}
+local all_threads = {{}}
+statuses = {{}}
+setup = function(thread)
+  thread:set("id", made)
+  made = made + 1
+  table.insert(all_threads, thread)
+end
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
 request = function()
+  -- wrk threads run separate Lua states: interleave them so that they never send the same item
+  local k = i * threads + id
   i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1])
+  local body = nil
+  if #bodies > 0 then body = bodies[(k % #bodies) + 1] end
+  if #tokens > 0 then wrk.headers["Authorization"] = "Bearer " .. tokens[(k % #tokens) + 1] end
+  return wrk.format({json.dumps(method)}, paths[(k % #paths) + 1], nil, body)
 end
 done = function(summary, latency, requests)
+  for _, thread in ipairs(all_threads) do
+    for status, n in pairs(thread:get("statuses")) do
+      io.write(string.format("WRKSTATUS %d %d\\n", status, n))
+    end
+  end
   io.write(string.format('WRKJSON {{"requests": %d, "errors": %d, "non_2xx": %d, "p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f, "max_ms": %.1f, "duration_s": %.2f}}\\n',
     summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     summary.errors.status, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
@@ -118,13 +156,19 @@ end
         lua = handle.name
     try:
         out = subprocess.run(
-            ["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds}s", "-s", lua, f"http://127.0.0.1:{port}"],
+            ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "-s", lua, f"http://127.0.0.1:{port}"],
             capture_output=True, text=True, check=True, timeout=seconds + 60,
         ).stdout
     finally:
         os.unlink(lua)
     line = next(ln for ln in out.splitlines() if ln.startswith("WRKJSON "))
     stats = json.loads(line[len("WRKJSON "):])
+    statuses: dict[str, int] = {}
+    for ln in out.splitlines():
+        if ln.startswith("WRKSTATUS "):
+            _, status, count = ln.split()
+            statuses[status] = statuses.get(status, 0) + int(count)
+    stats["statuses"] = dict(sorted(statuses.items()))
     stats["clients"] = clients
     stats["throughput_rps"] = round(stats["requests"] / stats.pop("duration_s"), 1)
     return stats

@@ -4,10 +4,12 @@
     BIOPARK_DATABASE_URL=postgresql://... python bench/facilities_booking.py
 
 Measures p50/p95/p99 of "free slots of this resource this week" (GET /api/v1/facilities/resources/{id}/slots)
-and of "book" (POST /api/v1/facilities/bookings), both over HTTP against gunicorn on 127.0.0.1, with bounded
-request counts; and the availability search across all 1,000 resources for one week (in-process selector,
-and over HTTP). Prints one JSON object. The data set (key prefix "benchfac-") is made once per database with
-bulk inserts (COPY on PostgreSQL) and reused; each run's new bookings are removed at the start of the next.
+and of "book" (POST /api/v1/facilities/bookings), both over HTTP against gunicorn on 127.0.0.1 run as
+`biopark serve` runs it (sync workers, two per core plus one), driven by wrk (16 connections for 20 s; each
+booking a distinct slot with the next member's token) or, without wrk, by Python threads; the same requests one
+at a time; and the availability search across all 1,000 resources for one week (in-process selector, and over
+HTTP). Prints one JSON object. The data set (key prefix "benchfac-") is made once per database with bulk
+inserts (COPY on PostgreSQL) and reused; each run's new bookings are removed at the start of the next.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ sys.path.insert(0, str(REPO / "bench"))
 RESOURCES = int(os.environ.get("BENCH_RESOURCES", "1000"))
 BOOKINGS = int(os.environ.get("BENCH_BOOKINGS", "1000000"))
 SLOT_REQUESTS = int(os.environ.get("BENCH_SLOT_REQUESTS", "1600"))
-BOOK_REQUESTS = int(os.environ.get("BENCH_BOOK_REQUESTS", "800"))
+BOOK_REQUESTS = int(os.environ.get("BENCH_BOOK_REQUESTS", "12000"))  # distinct bodies (wrk cycles through them)
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 PREFIX = "benchfac-"
 
@@ -179,7 +181,8 @@ def main() -> None:
         times.append((time.perf_counter() - t0) * 1000)
     assert len(found) == len(res_ids)
 
-    proc, port = start_server(env, workers=4, threads=4)
+    # The configuration `biopark serve` runs by default: gunicorn sync workers, 2 per core + 1.
+    proc, port = start_server(env, workers=2 * (os.cpu_count() or 1) + 1, threads=1)
     try:
         rng = random.Random(11)
         ws = week_start.isoformat().replace("+00:00", "Z")
@@ -200,57 +203,37 @@ def main() -> None:
         # Availability across all 1,000 resources over HTTP (bounded: 20 requests, 4 at a time).
         avail_http = load(port, [f"/api/v1/facilities/availability?start={ws}&limit=1000"] * 20, clients=4,
                           headers=headers)
-        # Bookings: distinct future slots on random resources (some collide on purpose: 409 is a valid answer).
-        book_bodies = []
-        for _ in range(BOOK_REQUESTS):
-            day = week_start + dt.timedelta(days=rng.randrange(1, 30))
-            start = day + dt.timedelta(hours=rng.randrange(1, 11))  # 09:00-19:00 Shanghai
-            book_bodies.append(json.dumps({
-                "resource": rng.choice(res_ids), "start": start.isoformat(),
-                "end": (start + dt.timedelta(hours=1)).isoformat(),
-            }).encode())
-        # The organisation comes from the token: spread bookings over the 16 members' tokens.
-        results = []
-        per = BOOK_REQUESTS // CLIENTS
-        from concurrent.futures import ThreadPoolExecutor
+        # Bookings: distinct future slots on random resources (a few collide by chance: 409 is a valid answer),
+        # each request with the next member's token (the organisation comes from the token).
+        def booking_bodies(count: int, first_day: int, last_day: int) -> list[str]:
+            bodies = []
+            for _ in range(count):
+                day = week_start + dt.timedelta(days=rng.randrange(first_day, last_day))
+                start = day + dt.timedelta(hours=rng.randrange(1, 11))  # 09:00-19:00 Shanghai
+                bodies.append(json.dumps({
+                    "resource": rng.choice(res_ids), "start": start.isoformat(),
+                    "end": (start + dt.timedelta(hours=1)).isoformat(),
+                }))
+            return bodies
 
-        def one_client(i: int) -> dict:
-            return load(port, ["/api/v1/facilities/bookings"] * per, clients=1, method="POST",
-                        headers={"Authorization": f"Bearer {tokens[i]}", "Content-Type": "application/json"},
-                        body=lambda k, i=i: book_bodies[i * per + k])
-
-        single_bodies = []
-        for _ in range(100):
-            day = week_start + dt.timedelta(days=rng.randrange(31, 60))
-            start = day + dt.timedelta(hours=rng.randrange(1, 11))
-            single_bodies.append(json.dumps({
-                "resource": rng.choice(res_ids), "start": start.isoformat(),
-                "end": (start + dt.timedelta(hours=1)).isoformat(),
-            }).encode())
+        single_bodies = booking_bodies(100, 31, 60)
         book_single = load(port, ["/api/v1/facilities/bookings"] * len(single_bodies), clients=1, method="POST",
-                           headers=headers, body=lambda k: single_bodies[k])
-        t0 = time.perf_counter()
-        with ThreadPoolExecutor(CLIENTS) as pool:
-            results = list(pool.map(one_client, range(CLIENTS)))
-        wall = time.perf_counter() - t0
+                           headers=headers, body=lambda k: single_bodies[k].encode())
+        if wrk_available():
+            book = {"load_generator": "wrk", **wrk_load(
+                port, ["/api/v1/facilities/bookings"], clients=CLIENTS, headers=headers, method="POST",
+                bodies=booking_bodies(BOOK_REQUESTS, 1, 30), tokens=tokens,
+            )}
+        else:
+            bodies = booking_bodies(min(BOOK_REQUESTS, 800), 1, 30)
+            book = {"load_generator": "python threads", **load(
+                port, ["/api/v1/facilities/bookings"] * len(bodies), clients=CLIENTS, method="POST",
+                headers=headers, body=lambda k: bodies[k].encode(),
+            )}
     finally:
         proc.terminate()
         proc.wait(timeout=30)
 
-    # Merge the per-client booking stats (each client: `per` sequential requests; 16 clients in parallel).
-    statuses: dict[str, int] = {}
-    for r in results:
-        for k, v in r["statuses"].items():
-            statuses[k] = statuses.get(k, 0) + v
-    book = {
-        "requests": per * CLIENTS, "clients": CLIENTS,
-        "p50_ms_median_of_clients": round(statistics.median(r["p50_ms"] for r in results), 1),
-        "p95_ms_worst_client": max(r["p95_ms"] for r in results),
-        "p95_ms_median_of_clients": round(statistics.median(r["p95_ms"] for r in results), 1),
-        "max_ms": max(r["max_ms"] for r in results),
-        "throughput_rps": round(per * CLIENTS / wall, 1),
-        "statuses": statuses,
-    }
     print(json.dumps({
         "benchmark": "facilities_booking",
         "database": connection.vendor,
