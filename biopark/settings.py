@@ -144,6 +144,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if _sqlite_name and _sqlite_name != ":memory:":
         Path(_sqlite_name).parent.mkdir(parents=True, exist_ok=True)
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if IS_POSTGRES and env_bool("BIOPARK_DB_PREPARED", True):
+    # Server-side parameter binding, and statements a connection runs five times kept prepared: PostgreSQL
+    # then skips parsing and planning them (a booking spent more of PostgreSQL's time planning than
+    # executing). Turn off behind a connection pooler that cannot keep prepared statements (PgBouncer in
+    # transaction mode before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

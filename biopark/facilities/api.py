@@ -234,9 +234,9 @@ def get_booking(request: HttpRequest, pk: int) -> Any:
 
 @router.post("/bookings", response={201: BookingOut}, operation_id="facilities_create_booking")
 def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
-    resource = _resource(payload.resource, who(request))
+    # By id: the service reads the resource once, under its lock, and answers 404 for one the caller cannot see.
     booking = services.booking_create(
-        actor=who(request), resource=resource, start=payload.start, end=payload.end, quantity=payload.quantity,
+        actor=who(request), resource=payload.resource, start=payload.start, end=payload.end, quantity=payload.quantity,
         organisation=_organisation(payload.organisation), project=payload.project,
         project_label=payload.project_label, note=payload.note,
     )

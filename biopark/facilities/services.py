@@ -19,7 +19,7 @@ from django.utils import timezone
 from biopark.accounts import policy
 from biopark.core import text as core_text
 from biopark.core.audit import diff, record_change, snapshot
-from biopark.core.errors import Conflict, DomainError, ValidationFailed
+from biopark.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from biopark.core.fastread import JoinedSelect
 from biopark.core.models import ChangeRecord
 from biopark.core.text import search_blob
@@ -243,7 +243,7 @@ def _project_for(project: ProjectRef, org_id: int) -> int | None:
 def booking_create(
     *,
     actor: Any,
-    resource: Resource,
+    resource: Resource | int,
     start: dt.datetime,
     end: dt.datetime,
     quantity: int = 1,
@@ -255,7 +255,10 @@ def booking_create(
     now: dt.datetime | None = None,
 ) -> Booking:
     """Book a resource. The booking policy decides (and names the rule when it refuses); the resource row is
-    locked while it counts, and on PostgreSQL an exclusion constraint backs it up. Atomic."""
+    locked while it counts, and on PostgreSQL an exclusion constraint backs it up. Atomic.
+
+    `resource` may be given by id (as the API does): it is then read once, under the lock, and a resource the
+    actor may not see is refused as not found."""
     with booking_write_lock():
         return _booking_create(
             actor=actor, resource=resource, start=start, end=end, quantity=quantity, organisation=organisation,
@@ -272,7 +275,7 @@ _LOCKED_RESOURCE = JoinedSelect(Resource, ["platform", "platform__park"], where=
 def _booking_create(
     *,
     actor: Any,
-    resource: Resource,
+    resource: Resource | int,
     start: dt.datetime,
     end: dt.datetime,
     quantity: int = 1,
@@ -288,9 +291,14 @@ def _booking_create(
     policy.require(actor, BOOK, Booking)  # the role may book at all (before asking which organisation for)
     org_id = _organisation_for(actor, organisation)
     # Lock the resource: concurrent bookings of it queue here (SQLite serialises whole write transactions).
-    locked = _LOCKED_RESOURCE.first(resource.pk)
-    if locked is None:
-        raise ValidationFailed(f"no resource {resource.pk}", field="resource")
+    resource_id = resource if isinstance(resource, int) else resource.pk
+    locked = _LOCKED_RESOURCE.first(resource_id) if 0 < resource_id < 2**63 else None
+    if isinstance(resource, int):
+        if locked is None:
+            raise NotFound(f"no resource {resource_id}", field="resource")
+        policy.require(actor, policy.VIEW, locked)
+    elif locked is None:
+        raise ValidationFailed(f"no resource {resource_id}", field="resource")
     tz = timeutil.resource_zone(locked)
     booking = Booking(
         resource=locked,
