@@ -55,32 +55,35 @@ class BookingRequest:
     quantity: int = 1
     exclude_booking_id: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-    # free_units() of this request, kept: the availability rule and the writer both ask, in one transaction.
-    free_units_found: tuple[list[int], bool] | None = field(default=None, repr=False, compare=False)
+    # What the resource holds around the request (booked units, outages), read once: the outage rule, the
+    # availability rule and the writer all ask, in one transaction (see BookingPolicy.busy).
+    busy_found: Busy | None = field(default=None, repr=False, compare=False)
 
     @property
     def minutes(self) -> float:
         return (self.end - self.start).total_seconds() / 60
 
 
-# The two queries every booking runs, written out once (Django would compile them on each call). The unit
-# query is an index range scan on (resource, start), bounded below by `lookback`.
+@dataclass(frozen=True)
+class Busy:
+    units: list[tuple[int, dt.datetime, dt.datetime]]  # (unit_no, unit start, its booking's end) per held unit
+    outages: list[tuple[str, dt.datetime, dt.datetime]]  # (kind, start, end), earliest first
+
+
+# Every booking asks what its resource holds around the requested time: booked units (from the longest
+# booking's length before, to the buffer after; an index range scan on (resource, start)) and outages, in one
+# round trip written out once (Django would compile two queries on each call).
 _UNIT_ACTIVE = BookingUnit._meta.get_field("active")
+_UNIT_NO = BookingUnit._meta.get_field("unit_no")
 _UNIT_START = BookingUnit._meta.get_field("start")
-_UNITS_FIELDS = [
-    BookingUnit._meta.get_field("unit_no"), _UNIT_START, Booking._meta.get_field("end"),
-]
-_UNITS_SQL = (
-    'SELECT u."unit_no", u."start", b."end" FROM "facilities_bookingunit" u '
+_BUSY_FIELDS = [_UNIT_NO, _UNIT_NO, _UNIT_START, Booking._meta.get_field("end"), Outage._meta.get_field("kind")]
+_BUSY_SQL = (
+    'SELECT 0, u."unit_no", u."start", b."end", NULL FROM "facilities_bookingunit" u '
     'INNER JOIN "facilities_booking" b ON b."id" = u."booking_id" '
     'WHERE u."resource_id" = %s AND u."active" = %s AND u."start" < %s AND u."blocked_until" > %s '
-    'AND u."start" >= %s AND u."booking_id" <> %s'
-)
-_OUTAGE_START = Outage._meta.get_field("start")
-_OUTAGE_FIELDS = [Outage._meta.get_field("kind"), _OUTAGE_START, Outage._meta.get_field("end")]
-_OUTAGE_SQL = (
-    'SELECT "kind", "start", "end" FROM "facilities_outage" WHERE "resource_id" = %s AND "start" < %s '
-    'AND "end" > %s ORDER BY "start" LIMIT 1'
+    'AND u."start" >= %s AND u."booking_id" <> %s '
+    'UNION ALL SELECT 1, 0, o."start", o."end", o."kind" FROM "facilities_outage" o '
+    'WHERE o."resource_id" = %s AND o."start" < %s AND o."end" > %s'
 )
 
 
@@ -191,14 +194,31 @@ class BookingPolicy:
             )
         return None
 
+    def busy(self, req: BookingRequest) -> Busy:
+        """The units held and the outages around the request, read once per request."""
+        if req.busy_found is not None:
+            return req.busy_found
+        buffer = dt.timedelta(minutes=req.resource.buffer_minutes)
+        params = [
+            req.resource.pk, adapt(_UNIT_ACTIVE, True), adapt(_UNIT_START, req.end + buffer),
+            adapt(_UNIT_START, req.start), adapt(_UNIT_START, req.start - lookback(req.resource)),
+            req.exclude_booking_id or 0,  # ids start at 1: 0 excludes nothing
+            req.resource.pk, adapt(_UNIT_START, req.end), adapt(_UNIT_START, req.start),
+        ]
+        units, outages = [], []
+        for is_outage, unit_no, start, end, kind in fetch(_BUSY_SQL, params, _BUSY_FIELDS):
+            if is_outage:
+                outages.append((kind, start, end))
+            else:
+                units.append((unit_no, start, end))
+        outages.sort(key=lambda o: o[1])
+        req.busy_found = Busy(units, outages)
+        return req.busy_found
+
     def check_outage(self, req: BookingRequest) -> Refusal | None:
-        found = fetch(
-            _OUTAGE_SQL,
-            [req.resource.pk, adapt(_OUTAGE_START, req.end), adapt(_OUTAGE_START, req.start)],
-            _OUTAGE_FIELDS,
-        )
-        if found:
-            kind, start, end = found[0]
+        outages = self.busy(req).outages
+        if outages:
+            kind, start, end = outages[0]
             label = dict(Outage.Kind.choices).get(kind, kind)
             return Refusal(
                 "outage", f"the resource is unavailable ({label}) from {start.isoformat()} to {end.isoformat()}"
@@ -253,24 +273,13 @@ class BookingPolicy:
     def free_units(self, req: BookingRequest) -> tuple[list[int], bool]:
         """The resource's units free for the request (buffer included), and whether a unit is taken by a booking
         that truly overlaps (rather than only by the buffer)."""
-        if req.free_units_found is not None:
-            free, strict = req.free_units_found
-            return list(free), strict
-        buffer = dt.timedelta(minutes=req.resource.buffer_minutes)
-        params = [
-            req.resource.pk, adapt(_UNIT_ACTIVE, True), adapt(_UNIT_START, req.end + buffer),
-            adapt(_UNIT_START, req.start), adapt(_UNIT_START, req.start - lookback(req.resource)),
-            req.exclude_booking_id or 0,  # ids start at 1: 0 excludes nothing
-        ]
         taken: set[int] = set()
         strict = False
-        for unit_no, start, booking_end in fetch(_UNITS_SQL, params, _UNITS_FIELDS):
+        for unit_no, start, booking_end in self.busy(req).units:
             taken.add(unit_no)
             if start < req.end and booking_end > req.start:
                 strict = True
-        free = [n for n in range(1, req.resource.capacity + 1) if n not in taken]
-        req.free_units_found = (free, strict)
-        return list(free), strict
+        return [n for n in range(1, req.resource.capacity + 1) if n not in taken], strict
 
     def check_availability(self, req: BookingRequest) -> Refusal | None:
         free, strict = self.free_units(req)
