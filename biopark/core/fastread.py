@@ -210,3 +210,40 @@ def adapt(field: Any, value: Any, *, using: str = "default") -> Any:
     """`value` as the database takes it for `field` (a UTC text timestamp on SQLite, unchanged on PostgreSQL)."""
     return field.get_db_prep_value(value, connections[using], prepared=False)
 
+
+
+_INSERTS: dict[tuple[type[Model], str], tuple[str, list[Any], bool]] = {}
+
+
+def insert(obj: M, *, using: str = "default") -> M:
+    """Write a new row for `obj` (its primary key unset) and set its key: a one-row `bulk_create` whose SQL is
+    built once per model. Like `bulk_create` it sends no model signals (these models have no receivers) and
+    runs no validation; field defaults and `auto_now(_add)` are applied as `save()` applies them."""
+    connection = connections[using]
+    model = type(obj)
+    found = _INSERTS.get((model, using))
+    if found is None:
+        qn = connection.ops.quote_name
+        pk = model._meta.pk
+        fields = [f for f in model._meta.concrete_fields if f is not pk and not getattr(f, "generated", False)]
+        returning = bool(connection.features.can_return_columns_from_insert)
+        sql = (
+            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+        if returning:
+            sql += f" RETURNING {qn(str(pk.column))}"  # type: ignore[union-attr]
+        found = _INSERTS[(model, using)] = (sql, fields, returning)
+    sql, fields, returning = found
+    if obj.pk is not None:
+        raise ValueError(f"{model.__name__} {obj.pk} exists already: insert() writes new rows only")
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        new_pk = cursor.fetchone()[0] if returning else connection.ops.last_insert_id(
+            cursor, model._meta.db_table, str(model._meta.pk.column)  # type: ignore[union-attr]
+        )
+    obj.pk = new_pk
+    obj._state.adding = False
+    obj._state.db = using
+    return obj

@@ -20,7 +20,7 @@ from biopark.accounts import policy
 from biopark.core import text as core_text
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from biopark.core.fastread import JoinedSelect
+from biopark.core.fastread import JoinedSelect, insert
 from biopark.core.models import ChangeRecord
 from biopark.core.text import search_blob
 from biopark.ecosystem.models import Organisation, Park, Platform
@@ -336,14 +336,10 @@ def _booking_create(
     # No savepoint of its own: a clash ends this atomic block at once (rolled back, or back to the caller's
     # savepoint, as a booking series makes one per occurrence), so two round trips are saved per booking.
     try:
-        booking.save()
-        BookingUnit.objects.bulk_create(
-            [
-                BookingUnit(booking=booking, resource=locked, unit_no=n, start=booking.start,
-                            blocked_until=blocked_until)
-                for n in free[:quantity]
-            ]
-        )
+        insert(booking)  # what save() writes, with the INSERT built once (bookings are the busiest write)
+        for n in free[:quantity]:
+            insert(BookingUnit(booking=booking, resource=locked, unit_no=n, start=booking.start,
+                               blocked_until=blocked_until))
     except IntegrityError as exc:
         raise BookingConflict(Refusal("overlap", "this slot was just booked by someone else", conflict=True)) from exc
     record_change(actor=user, obj=booking, action=ChangeRecord.CREATE, changes=_booking_changes(booking))

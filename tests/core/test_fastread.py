@@ -116,3 +116,25 @@ def test_fetch_converts_values_like_the_orm():
     ))
     assert rows == [(1, start, start + dt.timedelta(hours=1), True)]
     assert rows[0][1].tzinfo is not None
+
+
+def test_insert_writes_what_save_would_and_sets_the_key():
+    from django.utils import timezone
+
+    from biopark.core.fastread import insert
+    from biopark.core.models import ChangeRecord
+
+    resource = ResourceFactory()
+    user = UserFactory()
+    before = timezone.now()
+    record = insert(ChangeRecord(
+        content_type_id=1, object_id=resource.pk, object_repr="仪器", action="create", actor=user,
+        actor_label=user.username, changes={"price": [None, "12.50"], "名称": [None, "GLP"]},
+    ))
+    assert record.pk is not None and not record._state.adding
+    assert record.at is not None and record.at >= before  # auto_now_add applied as save() applies it
+    stored = ChangeRecord.objects.get(pk=record.pk)
+    assert _values(stored) == _values(record)
+    assert stored.changes == {"price": [None, "12.50"], "名称": [None, "GLP"]}
+    with pytest.raises(ValueError, match="writes new rows only"):
+        insert(stored)
