@@ -36,6 +36,7 @@ from biopark.facilities.schemas import (
     UtilisationOut,
     WaitlistIn,
     WaitlistOut,
+    booking_out,
 )
 
 router = Router(tags=["facilities"])
@@ -240,7 +241,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
         organisation=_organisation(payload.organisation), project=payload.project,
         project_label=payload.project_label, note=payload.note,
     )
-    return 201, booking
+    return JsonResponse(booking_out(booking), status=201)
 
 
 @router.post("/bookings/series", response={201: SeriesOut}, operation_id="facilities_create_series")

@@ -132,6 +132,32 @@ class BookingOut(Schema):
         return obj.outage_id is not None
 
 
+def booking_out(booking: Any) -> dict[str, Any]:
+    """BookingOut's JSON built directly, for the answer to a new booking (the busiest write): validating it
+    through the schema cost a tenth of the request. A test keeps the two equal."""
+    from biopark.facilities.timeutil import resource_zone
+
+    zone = resource_zone(booking.resource)
+    return {
+        "id": booking.pk,
+        "resource": booking.resource_id,
+        "resource_name": str(booking.resource),
+        "organisation": booking.organisation_id,
+        "user": booking.user.get_username(),
+        "start": booking.start.astimezone(dt.UTC),  # written by JsonResponse's encoder, as ninja writes them
+        "end": booking.end.astimezone(dt.UTC),
+        "local_start": booking.start.astimezone(zone).isoformat(),
+        "local_end": booking.end.astimezone(zone).isoformat(),
+        "quantity": booking.quantity,
+        "status": booking.status,
+        "project": booking.project_id,
+        "project_label": booking.project_label,
+        "series": booking.series_id,
+        "outage": booking.outage_id,
+        "flagged": booking.outage_id is not None,
+    }
+
+
 class SkipOut(Schema):
     start: str
     date: str

@@ -207,3 +207,20 @@ def test_manager_endpoints_series_waitlist_outage(fac):
     util = pm.get(f"{BASE}/utilisation", weeks=2).json()
     assert [u["resource"] for u in util] == [r.pk]
     _error(pm.get(f"{BASE}/utilisation", weeks=0), 422, "validation_error")
+
+
+def test_new_booking_answer_is_exactly_the_booking_schema(fac):
+    """The answer to a booking is built without the schema (for speed): it must equal what the schema gives."""
+    c = api_client(fac["member"])
+    start = (timezone.now() + dt.timedelta(hours=50)).replace(minute=0, second=0, microsecond=0)
+    resp = c.post(f"{BASE}/bookings", {"resource": fac["resource"].pk, "start": start.isoformat(),
+                                       "end": (start + dt.timedelta(minutes=90)).isoformat(),
+                                       "project_label": "CAR-T 筛选"})
+    assert resp.status_code == 201, resp.content
+    created = resp.json()
+    again = c.get(f"{BASE}/bookings/{created['id']}")
+    assert again.status_code == 200
+    assert created == again.json()
+    assert created["resource"] == fac["resource"].pk and created["project_label"] == "CAR-T 筛选"
+    assert created["start"] == start.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    assert created["local_start"].endswith("+08:00")  # the park's zone, Asia/Shanghai
