@@ -21,6 +21,24 @@ from django.db.models import ForeignObjectRel, Model
 M = TypeVar("M", bound=Model)
 
 
+def _run(connection: Any, sql: str, params: Sequence[Any]) -> Any:
+    """Execute on a database cursor kept for these hot paths (one per connection) and return it to fetch from.
+
+    `connection.cursor()` makes a new driver cursor on each call, and on the busiest requests that cost as much
+    as a query. The kept cursor is still wrapped by Django's cursor wrapper (errors become django.db errors;
+    queries are logged when Django logs queries, as in assertNumQueries) and is replaced when the connection
+    is (reconnects, closed cursors)."""
+    if connection.connection is None:
+        connection.ensure_connection()
+    kept = getattr(connection, "_biopark_fastread_cursor", None)
+    if kept is None or kept[0] is not connection.connection or getattr(kept[1], "closed", False):
+        raw = connection.create_cursor()  # the backend's own kind (SQLite's turns %s into ?)
+        connection._biopark_fastread_cursor = kept = (connection.connection, raw)
+    cursor = connection.make_debug_cursor(kept[1]) if connection.queries_logged else connection.make_cursor(kept[1])
+    cursor.execute(sql, params)
+    return cursor
+
+
 @dataclass(frozen=True)
 class _Part:
     model: type[Model]
@@ -127,9 +145,7 @@ class JoinedSelect(Generic[M]):
         self.sql(using)
         compiled = self._compiled[using]
         connection = connections[using]
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
+        rows = _run(connection, compiled.sql, params).fetchall()
         return [self._build(compiled, list(row), connection, using) for row in rows]
 
     def first(self, *params: Any, using: str = "default") -> M | None:
@@ -189,9 +205,7 @@ def fetch(sql: str, params: Sequence[Any], fields: Sequence[Any], *, using: str 
             if found:
                 converters.append((position, found, col))
         _VALUE_CONVERTERS[key] = converters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = _run(connection, sql, params).fetchall()
     if not converters:
         return rows
     out = []
@@ -238,11 +252,10 @@ def insert(obj: M, *, using: str = "default") -> M:
     if obj.pk is not None:
         raise ValueError(f"{model.__name__} {obj.pk} exists already: insert() writes new rows only")
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        new_pk = cursor.fetchone()[0] if returning else connection.ops.last_insert_id(
-            cursor, model._meta.db_table, str(model._meta.pk.column)  # type: ignore[union-attr]
-        )
+    cursor = _run(connection, sql, values)
+    new_pk = cursor.fetchone()[0] if returning else connection.ops.last_insert_id(
+        cursor, model._meta.db_table, str(model._meta.pk.column)  # type: ignore[union-attr]
+    )
     obj.pk = new_pk
     obj._state.adding = False
     obj._state.db = using

@@ -138,3 +138,28 @@ def test_insert_writes_what_save_would_and_sets_the_key():
     assert stored.changes == {"price": [None, "12.50"], "名称": [None, "GLP"]}
     with pytest.raises(ValueError, match="writes new rows only"):
         insert(stored)
+
+
+def test_database_errors_come_as_django_errors():
+    from django.db import IntegrityError, transaction
+
+    from biopark.core.fastread import insert
+
+    user = UserFactory()
+    insert(ApiToken(user=user, name="a", token_hash="x" * 64, prefix="bp_x"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert(ApiToken(user=user, name="b", token_hash="x" * 64, prefix="bp_x"))  # token_hash is unique
+    assert ApiToken.objects.filter(token_hash="x" * 64).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # closing the connection inside the test's transaction would end it
+def test_a_closed_connection_is_opened_again_with_a_new_cursor():
+    user = UserFactory()
+    raw = token_create(user=user, name="a")
+    assert TOKEN.first(hash_token(raw)).user.pk == user.pk
+    before = connection.connection
+    kept = connection._biopark_fastread_cursor[1]
+    connection.close()  # (an in-memory SQLite test database keeps its connection: Django does not close it)
+    assert TOKEN.first(hash_token(raw)).user.pk == user.pk
+    assert connection._biopark_fastread_cursor[0] is connection.connection
+    assert (connection._biopark_fastread_cursor[1] is kept) == (connection.connection is before)
