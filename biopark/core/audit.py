@@ -37,7 +37,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
 
 
-def record_change(
+def change_record_for(
     *,
     actor: Any,
     obj: models.Model,
@@ -45,9 +45,10 @@ def record_change(
     changes: dict[str, list[Any]] | None = None,
     note: str = "",
 ) -> ChangeRecord:
+    """The (unsaved) history entry of a change to `obj`; `record_change` writes it. Its object_id is obj's key
+    (still unset when obj is written together with it, see facilities' booking_create)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    # Every write records one: the INSERT is built once (core.fastread) rather than on each call.
-    return insert(ChangeRecord(
+    return ChangeRecord(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         object_repr=str(obj)[:300],
@@ -56,7 +57,19 @@ def record_change(
         actor_label=(user.get_username() if user else (str(actor) if actor else "system"))[:150],
         changes=changes or {},
         note=note[:500],
-    ))
+    )
+
+
+def record_change(
+    *,
+    actor: Any,
+    obj: models.Model,
+    action: str,
+    changes: dict[str, list[Any]] | None = None,
+    note: str = "",
+) -> ChangeRecord:
+    # Every write records one: the INSERT is built once (core.fastread) rather than on each call.
+    return insert(change_record_for(actor=actor, obj=obj, action=action, changes=changes, note=note))
 
 
 def history_for(obj: models.Model) -> models.QuerySet[ChangeRecord]:

@@ -260,3 +260,64 @@ def insert(obj: M, *, using: str = "default") -> M:
     obj._state.adding = False
     obj._state.db = using
     return obj
+
+
+_CHAINS: dict[tuple[Any, ...], tuple[str, list[list[Any]]]] = {}
+
+
+def insert_with(obj: M, dependents: Sequence[tuple[Model, str]], *, using: str = "default") -> M:
+    """Insert `obj` and rows that refer to it: each dependent is (an unsaved instance, the name of its field
+    that takes obj's new key). On PostgreSQL all of them go in one statement (data-modifying WITH queries), so
+    a write of three rows costs one round trip instead of three; elsewhere they are inserted one by one. The
+    dependents' own keys are not read back (they stay unset). Errors come as Django database errors."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        insert(obj, using=using)
+        for dependent, key in dependents:
+            setattr(dependent, key, obj.pk)
+            insert(dependent, using=using)
+        return obj
+    if obj.pk is not None:
+        raise ValueError(f"{type(obj).__name__} {obj.pk} exists already: insert_with() writes new rows only")
+    signature = (type(obj), using, *((type(d), key) for d, key in dependents))
+    found = _CHAINS.get(signature)
+    if found is None:
+        qn = connection.ops.quote_name
+        models_in_order: list[Any] = [type(obj), *(type(d) for d, _ in dependents)]
+        field_lists = []
+        for model in models_in_order:
+            pk = model._meta.pk
+            field_lists.append([f for f in model._meta.concrete_fields if f is not pk and not getattr(f, "generated", False)])
+        parent_fields = field_lists[0]
+        parts = [
+            f"parent AS (INSERT INTO {qn(type(obj)._meta.db_table)} "
+            f"({', '.join(qn(str(f.column)) for f in parent_fields)}) VALUES ({', '.join(['%s'] * len(parent_fields))}) "
+            f"RETURNING {qn(str(type(obj)._meta.pk.column))})"  # type: ignore[union-attr]
+        ]
+        for i, ((dependent, key), fields) in enumerate(zip(dependents, field_lists[1:], strict=True)):
+            key_field = type(dependent)._meta.get_field(key)
+            values = ", ".join(
+                f"parent.{qn(str(type(obj)._meta.pk.column))}" if f is key_field else "%s"  # type: ignore[union-attr]
+                for f in fields
+            )
+            parts.append(
+                f"d{i} AS (INSERT INTO {qn(type(dependent)._meta.db_table)} "
+                f"({', '.join(qn(str(f.column)) for f in fields)}) SELECT {values} FROM parent)"
+            )
+        sql = f"WITH {', '.join(parts)} SELECT {qn(str(type(obj)._meta.pk.column))} FROM parent"  # type: ignore[union-attr]
+        lists = [parent_fields] + [
+            [f for f in fields if f is not type(d)._meta.get_field(key)]
+            for (d, key), fields in zip(dependents, field_lists[1:], strict=True)
+        ]
+        found = _CHAINS[signature] = (sql, lists)
+    sql, lists = found
+    params: list[Any] = []
+    for instance, fields in zip([obj, *(d for d, _ in dependents)], lists, strict=True):
+        params.extend(f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields)
+    new_pk = _run(connection, sql, params).fetchone()[0]
+    obj.pk = new_pk
+    obj._state.adding = False
+    obj._state.db = using
+    for dependent, key in dependents:
+        setattr(dependent, key, new_pk)
+    return obj

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from biopark.accounts import policy
 from biopark.core import text as core_text
-from biopark.core.audit import diff, record_change, snapshot
+from biopark.core.audit import change_record_for, diff, record_change, snapshot
 from biopark.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from biopark.core.fastread import JoinedSelect, insert
+from biopark.core.fastread import JoinedSelect, insert_with
 from biopark.core.models import ChangeRecord
 from biopark.core.text import search_blob
 from biopark.ecosystem.models import Organisation, Park, Platform
@@ -335,14 +335,17 @@ def _booking_create(
         locked.longest_booking_minutes = span
     # No savepoint of its own: a clash ends this atomic block at once (rolled back, or back to the caller's
     # savepoint, as a booking series makes one per occurrence), so two round trips are saved per booking.
+    # The booking, its units and its history entry in one statement on PostgreSQL (the busiest write: three
+    # round trips became one); what save() would write, with the SQL built once.
+    units = [
+        BookingUnit(resource=locked, unit_no=n, start=booking.start, blocked_until=blocked_until)
+        for n in free[:quantity]
+    ]
+    history = change_record_for(actor=user, obj=booking, action=ChangeRecord.CREATE, changes=_booking_changes(booking))
     try:
-        insert(booking)  # what save() writes, with the INSERT built once (bookings are the busiest write)
-        for n in free[:quantity]:
-            insert(BookingUnit(booking=booking, resource=locked, unit_no=n, start=booking.start,
-                               blocked_until=blocked_until))
+        insert_with(booking, [*((unit, "booking_id") for unit in units), (history, "object_id")])
     except IntegrityError as exc:
         raise BookingConflict(Refusal("overlap", "this slot was just booked by someone else", conflict=True)) from exc
-    record_change(actor=user, obj=booking, action=ChangeRecord.CREATE, changes=_booking_changes(booking))
     return booking
 
 

@@ -163,3 +163,53 @@ def test_a_closed_connection_is_opened_again_with_a_new_cursor():
     assert TOKEN.first(hash_token(raw)).user.pk == user.pk
     assert connection._biopark_fastread_cursor[0] is connection.connection
     assert (connection._biopark_fastread_cursor[1] is kept) == (connection.connection is before)
+
+
+def _booking_rows(resource, user, org, start):
+    from biopark.core.audit import change_record_for
+
+    booking = Booking(resource=resource, user=user, organisation=org, start=start,
+                      end=start + dt.timedelta(hours=1), status="confirmed")
+    units = [BookingUnit(resource=resource, unit_no=n, start=start, blocked_until=booking.end) for n in (1, 2)]
+    history = change_record_for(actor=user, obj=booking, action="create", changes={"quantity": [None, 2]})
+    return booking, units, history
+
+
+def test_insert_with_writes_the_row_and_those_that_refer_to_it():
+    from biopark.core.fastread import insert_with
+    from biopark.core.models import ChangeRecord
+
+    resource, user, org = ResourceFactory(capacity=2), UserFactory(), OrganisationFactory()
+    start = dt.datetime(2031, 5, 6, 2, 0, tzinfo=dt.UTC)
+    booking, units, history = _booking_rows(resource, user, org, start)
+    with CaptureQueriesContext(connection) as queries:
+        insert_with(booking, [*((u, "booking_id") for u in units), (history, "object_id")])
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 4)  # one statement on PostgreSQL
+    stored = Booking.objects.get(pk=booking.pk)
+    assert (stored.start, stored.status, stored.organisation_id) == (start, "confirmed", org.pk)
+    assert stored.created_at is not None and stored.created_at == booking.created_at
+    assert sorted(BookingUnit.objects.filter(booking=stored).values_list("unit_no", "resource_id")) == [
+        (1, resource.pk), (2, resource.pk)
+    ]
+    record = ChangeRecord.objects.get(object_id=booking.pk, action="create")
+    assert record.changes == {"quantity": [None, 2]} and record.actor_id == user.pk
+    assert record.object_repr == str(booking)
+    assert all(u.booking_id == booking.pk for u in units) and history.object_id == booking.pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no exclusion constraint to break")
+def test_insert_with_is_all_or_nothing_when_a_dependent_row_is_refused():
+    from django.db import IntegrityError, transaction
+
+    from biopark.core.fastread import insert_with
+    from biopark.core.models import ChangeRecord
+
+    resource, user, org = ResourceFactory(capacity=2), UserFactory(), OrganisationFactory()
+    start = dt.datetime(2031, 5, 6, 2, 0, tzinfo=dt.UTC)
+    first = _booking_rows(resource, user, org, start)
+    insert_with(first[0], [*((u, "booking_id") for u in first[1]), (first[2], "object_id")])
+    second = _booking_rows(resource, user, org, start + dt.timedelta(minutes=30))  # units 1 and 2 overlap
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_with(second[0], [*((u, "booking_id") for u in second[1]), (second[2], "object_id")])
+    assert Booking.objects.count() == 1 and BookingUnit.objects.count() == 2
+    assert ChangeRecord.objects.filter(action="create", changes={"quantity": [None, 2]}).count() == 1
