@@ -213,3 +213,22 @@ def test_insert_with_is_all_or_nothing_when_a_dependent_row_is_refused():
         insert_with(second[0], [*((u, "booking_id") for u in second[1]), (second[2], "object_id")])
     assert Booking.objects.count() == 1 and BookingUnit.objects.count() == 2
     assert ChangeRecord.objects.filter(action="create", changes={"quantity": [None, 2]}).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_first_statement_of_a_transaction_fails_as_a_django_error_and_rolls_back():
+    """On PostgreSQL the first statement goes out together with BEGIN (pipeline mode): a failure there must
+    still come as django.db's IntegrityError and leave nothing behind."""
+    from django.db import IntegrityError, transaction
+
+    from biopark.core.fastread import insert
+
+    user = UserFactory()
+    insert(ApiToken(user=user, name="a", token_hash="y" * 64, prefix="bp_y"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert(ApiToken(user=user, name="b", token_hash="y" * 64, prefix="bp_y"))
+    with transaction.atomic():
+        token = TOKEN.first("y" * 64)
+        assert token is not None and token.name == "a"
+        insert(ApiToken(user=user, name="c", token_hash="z" * 64, prefix="bp_z"))
+    assert sorted(ApiToken.objects.values_list("name", flat=True)) == ["a", "c"]
