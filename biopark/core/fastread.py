@@ -20,13 +20,6 @@ from django.db.models import ForeignObjectRel, Model
 
 M = TypeVar("M", bound=Model)
 
-try:
-    from psycopg.pq import TransactionStatus
-
-    _IDLE: Any = TransactionStatus.IDLE
-except ImportError:  # psycopg is needed for PostgreSQL only
-    _IDLE = None
-
 
 def _run(connection: Any, sql: str, params: Sequence[Any]) -> Any:
     """Execute on a database cursor kept for these hot paths (one per connection) and return it to fetch from.
@@ -42,13 +35,8 @@ def _run(connection: Any, sql: str, params: Sequence[Any]) -> Any:
         raw = connection.create_cursor()  # the backend's own kind (SQLite's turns %s into ?)
         connection._biopark_fastread_cursor = kept = (connection.connection, raw)
     cursor = connection.make_debug_cursor(kept[1]) if connection.queries_logged else connection.make_cursor(kept[1])
-    driver = connection.connection
-    if connection.vendor == "postgresql" and not driver.autocommit and driver.info.transaction_status == _IDLE:
-        # The first statement of a transaction: psycopg would send BEGIN and wait for its answer before sending
-        # the statement. In pipeline mode both go at once (one round trip); errors surface when it syncs.
-        with connection.wrap_database_errors, driver.pipeline():
-            cursor.execute(sql, params)
-        return cursor
+    # (Sending a transaction's first statement together with its BEGIN in psycopg's pipeline mode saved the
+    # round trip but cost more CPU than it saved: the driver polls the socket while it waits in that mode.)
     cursor.execute(sql, params)
     return cursor
 

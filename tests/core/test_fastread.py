@@ -217,8 +217,8 @@ def test_insert_with_is_all_or_nothing_when_a_dependent_row_is_refused():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_first_statement_of_a_transaction_fails_as_a_django_error_and_rolls_back():
-    """On PostgreSQL the first statement goes out together with BEGIN (pipeline mode): a failure there must
-    still come as django.db's IntegrityError and leave nothing behind."""
+    """A failure of the first statement of a transaction comes as django.db's IntegrityError and leaves nothing
+    behind; the next transaction works."""
     from django.db import IntegrityError, transaction
 
     from biopark.core.fastread import insert
