@@ -107,6 +107,23 @@ def test_malformed_json_and_bad_token(roles):
     assert_error(client.get("/api/v1/organisations", HTTP_AUTHORIZATION="Bearer wrong"), 401, "unauthorized")
 
 
+def test_a_deleted_token_or_a_deactivated_user_is_refused_at_once(roles):
+    from biopark.accounts.models import ApiToken, hash_token
+
+    user = roles["users"]["viewer"]
+    raw = token_create(user=user, name="t")
+    client = Client()
+    assert client.get("/api/v1/organisations", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert_error(client.get("/api/v1/organisations", HTTP_AUTHORIZATION=f"Bearer {raw}"), 401, "unauthorized")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    assert client.get("/api/v1/organisations", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    ApiToken.objects.filter(token_hash=hash_token(raw)).delete()
+    assert_error(client.get("/api/v1/organisations", HTTP_AUTHORIZATION=f"Bearer {raw}"), 401, "unauthorized")
+
+
 def test_permissions_enforced_in_the_api(roles):
     client = Client()
     other = roles["other_enterprise"]
