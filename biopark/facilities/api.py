@@ -16,7 +16,7 @@ from biopark.core.errors import NotFound, ValidationFailed
 from biopark.core.fastread import JoinedSelect
 from biopark.core.pagination import Page, paginate
 from biopark.ecosystem.models import Organisation, Platform
-from biopark.facilities import ical, selectors, services, timeutil
+from biopark.facilities import ical, selectors, services, timeutil, usage
 from biopark.facilities.models import Booking, Outage, Resource, WaitlistEntry
 from biopark.facilities.schemas import (
     BookingIn,
@@ -274,10 +274,10 @@ def reject_booking(request: HttpRequest, pk: int) -> Any:
 @router.post("/bookings/{int:pk}/usage", response={201: UsageOut}, operation_id="facilities_record_usage")
 def record_usage(request: HttpRequest, pk: int, payload: UsageIn) -> Any:
     """Record actual start/end (or send {} to confirm the booked times); priced at once."""
-    usage = services.usage_record(
+    record = usage.usage_record(
         actor=who(request), booking=_booking(pk, who(request)), start=payload.start, end=payload.end
     )
-    return 201, usage
+    return 201, record
 
 
 # --- wait list, outages, qualifications ---------------------------------------------------------

@@ -19,7 +19,7 @@ from biopark.accounts.models import Profile, Role
 from biopark.accounts.policy import SYSTEM
 from biopark.core.errors import DomainError
 from biopark.ecosystem.models import Organisation, Platform
-from biopark.facilities import services, timeutil
+from biopark.facilities import services, timeutil, usage
 from biopark.facilities.models import Booking, Outage, Qualification, Resource, UsageRecord
 
 DEMO_PASSWORD = "biopark-demo"
@@ -177,10 +177,10 @@ def _book_month(resource: Resource, users: list[Any], now: dt.datetime) -> None:
             services.booking_decide(actor=SYSTEM, booking=b, approve=True)
         if b.end <= now and b.status == Booking.Status.CONFIRMED:
             if rng.random() < 0.3:
-                services.usage_record(actor=SYSTEM, booking=b, start=b.start,
+                usage.usage_record(actor=SYSTEM, booking=b, start=b.start,
                                       end=b.end - dt.timedelta(minutes=rng.choice([15, 30])))
             else:
-                services.usage_record(actor=SYSTEM, booking=b)
+                usage.usage_record(actor=SYSTEM, booking=b)
     future = [b for b in made if b.start > now + dt.timedelta(days=2)]
     if future and rng.random() < 0.25:
         b = future[0]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from biopark.accounts import policy
 from biopark.core.errors import DomainError
 from biopark.ecosystem.models import Organisation, Platform
-from biopark.facilities import charts, exports, ical, selectors, services, timeutil
+from biopark.facilities import charts, exports, ical, selectors, services, timeutil, usage
 from biopark.facilities.models import Booking, Resource
 from biopark.facilities.permissions import may_view_statement
 
@@ -181,7 +181,7 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.booking_decide(actor=request.user, booking=booking, approve=action == "approve")
             messages.success(request, _("Approved.") if action == "approve" else _("Rejected."))
         elif action == "usage":
-            services.usage_record(actor=request.user, booking=booking)
+            usage.usage_record(actor=request.user, booking=booking)
             messages.success(request, _("Usage recorded."))
         else:
             raise Http404(_("No such action"))

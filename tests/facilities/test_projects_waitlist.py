@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from biopark.accounts.models import Role
 from biopark.core.errors import ValidationFailed
 from biopark.core.models import ChangeRecord
-from biopark.facilities import selectors, services
+from biopark.facilities import selectors, services, usage
 from biopark.facilities.exports import statement_csv, statement_xlsx
 from biopark.facilities.models import Booking, BookingSeries, BookingUnit, UsageRecord, WaitlistEntry
 from tests.facilities.conftest import NOW, api_client
@@ -159,8 +159,8 @@ def test_statement_lines_name_the_project(projects):
                                  now=NOW, project=projects["own"], project_label="batch 7")
     b2 = services.booking_create(actor=member, resource=projects["resource"], start=NOW + 4 * H, end=NOW + 5 * H,
                                  now=NOW, project_label="just a note")
-    services.usage_record(actor=pm, booking=b1)
-    services.usage_record(actor=pm, booking=b2)
+    usage.usage_record(actor=pm, booking=b1)
+    usage.usage_record(actor=pm, booking=b2)
     assert list(UsageRecord.objects.values_list("project", flat=True)) == ["抗体甲 / Antibody A", "just a note"]
     st = selectors.statement(user=member, organisation=projects["enterprise"], year=2030, month=3,
                              tz=ZoneInfo("Asia/Shanghai"))
@@ -173,7 +173,7 @@ def test_statement_lines_name_the_project(projects):
 def test_statement_page_shows_the_project_name(client, projects):
     b = services.booking_create(actor=projects["member"], resource=projects["resource"], start=NOW + 2 * H,
                                 end=NOW + 3 * H, now=NOW, project=projects["own"])
-    services.usage_record(actor=projects["users"]["platform_manager"], booking=b)
+    usage.usage_record(actor=projects["users"]["platform_manager"], booking=b)
     client.force_login(projects["member"])
     resp = client.get("/facilities/statements/", {"organisation": projects["enterprise"].pk, "month": "2030-03"})
     assert resp.status_code == 200

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from biopark.facilities import ical, selectors, services
+from biopark.facilities import ical, selectors, services, usage
 from biopark.facilities.exports import statement_csv, statement_xlsx
 from biopark.facilities.models import Booking, BookingSeries, Resource
 from tests.facilities.conftest import NOW, local
@@ -87,9 +87,9 @@ def test_usage_pricing_and_statement_totals(fac):
                                      project_label="P1")
     b2 = services.booking_create(actor=member, resource=res, start=NOW + 5 * H, end=NOW + 6 * H, now=NOW)
     b3 = services.booking_create(actor=member, resource=per_use, start=NOW + 2 * H, end=NOW + 3 * H, quantity=3, now=NOW)
-    u1 = services.usage_record(actor=pm, booking=b1)  # confirmed as booked: 2 h
-    u2 = services.usage_record(actor=pm, booking=b2, start=NOW + 5 * H, end=NOW + 5 * H + dt.timedelta(minutes=40))
-    u3 = services.usage_record(actor=pm, booking=b3)
+    u1 = usage.usage_record(actor=pm, booking=b1)  # confirmed as booked: 2 h
+    u2 = usage.usage_record(actor=pm, booking=b2, start=NOW + 5 * H, end=NOW + 5 * H + dt.timedelta(minutes=40))
+    u3 = usage.usage_record(actor=pm, booking=b3)
     assert (u1.billed_units, u1.amount, u1.rate, u1.confirmed_from_booking) == (
         Decimal("2.0000"), Decimal("200.00"), "member", True)
     assert (u2.billed_units, u2.amount) == (Decimal("0.6667"), Decimal("66.67"))
@@ -97,7 +97,7 @@ def test_usage_pricing_and_statement_totals(fac):
     b1.refresh_from_db()
     assert b1.status == Booking.Status.COMPLETED
     with pytest.raises(Exception) as info:
-        services.usage_record(actor=pm, booking=b1)
+        usage.usage_record(actor=pm, booking=b1)
     assert info.value.status == 409
 
     st = selectors.statement(user=member, organisation=fac["enterprise"], year=2030, month=3, tz=SH)
@@ -119,7 +119,7 @@ def test_non_member_rate(fac):
 
     outsider = make_user(Role.ENTERPRISE_MEMBER, organisation=fac["other_enterprise"])
     b = services.booking_create(actor=outsider, resource=fac["resource"], start=NOW + 2 * H, end=NOW + 3 * H, now=NOW)
-    u = services.usage_record(actor=fac["users"]["operator"], booking=b)
+    u = usage.usage_record(actor=fac["users"]["operator"], booking=b)
     assert (u.rate, u.unit_price, u.amount) == ("non_member", Decimal("150.00"), Decimal("150.00"))
 
 
