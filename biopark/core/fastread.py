@@ -1,4 +1,4 @@
-"""Reads on the busiest request paths, with their SQL built once instead of on every call.
+"""Reads and writes on the busiest request paths, with their SQL built once instead of on every call.
 
 Django compiles a queryset to SQL each time it runs: for a lookup by key that follows a couple of foreign keys
 (the API token with its user and profile; a resource with its platform and park) the compilation and the
@@ -6,7 +6,10 @@ row-to-object machinery cost three times what PostgreSQL spends answering. `Join
 of `select_related` those paths need: the SQL of one model and the to-one relations it follows is made once
 per database alias, and each row comes back as model instances (via `Model.from_db`, with the database
 converters Django would apply) whose followed relations are cached on them, so using them runs no further
-query. Columns are read from the models' metadata, so a new field needs no change here.
+query. `fetch` runs hand-written SQL and converts values the same way; `insert` and `insert_with` write new
+rows as `bulk_create` would (the latter a row and the rows that refer to it, in one statement on
+PostgreSQL). Columns come from the models' metadata, so a new field needs no change here. Everything else
+uses the ORM.
 """
 
 from __future__ import annotations
