@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
@@ -125,7 +125,7 @@ def create_resource(request: HttpRequest, payload: ResourceIn) -> Any:
     if platform is None:
         raise ValidationFailed("choose an existing platform", field="platform")
     resource = services.resource_create(actor=who(request), platform=platform, data=data)
-    return 201, Resource.objects.select_related("platform__park").get(pk=resource.pk)
+    return Status(201, Resource.objects.select_related("platform__park").get(pk=resource.pk))
 
 
 @router.patch("/resources/{int:pk}", response=ResourceOut, operation_id="facilities_update_resource")
@@ -253,7 +253,7 @@ def create_series(request: HttpRequest, payload: SeriesIn) -> Any:
         count=payload.count, quantity=payload.quantity, organisation=_organisation(payload.organisation),
         project=payload.project, project_label=payload.project_label,
     )
-    return 201, {"series": result.series.pk, "created": result.created, "skipped": result.skipped}
+    return Status(201, {"series": result.series.pk, "created": result.created, "skipped": result.skipped})
 
 
 @router.post("/bookings/{int:pk}/cancel", response=BookingOut, operation_id="facilities_cancel_booking")
@@ -277,7 +277,7 @@ def record_usage(request: HttpRequest, pk: int, payload: UsageIn) -> Any:
     record = usage.usage_record(
         actor=who(request), booking=_booking(pk, who(request)), start=payload.start, end=payload.end
     )
-    return 201, record
+    return Status(201, record)
 
 
 # --- wait list, outages, qualifications ---------------------------------------------------------
@@ -286,7 +286,7 @@ def record_usage(request: HttpRequest, pk: int, payload: UsageIn) -> Any:
 @router.post("/waitlist", response={201: WaitlistOut}, operation_id="facilities_join_waitlist")
 def join_waitlist(request: HttpRequest, payload: WaitlistIn) -> Any:
     resource = _resource(payload.resource, who(request))
-    return 201, services.waitlist_join(actor=who(request), resource=resource, start=payload.start, end=payload.end)
+    return Status(201, services.waitlist_join(actor=who(request), resource=resource, start=payload.start, end=payload.end))
 
 
 @router.get("/waitlist", response=list[WaitlistOut], operation_id="facilities_list_waitlist")
@@ -302,8 +302,8 @@ def create_outage(request: HttpRequest, payload: OutageIn) -> Any:
         actor=who(request), resource=resource, start=payload.start, end=payload.end, kind=payload.kind,
         reason=payload.reason,
     )
-    return 201, {"id": outage.pk, "resource": outage.resource_id, "kind": outage.kind, "start": outage.start,
-                 "end": outage.end, "reason": outage.reason, "flagged": flagged}
+    return Status(201, {"id": outage.pk, "resource": outage.resource_id, "kind": outage.kind, "start": outage.start,
+                        "end": outage.end, "reason": outage.reason, "flagged": flagged})
 
 
 @router.get("/resources/{int:pk}/outages", response=list[OutageOut], operation_id="facilities_list_outages")
@@ -324,9 +324,9 @@ def grant_qualification(request: HttpRequest, payload: QualificationIn) -> Any:
     user = get_user_model().objects.filter(username=payload.user).first()
     if user is None:
         raise ValidationFailed(f"no user {payload.user!r}", field="user")
-    return 201, services.qualification_grant(
+    return Status(201, services.qualification_grant(
         actor=who(request), resource=resource, user=user, expires_on=payload.expires_on
-    )
+    ))
 
 
 @router.get("/qualifications", response=list[QualificationOut], operation_id="facilities_my_qualifications")

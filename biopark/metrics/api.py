@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from biopark.accounts import policy
@@ -45,7 +45,7 @@ def list_indicators(request: HttpRequest, pillar: str | None = None) -> Any:
 
 @router.post("/indicators", response={201: IndicatorOut}, operation_id="metrics_create_indicator")
 def create_indicator(request: HttpRequest, payload: IndicatorIn) -> Any:
-    return 201, services.indicator_create(actor=_auth(request), data=payload.dict())
+    return Status(201, services.indicator_create(actor=_auth(request), data=payload.dict()))
 
 
 @router.get("/observations", response=Page[ObservationOut], operation_id="metrics_list_observations")

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
@@ -119,7 +119,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
         team=_records(Person, payload.team, "team"),
         partners=_records(Organisation, payload.partners, "partners"),
     )
-    return 201, _detail(_project(project.pk, request.auth))
+    return Status(201, _detail(_project(project.pk, request.auth)))
 
 
 @router.get("/projects/{int:pk}", response=ProjectDetailOut, operation_id="get_project")
@@ -155,7 +155,7 @@ class IndicationBody(Schema):
 def add_indication(request: HttpRequest, pk: int, payload: IndicationBody) -> Any:
     project = _project(pk, request.auth)
     services.indication_add(actor=request.auth, project=project, **payload.dict())
-    return 201, _detail(_project(pk, request.auth))
+    return Status(201, _detail(_project(pk, request.auth)))
 
 
 @router.get("/projects/{int:pk}/stages", response=list[StageEventOut], operation_id="list_stages")
@@ -202,7 +202,7 @@ def record_stage(request: HttpRequest, pk: int, payload: StageIn) -> Any:
         document=document,
         reason=payload.reason,
     )
-    return 201, _event(event)
+    return Status(201, _event(event))
 
 
 def portfolio_payload(data: selectors.Portfolio) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from biopark.accounts import policy
 from biopark.core.pagination import Page, paginate
@@ -84,7 +84,7 @@ def get_framework_version(request: HttpRequest, key: str, number: int) -> Any:
 @router.post("/frameworks", response={201: FrameworkOut}, operation_id="rankings_create_framework")
 def create_framework(request: HttpRequest, payload: FrameworkIn) -> Any:
     framework = services.framework_create(actor=_auth(request), **payload.dict())
-    return 201, _framework_out(framework)
+    return Status(201, _framework_out(framework))
 
 
 @router.patch("/frameworks/{key}", response=FrameworkOut, operation_id="rankings_update_framework")
@@ -112,7 +112,7 @@ def create_run(request: HttpRequest, payload: RunIn) -> Any:
     framework = selectors.framework_get(payload.framework)
     run = services.run_create(actor=_auth(request), framework=framework, year=payload.year, idata=payload.idata,
                               label=payload.label, publish=payload.publish)
-    return 201, _run_out(run)
+    return Status(201, _run_out(run))
 
 
 @router.get("/runs/{int:pk}", response=RunOut, operation_id="rankings_get_run")

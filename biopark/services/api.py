@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, HttpRequest
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from biopark.accounts import policy
@@ -123,9 +123,9 @@ def create_service(request: HttpRequest, payload: ServiceIn) -> Any:
         platform = Platform.objects.filter(pk=payload.provider_platform).first()
         if platform is None:
             raise ValidationFailed(f"no platform {payload.provider_platform}", field="provider_platform")
-    return 201, services.service_create(
+    return Status(201, services.service_create(
         actor=request.auth, data=data, provider_organisation=org, provider_platform=platform
-    )
+    ))
 
 
 @router.get("/requests", response=Page[RequestOut], operation_id="list_requests")
@@ -154,7 +154,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Any:
     created = services.request_submit(
         actor=request.auth, service=service, title=payload.title, details=payload.details, project=project
     )
-    return 201, _out(_request(created.pk, request.auth), request.auth, detail=True)
+    return Status(201, _out(_request(created.pk, request.auth), request.auth, detail=True))
 
 
 @router.get("/requests/{int:pk}", response=RequestDetailOut, operation_id="get_request")
@@ -178,7 +178,7 @@ def transition_request(request: HttpRequest, pk: int, payload: TransitionIn) -> 
 @router.post("/requests/{int:pk}/comments", response={201: RequestDetailOut}, operation_id="comment_request")
 def comment_request(request: HttpRequest, pk: int, payload: CommentIn) -> Any:
     services.request_comment(actor=request.auth, request=_request(pk, request.auth), text=payload.text)
-    return 201, _out(_request(pk, request.auth), request.auth, detail=True)
+    return Status(201, _out(_request(pk, request.auth), request.auth, detail=True))
 
 
 @router.post("/requests/{int:pk}/assign", response=RequestDetailOut, operation_id="assign_request")
@@ -207,9 +207,9 @@ def attach(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any:
         raise ValidationFailed(
             f"the file is {file.size} bytes; the limit is {files.max_bytes()} bytes", field="file"
         )
-    return 201, services.attachment_add(
+    return Status(201, services.attachment_add(
         actor=request.auth, request=found, name=file.name or "", content=file.read()
-    )
+    ))
 
 
 @router.get("/requests/{int:pk}/attachments/{int:aid}", operation_id="download_attachment")
