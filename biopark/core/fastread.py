@@ -231,6 +231,26 @@ def adapt(field: Any, value: Any, *, using: str = "default") -> Any:
 
 
 
+def _written_fields(model: type[Model]) -> list[Any]:
+    """The columns an insert of `model` writes: every concrete field but the (generated) key."""
+    pk = model._meta.pk
+    return [f for f in model._meta.concrete_fields if f is not pk and not getattr(f, "generated", False)]
+
+
+def _values(obj: Model, fields: Sequence[Any], connection: Any) -> list[Any]:
+    """What save() would write for a new `obj`: defaults, auto_now(_add), values in database form."""
+    if obj.pk is not None:
+        raise ValueError(f"{type(obj).__name__} {obj.pk} exists already: only new rows are inserted here")
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
+def _saved(obj: M, pk: Any, using: str) -> M:
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = using
+    return obj
+
+
 _INSERTS: dict[tuple[type[Model], str], tuple[str, list[Any], bool]] = {}
 
 
@@ -243,28 +263,21 @@ def insert(obj: M, *, using: str = "default") -> M:
     found = _INSERTS.get((model, using))
     if found is None:
         qn = connection.ops.quote_name
-        pk = model._meta.pk
-        fields = [f for f in model._meta.concrete_fields if f is not pk and not getattr(f, "generated", False)]
+        fields = _written_fields(model)
         returning = bool(connection.features.can_return_columns_from_insert)
         sql = (
             f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "
             f"VALUES ({', '.join(['%s'] * len(fields))})"
         )
         if returning:
-            sql += f" RETURNING {qn(str(pk.column))}"  # type: ignore[union-attr]
+            sql += f" RETURNING {qn(str(model._meta.pk.column))}"  # type: ignore[union-attr]
         found = _INSERTS[(model, using)] = (sql, fields, returning)
     sql, fields, returning = found
-    if obj.pk is not None:
-        raise ValueError(f"{model.__name__} {obj.pk} exists already: insert() writes new rows only")
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    cursor = _run(connection, sql, values)
+    cursor = _run(connection, sql, _values(obj, fields, connection))
     new_pk = cursor.fetchone()[0] if returning else connection.ops.last_insert_id(
         cursor, model._meta.db_table, str(model._meta.pk.column)  # type: ignore[union-attr]
     )
-    obj.pk = new_pk
-    obj._state.adding = False
-    obj._state.db = using
-    return obj
+    return _saved(obj, new_pk, using)
 
 
 _CHAINS: dict[tuple[Any, ...], tuple[str, list[list[Any]]]] = {}
@@ -282,47 +295,35 @@ def insert_with(obj: M, dependents: Sequence[tuple[Model, str]], *, using: str =
             setattr(dependent, key, obj.pk)
             insert(dependent, using=using)
         return obj
-    if obj.pk is not None:
-        raise ValueError(f"{type(obj).__name__} {obj.pk} exists already: insert_with() writes new rows only")
     signature = (type(obj), using, *((type(d), key) for d, key in dependents))
     found = _CHAINS.get(signature)
     if found is None:
         qn = connection.ops.quote_name
-        models_in_order: list[Any] = [type(obj), *(type(d) for d, _ in dependents)]
-        field_lists = []
-        for model in models_in_order:
-            pk = model._meta.pk
-            field_lists.append([f for f in model._meta.concrete_fields if f is not pk and not getattr(f, "generated", False)])
-        parent_fields = field_lists[0]
+        parent_key = f"parent.{qn(str(type(obj)._meta.pk.column))}"  # type: ignore[union-attr]
+        parent_fields = _written_fields(type(obj))
         parts = [
             f"parent AS (INSERT INTO {qn(type(obj)._meta.db_table)} "
             f"({', '.join(qn(str(f.column)) for f in parent_fields)}) VALUES ({', '.join(['%s'] * len(parent_fields))}) "
             f"RETURNING {qn(str(type(obj)._meta.pk.column))})"  # type: ignore[union-attr]
         ]
-        for i, ((dependent, key), fields) in enumerate(zip(dependents, field_lists[1:], strict=True)):
+        lists = [parent_fields]
+        for i, (dependent, key) in enumerate(dependents):
+            fields = _written_fields(type(dependent))
             key_field = type(dependent)._meta.get_field(key)
-            values = ", ".join(
-                f"parent.{qn(str(type(obj)._meta.pk.column))}" if f is key_field else "%s"  # type: ignore[union-attr]
-                for f in fields
-            )
+            values = ", ".join(parent_key if f is key_field else "%s" for f in fields)
             parts.append(
                 f"d{i} AS (INSERT INTO {qn(type(dependent)._meta.db_table)} "
                 f"({', '.join(qn(str(f.column)) for f in fields)}) SELECT {values} FROM parent)"
             )
-        sql = f"WITH {', '.join(parts)} SELECT {qn(str(type(obj)._meta.pk.column))} FROM parent"  # type: ignore[union-attr]
-        lists = [parent_fields] + [
-            [f for f in fields if f is not type(d)._meta.get_field(key)]
-            for (d, key), fields in zip(dependents, field_lists[1:], strict=True)
-        ]
+            lists.append([f for f in fields if f is not key_field])  # the key comes from the parent row
+        sql = f"WITH {', '.join(parts)} SELECT {parent_key.removeprefix('parent.')} FROM parent"
         found = _CHAINS[signature] = (sql, lists)
     sql, lists = found
     params: list[Any] = []
-    for instance, fields in zip([obj, *(d for d, _ in dependents)], lists, strict=True):
-        params.extend(f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields)
+    instances: list[Model] = [obj, *(d for d, _ in dependents)]
+    for instance, fields in zip(instances, lists, strict=True):
+        params.extend(_values(instance, fields, connection))
     new_pk = _run(connection, sql, params).fetchone()[0]
-    obj.pk = new_pk
-    obj._state.adding = False
-    obj._state.db = using
     for dependent, key in dependents:
         setattr(dependent, key, new_pk)
-    return obj
+    return _saved(obj, new_pk, using)

@@ -136,7 +136,7 @@ def test_insert_writes_what_save_would_and_sets_the_key():
     stored = ChangeRecord.objects.get(pk=record.pk)
     assert _values(stored) == _values(record)
     assert stored.changes == {"price": [None, "12.50"], "名称": [None, "GLP"]}
-    with pytest.raises(ValueError, match="writes new rows only"):
+    with pytest.raises(ValueError, match="only new rows are inserted"):
         insert(stored)
 
 
