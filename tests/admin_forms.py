@@ -3,6 +3,7 @@ current values, with some changed), built from the admin's own form so the tests
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -55,7 +56,9 @@ def form_post(model: type[models.Model], user: Any, obj: Any = None, /, **change
     with the management forms of the inlines."""
     model_admin = admin.site._registry[model]
     request = RequestFactory().get("/")
-    request.user = user
+    # The form the user would see once signed in to the admin (staff), whether or not the test made it so yet.
+    request.user = copy.copy(user)
+    request.user.is_staff = True
     form_class = model_admin.get_form(request, obj, change=obj is not None)
     form = form_class(instance=obj)
     out: dict[str, Any] = {}

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from biopark.core.admin_policy import PolicyAdmin, changed_values
-from biopark.pipeline import services
+from biopark.pipeline import selectors, services
 from biopark.pipeline.models import Indication, Project, StageEvent
 
 
@@ -43,6 +43,10 @@ class ProjectAdmin(PolicyAdmin):
         "synthetic",
     ]
     inlines = [IndicationInline]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # The list shows what the pages show: a private project of another organisation is not even named.
+        return super().get_queryset(request).filter(pk__in=selectors.visible_projects(request.user).values("pk"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The park follows the organisation; no service moves a project to another organisation.
@@ -77,3 +81,7 @@ class StageEventAdmin(PolicyAdmin):
 
     list_display = ["id", "project", "indication", "stage", "occurred_on", "direction", "recorded_label"]
     list_filter = ["stage", "direction"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        visible = selectors.visible_projects(request.user).values("pk")
+        return super().get_queryset(request).filter(project__in=visible)

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from biopark.core.admin_policy import PolicyAdmin, changed_values
-from biopark.services import services
+from biopark.services import selectors, services
 from biopark.services.models import Attachment, RequestEvent, Service, ServiceRequest
 
 
@@ -81,6 +81,10 @@ class ServiceRequestAdmin(PolicyAdmin):
     fields = REQUEST_FIELDS
     readonly_fields = tuple(f for f in REQUEST_FIELDS if f != "assignee")
     inlines = [EventInline, AttachmentInline]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        visible = selectors.visible_requests(request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
 
     def service_update(self, request: HttpRequest, obj: Any, form: Any) -> Any:
         if "assignee" not in form.changed_data:
