@@ -162,16 +162,27 @@ class RuleSet:
     # Fields that place the record in a scope (a park, an organisation, a visibility). Changing one is a
     # MOVE, decided on the record as it is and as it would be, on top of CHANGE.
     scope_fields: frozenset[str] = frozenset()
+    # The actions the rule decides; any other is refused before the rule is asked.
+    actions: frozenset[str] = frozenset()
 
 
+BASIC_ACTIONS = (VIEW, CREATE, CHANGE, DELETE, EXPORT)
 _rules: dict[type, RuleSet] = {}
 # Actions another app adds to a model it does not own (facilities' statements of an organisation).
 _extra_actions: dict[tuple[type, str], Callable[[Actor, Any], Decision]] = {}
 
 
-def register_rule(model: type, rule: Rule, *, visible: Visible, scope_fields: tuple[str, ...] = ()) -> None:
-    """Let an app decide for its own model. Models without a rule are refused every action."""
-    _rules[model] = RuleSet(rule, visible, frozenset(scope_fields))
+def register_rule(
+    model: type,
+    rule: Rule,
+    *,
+    visible: Visible,
+    scope_fields: tuple[str, ...] = (),
+    actions: tuple[str, ...] = BASIC_ACTIONS,
+) -> None:
+    """Let an app decide for its own model. Models without a rule are refused every action, and so are
+    actions the rule does not list. A model with scope fields must list MOVE to let them change."""
+    _rules[model] = RuleSet(rule, visible, frozenset(scope_fields), frozenset(actions))
 
 
 def register_action(model: type, action: str, decision: Callable[[Actor, Any], Decision]) -> None:
@@ -467,13 +478,13 @@ def register_core_rules() -> None:
     from biopark.deals.models import Agreement, AgreementParty
     from biopark.ecosystem.models import Figure, ImportJob, Position
 
-    register_rule(Park, _registry_rule, visible=_registry_visible(Park), scope_fields=("parent",))
-    register_rule(Organisation, _registry_rule, visible=_registry_visible(Organisation), scope_fields=("park",))
-    register_rule(Person, _registry_rule, visible=_registry_visible(Person))
+    registry = (*BASIC_ACTIONS, IMPORT, MOVE, LINK)
+    for model, scope in ((Park, ("parent",)), (Organisation, ("park",)), (Person, ()), (Platform, ("park", "operator"))):
+        register_rule(model, _registry_rule, visible=_registry_visible(model), scope_fields=scope, actions=registry)
     register_rule(
-        Platform, _registry_rule, visible=_registry_visible(Platform), scope_fields=("park", "operator")
+        Position, _position_rule, visible=_position_visible, scope_fields=("person", "organisation"),
+        actions=(VIEW, CREATE, CHANGE, DELETE),
     )
-    register_rule(Position, _position_rule, visible=_position_visible, scope_fields=("person", "organisation"))
     register_rule(Relation, _relation_rule, visible=_relation_visible)
     register_rule(Figure, _signed_in_reads(("operator",)), visible=_signed_in_or_public)
     register_rule(Source, _signed_in_reads(("operator",)), visible=_signed_in_or_public)
@@ -540,6 +551,8 @@ def decide(user: Any, action: str, obj: Any) -> Decision:
     rules = _rules.get(model)
     if rules is None:
         return refuse(_("no permission rule covers this record"))
+    if action not in rules.actions:
+        return refuse(_("this action is not possible on this record"))
     return rules.decide(actor, action, obj)
 
 
@@ -574,8 +587,16 @@ def require_write(user: Any, *, before: Any, after: Any) -> None:
     require(user, CHANGE, before)
     require(user, CHANGE, after)
     moved = scope_changes(before, after)
-    if moved:
-        for state in (before, after):
-            decision = decide(user, MOVE, state)
+    for state in (before, after) if moved else ():
+        decision = decide(user, MOVE, state)
+        if not decision:
+            raise PermissionRefused(str(decision.reason), field=moved[0])
+    for name in moved:
+        # A record newly named at the end of a scope field (a platform's operating organisation, a park's
+        # parent) must be one the actor may name.
+        target = getattr(after, name, None) if after._meta.get_field(name).is_relation else None
+        target_rules = _rules.get(type(target)) if target is not None else None
+        if target_rules is not None and LINK in target_rules.actions:
+            decision = decide(user, LINK, target)
             if not decision:
-                raise PermissionRefused(str(decision.reason), field=moved[0])
+                raise PermissionRefused(str(decision.reason), field=name)

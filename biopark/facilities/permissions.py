@@ -21,6 +21,7 @@ from biopark.accounts.policy import (
     CHANGE,
     CREATE,
     DELETE,
+    MOVE,
     NOTHING,
     VIEW,
     Actor,
@@ -227,14 +228,20 @@ def statement_decision(actor: Actor, organisation: Any) -> Decision:
 
 
 def register() -> None:
-    register_rule(Resource, resource_rule, visible=signed_in_visible, scope_fields=("platform",))
-    register_rule(Booking, booking_rule, visible=org_records_visible, scope_fields=("resource", "organisation"))
+    basic = (VIEW, CREATE, CHANGE, DELETE)
+    bookings = (*basic, BOOK, CANCEL, APPROVE, RECORD_USAGE, MOVE)
+    register_rule(Resource, resource_rule, visible=signed_in_visible, scope_fields=("platform",), actions=(*basic, BOOK, MOVE))
+    for model in (Booking, BookingSeries):
+        register_rule(
+            model, booking_rule, visible=org_records_visible, scope_fields=("resource", "organisation"), actions=bookings
+        )
     register_rule(
-        BookingSeries, booking_rule, visible=org_records_visible, scope_fields=("resource", "organisation")
+        BookingUnit, unit_rule, visible=lambda actor: prefixed(org_records_visible(actor), "booking"), actions=(VIEW,)
     )
-    register_rule(BookingUnit, unit_rule, visible=lambda actor: prefixed(org_records_visible(actor), "booking"))
-    register_rule(Qualification, managed_child_rule, visible=signed_in_visible, scope_fields=("resource",))
-    register_rule(Outage, managed_child_rule, visible=signed_in_visible, scope_fields=("resource",))
-    register_rule(UsageRecord, usage_rule, visible=org_records_visible, scope_fields=("resource", "organisation"))
-    register_rule(WaitlistEntry, waitlist_rule, visible=org_records_visible)
+    for model in (Qualification, Outage):
+        register_rule(model, managed_child_rule, visible=signed_in_visible, scope_fields=("resource",), actions=(*basic, MOVE))
+    register_rule(
+        UsageRecord, usage_rule, visible=org_records_visible, scope_fields=("resource", "organisation"), actions=(*basic, MOVE)
+    )
+    register_rule(WaitlistEntry, waitlist_rule, visible=org_records_visible, actions=basic)
     register_action(Organisation, STATEMENT, statement_decision)

@@ -135,7 +135,11 @@ def register() -> None:
     from biopark.pipeline.models import Indication, Project, StageEvent
 
     policy.register_rule(
-        Project, project_rule, visible=visible_filter, scope_fields=("organisation", "park", "visibility")
+        Project, project_rule, visible=visible_filter, scope_fields=("organisation", "park", "visibility"),
+        actions=(*policy.BASIC_ACTIONS, policy.MOVE, PORTFOLIO),
     )
-    policy.register_rule(Indication, child_rule, visible=lambda actor: policy.prefixed(visible_filter(actor), "project"))
-    policy.register_rule(StageEvent, child_rule, visible=lambda actor: policy.prefixed(visible_filter(actor), "project"))
+    for child in (Indication, StageEvent):
+        policy.register_rule(
+            child, child_rule, visible=lambda actor: policy.prefixed(visible_filter(actor), "project"),
+            actions=(policy.VIEW, policy.CREATE, policy.CHANGE, policy.DELETE),
+        )

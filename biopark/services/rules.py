@@ -184,10 +184,18 @@ def request_child_rule(actor: Actor, action: str, obj: Any) -> Decision:
 def register() -> None:
     from biopark.services.models import Attachment, RequestEvent, Service
 
-    policy.register_rule(Service, service_rule, visible=lambda actor: Q(), scope_fields=("park", "provider_organisation"))
+    basic = (policy.VIEW, policy.CREATE, policy.CHANGE, policy.DELETE)
+    policy.register_rule(
+        Service, service_rule, visible=lambda actor: Q(), scope_fields=("park", "provider_organisation"),
+        actions=(*basic, policy.MOVE),
+    )
     policy.register_rule(
         ServiceRequest, request_rule, visible=visible_filter,
         scope_fields=("park", "requester_organisation", "provider_organisation"),
+        actions=(policy.VIEW, policy.CREATE, policy.CHANGE, DESK),
     )
-    policy.register_rule(RequestEvent, request_child_rule, visible=lambda actor: policy.prefixed(visible_filter(actor), "request"))
-    policy.register_rule(Attachment, request_child_rule, visible=lambda actor: policy.prefixed(visible_filter(actor), "request"))
+    for child in (RequestEvent, Attachment):
+        policy.register_rule(
+            child, request_child_rule, visible=lambda actor: policy.prefixed(visible_filter(actor), "request"),
+            actions=(policy.VIEW, policy.CREATE),
+        )
