@@ -63,17 +63,22 @@ def form_post(model: type[models.Model], user: Any, obj: Any = None, /, **change
     form = form_class(instance=obj)
     out: dict[str, Any] = {}
     for bound in form:
-        if bound.name in changes:
-            continue
         value = bound.value()
         if isinstance(bound.field.widget, admin.widgets.ManyToManyRawIdWidget) and isinstance(value, list):
             value = [getattr(v, "pk", v) for v in value]
-        if hasattr(bound.field.widget, "widgets") and isinstance(value, dt.datetime):
-            _post_value(bound.name, value, out)
-        elif isinstance(value, dt.datetime):
-            out[bound.name] = timezone.localtime(value).isoformat()
+        shown: dict[str, Any] = {}
+        if isinstance(value, dt.datetime) and not hasattr(bound.field.widget, "widgets"):
+            shown[bound.name] = timezone.localtime(value).isoformat()
         else:
-            _post_value(bound.name, value, out)
+            _post_value(bound.name, value, shown)
+        if bound.field.show_hidden_initial:
+            # The values the form showed, as Django's hidden initial inputs send them back.
+            if isinstance(value, bool):
+                out[f"initial-{bound.name}"] = str(value)
+            else:
+                out.update({f"initial-{key}": item for key, item in shown.items()})
+        if bound.name not in changes:
+            out.update(shown)
     for name, value in changes.items():
         _post_value(name, value, out)
     for formset, _inline in model_admin.get_formsets_with_inlines(request, obj):

@@ -8,7 +8,11 @@
   the services (which check the policy on the record as it is and as it would be, and keep the history);
 - m2m fields and inlines are never saved by the admin itself (a service that takes them does it);
 - the bulk delete action is removed (deleting goes one record at a time, through `service_delete`);
-- a `DomainError` raised by a service comes back as a form error and an admin message, never a server error.
+- a `DomainError` raised by a service comes back as a form error and an admin message, never a server error;
+- the change form of a versioned record carries the version it showed (`seen_version`), which the admin
+  passes to the service (`expected_version`): a save over someone else's newer change is refused, the form
+  comes back with what the user typed and the values now stored, and saving again then applies it;
+- lists show only what the policy lets the user see (`policy.visible_filter`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,7 +28,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
-from biopark.core.errors import DomainError
+from biopark.core.errors import DomainError, PreconditionFailed
 
 # Set on the request when a service refused a save, so the second pass shows the refusal on the form.
 _REFUSAL = "_biopark_admin_refusal"
@@ -33,10 +38,41 @@ def _overrides(admin_obj: Any, name: str) -> bool:
     return getattr(type(admin_obj), name) is not getattr(PolicyAdmin, name)
 
 
+def _versioned(model: type[models.Model]) -> bool:
+    return any(f.name == "version" for f in model._meta.concrete_fields)
+
+
+class _VersionedForm(forms.ModelForm):
+    """Carries the version of the record the form was shown with, and the values it showed (Django's hidden
+    initial inputs): `changed_data` is then what the user edited, not what differs from the stored row, so a
+    save after a conflict writes the user's edits and never reverts fields someone else changed meanwhile."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = getattr(self.instance, "version", None)
+        for name, field in self.fields.items():
+            if name != "seen_version":
+                field.show_hidden_initial = True
+
+
+def _stored_values(error: PreconditionFailed) -> str:
+    return "; ".join(f"{name} = {value!r}" for name, value in sorted(error.current.items()))
+
+
 def _with_refusal(form_class: Any, error: DomainError) -> Any:
     """`form_class` with the service's refusal added to the fields it names (or to the whole form)."""
 
     class RefusedForm(form_class):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            if isinstance(error, PreconditionFailed) and self.is_bound and "seen_version" in self.fields:
+                # The user has now seen the newer values: saving this form again applies what they typed.
+                posted: Any = self.data.copy()  # type: ignore[has-type]
+                posted[self.add_prefix("seen_version")] = str(error.current_version)
+                self.data = posted
+
         def clean(self) -> Any:
             data = super().clean()
             placed = False
@@ -44,7 +80,10 @@ def _with_refusal(form_class: Any, error: DomainError) -> Any:
                 if name in self.fields:
                     self.add_error(name, message)
                     placed = True
-            if not placed:
+            if isinstance(error, PreconditionFailed):
+                self.add_error(None, _("%(message)s Now stored: %(values)s") % {
+                    "message": error.message, "values": _stored_values(error)})
+            elif not placed:
                 self.add_error(None, error.message)
             return data
 
@@ -104,7 +143,26 @@ class PolicyAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_fields(request, obj))
+        if (
+            obj is not None
+            and _versioned(self.model)
+            and "seen_version" not in fields
+            and self.has_change_permission(request, obj)
+        ):
+            fields.append("seen_version")
+        return fields
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).filter(policy.visible_filter(request.user, self.model))
+
     # --- saving and deleting through the services -----------------------------------------------------
+
+    @staticmethod
+    def expected_version(form: Any) -> int | None:
+        """The version of the record the change form was shown with (None when the form carried none)."""
+        return form.cleaned_data.get("seen_version") if "seen_version" in form.fields else None
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
@@ -142,6 +200,8 @@ class PolicyAdmin(admin.ModelAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is not None and _versioned(self.model) and "form" not in kwargs and change:
+            kwargs["form"] = type("VersionedForm", (_VersionedForm, self.form), {})
         form = super().get_form(request, obj, change, **kwargs)
         refusal = getattr(request, _REFUSAL, None)
         return _with_refusal(form, refusal) if refusal is not None else form

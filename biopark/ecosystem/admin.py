@@ -22,11 +22,13 @@ class RegistryAdmin(PolicyAdmin):
     search_fields = ["search_text", "key"]
     list_display = ["id", "name_zh", "name_en", "key"]
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The editable fields of the model's registry type, plus what the base adds (the version seen).
+        extra = [f for f in super().get_fields(request, obj) if f == "seen_version"]
+        return [*self._editable(), *extra]
+
     def _editable(self) -> list[str]:
         return [f for f in EDITABLE[self.model] if f not in PARTIAL_DATES]
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self._editable()
 
     def service_create(self, request: HttpRequest, form: Any) -> Any:
         data = changed_values(form, self._editable(), change=False)
@@ -34,7 +36,9 @@ class RegistryAdmin(PolicyAdmin):
 
     def service_update(self, request: HttpRequest, obj: Any, form: Any) -> Any:
         data = changed_values(form, self._editable(), change=True)
-        return services.record_update(actor=request.user, instance=obj, data=data, note="admin")
+        return services.record_update(
+            actor=request.user, instance=obj, data=data, note="admin", expected_version=self.expected_version(form)
+        )
 
     def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> Any:
         from biopark.ecosystem.selectors import search

@@ -19,20 +19,22 @@ from biopark.accounts import policy
 from biopark.core.admin_policy import PolicyAdmin, changed_values
 from biopark.facilities import services
 from biopark.facilities.models import Booking, Outage, Qualification, Resource, UsageRecord
-from biopark.facilities.permissions import booking_visible
+from biopark.facilities.permissions import managed_q
 
 
 class _FacilitiesAdmin(PolicyAdmin):
+    """Resources, and the qualifications and outages of resources, are listed to those who manage them (the
+    policy lets every signed-in user read them; the admin is the managers' screen). Bookings and usage are
+    listed as the policy's filter says (the base class)."""
+
     def get_queryset(self, request: HttpRequest) -> Any:
         qs = super().get_queryset(request)
+        managed = managed_q(policy.actor_for(request.user))
         if self.model is Resource:
-            from biopark.facilities.selectors import managed_resources
-
-            return qs.filter(pk__in=managed_resources(user=request.user).values("pk"))
-        condition = booking_visible(policy.actor_for(request.user))
-        if condition is None:
-            return qs.none()
-        return qs.filter(condition)
+            return qs.filter(managed)
+        if self.model in (Qualification, Outage):
+            return qs.filter(resource__in=Resource.objects.filter(managed).values("pk"))
+        return qs
 
 
 @admin.register(Resource)
@@ -53,7 +55,9 @@ class ResourceAdmin(_FacilitiesAdmin):
 
     def service_update(self, request: HttpRequest, obj: Any, form: Any) -> Any:
         data = changed_values(form, services.RESOURCE_FIELDS, change=True)
-        return services.resource_update(actor=request.user, resource=obj, data=data)
+        return services.resource_update(
+            actor=request.user, resource=obj, data=data, expected_version=self.expected_version(form)
+        )
 
 
 BOOKING_FIELDS: tuple[str, ...] = (

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from biopark.core.admin_policy import PolicyAdmin, changed_values
-from biopark.pipeline import selectors, services
+from biopark.pipeline import services
 from biopark.pipeline.models import Indication, Project, StageEvent
 
 
@@ -44,10 +44,6 @@ class ProjectAdmin(PolicyAdmin):
     ]
     inlines = [IndicationInline]
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        # The list shows what the pages show: a private project of another organisation is not even named.
-        return super().get_queryset(request).filter(pk__in=selectors.visible_projects(request.user).values("pk"))
-
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The park follows the organisation; no service moves a project to another organisation.
         fixed = ["park", "highest_stage", "last_event_on", "synthetic"]
@@ -72,6 +68,7 @@ class ProjectAdmin(PolicyAdmin):
             data=changed_values(form, services.PROJECT_FIELDS, change=True),
             team=list(data["team"]) if "team" in changed else None,
             partners=list(data["partners"]) if "partners" in changed else None,
+            expected_version=self.expected_version(form),
         )
 
 
@@ -81,7 +78,3 @@ class StageEventAdmin(PolicyAdmin):
 
     list_display = ["id", "project", "indication", "stage", "occurred_on", "direction", "recorded_label"]
     list_filter = ["stage", "direction"]
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        visible = selectors.visible_projects(request.user).values("pk")
-        return super().get_queryset(request).filter(project__in=visible)

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from biopark.core.admin_policy import PolicyAdmin, changed_values
-from biopark.services import selectors, services
+from biopark.services import services
 from biopark.services.models import Attachment, RequestEvent, Service, ServiceRequest
 
 
@@ -38,7 +38,8 @@ class ServiceAdmin(PolicyAdmin):
 
     def service_update(self, request: HttpRequest, obj: Any, form: Any) -> Any:
         return services.service_update(
-            actor=request.user, service=obj, data=changed_values(form, services.SERVICE_FIELDS, change=True)
+            actor=request.user, service=obj, data=changed_values(form, services.SERVICE_FIELDS, change=True),
+            expected_version=self.expected_version(form),
         )
 
 
@@ -81,10 +82,6 @@ class ServiceRequestAdmin(PolicyAdmin):
     fields = REQUEST_FIELDS
     readonly_fields = tuple(f for f in REQUEST_FIELDS if f != "assignee")
     inlines = [EventInline, AttachmentInline]
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        visible = selectors.visible_requests(request.user).values("pk")
-        return super().get_queryset(request).filter(pk__in=visible)
 
     def service_update(self, request: HttpRequest, obj: Any, form: Any) -> Any:
         if "assignee" not in form.changed_data:

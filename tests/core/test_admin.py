@@ -3,6 +3,8 @@ permission (the class-level change question too), and has no bulk delete."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
@@ -69,8 +71,10 @@ def test_the_class_level_change_question_is_asked_of_the_policy(roles, monkeypat
     request = request_for(staff)
     resource_admin = admin.site._registry[Resource]
     assert resource_admin.has_change_permission(request) is True
-    monkeypatch.setitem(policy._rules, Resource, lambda actor, action, obj: (
-        policy.refuse("frozen") if action == policy.CHANGE else policy.ALLOW))
+    frozen = policy.rule_set(Resource)
+    assert frozen is not None
+    monkeypatch.setitem(policy._rules, Resource, dataclasses.replace(frozen, decide=lambda actor, action, obj: (
+        policy.refuse("frozen") if action == policy.CHANGE else policy.ALLOW)))
     assert resource_admin.has_change_permission(request) is False
     assert resource_admin.has_view_permission(request) is True
 

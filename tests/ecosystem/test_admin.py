@@ -202,3 +202,29 @@ def test_a_platform_manager_edits_its_platform_in_the_admin_with_history(roles):
     data = form_post(Platform, manager, other, description_en="Hijacked")
     assert client.post(admin_url(Platform, "change", other.pk), data).status_code == 403
     assert Platform.objects.values().get(pk=other.pk) == before
+
+
+def test_a_stale_admin_form_is_refused_shows_the_stored_values_and_loses_nothing(roles):
+    """Two people open the same organisation; the later save must not revert the earlier one's field."""
+    first, second = roles["users"]["admin"], roles["users"]["operator"]
+    org = roles["enterprise"]
+    first_form = form_post(Organisation, first, org, name_en="Renamed by the first")
+    second_form = form_post(Organisation, second, org, website="https://example.org")
+    assert first_form["seen_version"] == second_form["seen_version"] == "1"
+    assert staff_client(first).post(admin_url(Organisation, "change", org.pk), first_form).status_code == 302
+    client = staff_client(second)
+    response = client.post(admin_url(Organisation, "change", org.pk), second_form)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "someone else changed this record since you opened it" in page
+    assert "name_en = &#x27;Renamed by the first&#x27;" in page
+    assert 'value="https://example.org"' in page  # what the second person typed is still in the form
+    assert 'name="seen_version" value="2"' in page
+    org.refresh_from_db()
+    assert (org.name_en, org.website, org.version) == ("Renamed by the first", "", 2)
+    # Saving the form again as shown (it now carries the version the message showed) applies only the field the
+    # second person edited: the first person's name is not reverted, though the form still holds the old one.
+    second_form.update(seen_version="2")
+    assert client.post(admin_url(Organisation, "change", org.pk), second_form).status_code == 302
+    org.refresh_from_db()
+    assert (org.name_en, org.website, org.version) == ("Renamed by the first", "https://example.org", 3)
