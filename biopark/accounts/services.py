@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.accounts.models import ApiToken, Profile, Role
@@ -21,7 +22,7 @@ _PROFILE_FIELDS = ["role", "organisation_id", "park_id"]
 def _require_admin(actor: Any, action: str, obj: Any) -> None:
     policy.require(actor, action, obj)
     if not policy.actor_for(actor).is_admin:
-        raise PermissionRefused("only administrators manage accounts")
+        raise PermissionRefused(_("only administrators manage accounts"))
 
 
 @transaction.atomic
@@ -30,7 +31,9 @@ def profile_save(
 ) -> Profile:
     """Give `user` a role (and the organisation or park it acts for); creates the profile when missing."""
     if role not in Role.values:
-        raise ValidationFailed(f"unknown role {role!r}; known: {', '.join(Role.values)}", field="role")
+        raise ValidationFailed(
+            _("unknown role %(role)r; known: %(known)s") % {"role": role, "known": ", ".join(Role.values)}, field="role"
+        )
     profile = Profile.objects.select_for_update().filter(user=user).first()
     created = profile is None
     if profile is None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from biopark.core.admin_policy import PolicyAdmin, changed_values
 from biopark.core.errors import ValidationFailed
@@ -21,6 +23,7 @@ class RegistryAdmin(PolicyAdmin):
 
     search_fields = ["search_text", "key"]
     list_display = ["id", "name_zh", "name_en", "key"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The editable fields of the model's registry type, plus what the base adds (the version seen).
@@ -97,7 +100,7 @@ def _entity(kind: str, pk: Any, field: str) -> Any:
     model = TYPE_NAMES.get(kind)
     found = model._default_manager.filter(pk=pk).first() if model is not None and pk is not None else None
     if found is None:
-        raise ValidationFailed(f"no {kind} {pk}", field=field)
+        raise ValidationFailed(_("no %(type)s %(id)s") % {"type": kind, "id": pk}, field=field)
     return found
 
 
