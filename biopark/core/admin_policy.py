@@ -23,8 +23,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
@@ -211,8 +210,7 @@ class PolicyAdmin(admin.ModelAdmin):
             return super().delete_view(request, object_id, extra_context)
         except DomainError as exc:
             self.message_user(request, exc.message, messages.ERROR)
-            opts = self.model._meta
-            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+            return self.response_post_save_change(request, None)  # back to the list, with the message
 
     # --- actions that call a service per selected record ----------------------------------------------
 

@@ -139,7 +139,7 @@ def test_a_relation_to_a_missing_record_is_a_form_error(roles):
                      predicate="partner_of", object_type="person", object_id=987654)
     response = staff_client(user).post(admin_url(Relation, "add"), data)
     assert response.status_code == 200
-    assert "no person 987654" in response.content.decode()
+    assert "没有编号为 987654 的 person" in response.content.decode()  # the admin speaks the default language
     assert not Relation.objects.exists()
 
 

@@ -271,3 +271,26 @@ def test_qualifications_are_granted_renewed_and_revoked_through_the_services(fac
 def test_waitlist_entries_have_no_admin_write_path(booked):
     assert WaitlistEntry.objects.count() == 1
     assert staff_client(booked["users"]["admin"]).get("/admin/facilities/waitlistentry/").status_code == 404
+
+
+def test_a_delete_refused_by_its_service_is_a_message_not_a_server_error(fac, monkeypatch):
+    from biopark.core.errors import Conflict
+
+    manager = fac["users"]["platform_manager"]
+    qual = services.qualification_grant(actor=manager, resource=fac["resource"], user=fac["member"])
+    before = row(Qualification, qual.pk)
+
+    def refuse(**kwargs):
+        raise Conflict("this qualification is still needed by a booking")
+
+    monkeypatch.setattr(services, "qualification_revoke", refuse)
+    response = staff_client(manager).post(admin_url(Qualification, "delete", qual.pk), {"post": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == admin_url(Qualification)
+    assert '<li class="error">This qualification is still needed by a booking</li>' in response.content.decode()
+    assert row(Qualification, qual.pk) == before
+
+
+def test_the_booking_actions_speak_chinese(booked):
+    page = staff_client(booked["users"]["platform_manager"]).get(admin_url(Booking)).content.decode()
+    assert "取消所选预约" in page and "批准所选待审批预约" in page and "拒绝所选待审批预约" in page
