@@ -5,6 +5,7 @@ Imported by settings.py, so it must not import Django's settings or any app.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import stat
@@ -34,10 +35,9 @@ def read_or_create(folder: Path) -> str:
         try:
             with os.fdopen(fd, "w", encoding="ascii") as handle:
                 handle.write(secrets.token_urlsafe(64) + "\n")
-            try:
+            # Another process was first: its key is complete and everybody uses it.
+            with contextlib.suppress(FileExistsError):
                 os.link(tmp, path)
-            except FileExistsError:
-                pass
         finally:
             tmp.unlink(missing_ok=True)
     mode = stat.S_IMODE(path.stat().st_mode)

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -335,7 +334,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         name = _("My bookings")
     else:
         resource = Resource.objects.select_related("platform__park", "platform__operator").filter(
-            pk=found.target_id).first()
+            pk=found.target_id or 0).first()
         if resource is None or not policy.decide(owner, policy.VIEW, resource):
             raise Http404("no such feed")
         bookings = selectors.booking_list(user=owner, start=since, resource_id=resource.pk).filter(
