@@ -5,3 +5,8 @@ class AccountsConfig(AppConfig):
     name = "biopark.accounts"
     label = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from biopark.accounts.permissions import register
+
+        register()

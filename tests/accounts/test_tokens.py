@@ -52,6 +52,8 @@ def test_account_page_lists_only_my_tokens(people):
     assert theirs.prefix not in html and "their script" not in html and their_feed.prefix not in html
     assert f'action="/accounts/tokens/{mine.pk}/revoke/"' in html
     assert f'action="/accounts/feeds/{my_feed.pk}/revoke/"' in html
+    # Every page's header links the user name to this page.
+    assert f'<a href="/accounts/" id="account-link" title="My account">{people["me"].username}</a>' in html
 
 
 def test_account_page_in_chinese(people):
