@@ -211,7 +211,8 @@ def signed_in_visible(actor: Actor) -> Q:
 
 def org_records_visible(actor: Actor) -> Q:
     """Bookings, series, usage and wait-list entries: the filter of `_sees_org_record`."""
-    return booking_visible(actor) or NOTHING
+    condition = booking_visible(actor)
+    return NOTHING if condition is None else condition  # Q() (everything) is falsy: no `or` here
 
 
 def unit_rule(actor: Actor, action: str, obj: Any) -> Decision:
