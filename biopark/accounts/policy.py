@@ -199,7 +199,7 @@ def prefixed(q: Q, prefix: str) -> Q:
         if isinstance(child, Q):
             out.children.append(prefixed(child, prefix))
         else:
-            key, value = child
+            key, value = child  # type: ignore[misc]  # a Q's leaves are (lookup, value) pairs
             out.children.append((f"{prefix}__{key}", value))
     return out
 
@@ -497,9 +497,10 @@ def register_core_rules() -> None:
     register_rule(ChangeRecord, _admin_only, visible=_admin_visible)
     register_rule(Agreement, _agreement_rule, visible=_signed_in)
     register_rule(AgreementParty, _agreement_rule, visible=_signed_in)
-    for model, owner in ((ApiToken, "user"), (ImportJob, "user"), (Profile, "user")):
-        rule, visible = _own_rows(owner)
-        register_rule(model, rule, visible=visible)
+    owned: tuple[type, ...] = (ApiToken, ImportJob, Profile)
+    for owned_model in owned:
+        rule, visible = _own_rows("user")
+        register_rule(owned_model, rule, visible=visible)
     register_rule(get_user_model(), _user_rule, visible=_user_visible)
 
 

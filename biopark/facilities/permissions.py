@@ -239,8 +239,9 @@ def register() -> None:
     register_rule(
         BookingUnit, unit_rule, visible=lambda actor: prefixed(org_records_visible(actor), "booking"), actions=(VIEW,)
     )
-    for model in (Qualification, Outage):
-        register_rule(model, managed_child_rule, visible=signed_in_visible, scope_fields=("resource",), actions=(*basic, MOVE))
+    children: tuple[type, ...] = (Qualification, Outage)
+    for child in children:
+        register_rule(child, managed_child_rule, visible=signed_in_visible, scope_fields=("resource",), actions=(*basic, MOVE))
     register_rule(
         UsageRecord, usage_rule, visible=org_records_visible, scope_fields=("resource", "organisation"), actions=(*basic, MOVE)
     )
