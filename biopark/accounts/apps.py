@@ -8,5 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from biopark.accounts.permissions import register
+        from biopark.accounts.policy import register_core_rules
 
+        register_core_rules()
         register()

@@ -1,9 +1,9 @@
-"""Who may do what to a user's credentials (API and feed tokens). Registered with the one policy in
-AccountsConfig.ready().
+"""Who may do what to calendar-feed tokens. Registered with the one policy in AccountsConfig.ready() (API tokens
+have their rule in the policy's core rules).
 
-- the owner: sees and revokes (deletes) their own tokens, makes new ones for themselves;
-- an administrator: sees and revokes anyone's (the admin), makes none for others here;
-- nobody changes a token (revoke it and make a new one), imports or exports tokens.
+- the owner: sees and revokes (deletes) their own feed tokens, makes new ones for themselves;
+- an administrator: sees and revokes anyone's (the admin), makes none for others;
+- nobody changes a feed token (revoke it and make a new one) or exports one.
 """
 
 from __future__ import annotations
@@ -11,36 +11,44 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from biopark.accounts.models import ApiToken, FeedToken
-from biopark.accounts.policy import ALLOW, CREATE, DELETE, VIEW, Actor, Decision, refuse, register_rule
+from biopark.accounts.models import FeedToken
+from biopark.accounts.policy import (
+    ALLOW,
+    CREATE,
+    DELETE,
+    NOTHING,
+    VIEW,
+    Actor,
+    Decision,
+    refuse,
+    register_rule,
+)
 
 
-def tokens_visible(actor: Actor) -> Q | None:
-    """The queryset filter matching `token_rule`'s VIEW/DELETE decision on a single token."""
+def feed_tokens_visible(actor: Actor) -> Q:
+    """The queryset filter matching `feed_token_rule`'s VIEW (and DELETE) decision on one token."""
     if actor.is_admin:
         return Q()
     if actor.is_authenticated and actor.user is not None:
         return Q(user_id=actor.user.pk)
-    return None
+    return NOTHING
 
 
-def token_rule(actor: Actor, action: str, obj: Any) -> Decision:
+def feed_token_rule(actor: Actor, action: str, obj: Any) -> Decision:
     if not actor.is_authenticated:
-        return refuse("sign in first")
+        return refuse(_("sign in first"))
     if isinstance(obj, type):
-        return ALLOW if action in (VIEW, CREATE) else refuse("choose a token")
-    if action in (VIEW, DELETE):
-        if actor.is_admin or (actor.user is not None and obj.user_id == actor.user.pk):
-            return ALLOW
-        return refuse("this token is not yours")
-    if action == CREATE:
-        if actor.user is not None and obj.user_id == actor.user.pk:
-            return ALLOW
-        return refuse("tokens are made by their owner")
-    return refuse("tokens are not changed: revoke one and make a new one")
+        return ALLOW if action in (VIEW, CREATE) else refuse(_("choose a record"))
+    owner = actor.user is not None and obj.user_id == actor.user.pk
+    if action in (VIEW, DELETE) and (owner or actor.is_admin):
+        return ALLOW
+    if action == CREATE and owner:
+        return ALLOW
+    return refuse(_("this belongs to another user"))
 
 
 def register() -> None:
-    register_rule(ApiToken, token_rule)
-    register_rule(FeedToken, token_rule)
+    # CHANGE and EXPORT are not listed, so the policy refuses them before asking the rule.
+    register_rule(FeedToken, feed_token_rule, visible=feed_tokens_visible, actions=(VIEW, CREATE, DELETE))

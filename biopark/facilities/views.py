@@ -21,7 +21,7 @@ from biopark.core.errors import DomainError
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import charts, exports, ical, selectors, services, timeutil, usage
 from biopark.facilities.models import Booking, Resource
-from biopark.facilities.permissions import may_view_statement
+from biopark.facilities.permissions import STATEMENT
 
 
 def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
@@ -228,7 +228,7 @@ def statement_page(request: HttpRequest) -> HttpResponse:
     org = Organisation.objects.filter(pk=int(org_id)).first() if org_id.isdigit() else None
     statement = None
     if org is not None:
-        decision = may_view_statement(request.user, org)
+        decision = policy.decide(request.user, STATEMENT, org)
         if not decision:
             return _forbidden(request, decision.reason)
         statement = selectors.statement(user=request.user, organisation=org, year=year, month=mon, tz=tz)
@@ -243,7 +243,7 @@ def statement_export(request: HttpRequest, org: int, year: int, month: int, fmt:
     organisation = Organisation.objects.filter(pk=org).first()
     if organisation is None or not 1 <= month <= 12 or fmt not in ("csv", "xlsx"):
         raise Http404(_("No such statement"))
-    decision = may_view_statement(request.user, organisation)
+    decision = policy.decide(request.user, STATEMENT, organisation)
     if not decision:
         return _forbidden(request, decision.reason)
     st = selectors.statement(user=request.user, organisation=organisation, year=year, month=month, tz=_tz())

@@ -7,11 +7,17 @@ class RankingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from biopark.accounts.policy import register_rule
+        from biopark.accounts.policy import prefixed, register_rule
         from biopark.rankings.models import Framework, FrameworkVersion, Run, RunScore
-        from biopark.rankings.rules import framework_rule, run_rule
+        from biopark.rankings.rules import (
+            framework_rule,
+            framework_visible,
+            run_rule,
+            run_visible,
+            score_rule,
+        )
 
-        register_rule(Framework, framework_rule)
-        register_rule(FrameworkVersion, framework_rule)
-        register_rule(Run, run_rule)
-        register_rule(RunScore, run_rule)
+        register_rule(Framework, framework_rule, visible=framework_visible)
+        register_rule(FrameworkVersion, framework_rule, visible=framework_visible)
+        register_rule(Run, run_rule, visible=run_visible)
+        register_rule(RunScore, score_rule, visible=lambda actor: prefixed(run_visible(actor), "run"))

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
 from biopark.accounts import policy
 from biopark.accounts.models import Role
 from biopark.metrics.rules import READ_ACTIONS, read_decision, writer_decision
@@ -18,14 +21,41 @@ from biopark.rankings.models import Run
 def framework_rule(actor: policy.Actor, action: str, obj: Any) -> policy.Decision:
     if action in READ_ACTIONS:
         return read_decision(actor)
+    if action not in (policy.CREATE, policy.CHANGE, policy.DELETE):
+        return policy.refuse(_("not allowed"))
     return writer_decision(actor)
+
+
+def framework_visible(actor: policy.Actor) -> Q:
+    return Q() if actor.is_authenticated or policy.public_park_ids() else policy.NOTHING
+
+
+def sees_drafts(actor: policy.Actor) -> bool:
+    return actor.is_admin or actor.role == Role.OPERATOR
 
 
 def run_rule(actor: policy.Actor, action: str, obj: Any) -> policy.Decision:
     if action in READ_ACTIONS:
         if isinstance(obj, Run) and obj.status != Run.Status.PUBLISHED:
-            if actor.is_admin or actor.role == Role.OPERATOR:
+            if sees_drafts(actor):
                 return policy.ALLOW
-            return policy.refuse("this run is not published")
+            return policy.refuse(_("this run is not published"))
         return read_decision(actor)
+    if action not in (policy.CREATE, policy.CHANGE, policy.DELETE):
+        return policy.refuse(_("not allowed"))
     return writer_decision(actor)
+
+
+def run_visible(actor: policy.Actor) -> Q:
+    if sees_drafts(actor):
+        return Q()
+    if actor.is_authenticated or policy.public_park_ids():
+        return Q(status=Run.Status.PUBLISHED)
+    return policy.NOTHING
+
+
+def score_rule(actor: policy.Actor, action: str, obj: Any) -> policy.Decision:
+    """A run's scores are written with it and read with it."""
+    if action not in READ_ACTIONS:
+        return policy.refuse(_("scores change only with their run"))
+    return run_rule(actor, action, obj if isinstance(obj, type) else obj.run)

@@ -9,7 +9,6 @@ from django.db import models
 from django.utils.translation import get_language
 
 from biopark.accounts import policy
-from biopark.accounts.models import Role
 from biopark.core.errors import NotFound
 from biopark.metrics.models import Indicator
 from biopark.rankings import defaults
@@ -18,11 +17,6 @@ from biopark.rankings.models import Framework, FrameworkVersion, Run, RunScore
 
 def _zh() -> bool:
     return (get_language() or "zh-hans").lower().startswith("zh")
-
-
-def may_see_drafts(user: Any) -> bool:
-    actor = policy.actor_for(user)
-    return actor.is_admin or actor.role == Role.OPERATOR
 
 
 def framework_list() -> models.QuerySet[Framework]:
@@ -47,9 +41,7 @@ def version_get(framework: Framework, number: int | None = None) -> FrameworkVer
 
 
 def run_list(*, user: Any, framework: Framework | None = None) -> models.QuerySet[Run]:
-    qs = Run.objects.select_related("framework", "version")
-    if not may_see_drafts(user):
-        qs = qs.filter(status=Run.Status.PUBLISHED)
+    qs = Run.objects.select_related("framework", "version").filter(policy.visible_filter(user, Run))
     if framework is not None:
         qs = qs.filter(framework=framework)
     return qs.order_by("-id")
