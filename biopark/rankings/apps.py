@@ -8,10 +8,7 @@ class RankingsConfig(AppConfig):
 
     def ready(self) -> None:
         from biopark.accounts.policy import register_rule
-        from biopark.rankings.models import Framework, FrameworkVersion, Run, RunScore
-        from biopark.rankings.rules import framework_rule, run_rule
+        from biopark.rankings.rules import RULES
 
-        register_rule(Framework, framework_rule)
-        register_rule(FrameworkVersion, framework_rule)
-        register_rule(Run, run_rule)
-        register_rule(RunScore, run_rule)
+        for model, rule in RULES.items():
+            register_rule(model, rule)
