@@ -16,7 +16,13 @@ from biopark.core.errors import Conflict, PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
 from biopark.rankings import rules
 from biopark.rankings.models import Framework, FrameworkVersion, Run, RunScore
-from biopark.rankings.services import framework_copy, framework_create, framework_update, run_create, run_publish
+from biopark.rankings.services import (
+    framework_copy,
+    framework_create,
+    framework_update,
+    run_create,
+    run_publish,
+)
 from tests.factories import make_user
 from tests.rankings.helpers import IDATA, IMETA, RECIPE, make_external
 
