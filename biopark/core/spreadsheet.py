@@ -126,16 +126,23 @@ class Sheet:
     def append(self, values: Sequence[Any] = (), *, formats: Mapping[int, str] | None = None) -> None:
         """Append a row; ``formats`` maps a 0-based column to a number format (e.g. ``"#,##0.00"``)."""
         from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ERROR_CODES
 
-        cells = []
+        cells: list[Any] = []
         for index, raw in enumerate(values):
             value = cell(raw)
+            fmt = formats.get(index) if formats else None
+            # openpyxl makes text beginning with "=" a formula (neutralised text never does) and "#N/A" and
+            # the like error values: those, and cells with a number format, are written as explicit cells.
+            # Plain values are appended as they are (a third faster on large exports).
+            if fmt is None and not (isinstance(value, str) and (value in ERROR_CODES or value.startswith("="))):
+                cells.append(value)
+                continue
             written = WriteOnlyCell(self._ws, value=value)
             if isinstance(value, str):
-                # openpyxl would make "=…" a formula and "#N/A" an error value: text stays text.
                 written.data_type = "s"
-            if formats and index in formats:
-                written.number_format = formats[index]
+            if fmt is not None:
+                written.number_format = fmt
             cells.append(written)
         self._ws.append(cells)
 
