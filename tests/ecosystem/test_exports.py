@@ -88,3 +88,23 @@ def test_our_own_export_imports_back_unchanged(roles, fmt):
     report = importer.plan_and_apply(actor=SYSTEM, type_name="organisation", table=table, dry_run=False)
     assert report.counts == {"create": 0, "update": 0, "unchanged": len(rows), "merge": 0, "error": 0}
     assert Organisation.objects.filter(pk=org.pk).values().get() == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("type_name", ["park", "person", "platform"])
+def test_every_type_round_trips_with_formula_names(roles, fmt, type_name):
+    from biopark.ecosystem.fields import TYPE_NAMES
+    from tests.factories import ParkFactory, PersonFactory, PlatformFactory
+
+    factory = {"park": ParkFactory, "person": PersonFactory, "platform": PlatformFactory}[type_name]
+    obj = factory(name_en=FORMULA, name_zh="-甲", aliases=["+b"], description_en="@x")
+    model = TYPE_NAMES[type_name]
+    before = model.objects.filter(pk=obj.pk).values().get()
+    columns, rows = importer.export_records(user=SYSTEM, type_name=type_name)
+    data = tabular.write_table(columns, rows, fmt)
+    written = next(r for _line, r in tabular.read_table(data, fmt).rows if str(r["id"]) == str(obj.pk))
+    assert (written["name_en"], written["name_zh"], written["aliases"]) == (FORMULA, "-甲", "+b")
+    report = importer.plan_and_apply(actor=SYSTEM, type_name=type_name, table=tabular.read_table(data, fmt),
+                                     dry_run=False)
+    assert report.counts["unchanged"] == len(rows) and report.counts["update"] == 0
+    assert model.objects.filter(pk=obj.pk).values().get() == before
