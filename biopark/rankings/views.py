@@ -108,7 +108,8 @@ def _weight_rows(version: FrameworkVersion, names: dict[str, str], posted: Any =
         if r.get("Type") not in ("Indicator", "Aggregate"):
             continue
         code = str(r["iCode"])
-        value = posted.get(f"w-{code}", "") if posted is not None else r.get("Weight")
+        # A weight left out of the form keeps its value.
+        value = posted.get(f"w-{code}", r.get("Weight")) if posted is not None else r.get("Weight")
         rows.append({"code": code, "name": names.get(code, code), "type": r["Type"], "value": value})
     return rows
 
@@ -130,7 +131,7 @@ def framework_edit(request: HttpRequest, key: str) -> HttpResponse:
             for row in _weight_rows(version, names, request.POST):
                 try:
                     weight = float(row["value"])
-                except ValueError:
+                except (TypeError, ValueError):
                     weight = float("nan")
                 if not math.isfinite(weight) or weight < 0:
                     raise ValidationFailed(_("weight of %(code)s: give a number, 0 or more") % {"code": row["code"]},
