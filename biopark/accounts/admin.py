@@ -49,4 +49,4 @@ class ApiTokenAdmin(_AccountsAdmin):
     fields = ["user", "name", "prefix", "created_at", "last_used_at"]
 
     def service_delete(self, request: HttpRequest, obj: Any) -> None:
-        services.token_revoke(actor=request.user, token=obj)
+        services.api_token_revoke_any(actor=request.user, token=obj)

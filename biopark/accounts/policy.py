@@ -199,7 +199,7 @@ def prefixed(q: Q, prefix: str) -> Q:
         if isinstance(child, Q):
             out.children.append(prefixed(child, prefix))
         else:
-            key, value = child
+            key, value = child  # type: ignore[misc]  # a Q's leaves are (lookup, value) pairs
             out.children.append((f"{prefix}__{key}", value))
     return out
 
@@ -313,7 +313,7 @@ def _position_rule(actor: Actor, action: str, obj: Any) -> Decision:
         if is_public(obj.person) and (obj.organisation is None or is_public(obj.organisation)):
             return ALLOW
         return refuse(_("this record is not in a public directory; sign in"))
-    if action not in (CREATE, CHANGE, DELETE):
+    if action not in (CREATE, CHANGE, DELETE, MOVE):
         return refuse(_("not allowed"))
     if isinstance(obj, type):
         return _registry_rule(actor, CREATE, Person)
@@ -323,13 +323,18 @@ def _position_rule(actor: Actor, action: str, obj: Any) -> Decision:
     return decision
 
 
+def _or_nothing(condition: Q | None) -> Q:
+    # Not `condition or NOTHING`: Q() (everything) is falsy.
+    return NOTHING if condition is None else condition
+
+
 def _position_visible(actor: Actor) -> Q:
     if actor.is_authenticated:
         return Q()
     public = public_park_ids()
     if not public:
         return NOTHING
-    people = Person.objects.filter(public_filter(Person) or NOTHING).values("pk")
+    people = Person.objects.filter(_or_nothing(public_filter(Person))).values("pk")
     return Q(person__in=people) & (
         Q(organisation__isnull=True) | Q(organisation__park__isnull=True) | Q(organisation__park__in=public)
     )
@@ -372,7 +377,7 @@ def _relation_visible(actor: Actor) -> Q:
     def side(name: str) -> Q:
         q = NOTHING
         for type_name, model in TYPE_NAMES.items():
-            ids = model._default_manager.filter(public_filter(model) or NOTHING).values("pk")
+            ids = model._default_manager.filter(_or_nothing(public_filter(model))).values("pk")
             q |= Q(**{f"{name}_type": type_name, f"{name}_id__in": ids})
         return q
 
@@ -483,7 +488,7 @@ def register_core_rules() -> None:
         register_rule(model, _registry_rule, visible=_registry_visible(model), scope_fields=scope, actions=registry)
     register_rule(
         Position, _position_rule, visible=_position_visible, scope_fields=("person", "organisation"),
-        actions=(VIEW, CREATE, CHANGE, DELETE),
+        actions=(VIEW, CREATE, CHANGE, DELETE, MOVE),
     )
     register_rule(Relation, _relation_rule, visible=_relation_visible)
     register_rule(Figure, _signed_in_reads(("operator",)), visible=_signed_in_or_public)
@@ -492,9 +497,10 @@ def register_core_rules() -> None:
     register_rule(ChangeRecord, _admin_only, visible=_admin_visible)
     register_rule(Agreement, _agreement_rule, visible=_signed_in)
     register_rule(AgreementParty, _agreement_rule, visible=_signed_in)
-    for model, owner in ((ApiToken, "user"), (ImportJob, "user"), (Profile, "user")):
-        rule, visible = _own_rows(owner)
-        register_rule(model, rule, visible=visible)
+    owned: tuple[type, ...] = (ApiToken, ImportJob, Profile)
+    for owned_model in owned:
+        rule, visible = _own_rows("user")
+        register_rule(owned_model, rule, visible=visible)
     register_rule(get_user_model(), _user_rule, visible=_user_visible)
 
 

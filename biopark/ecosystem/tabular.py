@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from biopark.core import spreadsheet
 from biopark.core.errors import ValidationFailed
 
 FORMATS = ("csv", "xlsx", "json")
@@ -34,9 +35,9 @@ def detect_format(filename: str) -> str:
 
 def read_table(data: bytes, fmt: str, *, encoding: str = "utf-8") -> Table:
     if fmt == "csv":
-        return _read_csv(data, encoding)
+        return _restored(_read_csv(data, encoding))
     if fmt == "xlsx":
-        return _read_xlsx(data)
+        return _restored(_read_xlsx(data))
     if fmt == "json":
         return _read_json(data, encoding)
     raise ValidationFailed(f"unsupported format {fmt!r}", field="format")
@@ -152,32 +153,24 @@ def _read_json(data: bytes, encoding: str) -> Table:
     return Table(list(columns), rows)
 
 
+def _restored(table: Table) -> Table:
+    """Undo the export helper's formula quote, so that a file we exported imports back unchanged (and a
+    leading quote typed before "=" in a spreadsheet means "text", as it does there). JSON is not quoted."""
+    for _line, values in table.rows:
+        for column, value in values.items():
+            if isinstance(value, str):
+                values[column] = spreadsheet.restore(value)
+    return table
+
+
 def write_table(columns: list[str], records: Iterable[dict[str, Any]], fmt: str) -> bytes:
+    """Records as a file. CSV and XLSX go through the one export helper (formulas neutralised, characters a
+    spreadsheet cannot hold removed); JSON is data, written as it is."""
     if fmt == "json":
         return json.dumps({"records": list(records)}, ensure_ascii=False, indent=1, default=str).encode()
-
-    def flat(value: Any) -> Any:
-        if isinstance(value, list):
-            return "; ".join(str(v) for v in value)
-        return "" if value is None else value
-
+    rows = ([record.get(c) for c in columns] for record in records)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        for record in records:
-            writer.writerow([flat(record.get(c)) for c in columns])
-        # A BOM so that Excel opens Chinese text correctly.
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        return spreadsheet.csv_bytes([columns, *rows])
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("records")
-        sheet.append(columns)
-        for record in records:
-            sheet.append([flat(record.get(c)) for c in columns])
-        out = io.BytesIO()
-        workbook.save(out)
-        return out.getvalue()
+        return spreadsheet.xlsx_bytes({"records": [columns, *rows]})
     raise ValidationFailed(f"unsupported format {fmt!r}", field="format")

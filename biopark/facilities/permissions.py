@@ -212,8 +212,7 @@ def signed_in_visible(actor: Actor) -> Q:
 def org_records_visible(actor: Actor) -> Q:
     """Bookings, series, usage and wait-list entries: the filter of `_sees_org_record`."""
     condition = booking_visible(actor)
-    # Q() (an administrator's "everything") is falsy: only None means "nothing".
-    return NOTHING if condition is None else condition
+    return NOTHING if condition is None else condition  # Q() (everything) is falsy: no `or` here
 
 
 def unit_rule(actor: Actor, action: str, obj: Any) -> Decision:
@@ -240,8 +239,9 @@ def register() -> None:
     register_rule(
         BookingUnit, unit_rule, visible=lambda actor: prefixed(org_records_visible(actor), "booking"), actions=(VIEW,)
     )
-    for model in (Qualification, Outage):
-        register_rule(model, managed_child_rule, visible=signed_in_visible, scope_fields=("resource",), actions=(*basic, MOVE))
+    children: tuple[type, ...] = (Qualification, Outage)
+    for child in children:
+        register_rule(child, managed_child_rule, visible=signed_in_visible, scope_fields=("resource",), actions=(*basic, MOVE))
     register_rule(
         UsageRecord, usage_rule, visible=org_records_visible, scope_fields=("resource", "organisation"), actions=(*basic, MOVE)
     )

@@ -303,7 +303,7 @@ def statement(*, user: Any, organisation: Organisation, year: int, month: int, t
     Platform managers and operators see the lines of the resources they manage."""
     policy.require(user, STATEMENT, organisation)
     start, end = timeutil.month_bounds(year, month, tz)
-    condition = booking_visible(policy.actor_for(user)) or Q(pk__in=[])
+    condition = policy.visible_filter(user, UsageRecord)
     rows = (
         UsageRecord.objects.filter(condition, organisation=organisation, start__gte=start, start__lt=end)
         .select_related("resource__platform", "user")

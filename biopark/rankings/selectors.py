@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from biopark.accounts import policy
 from biopark.core.errors import NotFound
 from biopark.metrics.models import Indicator
-from biopark.rankings import defaults
+from biopark.rankings import defaults, rules
 from biopark.rankings.models import Framework, FrameworkVersion, Run, RunScore
 
 
@@ -19,10 +19,12 @@ def _zh() -> bool:
     return (get_language() or "zh-hans").lower().startswith("zh")
 
 
-def framework_list() -> models.QuerySet[Framework]:
-    return Framework.objects.annotate(
+def framework_list(*, user: Any = None) -> models.QuerySet[Framework]:
+    """The frameworks ``user`` may read (all of them for readers; the policy's filter decides)."""
+    qs = Framework.objects.select_related("owner_park", "copied_from").annotate(
         version_count=models.Count("versions", distinct=True),
-    ).order_by("id")
+    )
+    return qs.filter(rules.framework_filter(policy.actor_for(user), policy.VIEW)).order_by("id")
 
 
 def framework_get(key: str) -> Framework:
@@ -41,7 +43,9 @@ def version_get(framework: Framework, number: int | None = None) -> FrameworkVer
 
 
 def run_list(*, user: Any, framework: Framework | None = None) -> models.QuerySet[Run]:
-    qs = Run.objects.select_related("framework", "version").filter(policy.visible_filter(user, Run))
+    # The run rule's own filter: published runs, and drafts of the frameworks the user owns.
+    qs = Run.objects.select_related("framework", "version").filter(rules.run_filter(policy.actor_for(user),
+                                                                                     policy.VIEW))
     if framework is not None:
         qs = qs.filter(framework=framework)
     return qs.order_by("-id")

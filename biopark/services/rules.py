@@ -148,6 +148,9 @@ def request_rule(actor: Actor, action: str, obj: Any) -> Decision:
         return refuse("this request is not yours, not addressed to you and not in your park")
     if action == policy.VIEW or action == policy.CHANGE:
         return ALLOW
+    if action == policy.MOVE:
+        # Routing a request to another provider or park is the desk's job.
+        return ALLOW if hats & {ADMIN, OPERATOR} else refuse(_("only the park's desk routes a request elsewhere"))
     return refuse("not allowed")
 
 
@@ -192,7 +195,7 @@ def register() -> None:
     policy.register_rule(
         ServiceRequest, request_rule, visible=visible_filter,
         scope_fields=("park", "requester_organisation", "provider_organisation"),
-        actions=(policy.VIEW, policy.CREATE, policy.CHANGE, DESK),
+        actions=(policy.VIEW, policy.CREATE, policy.CHANGE, DESK, policy.MOVE),
     )
     for child in (RequestEvent, Attachment):
         policy.register_rule(
