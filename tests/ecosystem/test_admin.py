@@ -216,7 +216,8 @@ def test_a_stale_admin_form_is_refused_shows_the_stored_values_and_loses_nothing
     response = client.post(admin_url(Organisation, "change", org.pk), second_form)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "someone else changed this record since you opened it" in page
+    # The admin speaks the default language (Simplified Chinese).
+    assert "在您打开后，其他人修改了该记录；请核对对方的值后重新保存 当前保存的值：" in page
     assert "name_en = &#x27;Renamed by the first&#x27;" in page
     assert 'value="https://example.org"' in page  # what the second person typed is still in the form
     assert 'name="seen_version" value="2"' in page
