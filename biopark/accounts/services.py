@@ -133,6 +133,17 @@ def user_password_change(*, actor: Any, user: Any, password: str) -> tuple[int, 
     return tokens_revoke_all(actor=actor or user, user=user, reason="password changed")
 
 
+@transaction.atomic
+def user_password_disable(*, actor: Any, user: Any) -> tuple[int, int]:
+    """An administrator turns off password sign-in for `user` (Django's "unusable password"); every token of
+    the user is revoked with it, as on a password change."""
+    _require_admin(actor, policy.CHANGE, user)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    record_change(actor=actor, obj=user, action=ChangeRecord.UPDATE, note="password sign-in disabled")
+    return tokens_revoke_all(actor=actor, user=user, reason="password sign-in disabled")
+
+
 def feed_token_use(*, raw: str) -> FeedToken | None:
     """The live feed token with this raw value (None if unknown, revoked, or its owner is deactivated), its
     use noted at most once a minute (every poll of a calendar app would otherwise be a write)."""

@@ -78,3 +78,30 @@ def test_tokens_are_revoked_through_the_service_and_never_edited(roles, superuse
         ("delete", superuser.username, {"user": [owner.pk, None], "name": ["laptop", None],
                                         "prefix": [token.prefix, None]}, "token revoked")
     ]
+
+
+def test_a_password_set_in_the_admin_revokes_the_users_tokens(roles, superuser):
+    owner = roles["users"]["operator"]
+    token_create(user=owner, name="laptop")
+    client = staff_client(superuser)
+    url = f"/admin/auth/user/{owner.pk}/password/"
+    response = client.post(url, {"password1": "Another-horse-42x", "password2": "Another-horse-42x",
+                                 "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    owner.refresh_from_db()
+    assert owner.check_password("Another-horse-42x")
+    assert not ApiToken.objects.filter(user=owner).exists()
+    notes = [n for _a, _who, _c, n in history("user", owner.pk)]
+    assert notes == ["password changed", "password changed: 1 API token(s) and 0 feed token(s) revoked"]
+
+
+def test_password_sign_in_disabled_in_the_admin_revokes_the_users_tokens(roles, superuser):
+    owner = roles["users"]["operator"]
+    token_create(user=owner, name="laptop")
+    response = staff_client(superuser).post(f"/admin/auth/user/{owner.pk}/password/",
+                                            {"usable_password": "false", "unset-password": "1"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    owner.refresh_from_db()
+    assert not owner.has_usable_password()
+    assert not ApiToken.objects.filter(user=owner).exists()
+    assert [n for _a, _who, _c, n in history("user", owner.pk)][0] == "password sign-in disabled"
