@@ -75,6 +75,8 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         "rows_done": done,
         "percent": round(100 * done / job.rows_total) if job.rows_total else 0,
         "report": job.report,
+        # Errors the import itself words (a dead process, say) are in the catalogue; others show as written.
+        "error": _(job.error) if job.error else "",
     }
     template = "ecosystem/import_job.html#progress" if getattr(request, "htmx", False) else "ecosystem/import_job.html"
     return render(request, template, context)

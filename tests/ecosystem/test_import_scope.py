@@ -16,6 +16,14 @@ from tests.factories import OrganisationFactory, PersonFactory, PositionFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def rows_of(model) -> list[dict]:
     """Every stored value of every record of `model`: what a refused import must leave unchanged."""
     return list(model.objects.order_by("pk").values())
@@ -44,6 +52,15 @@ def test_a_row_naming_another_parks_organisation_with_the_operators_park_is_refu
     assert [(r.line, r.status, r.field) for r in report.errors] == [(3, "error", "park")]
     assert report.errors[0].message == "park: this record is not in your park"
     assert everything() == before
+
+
+def test_the_refusal_is_worded_in_the_users_language(roles):
+    from django.utils import translation
+
+    theirs, zone = roles["other_enterprise"], roles["zone"]
+    with translation.override("zh-hans"):
+        report = run(roles["users"]["operator"], f"id,name_en,park\n{theirs.pk},{theirs.name_en},{zone.pk}\n")
+    assert report.errors[0].message == "park：该记录不在您的园区内"
 
 
 def test_moving_an_own_record_into_another_park_is_refused(roles):

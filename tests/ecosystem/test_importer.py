@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from biopark.accounts.policy import SYSTEM
 from biopark.core.errors import PermissionRefused, ValidationFailed
@@ -136,8 +137,9 @@ def test_export_round_trips_through_every_format(tmp_path):
 
 def test_operator_may_not_import_into_another_park(roles):
     table = tabular.read_table(f"name_zh,park\n外园企业,{roles['other_park'].pk}\n".encode(), "csv")
-    report = importer.plan_and_apply(actor=roles["users"]["operator"], type_name="organisation", table=table,
-                                     dry_run=False)
+    with translation.override("en"):
+        report = importer.plan_and_apply(actor=roles["users"]["operator"], type_name="organisation", table=table,
+                                         dry_run=False)
     assert report.errors[0].line == 2 and "not in your park" in report.errors[0].message
     with pytest.raises(PermissionRefused):
         importer.plan_and_apply(actor=roles["users"]["viewer"], type_name="organisation", table=table, dry_run=False)
