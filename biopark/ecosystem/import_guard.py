@@ -27,29 +27,43 @@ SCOPE_FIELD: dict[type[models.Model], str] = {
     Park: "parent",
     Person: "organisation",
 }
-# Fields that move a record from one scope to another when they change.
-SCOPE_CARRYING = {"park_id", "parent_id", "operator_id"}
+# Foreign keys that place a record in a scope (a park, a park tree, an operating organisation).
+SCOPE_CARRYING = ("park", "parent", "operator")
 
 
 def scope_field(model: type[models.Model]) -> str:
     return SCOPE_FIELD.get(model, "park")
 
 
-def moves_scope(before: models.Model, after: models.Model) -> bool:
-    return any(getattr(before, name, None) != getattr(after, name, None) for name in SCOPE_CARRYING)
+def moved(before: models.Model, after: models.Model) -> list[str]:
+    """The scope-carrying fields whose value differs between the two states."""
+    return [
+        name for name in SCOPE_CARRYING
+        if hasattr(after, f"{name}_id") and getattr(before, f"{name}_id") != getattr(after, f"{name}_id")
+    ]
 
 
 def row_decision(actor: Any, before: models.Model, after: models.Model) -> policy.Decision:
     """May `actor` turn `before` (the stored record) into `after` (the same record with the row applied)?
 
-    Both states are asked about. Changing a scope-carrying field is asked as the policy's "move" when the
-    policy has that action, otherwise as a change of the record as it would be.
+    Both states are asked about. A row that changes a scope-carrying field is asked as the policy's
+    "move" when the policy has that action, otherwise as a change of the record as it would be; and the
+    record it now points to (the new park, parent park or operator) must be the actor's to edit too, so
+    an operator cannot hang its park under another park's tree.
     """
     decision = policy.decide(actor, policy.CHANGE, before)
     if not decision:
         return decision
-    action = getattr(policy, "MOVE", policy.CHANGE) if moves_scope(before, after) else policy.CHANGE
-    return policy.decide(actor, action, after)
+    fields = moved(before, after)
+    action = getattr(policy, "MOVE", policy.CHANGE) if fields else policy.CHANGE
+    decision = policy.decide(actor, action, after)
+    for name in fields:
+        if not decision:
+            break
+        target = getattr(after, name)
+        if target is not None:
+            decision = policy.decide(actor, policy.CHANGE, target)
+    return decision
 
 
 def position_decision(actor: Any, person: Person | None, organisation: Organisation | None) -> policy.Decision:

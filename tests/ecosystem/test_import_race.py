@@ -3,6 +3,7 @@ second import reports every row unchanged (on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -43,10 +44,8 @@ def test_two_imports_of_the_same_file_at_once_create_each_record_once(roles, mon
         original(self, progress)
         if not getattr(waited, "done", False):
             waited.done = True
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 met.wait(timeout=3)
-            except threading.BrokenBarrierError:
-                pass
 
     monkeypatch.setattr(importer._Plan, "check_rows", check_rows_then_meet)
 

@@ -108,6 +108,20 @@ def test_the_operator_may_still_move_records_within_the_park_tree_and_an_admin_a
     assert other_park.pk != zone.pk
 
 
+def test_an_operator_may_not_hang_its_park_under_another_parks_tree(roles):
+    from biopark.ecosystem.models import Park
+
+    operator, park, zone, other_park = roles["users"]["operator"], roles["park"], roles["zone"], roles["other_park"]
+    before = rows_of(Park), everything()
+    report = run(operator, f"id,name_en,parent\n{park.pk},{park.name_en},{other_park.pk}\n", type_name="park")
+    assert [(r.line, r.field, r.message) for r in report.errors] == [
+        (2, "parent", "parent: this record is not in your park")
+    ]
+    assert (rows_of(Park), everything()) == before
+    report = run(operator, f"id,name_en,parent\n{zone.pk},{zone.name_en},{park.pk}\n", type_name="park")
+    assert report.applied and report.counts["unchanged"] == 1  # the zone stays where it is: allowed
+
+
 def test_accepting_a_merge_into_another_parks_organisation_is_refused(roles):
     operator, zone = roles["users"]["operator"], roles["zone"]
     theirs = OrganisationFactory(park=roles["other_park"], name_zh="康诺亚生物", name_en="Keymed", aliases=["Konoya"])
