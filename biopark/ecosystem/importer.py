@@ -490,7 +490,7 @@ class _Plan:
             person = None if result.status == "create" or result.record_id is None else found.get(result.record_id)
             decision = import_guard.position_decision(self.actor, person, org)
             if not decision:
-                _fail(result, ValidationFailed(f"organisation: {decision.reason}", field="organisation"))
+                _fail(result, _refusal("organisation", decision))
 
     def write(self, accept_merges: bool) -> None:
         """Everything but the streamed rows; the caller holds the transaction."""
@@ -540,10 +540,14 @@ def _fail(result: RowResult, exc: DomainError) -> None:
     result.field = next(iter(exc.fields), "")
 
 
+def _refusal(name: str, decision: policy.Decision) -> ValidationFailed:
+    # Policy reasons are plain English; those an import meets are in the catalogue.
+    return ValidationFailed(gettext("%(field)s: %(reason)s") % {"field": name, "reason": gettext(decision.reason)}, field=name)
+
+
 def _refuse(model: Any, decision: policy.Decision) -> None:
     """A row the policy refuses: the error names the field that places the record in a park."""
-    name = import_guard.scope_field(model)
-    raise ValidationFailed(gettext("%(field)s: %(reason)s") % {"field": name, "reason": gettext(decision.reason)}, field=name)
+    raise _refusal(import_guard.scope_field(model), decision)
 
 
 def _derived_of(model: Any) -> set[str]:
