@@ -5,11 +5,14 @@ Small typed readers fail loudly on a malformed value instead of guessing.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from biopark.core import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -50,12 +53,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DATA_DIR = Path(env_str("BIOPARK_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
 DEBUG = env_bool("BIOPARK_DEBUG", False)
-SECRET_KEY = env_str("BIOPARK_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("BIOPARK_REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("BIOPARK_SECRET_KEY must be set in production")
-    # A fixed development key: fine for the demo, never for a real deployment (see README).
-    SECRET_KEY = "biopark-insecure-development-key-change-me"
+# From the environment, else a random key made on first run in the data folder (mode 0600); the old published
+# development key is refused unless debugging (see biopark.core.secret_key).
+SECRET_KEY = secret_key.choose(
+    from_env=env_str("BIOPARK_SECRET_KEY", ""), data_dir=DATA_DIR, debug=DEBUG,
+    require_env=not DEBUG and env_bool("BIOPARK_REQUIRE_SECRET_KEY", False),
+)
 
 ALLOWED_HOSTS = env_list("BIOPARK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("BIOPARK_CSRF_TRUSTED_ORIGINS", [])
@@ -78,6 +81,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "biopark.core",
     "biopark.ecosystem",
     "biopark.accounts",
@@ -101,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "biopark.urls"
@@ -158,6 +164,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name from one address,
+# that pair is locked for the cool-off time, even with the right password. An administrator unlocks at once in
+# the admin (Axes > Access attempts: delete the row) or with `biopark axes_reset_username NAME`. The address is
+# REMOTE_ADDR: behind a reverse proxy every client shares the proxy's, so the lock becomes per user name.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("BIOPARK_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("BIOPARK_LOGIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "biopark.accounts.lockout.lockout_response"
+# A password-reset link works once, for an hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -198,6 +220,8 @@ BIOPARK_MAX_IMPORT_ROWS = env_int("BIOPARK_MAX_IMPORT_ROWS", 200_000)
 
 EMAIL_BACKEND = env_str("BIOPARK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("BIOPARK_FROM_EMAIL", "biopark@localhost")
+# Where django.core.mail.backends.filebased.EmailBackend writes (password-reset mails in development).
+EMAIL_FILE_PATH = DATA_DIR / "mail"
 
 TASKS = {
     "default": {

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja.utils import check_csrf
 
 from biopark.accounts.models import ApiToken, hash_token
+from biopark.accounts.services import api_token_create
 from biopark.core.fastread import JoinedSelect
 
 # Every API call with a token runs this lookup: its SQL is built once (see biopark.core.fastread).
@@ -49,7 +50,6 @@ class OptionalAuth:
 
 
 def token_create(*, user: Any, name: str = "default") -> str:
-    """Make a token for `user` and return its raw value (shown once, stored hashed)."""
-    raw = ApiToken.new_raw()
-    ApiToken.objects.create(user=user, name=name, token_hash=hash_token(raw), prefix=raw[:8])
-    return raw
+    """Make a token for `user` and return its raw value (shown once, stored hashed); see
+    biopark.accounts.services.api_token_create."""
+    return api_token_create(actor=user, name=name)[1]

@@ -54,3 +54,31 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw() -> str:
         return "bp_" + secrets.token_urlsafe(32)
+
+
+class FeedToken(models.Model):
+    """The secret in a calendar-feed address (calendar apps cannot sign in). Random, stored hashed, shown once;
+    revoked by deleting the row, and all of a user's go when the password changes. The feed shows only what
+    its owner may see at the time it is read."""
+
+    class Kind(models.TextChoices):
+        BOOKINGS = "bookings", _("My bookings")
+        RESOURCE = "resource", _("A resource's bookings")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The resource of a resource feed. A plain number rather than a foreign key: accounts must not depend on
+    # facilities; a feed whose resource is gone answers 404.
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    label = models.CharField(max_length=200, blank=True, default="")
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.label or self.kind})"
+
+    @staticmethod
+    def new_raw() -> str:
+        return "bpf_" + secrets.token_urlsafe(32)

@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from biopark.core.errors import DomainError
+from biopark.core.errors import DomainError, PreconditionFailed
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
@@ -23,7 +23,10 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-        return api.create_response(request, error_body(exc.code, exc.message, exc.fields), status=exc.status)
+        response = api.create_response(request, error_body(exc.code, exc.message, exc.fields), status=exc.status)
+        if isinstance(exc, PreconditionFailed) and exc.etag:
+            response["ETag"] = exc.etag  # the version to merge against before sending again
+        return response
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

@@ -35,3 +35,18 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     status = 409
+
+
+class PreconditionFailed(DomainError):
+    """The record changed since the caller read it (its version is not the one the caller saw)."""
+
+    code = "precondition_failed"
+    status = 412
+
+    def __init__(
+        self, message: str, *, current_version: int, current: dict[str, object] | None = None, etag: str = ""
+    ):
+        super().__init__(message)
+        self.current_version = current_version
+        self.etag = etag
+        self.current = dict(current or {})

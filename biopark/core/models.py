@@ -33,6 +33,10 @@ class BilingualNamed(models.Model):
     # Every pair of adjacent Chinese characters, space-separated: a two-character query ("亦庄") has no
     # trigram for PostgreSQL's index to use in search_text, but is a whole word here (see core.text).
     search_grams = models.TextField(default="", blank=True, editable=False)
+    # Bumped by every change (biopark.core.writes): a form or an API client that read an older version is
+    # refused instead of silently overwriting what changed since (optimistic concurrency, ETag / If-Match).
+    # The database default keeps bulk paths that do not name the column (imports by COPY) correct.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         abstract = True

@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
 from biopark.core.pagination import COUNT_CAP, Page, paginate
+from biopark.core.writes import etag_of, version_from_etag
 from biopark.ecosystem import selectors, services
 from biopark.ecosystem.fields import TYPE_NAMES
 from biopark.ecosystem.models import Organisation, Park, Person, Platform, Relation
@@ -70,8 +71,10 @@ def _register(path: str, model: type, out_schema: type, in_schema: type) -> None
         return page
 
     @router.get(f"/{path}/{{int:pk}}", response=out_schema, operation_id=f"get_{name}", summary=f"Read a {name}")
-    def get_record(request: HttpRequest, pk: int) -> Any:
-        return _get_visible(model, pk, request.auth)
+    def get_record(request: HttpRequest, pk: int, response: HttpResponse) -> Any:
+        obj = _get_visible(model, pk, request.auth)
+        response["ETag"] = etag_of(obj)
+        return obj
 
     @router.post(f"/{path}", response={201: out_schema}, operation_id=f"create_{name}", summary=f"Create a {name}")
     def create_record(request: HttpRequest, payload: in_schema) -> Any:  # type: ignore[valid-type]
@@ -79,10 +82,15 @@ def _register(path: str, model: type, out_schema: type, in_schema: type) -> None
         return Status(201, services.record_create(actor=request.auth, model=model, data=data))
 
     @router.patch(f"/{path}/{{int:pk}}", response=out_schema, operation_id=f"update_{name}", summary=f"Update a {name}")
-    def update_record(request: HttpRequest, pk: int, payload: in_schema) -> Any:  # type: ignore[valid-type]
+    def update_record(
+        request: HttpRequest, pk: int, payload: in_schema, response: HttpResponse  # type: ignore[valid-type]
+    ) -> Any:
         obj = _get_visible(model, pk, request.auth)
         data = payload.dict(exclude_unset=True)  # type: ignore[attr-defined]
-        return services.record_update(actor=request.auth, instance=obj, data=data)
+        expected = version_from_etag(request.headers.get("If-Match"), obj)
+        services.record_update(actor=request.auth, instance=obj, data=data, expected_version=expected)
+        response["ETag"] = etag_of(obj)
+        return obj
 
     @router.get(f"/{path}/{{int:pk}}/history", response=list[ChangeOut], operation_id=f"history_{name}")
     def record_history(request: HttpRequest, pk: int) -> Any:

@@ -21,6 +21,37 @@ class FieldView:
     value: Any
     choices: list[tuple[str, str]]
     error: str = ""
+    # After an edit conflict: what is saved now, where it differs from what the user typed.
+    saved_now: str = ""
+
+    def shown(self) -> str:
+        """The value as a person reads it (a choice's label, not its code)."""
+        if self.widget == "stages":
+            labels = dict(self.choices)
+            return ", ".join(str(labels.get(v, v)) for v in self.value)
+        if self.widget == "select":
+            return str(dict(self.choices).get(str(self.value), self.value))
+        if self.widget == "checkbox":
+            return "✓" if self.value else "✗"
+        return str(self.value)
+
+
+def mark_conflicts(typed: list[FieldView], saved: list[FieldView]) -> int:
+    """Show beside each field what is saved now where it differs from what the user typed; how many differ."""
+    saved_by_name = {f.name: f for f in saved}
+    count = 0
+    for field in typed:
+        other = saved_by_name[field.name]
+        mine = sorted(field.value) if field.widget == "stages" else (
+            bool(field.value) if field.widget == "checkbox" else str(field.value).strip()
+        )
+        theirs = sorted(other.value) if other.widget == "stages" else (
+            bool(other.value) if other.widget == "checkbox" else str(other.value).strip()
+        )
+        if mine != theirs:
+            field.saved_now = other.shown() or "—"
+            count += 1
+    return count
 
 
 def _label(model: type[models.Model], name: str) -> str:

@@ -22,6 +22,7 @@ class ParkOut(Schema):
     time_zone: str
     description_zh: str
     description_en: str
+    version: int
 
 
 class ParkIn(Schema):
@@ -58,6 +59,7 @@ class OrganisationOut(Schema):
     founded: str
     description_zh: str
     description_en: str
+    version: int
 
 
 class OrganisationIn(Schema):
@@ -95,6 +97,7 @@ class PersonOut(Schema):
     description_zh: str
     description_en: str
     positions: list[PositionOut]
+    version: int
 
 
 class PersonIn(Schema):
@@ -127,6 +130,7 @@ class PlatformOut(Schema):
     stages: list[str]
     description_zh: str
     description_en: str
+    version: int
 
 
 class PlatformIn(Schema):

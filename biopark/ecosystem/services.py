@@ -14,6 +14,7 @@ from biopark.core.dates import PartialDate
 from biopark.core.errors import Conflict, NotFound, ValidationFailed
 from biopark.core.models import ChangeRecord, Citation, Source
 from biopark.core.text import NameInfo, han_bigrams, match_key, search_blob
+from biopark.core.writes import record_write
 from biopark.ecosystem.fields import EDITABLE, FOREIGN, MODEL_TYPE, PARTIAL_DATES, TYPE_NAMES
 from biopark.ecosystem.models import STAGE_CODES, Organisation, Park, Person, Platform, Position, Relation
 
@@ -208,25 +209,26 @@ def record_create(*, actor: Any, model: type[M], data: Mapping[str, Any], note: 
     return instance
 
 
-@transaction.atomic
-def record_update(*, actor: Any, instance: M, data: Mapping[str, Any], note: str = "") -> M:
-    """Change some fields of a registry record; records old and new values. No change, no history row."""
-    policy.require(actor, policy.CHANGE, instance)
-    model = type(instance)
-    fields = _audited_fields(model)
-    before = snapshot(instance, fields)
-    apply_fields(instance, data)
-    refresh_derived(instance)
-    validate(instance)
-    changes = diff(before, snapshot(instance, fields))
-    if not changes:
-        return instance
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        raise Conflict(f"these values clash with another record ({exc})") from exc
-    record_change(actor=_user(actor), obj=instance, action=ChangeRecord.UPDATE, changes=changes, note=note)
+def record_update(
+    *, actor: Any, instance: M, data: Mapping[str, Any], note: str = "", expected_version: int | None = None
+) -> M:
+    """Change the fields of a registry record that `data` names (and only those); records old and new values.
+    No change, no history row. `expected_version` (a form's or an If-Match header's) refuses a stale edit."""
+
+    def apply(locked: M) -> None:
+        apply_fields(locked, data)
+        refresh_derived(locked)
+        validate(locked)
+        return None
+
+    record_write(
+        actor=actor,
+        instance=instance,
+        apply=apply,
+        audited=_audited_fields(type(instance)),
+        expected_version=expected_version,
+        note=note,
+    )
     return instance
 
 
@@ -238,32 +240,40 @@ def park_create(*, actor: Any, data: Mapping[str, Any]) -> Park:
     return record_create(actor=actor, model=Park, data=data)
 
 
-def park_update(*, actor: Any, park: Park, data: Mapping[str, Any]) -> Park:
-    return record_update(actor=actor, instance=park, data=data)
+def park_update(
+    *, actor: Any, park: Park, data: Mapping[str, Any], expected_version: int | None = None
+) -> Park:
+    return record_update(actor=actor, instance=park, data=data, expected_version=expected_version)
 
 
 def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
     return record_create(actor=actor, model=Organisation, data=data)
 
 
-def organisation_update(*, actor: Any, organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
-    return record_update(actor=actor, instance=organisation, data=data)
+def organisation_update(
+    *, actor: Any, organisation: Organisation, data: Mapping[str, Any], expected_version: int | None = None
+) -> Organisation:
+    return record_update(actor=actor, instance=organisation, data=data, expected_version=expected_version)
 
 
 def person_create(*, actor: Any, data: Mapping[str, Any]) -> Person:
     return record_create(actor=actor, model=Person, data=data)
 
 
-def person_update(*, actor: Any, person: Person, data: Mapping[str, Any]) -> Person:
-    return record_update(actor=actor, instance=person, data=data)
+def person_update(
+    *, actor: Any, person: Person, data: Mapping[str, Any], expected_version: int | None = None
+) -> Person:
+    return record_update(actor=actor, instance=person, data=data, expected_version=expected_version)
 
 
 def platform_create(*, actor: Any, data: Mapping[str, Any]) -> Platform:
     return record_create(actor=actor, model=Platform, data=data)
 
 
-def platform_update(*, actor: Any, platform: Platform, data: Mapping[str, Any]) -> Platform:
-    return record_update(actor=actor, instance=platform, data=data)
+def platform_update(
+    *, actor: Any, platform: Platform, data: Mapping[str, Any], expected_version: int | None = None
+) -> Platform:
+    return record_update(actor=actor, instance=platform, data=data, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -279,6 +289,9 @@ def position_add(
     is_current: bool = True,
 ) -> Position:
     policy.require(actor, policy.CHANGE, person)
+    if organisation is not None:
+        # The organisation at the other end must be one the actor may name (its park's, or one of no park).
+        policy.require(actor, policy.LINK, organisation)
     if not (title_zh or title_en):
         raise ValidationFailed("a position needs a title in Chinese or English", field="title_zh")
     try:

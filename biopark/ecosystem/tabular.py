@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext
 
+from biopark.core import spreadsheet
 from biopark.core.errors import ValidationFailed
 from biopark.core.uploads import megabytes
 
@@ -58,9 +59,9 @@ def read_table(data: bytes, fmt: str, *, encoding: str = "utf-8") -> Table:
     """The table in `data`; ValidationFailed (field `file`) for an unreadable file, one that unpacks past
     BIOPARK_MAX_UNPACKED_BYTES (XLSX) or one with more than BIOPARK_MAX_IMPORT_ROWS data rows."""
     if fmt == "csv":
-        table = _read_csv(data, encoding)
+        table = _restored(_read_csv(data, encoding))
     elif fmt == "xlsx":
-        table = _read_xlsx(data)
+        table = _restored(_read_xlsx(data))
     elif fmt == "json":
         table = _read_json(data, encoding)
     else:
@@ -218,32 +219,24 @@ def _read_json(data: bytes, encoding: str) -> Table:
     return Table(list(columns), rows)
 
 
+def _restored(table: Table) -> Table:
+    """Undo the export helper's formula quote, so that a file we exported imports back unchanged (and a
+    leading quote typed before "=" in a spreadsheet means "text", as it does there). JSON is not quoted."""
+    for _line, values in table.rows:
+        for column, value in values.items():
+            if isinstance(value, str):
+                values[column] = spreadsheet.restore(value)
+    return table
+
+
 def write_table(columns: list[str], records: Iterable[dict[str, Any]], fmt: str) -> bytes:
+    """Records as a file. CSV and XLSX go through the one export helper (formulas neutralised, characters a
+    spreadsheet cannot hold removed); JSON is data, written as it is."""
     if fmt == "json":
         return json.dumps({"records": list(records)}, ensure_ascii=False, indent=1, default=str).encode()
-
-    def flat(value: Any) -> Any:
-        if isinstance(value, list):
-            return "; ".join(str(v) for v in value)
-        return "" if value is None else value
-
+    rows = ([record.get(c) for c in columns] for record in records)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        for record in records:
-            writer.writerow([flat(record.get(c)) for c in columns])
-        # A BOM so that Excel opens Chinese text correctly.
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        return spreadsheet.csv_bytes([columns, *rows])
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("records")
-        sheet.append(columns)
-        for record in records:
-            sheet.append([flat(record.get(c)) for c in columns])
-        out = io.BytesIO()
-        workbook.save(out)
-        return out.getvalue()
+        return spreadsheet.xlsx_bytes({"records": [columns, *rows]})
     raise ValidationFailed(f"unsupported format {fmt!r}", field="format")

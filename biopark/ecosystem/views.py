@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
-from biopark.core.errors import DomainError
+from biopark.core.errors import DomainError, PreconditionFailed
 from biopark.ecosystem import forms, selectors, services
 from biopark.ecosystem.fields import MODEL_TYPE, TYPE_NAMES
 from biopark.ecosystem.models import Organisation, Park, Person, Platform, Relation
@@ -132,13 +132,23 @@ def record_edit(request: HttpRequest, plural: str, pk: int | None = None) -> Htt
         return _forbidden(request, decision.reason)
     errors: dict[str, str] = {}
     error_message = ""
+    conflict = False
+    version = getattr(obj, "version", None)
     if request.method == "POST":
         data = forms.data_from_post(model, request.POST)
         try:
             if obj is None:
                 obj = services.record_create(actor=request.user, model=model, data=data)
             else:
-                services.record_update(actor=request.user, instance=obj, data=data)
+                posted = request.POST.get("version", "")
+                # A form without a version (an old page) is treated as stale rather than trusted.
+                expected = int(posted) if posted.isdigit() else 0
+                services.record_update(actor=request.user, instance=obj, data=data, expected_version=expected)
+        except PreconditionFailed as exc:
+            error_message, conflict = exc.message, True
+            version = exc.current_version
+            assert obj is not None
+            obj.refresh_from_db()
         except DomainError as exc:
             errors, error_message = exc.fields, exc.message
             if obj is not None and obj.pk:
@@ -147,11 +157,16 @@ def record_edit(request: HttpRequest, plural: str, pk: int | None = None) -> Htt
             messages.success(request, _("Saved."))
             return redirect(f"/{plural}/{obj.pk}/")
     fields = forms.describe(model, obj, errors, request.POST if request.method == "POST" else None)
-    status = 422 if error_message else 200
+    if conflict:
+        forms.mark_conflicts(fields, forms.describe(model, obj, {}, None))
+    status = 409 if conflict else (422 if error_message else 200)
     return render(
         request,
         "ecosystem/edit.html",
-        {"plural": plural, "obj": obj, "fields": fields, "error_message": error_message, "type": MODEL_TYPE[model]},
+        {
+            "plural": plural, "obj": obj, "fields": fields, "error_message": error_message,
+            "type": MODEL_TYPE[model], "version": version, "conflict": conflict,
+        },
         status=status,
     )
 

@@ -15,6 +15,7 @@ from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
 from biopark.core.fastread import JoinedSelect
 from biopark.core.pagination import Page, paginate
+from biopark.core.writes import etag_of, version_from_etag
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import ical, selectors, services, timeutil, usage
 from biopark.facilities.models import Booking, Outage, Resource, WaitlistEntry
@@ -113,8 +114,10 @@ def list_resources(request: HttpRequest, filters: Query[ResourceFilters]) -> Any
 
 
 @router.get("/resources/{int:pk}", response=ResourceOut, operation_id="facilities_get_resource")
-def get_resource(request: HttpRequest, pk: int) -> Any:
-    return _resource(pk, who(request))
+def get_resource(request: HttpRequest, pk: int, response: HttpResponse) -> Any:
+    resource = _resource(pk, who(request))
+    response["ETag"] = etag_of(resource)
+    return resource
 
 
 @router.post("/resources", response={201: ResourceOut}, operation_id="facilities_create_resource")
@@ -129,12 +132,15 @@ def create_resource(request: HttpRequest, payload: ResourceIn) -> Any:
 
 
 @router.patch("/resources/{int:pk}", response=ResourceOut, operation_id="facilities_update_resource")
-def update_resource(request: HttpRequest, pk: int, payload: ResourceIn) -> Any:
+def update_resource(request: HttpRequest, pk: int, payload: ResourceIn, response: HttpResponse) -> Any:
     resource = _resource(pk, who(request))
     data = payload.dict(exclude_unset=True)
     if "platform" in data:
         raise ValidationFailed("a resource cannot move to another platform", field="platform")
-    return services.resource_update(actor=who(request), resource=resource, data=data)
+    expected = version_from_etag(request.headers.get("If-Match"), resource)
+    services.resource_update(actor=who(request), resource=resource, data=data, expected_version=expected)
+    response["ETag"] = etag_of(resource)
+    return resource
 
 
 class SlotQuery(Schema):

@@ -1,12 +1,9 @@
-"""Statements as CSV and XLSX (openpyxl); amounts stay exact decimals."""
+"""Statements as CSV and XLSX, written through the one export helper (``biopark.core.spreadsheet``: no
+formula runs from a project or user name); amounts stay exact decimals and numbers."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from openpyxl import Workbook
-
+from biopark.core import spreadsheet
 from biopark.facilities.selectors import Statement
 
 HEADER = [
@@ -26,31 +23,25 @@ def _rows(st: Statement) -> list[list[object]]:
     ]
 
 
+MONEY = "#,##0.00"
+
+
+def _totals(st: Statement) -> list[list[object]]:
+    return [["total", "", "", "", "", "", "", "", "", "", "", "", total, currency]
+            for currency, total in sorted(st.totals.items())]
+
+
 def statement_csv(st: Statement) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(HEADER)
-    for row in _rows(st):
-        writer.writerow([str(v) for v in row])
-    for currency, total in sorted(st.totals.items()):
-        writer.writerow(["total", "", "", "", "", "", "", "", "", "", "", "", str(total), currency])
-    return buf.getvalue()
+    return spreadsheet.csv_text([HEADER, *_rows(st), *_totals(st)])
 
 
 def statement_xlsx(st: Statement) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = f"{st.year}-{st.month:02d}"
-    ws.append([f"Statement {st.year}-{st.month:02d}", str(st.organisation)])
-    ws.append(HEADER)
+    workbook = spreadsheet.Workbook()
+    sheet = workbook.sheet(f"{st.year}-{st.month:02d}")
+    sheet.append([f"Statement {st.year}-{st.month:02d}", str(st.organisation)])
+    sheet.append(HEADER)
     for row in _rows(st):
-        ws.append(row)
-        for col in (11, 13):  # unit price, amount: two decimals
-            ws.cell(row=ws.max_row, column=col).number_format = "#,##0.00"
-    for currency, total in sorted(st.totals.items()):
-        ws.append(["total", "", "", "", "", "", "", "", "", "", "", "", total, currency])
-        ws.cell(row=ws.max_row, column=13).number_format = "#,##0.00"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        sheet.append(row, formats={10: MONEY, 12: MONEY})  # unit price, amount: two decimals
+    for row in _totals(st):
+        sheet.append(row, formats={12: MONEY})
+    return workbook.to_bytes()

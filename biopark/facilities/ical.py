@@ -1,5 +1,7 @@
 """iCalendar (RFC 5545) feeds of bookings, written by hand: the format is small and the `icalendar`
-package is not a dependency. Lines end in CRLF, are folded at 75 octets, text is escaped."""
+package is not a dependency. Lines end in CRLF, are folded at 75 octets, text is escaped.
+
+The secret in a feed's address is a per-user random token (biopark.accounts FeedToken), not a signature."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core import signing
 
 from biopark.facilities.models import Booking
 
@@ -19,7 +20,6 @@ _STATUS: dict[str, str] = {
     Booking.Status.CANCELLED: "CANCELLED",
     Booking.Status.REJECTED: "CANCELLED",
 }
-FEED_SALT = "biopark.facilities.ical"
 
 
 def escape(text: str) -> str:
@@ -90,15 +90,3 @@ def calendar(bookings: Iterable[Booking], *, name: str, now: dt.datetime) -> str
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
 
-
-def feed_token(kind: str, pk: int) -> str:
-    """A signed, unguessable token that names a user's or a resource's feed (calendar apps cannot sign in)."""
-    return signing.dumps([kind, pk], salt=FEED_SALT, compress=True)
-
-
-def read_feed_token(token: str) -> tuple[str, int] | None:
-    try:
-        kind, pk = signing.loads(token, salt=FEED_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    return str(kind), int(pk)

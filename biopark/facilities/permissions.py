@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from biopark.accounts.models import Role
 from biopark.accounts.policy import (
@@ -20,16 +21,22 @@ from biopark.accounts.policy import (
     CHANGE,
     CREATE,
     DELETE,
+    MOVE,
+    NOTHING,
     VIEW,
     Actor,
     Decision,
     actor_for,
+    prefixed,
     refuse,
+    register_action,
     register_rule,
 )
+from biopark.ecosystem.models import Organisation
 from biopark.facilities.models import (
     Booking,
     BookingSeries,
+    BookingUnit,
     Outage,
     Qualification,
     Resource,
@@ -38,6 +45,7 @@ from biopark.facilities.models import (
 )
 
 BOOK, CANCEL, APPROVE, RECORD_USAGE = "book", "cancel", "approve", "record_usage"
+STATEMENT = "statement"
 MANAGERS = (Role.ADMIN, Role.OPERATOR, Role.PLATFORM_MANAGER)
 
 
@@ -57,6 +65,17 @@ def manages(actor: Actor, resource: Resource) -> Decision:
             return ALLOW
         return refuse("your organisation does not operate this platform")
     return refuse("only the platform's managers, the park's operators and administrators manage resources")
+
+
+def managed_q(actor: Actor) -> Q:
+    """The resources `manages` allows, as a filter."""
+    if actor.is_admin:
+        return Q()
+    if actor.role == Role.OPERATOR and actor.park_scope:
+        return Q(platform__park_id__in=actor.park_scope)
+    if actor.role == Role.PLATFORM_MANAGER and actor.organisation_id:
+        return Q(platform__operator_id=actor.organisation_id)
+    return NOTHING
 
 
 def _class_manage(actor: Actor) -> Decision:
@@ -186,11 +205,45 @@ def may_view_statement(user: Any, organisation: Any) -> Decision:
     return refuse("your role sees no statements")
 
 
+def signed_in_visible(actor: Actor) -> Q:
+    return Q() if actor.is_authenticated else NOTHING
+
+
+def org_records_visible(actor: Actor) -> Q:
+    """Bookings, series, usage and wait-list entries: the filter of `_sees_org_record`."""
+    condition = booking_visible(actor)
+    return NOTHING if condition is None else condition  # Q() (everything) is falsy: no `or` here
+
+
+def unit_rule(actor: Actor, action: str, obj: Any) -> Decision:
+    """Booked units are written with their booking by the services only; they are read with it."""
+    if action != VIEW:
+        return refuse(_("booked units change only with their booking"))
+    if isinstance(obj, type):
+        return booking_rule(actor, VIEW, Booking)
+    return booking_rule(actor, VIEW, obj.booking)
+
+
+def statement_decision(actor: Actor, organisation: Any) -> Decision:
+    return may_view_statement(actor, organisation)
+
+
 def register() -> None:
-    register_rule(Resource, resource_rule)
-    register_rule(Booking, booking_rule)
-    register_rule(BookingSeries, booking_rule)
-    register_rule(Qualification, managed_child_rule)
-    register_rule(Outage, managed_child_rule)
-    register_rule(UsageRecord, usage_rule)
-    register_rule(WaitlistEntry, waitlist_rule)
+    basic = (VIEW, CREATE, CHANGE, DELETE)
+    bookings = (*basic, BOOK, CANCEL, APPROVE, RECORD_USAGE, MOVE)
+    register_rule(Resource, resource_rule, visible=signed_in_visible, scope_fields=("platform",), actions=(*basic, BOOK, MOVE))
+    for model in (Booking, BookingSeries):
+        register_rule(
+            model, booking_rule, visible=org_records_visible, scope_fields=("resource", "organisation"), actions=bookings
+        )
+    register_rule(
+        BookingUnit, unit_rule, visible=lambda actor: prefixed(org_records_visible(actor), "booking"), actions=(VIEW,)
+    )
+    children: tuple[type, ...] = (Qualification, Outage)
+    for child in children:
+        register_rule(child, managed_child_rule, visible=signed_in_visible, scope_fields=("resource",), actions=(*basic, MOVE))
+    register_rule(
+        UsageRecord, usage_rule, visible=org_records_visible, scope_fields=("resource", "organisation"), actions=(*basic, MOVE)
+    )
+    register_rule(WaitlistEntry, waitlist_rule, visible=org_records_visible, actions=basic)
+    register_action(Organisation, STATEMENT, statement_decision)

@@ -14,13 +14,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from biopark.accounts import policy
-from biopark.accounts.models import Role
 from biopark.core.fastread import adapt, fetch
 from biopark.core.text import query_terms
 from biopark.ecosystem.models import Organisation
 from biopark.facilities import timeutil
 from biopark.facilities.models import Booking, BookingUnit, Outage, Qualification, Resource, UsageRecord
-from biopark.facilities.permissions import booking_visible
+from biopark.facilities.permissions import STATEMENT, booking_visible, managed_q
 from biopark.facilities.policy import lookback
 from biopark.pipeline.models import Project
 
@@ -68,15 +67,8 @@ def for_availability(qs: QuerySet[Resource]) -> QuerySet[Resource]:
 
 def managed_resources(*, user: Any) -> QuerySet[Resource]:
     """Resources this user manages (for the manager pages)."""
-    actor = policy.actor_for(user)
     qs = Resource.objects.select_related("platform__park", "platform__operator").order_by("id")
-    if actor.is_admin:
-        return qs
-    if actor.role == Role.OPERATOR and actor.park_scope:
-        return qs.filter(platform__park_id__in=actor.park_scope)
-    if actor.role == Role.PLATFORM_MANAGER and actor.organisation_id:
-        return qs.filter(platform__operator_id=actor.organisation_id)
-    return qs.none()
+    return qs.filter(managed_q(policy.actor_for(user)))
 
 
 # --- free slots ---------------------------------------------------------------------------------
@@ -309,15 +301,9 @@ class Statement:
 def statement(*, user: Any, organisation: Organisation, year: int, month: int, tz: Any) -> Statement:
     """An organisation's usage in a month (months read in `tz`) with line items and exact totals.
     Platform managers and operators see the lines of the resources they manage."""
-    from biopark.facilities.permissions import may_view_statement
-
-    policy_decision = may_view_statement(user, organisation)
-    if not policy_decision:
-        from biopark.core.errors import PermissionRefused
-
-        raise PermissionRefused(policy_decision.reason)
+    policy.require(user, STATEMENT, organisation)
     start, end = timeutil.month_bounds(year, month, tz)
-    condition = booking_visible(policy.actor_for(user)) or Q(pk__in=[])
+    condition = policy.visible_filter(user, UsageRecord)
     rows = (
         UsageRecord.objects.filter(condition, organisation=organisation, start__gte=start, start__lt=end)
         .select_related("resource__platform", "user")

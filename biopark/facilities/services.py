@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core import text as core_text
@@ -23,6 +24,7 @@ from biopark.core.errors import Conflict, DomainError, NotFound, ValidationFaile
 from biopark.core.fastread import JoinedSelect, insert_with
 from biopark.core.models import ChangeRecord
 from biopark.core.text import search_blob
+from biopark.core.writes import record_write
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import timeutil
 from biopark.facilities.errors import BookingConflict, refused
@@ -146,21 +148,18 @@ def resource_create(*, actor: Any, platform: Platform, data: Mapping[str, Any]) 
     return resource
 
 
-@transaction.atomic
-def resource_update(*, actor: Any, resource: Resource, data: Mapping[str, Any]) -> Resource:
-    policy.require(actor, policy.CHANGE, resource)
-    before = snapshot(resource, _AUDITED)
-    _apply_resource(resource, data)
-    _validate_resource(resource)
-    changes = diff(before, snapshot(resource, _AUDITED))
-    if not changes:
-        return resource
+def resource_update(
+    *, actor: Any, resource: Resource, data: Mapping[str, Any], expected_version: int | None = None
+) -> Resource:
+    def apply(locked: Resource) -> None:
+        _apply_resource(locked, data)
+        _validate_resource(locked)
+        return None
+
     try:
-        with transaction.atomic():
-            resource.save()
-    except IntegrityError as exc:
-        raise Conflict("a resource with this key exists already", field="key") from exc
-    record_change(actor=_user(actor), obj=resource, action=ChangeRecord.UPDATE, changes=changes)
+        record_write(actor=actor, instance=resource, apply=apply, audited=_AUDITED, expected_version=expected_version)
+    except Conflict as exc:
+        raise Conflict(_("a resource with this key exists already"), field="key") from exc
     return resource
 
 

@@ -16,5 +16,6 @@ urlpatterns = [
         name="facilities-statement-export",
     ),
     path("utilisation/", views.utilisation_page, name="facilities-utilisation"),
+    path("feeds/new/", views.feed_create, name="facilities-feed-create"),
     path("feeds/<str:token>.ics", views.feed, name="facilities-feed"),
 ]

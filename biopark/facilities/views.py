@@ -7,19 +7,21 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from biopark.accounts import policy
+from biopark.accounts import services as account_services
+from biopark.accounts.models import FeedToken
 from biopark.core.errors import DomainError
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import charts, exports, ical, selectors, services, timeutil, usage
 from biopark.facilities.models import Booking, Resource
-from biopark.facilities.permissions import may_view_statement
+from biopark.facilities.permissions import STATEMENT
 
 
 def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
@@ -124,7 +126,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_book": policy.decide(request.user, "book", resource).allowed,
         "may_manage": policy.decide(request.user, policy.CHANGE, resource).allowed,
         "errors": errors, "error_message": error_message, "form": form, "taken": taken,
-        "feed": ical.feed_token("resource", resource.pk),
+        "may_feed": policy.decide(request.user, policy.VIEW, Booking).allowed,
         "projects": selectors.bookable_projects(policy.actor_for(request.user).organisation_id),
     }
     template = "facilities/resource.html#week" if request.htmx else "facilities/resource.html"  # type: ignore[attr-defined]
@@ -162,7 +164,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     flagged = list(selectors.booking_list(user=request.user, start=timezone.now(), flagged=True)[:50])
     context = {
         "days": days, "monday": monday, "prev": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
-        "tz": tz, "flagged": flagged, "feed": ical.feed_token("user", request.user.pk),
+        "tz": tz, "flagged": flagged,
     }
     template = "facilities/calendar.html#week" if request.htmx else "facilities/calendar.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -226,7 +228,7 @@ def statement_page(request: HttpRequest) -> HttpResponse:
     org = Organisation.objects.filter(pk=int(org_id)).first() if org_id.isdigit() else None
     statement = None
     if org is not None:
-        decision = may_view_statement(request.user, org)
+        decision = policy.decide(request.user, STATEMENT, org)
         if not decision:
             return _forbidden(request, decision.reason)
         statement = selectors.statement(user=request.user, organisation=org, year=year, month=mon, tz=tz)
@@ -241,7 +243,7 @@ def statement_export(request: HttpRequest, org: int, year: int, month: int, fmt:
     organisation = Organisation.objects.filter(pk=org).first()
     if organisation is None or not 1 <= month <= 12 or fmt not in ("csv", "xlsx"):
         raise Http404(_("No such statement"))
-    decision = may_view_statement(request.user, organisation)
+    decision = policy.decide(request.user, STATEMENT, organisation)
     if not decision:
         return _forbidden(request, decision.reason)
     st = selectors.statement(user=request.user, organisation=organisation, year=year, month=month, tz=_tz())
@@ -286,30 +288,60 @@ def utilisation_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_POST
+def feed_create(request: HttpRequest) -> HttpResponse:
+    """Make a calendar-feed address for the signed-in user: of their own bookings (kind=bookings) or of one
+    resource's bookings (kind=resource, resource=<id>). The address is shown on this answer only; the account
+    page lists and revokes it."""
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    kind = request.POST.get("kind", "")
+    resource = None
+    if kind == FeedToken.Kind.RESOURCE:
+        try:
+            resource_id = int(request.POST.get("resource", ""))
+        except ValueError:
+            resource_id = 0
+        resource = Resource.objects.select_related("platform__park", "platform__operator").filter(
+            pk=resource_id).first() if 0 < resource_id < 2**63 else None
+        # A resource the user may not see answers like a missing one.
+        if resource is None or not policy.decide(request.user, policy.VIEW, resource):
+            raise Http404(_("No such resource"))
+    try:
+        policy.require(request.user, policy.VIEW, Booking)
+        token, raw = account_services.feed_token_create(
+            actor=request.user, kind=kind, target_id=resource.pk if resource else None,
+            label=str(resource) if resource else "",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"/facilities/resources/{resource.pk}/" if resource else "/facilities/calendar/")
+    url = request.build_absolute_uri(reverse("facilities-feed", args=[raw]))
+    return render(request, "facilities/feed_created.html", {"url": url, "token": token, "resource": resource})
+
+
 def feed(request: HttpRequest, token: str) -> HttpResponse:
-    """A user's or a resource's iCalendar feed, named by a signed token (calendar apps cannot sign in)."""
-    found = ical.read_feed_token(token)
+    """A user's or a resource's iCalendar feed, named by the owner's feed token (calendar apps cannot sign in).
+    It shows what the token's owner may see now; an unknown or revoked token, a deactivated owner or a resource
+    the owner may no longer see all answer 404."""
+    found = account_services.feed_token_use(raw=token)
     if found is None:
         raise Http404("no such feed")
-    kind, pk = found
+    owner = found.user
     since = timezone.now() - dt.timedelta(days=90)
-    if kind == "user":
-        user = get_user_model().objects.filter(pk=pk, is_active=True).first()
-        if user is None:
-            raise Http404("no such feed")
-        bookings = selectors.booking_list(user=user, start=since, mine=True)
+    if found.kind == FeedToken.Kind.BOOKINGS:
+        bookings = selectors.booking_list(user=owner, start=since, mine=True)
         name = _("My bookings")
     else:
-        resource = Resource.objects.filter(pk=pk).first()
-        if resource is None:
+        resource = Resource.objects.select_related("platform__park", "platform__operator").filter(
+            pk=found.target_id or 0).first()
+        if resource is None or not policy.decide(owner, policy.VIEW, resource):
             raise Http404("no such feed")
-        bookings = (
-            Booking.objects.filter(resource=resource, end__gt=since, status__in=Booking.ACTIVE)
-            .select_related("resource__platform", "organisation")
-        )
+        bookings = selectors.booking_list(user=owner, start=since, resource_id=resource.pk).filter(
+            status__in=Booking.ACTIVE)
         name = str(resource)
     body = ical.calendar(bookings, name=name, now=timezone.now())
-    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
-
-
-
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    # The address is a credential: keep the answer out of shared caches.
+    response["Cache-Control"] = "private, no-cache"
+    return response

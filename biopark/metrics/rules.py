@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
 from biopark.accounts import policy
 from biopark.accounts.models import Role
 
@@ -36,15 +39,31 @@ def writer_decision(actor: policy.Actor) -> policy.Decision:
     return policy.refuse("only park operators and administrators manage indicators, frameworks and runs")
 
 
+WRITE_ACTIONS = (policy.CREATE, policy.CHANGE, policy.DELETE, policy.IMPORT)
+
+
 def indicator_rule(actor: policy.Actor, action: str, obj: Any) -> policy.Decision:
     if action in READ_ACTIONS:
         return read_decision(actor)
+    if action not in WRITE_ACTIONS:
+        return policy.refuse(_("not allowed"))
     return writer_decision(actor)
+
+
+def indicator_visible(actor: policy.Actor) -> Q:
+    return Q() if actor.is_authenticated or policy.public_park_ids() else policy.NOTHING
 
 
 def observation_rule(actor: policy.Actor, action: str, obj: Any) -> policy.Decision:
     if action in READ_ACTIONS:
+        if not actor.is_authenticated and not isinstance(obj, type):
+            # Anonymous visitors see the figures of parks with an open directory only.
+            if obj.park_id in policy.public_park_ids():
+                return policy.ALLOW
+            return policy.refuse(_("sign in to see the competitiveness data"))
         return read_decision(actor)
+    if action not in (*WRITE_ACTIONS, policy.MOVE):
+        return policy.refuse(_("not allowed"))
     decision = writer_decision(actor)
     if not decision or actor.is_admin or isinstance(obj, type):
         return decision
@@ -53,3 +72,10 @@ def observation_rule(actor: policy.Actor, action: str, obj: Any) -> policy.Decis
     if obj.park_id in actor.park_scope:
         return policy.ALLOW
     return policy.refuse("this observation is not about your park")
+
+
+def observation_visible(actor: policy.Actor) -> Q:
+    if actor.is_authenticated:
+        return Q()
+    public = policy.public_park_ids()
+    return Q(park_id__in=public) if public else policy.NOTHING

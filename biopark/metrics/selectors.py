@@ -22,8 +22,7 @@ def indicator_list(*, pillar: str | None = None) -> models.QuerySet[Indicator]:
 def observation_list(*, user: Any, year: int | None = None, park_id: int | None = None,
                      indicator: str | None = None) -> models.QuerySet[Observation]:
     qs = Observation.objects.select_related("park", "indicator")
-    if not policy.actor_for(user).is_authenticated:
-        qs = qs.filter(park__in=policy.public_park_ids())
+    qs = qs.filter(policy.visible_filter(user, Observation))
     if year is not None:
         qs = qs.filter(year=year)
     if park_id is not None:

@@ -9,6 +9,7 @@ from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
 from biopark.core.models import Source
 from biopark.core.pagination import Page, paginate
+from biopark.core.writes import etag_of, version_from_etag
 from biopark.ecosystem.models import Organisation, Person
 from biopark.pipeline import export, selectors, services
 from biopark.pipeline.models import Indication, Project
@@ -123,13 +124,16 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
 
 
 @router.get("/projects/{int:pk}", response=ProjectDetailOut, operation_id="get_project")
-def get_project(request: HttpRequest, pk: int) -> Any:
-    return _detail(_project(pk, request.auth))
+def get_project(request: HttpRequest, pk: int, response: HttpResponse) -> Any:
+    project = _project(pk, request.auth)
+    response["ETag"] = etag_of(project)
+    return _detail(project)
 
 
 @router.patch("/projects/{int:pk}", response=ProjectDetailOut, operation_id="update_project")
-def update_project(request: HttpRequest, pk: int, payload: ProjectPatch) -> Any:
+def update_project(request: HttpRequest, pk: int, payload: ProjectPatch, response: HttpResponse) -> Any:
     project = _project(pk, request.auth)
+    expected = version_from_etag(request.headers.get("If-Match"), project)
     data = payload.dict(exclude_unset=True)
     team = data.pop("team", None)
     partners = data.pop("partners", None)
@@ -139,8 +143,11 @@ def update_project(request: HttpRequest, pk: int, payload: ProjectPatch) -> Any:
         data=data,
         team=_records(Person, team, "team") if team is not None else None,
         partners=_records(Organisation, partners, "partners") if partners is not None else None,
+        expected_version=expected,
     )
-    return _detail(_project(pk, request.auth))
+    updated = _project(pk, request.auth)
+    response["ETag"] = etag_of(updated)
+    return _detail(updated)
 
 
 class IndicationBody(Schema):

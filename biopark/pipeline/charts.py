@@ -1,12 +1,14 @@
 """Server-rendered SVG charts (no script, no inline style: classes from biopark.css). Used by the pipeline
-portfolio and the service desk."""
+portfolio and the service desk. Markup is built with ``biopark.core.svg``, which escapes text and attribute
+values (quotes included)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+from biopark.core.svg import element, svg
 
 
 def _num(value: float) -> str:
@@ -22,21 +24,16 @@ def hbar(
     top = max(values, default=0) or 1
     height = row * len(items) + pad * 2
     bar_w = width - label_w - 60
-    parts = [
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
-    ]
+    parts = [element("title", {}, title)]
     for i, (label, value) in enumerate(items):
         y = pad + i * row
         w = bar_w * float(value or 0) / top
         shown = "—" if value is None else (str(value) if isinstance(value, int) else _num(float(value)))
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + row * 0.68:.1f}" text-anchor="end">{escape(label)}</text>'
-            f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 6}"></rect>'
-            f'<text x="{label_w + w + 4:.1f}" y="{y + row * 0.68:.1f}">{escape(shown)}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every label and value is escaped above
+        parts.append(element("text", {"x": label_w - 6, "y": y + row * 0.68, "text-anchor": "end"}, label))
+        parts.append(element("rect", {"class": "bar", "x": label_w, "y": y + 3, "width": w, "height": row - 6}))
+        parts.append(element("text", {"x": label_w + w + 4, "y": y + row * 0.68}, shown))
+    return svg({"class": "chart", "role": "img", "aria-label": title or None, "viewBox": f"0 0 {width} {height}",
+                "width": "100%"}, *parts)
 
 
 def vbar(
@@ -48,17 +45,15 @@ def vbar(
     base, gap = height - 28, 4
     col = (width - 20) / n
     parts = [
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
-        f'<line class="axis" x1="10" y1="{base}" x2="{width - 10}" y2="{base}"></line>'
+        element("title", {}, title),
+        element("line", {"class": "axis", "x1": 10, "y1": base, "x2": width - 10, "y2": base}),
     ]
     for i, (label, value) in enumerate(items):
         h = (base - 16) * value / top
         x = 10 + i * col
-        parts.append(
-            f'<rect class="bar" x="{x + gap:.1f}" y="{base - h:.1f}" width="{max(col - 2 * gap, 1):.1f}" height="{h:.1f}"></rect>'
-            f'<text x="{x + col / 2:.1f}" y="{base - h - 3:.1f}" text-anchor="middle">{value}</text>'
-            f'<text x="{x + col / 2:.1f}" y="{base + 14}" text-anchor="middle">{escape(label)}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308
+        parts.append(element("rect", {"class": "bar", "x": x + gap, "y": base - h, "width": max(col - 2 * gap, 1),
+                                      "height": h}))
+        parts.append(element("text", {"x": x + col / 2, "y": base - h - 3, "text-anchor": "middle"}, str(value)))
+        parts.append(element("text", {"x": x + col / 2, "y": base + 14, "text-anchor": "middle"}, label))
+    return svg({"class": "chart", "role": "img", "aria-label": title or None, "viewBox": f"0 0 {width} {height}",
+                "width": "100%"}, *parts)

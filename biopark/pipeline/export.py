@@ -1,40 +1,37 @@
-"""The portfolio as an XLSX workbook (openpyxl): one sheet per table, plus the projects themselves."""
+"""The portfolio as an XLSX workbook: one sheet per table, plus the projects themselves. Written through the
+one export helper (``biopark.core.spreadsheet``): a project named "=HYPERLINK(…)" stays text."""
 
 from __future__ import annotations
 
-import io
-from typing import Any
-
 from django.db.models import QuerySet
-from openpyxl import Workbook
 
+from biopark.core import spreadsheet
 from biopark.pipeline.models import Project
 from biopark.pipeline.selectors import STAGE_LABELS, Portfolio
 
 
 def portfolio_xlsx(data: Portfolio, projects: QuerySet[Project]) -> bytes:
-    wb = Workbook()
-    ws: Any = wb.active
-    ws.title = "Funnel"
+    wb = spreadsheet.Workbook()
+    ws = wb.sheet("Funnel")
     ws.append(["stage", "label", "projects (highest stage)", "reached at least"])
     for row in data.funnel:
         ws.append([row["stage"], row["label"], row["count"], row["reached"]])
     ws.append([])
     ws.append(["total", "", data.total])
     ws.append(["no development reported since", data.cutoff.isoformat(), data.no_development])
-    sheet = wb.create_sheet("Modalities")
+    sheet = wb.sheet("Modalities")
     sheet.append(["modality", "label", "projects"])
     for row in data.modalities:
         sheet.append([row["modality"], row["label"], row["count"]])
-    sheet = wb.create_sheet("Therapeutic areas")
+    sheet = wb.sheet("Therapeutic areas")
     sheet.append(["therapeutic area", "projects"])
     for row in data.areas:
         sheet.append([row["area"], row["count"]])
-    sheet = wb.create_sheet("Time in stage")
+    sheet = wb.sheet("Time in stage")
     sheet.append(["stage", "label", "stays", "q1 (days)", "median (days)", "q3 (days)"])
     for t in data.stage_times:
         sheet.append([t.stage, t.label, t.n, t.q1, t.median, t.q3])
-    sheet = wb.create_sheet("Transitions")
+    sheet = wb.sheet("Transitions")
     sheet.append(
         ["stage", "label", "entered", "advanced", "halted", "went back", "still there", "advance rate"]
     )
@@ -51,7 +48,7 @@ def portfolio_xlsx(data: Portfolio, projects: QuerySet[Project]) -> bytes:
                 float(tr.rate) if tr.rate is not None else None,
             ]
         )
-    sheet = wb.create_sheet("Projects")
+    sheet = wb.sheet("Projects")
     sheet.append(
         [
             "id",
@@ -83,6 +80,4 @@ def portfolio_xlsx(data: Portfolio, projects: QuerySet[Project]) -> bytes:
                 p.visibility,
             ]
         )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return wb.to_bytes()

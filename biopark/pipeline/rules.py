@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.accounts.models import Role
@@ -80,6 +81,8 @@ def project_change(actor: Actor, project: Any) -> Decision:
 
 
 def project_rule(actor: Actor, action: str, obj: Any) -> Decision:
+    if action not in (policy.VIEW, policy.CREATE, policy.CHANGE, policy.DELETE, policy.MOVE, PORTFOLIO, policy.EXPORT):
+        return refuse(_("not allowed"))
     if isinstance(obj, type):
         if action == policy.VIEW:
             return ALLOW
@@ -99,6 +102,8 @@ def project_rule(actor: Actor, action: str, obj: Any) -> Decision:
 
 def child_rule(actor: Actor, action: str, obj: Any) -> Decision:
     """Indications and stage events follow their project."""
+    if action not in (policy.VIEW, policy.CREATE, policy.CHANGE, policy.DELETE):
+        return refuse(_("not allowed"))
     if isinstance(obj, type):
         return ALLOW if action == policy.VIEW else refuse("choose a project")
     return project_rule(actor, policy.VIEW if action == policy.VIEW else policy.CHANGE, obj.project)
@@ -121,9 +126,20 @@ def visible_q(actor: Actor) -> Q | None:
     return q
 
 
+def visible_filter(actor: Actor) -> Q:
+    condition = visible_q(actor)
+    return Q() if condition is None else condition
+
+
 def register() -> None:
     from biopark.pipeline.models import Indication, Project, StageEvent
 
-    policy.register_rule(Project, project_rule)
-    policy.register_rule(Indication, child_rule)
-    policy.register_rule(StageEvent, child_rule)
+    policy.register_rule(
+        Project, project_rule, visible=visible_filter, scope_fields=("organisation", "park", "visibility"),
+        actions=(*policy.BASIC_ACTIONS, policy.MOVE, PORTFOLIO),
+    )
+    for child in (Indication, StageEvent):
+        policy.register_rule(
+            child, child_rule, visible=lambda actor: policy.prefixed(visible_filter(actor), "project"),
+            actions=(policy.VIEW, policy.CREATE, policy.CHANGE, policy.DELETE),
+        )

@@ -16,6 +16,7 @@ from biopark.core.dates import PartialDate
 from biopark.core.errors import ValidationFailed
 from biopark.core.models import ChangeRecord, Source
 from biopark.core.text import search_blob
+from biopark.core.writes import record_write
 from biopark.ecosystem.models import Organisation, Person
 from biopark.pipeline import stages as rules
 from biopark.pipeline.models import Indication, Modality, Project, StageEvent, Visibility
@@ -113,7 +114,6 @@ def project_create(
     return project
 
 
-@transaction.atomic
 def project_update(
     *,
     actor: Any,
@@ -121,26 +121,29 @@ def project_update(
     data: Mapping[str, Any],
     team: Sequence[Person] | None = None,
     partners: Sequence[Organisation] | None = None,
+    expected_version: int | None = None,
 ) -> Project:
-    policy.require(actor, policy.CHANGE, project)
-    before = snapshot(project, _AUDITED)
-    before_team = sorted(project.team.values_list("pk", flat=True))
-    before_partners = sorted(project.partners.values_list("pk", flat=True))
-    _apply(project, data)
-    changes = diff(before, snapshot(project, _AUDITED))
-    if team is not None and sorted(p.pk for p in team) != before_team:
-        project.team.set(team)
-        changes["team"] = [before_team, sorted(p.pk for p in team)]
-    if partners is not None and sorted(p.pk for p in partners) != before_partners:
-        project.partners.set(partners)
-        changes["partners"] = [before_partners, sorted(p.pk for p in partners)]
-    if not changes:
-        return project
-    project.save()
-    if {"modality", "park_id", "organisation_id"} & changes.keys():
-        sync_event_scope(project)
-    _refresh_areas(project)
-    record_change(actor=_user(actor), obj=project, action=ChangeRecord.UPDATE, changes=changes)
+    """Change the fields `data` names (and the team or partners when given); refused on a stale
+    `expected_version`, and unless the actor may change the project as it is and as it would be."""
+
+    def apply(locked: Project) -> dict[str, list[Any]]:
+        _apply(locked, data)
+        links: dict[str, list[Any]] = {}
+        for name, given in (("team", team), ("partners", partners)):
+            before = sorted(getattr(locked, name).values_list("pk", flat=True))
+            if given is not None and sorted(p.pk for p in given) != before:
+                getattr(locked, name).set(given)
+                links[name] = [before, sorted(p.pk for p in given)]
+        return links
+
+    with transaction.atomic():
+        changes = record_write(
+            actor=actor, instance=project, apply=apply, audited=_AUDITED, expected_version=expected_version
+        )
+        if {"modality", "park_id", "organisation_id"} & changes.keys():
+            sync_event_scope(project)
+        if changes:
+            _refresh_areas(project)
     return project
 
 

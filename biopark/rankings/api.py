@@ -3,13 +3,17 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from biopark.accounts import policy
+from biopark.core.errors import ValidationFailed
 from biopark.core.pagination import Page, paginate
+from biopark.ecosystem.models import Park
 from biopark.rankings import exports, selectors, services
 from biopark.rankings.models import Framework, Run
 from biopark.rankings.schemas import (
+    FrameworkCopyIn,
     FrameworkDetailOut,
     FrameworkIn,
     FrameworkOut,
@@ -45,6 +49,8 @@ def _framework_out(framework: Framework) -> dict[str, Any]:
         "description_zh": framework.description_zh, "description_en": framework.description_en,
         "kind": framework.kind, "synthetic": framework.synthetic, "credit": framework.credit,
         "current_version": version.number if version else None,
+        "owner_park": framework.owner_park_id,
+        "copied_from": framework.copied_from.key if framework.copied_from_id and framework.copied_from else None,
     }
 
 
@@ -63,7 +69,7 @@ def _visible_run(request: HttpRequest, pk: int) -> Run:
 @router.get("/frameworks", response=list[FrameworkOut], operation_id="rankings_list_frameworks")
 def list_frameworks(request: HttpRequest) -> Any:
     policy.require(_auth(request), policy.VIEW, Framework)
-    return [_framework_out(f) for f in selectors.framework_list()]
+    return [_framework_out(f) for f in selectors.framework_list(user=_auth(request))]
 
 
 @router.get("/frameworks/{key}", response=FrameworkDetailOut, operation_id="rankings_get_framework")
@@ -81,10 +87,29 @@ def get_framework_version(request: HttpRequest, key: str, number: int) -> Any:
     return selectors.version_get(framework, number)
 
 
+def _owner_park(data: dict[str, Any]) -> dict[str, Any]:
+    """``owner_park`` given as an id: the park, or the service's default when absent."""
+    pk = data.pop("owner_park", None)
+    if pk is None:
+        return data
+    park = Park.objects.filter(pk=pk).first()
+    if park is None:
+        raise ValidationFailed(_("no park %(id)s") % {"id": pk}, field="owner_park")
+    return {**data, "owner_park": park}
+
+
 @router.post("/frameworks", response={201: FrameworkOut}, operation_id="rankings_create_framework")
 def create_framework(request: HttpRequest, payload: FrameworkIn) -> Any:
-    framework = services.framework_create(actor=_auth(request), **payload.dict())
+    framework = services.framework_create(actor=_auth(request), **_owner_park(payload.dict()))
     return Status(201, _framework_out(framework))
+
+
+@router.post("/frameworks/{key}/copy", response={201: FrameworkOut}, operation_id="rankings_copy_framework")
+def copy_framework(request: HttpRequest, key: str, payload: FrameworkCopyIn) -> Any:
+    """Copy a framework (its current version) into a new one that you own and may change."""
+    framework = selectors.framework_get(key)
+    copied = services.framework_copy(actor=_auth(request), framework=framework, **_owner_park(payload.dict()))
+    return Status(201, _framework_out(copied))
 
 
 @router.patch("/frameworks/{key}", response=FrameworkOut, operation_id="rankings_update_framework")

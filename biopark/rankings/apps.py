@@ -7,11 +7,15 @@ class RankingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from biopark.accounts.policy import register_rule
-        from biopark.rankings.models import Framework, FrameworkVersion, Run, RunScore
-        from biopark.rankings.rules import framework_rule, run_rule
+        from biopark.accounts import policy
+        from biopark.rankings.rules import FILTERS, RULES
 
-        register_rule(Framework, framework_rule)
-        register_rule(FrameworkVersion, framework_rule)
-        register_rule(Run, run_rule)
-        register_rule(RunScore, run_rule)
+        actions = (*policy.BASIC_ACTIONS, policy.IMPORT)
+        for model, rule in RULES.items():
+            view_filter = FILTERS[model]
+            policy.register_rule(
+                model,
+                rule,
+                visible=lambda actor, view_filter=view_filter: view_filter(actor, policy.VIEW),
+                actions=actions,
+            )

@@ -26,6 +26,16 @@ class Framework(models.Model):
     credit = models.CharField(max_length=300, blank=True, default="", help_text="data source and licence")
     # Park frameworks rank the parks directly under this park (all top-level parks when empty).
     scope = models.ForeignKey(Park, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Who may change the framework and build and publish its runs: the operators of this park (and of the
+    # parks above it); empty = the platform's analysts (administrators). Everyone else may copy it.
+    owner_park = models.ForeignKey(
+        Park, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="operators of this park edit the framework; empty: the platform (administrators)",
+    )
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies",
+        help_text="the framework this one was copied from",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

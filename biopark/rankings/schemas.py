@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class FrameworkOut(Schema):
@@ -18,6 +18,9 @@ class FrameworkOut(Schema):
     synthetic: bool
     credit: str
     current_version: int | None = None
+    owner_park: int | None = Field(None, description="the park whose operators edit it; null: the platform's "
+                                                      "analysts (administrators)")
+    copied_from: str | None = Field(None, description="key of the framework this one was copied from")
 
 
 class VersionOut(Schema):
@@ -41,6 +44,17 @@ class FrameworkIn(Schema):
     kind: str = "park"
     imeta: list[dict[str, Any]]
     recipe: dict[str, Any]
+    note: str = ""
+    owner_park: int | None = Field(None, description="owning park (default: your park; the platform for "
+                                                      "administrators)")
+
+
+class FrameworkCopyIn(Schema):
+    key: str = Field(description="key of the new framework")
+    name_zh: str | None = Field(None, description="default: the original's name")
+    name_en: str | None = Field(None, description="default: the original's name")
+    owner_park: int | None = Field(None, description="owning park (default: your park; the platform for "
+                                                      "administrators)")
     note: str = ""
 
 

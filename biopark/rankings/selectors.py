@@ -9,10 +9,9 @@ from django.db import models
 from django.utils.translation import get_language
 
 from biopark.accounts import policy
-from biopark.accounts.models import Role
 from biopark.core.errors import NotFound
 from biopark.metrics.models import Indicator
-from biopark.rankings import defaults
+from biopark.rankings import defaults, rules
 from biopark.rankings.models import Framework, FrameworkVersion, Run, RunScore
 
 
@@ -20,15 +19,12 @@ def _zh() -> bool:
     return (get_language() or "zh-hans").lower().startswith("zh")
 
 
-def may_see_drafts(user: Any) -> bool:
-    actor = policy.actor_for(user)
-    return actor.is_admin or actor.role == Role.OPERATOR
-
-
-def framework_list() -> models.QuerySet[Framework]:
-    return Framework.objects.annotate(
+def framework_list(*, user: Any = None) -> models.QuerySet[Framework]:
+    """The frameworks ``user`` may read (all of them for readers; the policy's filter decides)."""
+    qs = Framework.objects.select_related("owner_park", "copied_from").annotate(
         version_count=models.Count("versions", distinct=True),
-    ).order_by("id")
+    )
+    return qs.filter(rules.framework_filter(policy.actor_for(user), policy.VIEW)).order_by("id")
 
 
 def framework_get(key: str) -> Framework:
@@ -47,9 +43,9 @@ def version_get(framework: Framework, number: int | None = None) -> FrameworkVer
 
 
 def run_list(*, user: Any, framework: Framework | None = None) -> models.QuerySet[Run]:
-    qs = Run.objects.select_related("framework", "version")
-    if not may_see_drafts(user):
-        qs = qs.filter(status=Run.Status.PUBLISHED)
+    # The run rule's own filter: published runs, and drafts of the frameworks the user owns.
+    qs = Run.objects.select_related("framework", "version").filter(rules.run_filter(policy.actor_for(user),
+                                                                                     policy.VIEW))
     if framework is not None:
         qs = qs.filter(framework=framework)
     return qs.order_by("-id")

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.audit import record_change
@@ -38,31 +39,79 @@ def _check_definition(kind: str, imeta: Any, recipe: Any) -> None:
                                    "(define it under /metrics/ first)", field="imeta")
 
 
+def _default_owner(actor: Any) -> Park | None:
+    """Whose a new framework is when the caller does not say: an operator's park, else the platform."""
+    acting = policy.actor_for(actor)
+    if acting.is_admin or acting.park_id is None:
+        return None
+    return Park.objects.filter(pk=acting.park_id).first()
+
+
+def _insert(*, actor: Any, key: str, imeta: Sequence[Mapping[str, Any]], recipe: Mapping[str, Any], kind: str,
+            name_zh: str, name_en: str, description_zh: str, description_en: str, synthetic: bool, credit: str,
+            note: str, scope: Park | None, owner_park: Park | None, copied_from: Framework | None) -> Framework:
+    """Check and write a new framework with its version 1 (the caller is inside a transaction)."""
+    framework = Framework(key=key, kind=kind, name_zh=name_zh, name_en=name_en, description_zh=description_zh,
+                          description_en=description_en, synthetic=synthetic, credit=credit, scope=scope,
+                          owner_park=owner_park, copied_from=copied_from)
+    # Checked on the framework as it would be written: an operator may not give it to another park.
+    policy.require(actor, policy.CREATE, framework)
+    if not KEY_RE.match(key or ""):
+        raise ValidationFailed(_("key: use lower-case letters, digits and '-' (at most 100)"), field="key")
+    if kind not in Framework.Kind.values:
+        raise ValidationFailed(_("kind must be one of %(kinds)s") % {"kinds": ", ".join(Framework.Kind.values)},
+                               field="kind")
+    if not (name_zh or name_en):
+        raise ValidationFailed(_("a Chinese or an English name is required"), field="name_zh")
+    if Framework.objects.filter(key=key).exists():
+        raise Conflict(_("a framework %(key)r exists already") % {"key": key}, field="key")
+    _check_definition(kind, imeta, recipe)
+    framework.save()
+    FrameworkVersion.objects.create(framework=framework, number=1, imeta=copy.deepcopy(list(imeta)),
+                                    recipe=copy.deepcopy(dict(recipe)), note=note or "created",
+                                    created_by=_user_or_none(actor))
+    changes: dict[str, list[Any]] = {"key": [None, key], "kind": [None, kind], "version": [None, 1],
+                                     "owner_park": [None, owner_park.pk if owner_park else None]}
+    if copied_from is not None:
+        changes["copied_from"] = [None, copied_from.key]
+    record_change(actor=_user(actor), obj=framework, action=ChangeRecord.CREATE, changes=changes, note=note)
+    return framework
+
+
+_UNSET: Any = object()
+
+
 @transaction.atomic
 def framework_create(*, actor: Any, key: str, imeta: Sequence[Mapping[str, Any]], recipe: Mapping[str, Any],
                      kind: str = Framework.Kind.PARK, name_zh: str = "", name_en: str = "",
                      description_zh: str = "", description_en: str = "", synthetic: bool = False,
-                     credit: str = "", note: str = "", scope: Park | None = None) -> Framework:
-    """A new framework with its version 1."""
-    policy.require(actor, policy.CREATE, Framework)
-    if not KEY_RE.match(key or ""):
-        raise ValidationFailed("key: use lower-case letters, digits and '-' (at most 100)", field="key")
-    if kind not in Framework.Kind.values:
-        raise ValidationFailed(f"kind must be one of {', '.join(Framework.Kind.values)}", field="kind")
-    if not (name_zh or name_en):
-        raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
-    if Framework.objects.filter(key=key).exists():
-        raise Conflict(f"a framework {key!r} exists already", field="key")
-    _check_definition(kind, imeta, recipe)
-    framework = Framework.objects.create(key=key, kind=kind, name_zh=name_zh, name_en=name_en,
-                                         description_zh=description_zh, description_en=description_en,
-                                         synthetic=synthetic, credit=credit, scope=scope)
-    FrameworkVersion.objects.create(framework=framework, number=1, imeta=copy.deepcopy(list(imeta)),
-                                    recipe=copy.deepcopy(dict(recipe)), note=note or "created",
-                                    created_by=_user_or_none(actor))
-    record_change(actor=_user(actor), obj=framework, action=ChangeRecord.CREATE,
-                  changes={"key": [None, key], "kind": [None, kind], "version": [None, 1]}, note=note)
-    return framework
+                     credit: str = "", note: str = "", scope: Park | None = None,
+                     owner_park: Park | None = _UNSET) -> Framework:
+    """A new framework with its version 1. Its owner is ``owner_park`` (None: the platform's analysts); when
+    not given, an operator's park, or the platform for administrators and the system."""
+    owner = _default_owner(actor) if owner_park is _UNSET else owner_park
+    return _insert(actor=actor, key=key, imeta=imeta, recipe=recipe, kind=kind, name_zh=name_zh, name_en=name_en,
+                   description_zh=description_zh, description_en=description_en, synthetic=synthetic,
+                   credit=credit, note=note, scope=scope, owner_park=owner, copied_from=None)
+
+
+@transaction.atomic
+def framework_copy(*, actor: Any, framework: Framework, key: str, name_zh: str | None = None,
+                   name_en: str | None = None, owner_park: Park | None = _UNSET, note: str = "") -> Framework:
+    """A new framework from another one's current version (hierarchy, weights, directions, recipe, texts),
+    owned by the copier (an operator's park, or as ``framework_create`` decides) and free to change."""
+    policy.require(actor, policy.VIEW, framework)
+    current = latest_version(framework)
+    owner = _default_owner(actor) if owner_park is _UNSET else owner_park
+    return _insert(
+        actor=actor, key=key, imeta=current.imeta, recipe=current.recipe, kind=framework.kind,
+        name_zh=framework.name_zh if name_zh is None else name_zh,
+        name_en=framework.name_en if name_en is None else name_en,
+        description_zh=framework.description_zh, description_en=framework.description_en,
+        synthetic=framework.synthetic, credit=framework.credit,
+        note=note or f"copied from {framework.key} v{current.number}", scope=framework.scope, owner_park=owner,
+        copied_from=framework,
+    )
 
 
 def _user_or_none(actor: Any) -> Any:
@@ -85,11 +134,12 @@ def framework_update(*, actor: Any, framework: Framework, imeta: Sequence[Mappin
     """Change a framework. A change to the hierarchy, directions, weights or recipe makes a new version
     (old versions are kept, runs keep pointing at theirs); names and descriptions change in place.
     Returns the current version."""
-    policy.require(actor, policy.CHANGE, framework)
+    # Lock the row, then decide on its owner as stored now (not as the caller last read it).
+    locked = Framework.objects.select_for_update().filter(pk=framework.pk).first()
+    policy.require(actor, policy.CHANGE, locked or framework)
     unknown = [k for k in texts if k not in TEXT_FIELDS]
     if unknown:
-        raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
-    Framework.objects.select_for_update().filter(pk=framework.pk).first()
+        raise ValidationFailed(_("unknown field %(field)r") % {"field": unknown[0]}, field=unknown[0])
     current = latest_version(framework)
     new_imeta: list[dict[str, Any]] = [dict(r) for r in copy.deepcopy(list(imeta) if imeta is not None
                                                                        else current.imeta)]
@@ -181,7 +231,8 @@ def run_create(*, actor: Any, framework: Framework, year: int | None = None,
     """Build the framework's current (or given) version and store the run with its exact inputs.
 
     Park frameworks read the year's observations; external frameworks need ``idata`` rows."""
-    policy.require(actor, policy.CREATE, Run)
+    # Building a run of a framework is its owners' business: checked on the run as it would be.
+    policy.require(actor, policy.CREATE, Run(framework=framework))
     version = version or latest_version(framework)
     if version.framework_id != framework.pk:
         raise ValidationFailed("this version belongs to another framework", field="version")
@@ -219,7 +270,10 @@ def run_create(*, actor: Any, framework: Framework, year: int | None = None,
 
 @transaction.atomic
 def run_publish(*, actor: Any, run: Run) -> Run:
-    policy.require(actor, policy.CHANGE, run)
+    locked = Run.objects.select_for_update().select_related("framework").filter(pk=run.pk).first()
+    policy.require(actor, policy.CHANGE, locked or run)
+    if locked is not None:
+        run.status = locked.status
     if run.status == Run.Status.PUBLISHED:
         return run
     run.status = Run.Status.PUBLISHED

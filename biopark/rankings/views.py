@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
-from biopark.core.errors import NotFound
-from biopark.rankings import charts, exports, selectors
-from biopark.rankings.models import Framework, Run
+from biopark.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
+from biopark.rankings import charts, exports, selectors, services
+from biopark.rankings.models import Framework, FrameworkVersion, Run
 
 
 def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
@@ -43,16 +43,34 @@ def index(request: HttpRequest) -> HttpResponse:
     if not decision:
         return _forbidden(request, decision.reason)
     latest = selectors.latest_runs(user=request.user)
-    frameworks = [(f, latest.get(f.pk)) for f in selectors.framework_list()]
+    frameworks = [(f, latest.get(f.pk)) for f in selectors.framework_list(user=request.user)]
     return render(request, "rankings/index.html", {
         "frameworks": frameworks, "any_synthetic": any(f.synthetic for f, _r in frameworks),
     })
 
 
-def framework_detail(request: HttpRequest, key: str) -> HttpResponse:
-    framework = Framework.objects.filter(key=key).first()
+def _framework_context(request: HttpRequest, framework: Framework, version: FrameworkVersion) -> dict[str, Any]:
+    return {
+        "framework": framework, "version": version, "tree": selectors.framework_tree(version),
+        "versions": list(framework.versions.order_by("-number")),
+        "runs": list(selectors.run_list(user=request.user, framework=framework)
+                     .defer("idata", "imeta", "uncertainty", "sensitivity", "strengths")[:50]),
+        "synthetic": framework.synthetic,
+        "may_change": policy.decide(request.user, policy.CHANGE, framework).allowed,
+        "may_copy": policy.decide(request.user, policy.CREATE, Framework).allowed,
+        "copy": {"key": f"{framework.key}-copy"[:100], "name_zh": framework.name_zh, "name_en": framework.name_en},
+    }
+
+
+def _framework_or_404(key: str) -> Framework:
+    framework = Framework.objects.select_related("owner_park", "copied_from").filter(key=key).first()
     if framework is None:
         raise Http404(_("No such framework"))
+    return framework
+
+
+def framework_detail(request: HttpRequest, key: str) -> HttpResponse:
+    framework = _framework_or_404(key)
     decision = policy.decide(request.user, policy.VIEW, framework)
     if not decision:
         return _forbidden(request, decision.reason)
@@ -61,13 +79,83 @@ def framework_detail(request: HttpRequest, key: str) -> HttpResponse:
         version = selectors.version_get(framework, int(number) if number and number.isdigit() else None)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    return render(request, "rankings/framework.html", {
-        "framework": framework, "version": version, "tree": selectors.framework_tree(version),
-        "versions": list(framework.versions.order_by("-number")),
-        "runs": list(selectors.run_list(user=request.user, framework=framework)
-                     .defer("idata", "imeta", "uncertainty", "sensitivity", "strengths")[:50]),
-        "synthetic": framework.synthetic,
-    })
+    return render(request, "rankings/framework.html", _framework_context(request, framework, version))
+
+
+def framework_copy(request: HttpRequest, key: str) -> HttpResponse:
+    """Copy a framework into a new one the copier's park owns (POST), then show the copy."""
+    framework = _framework_or_404(key)
+    if request.method != "POST":
+        return redirect("rankings:framework", key=framework.key)
+    if not request.user.is_authenticated:
+        return _forbidden(request, "")
+    form = {name: request.POST.get(name, "").strip() for name in ("key", "name_zh", "name_en")}
+    try:
+        copied = services.framework_copy(actor=request.user, framework=framework, key=form["key"],
+                                         name_zh=form["name_zh"], name_en=form["name_en"])
+    except PermissionRefused as exc:
+        return _forbidden(request, exc.message)
+    except DomainError as exc:
+        context = _framework_context(request, framework, selectors.version_get(framework))
+        context.update(copy=form, copy_error=exc.message, copy_fields=exc.fields)
+        return render(request, "rankings/framework.html", context, status=exc.status)
+    return redirect("rankings:framework", key=copied.key)
+
+
+def _weight_rows(version: FrameworkVersion, names: dict[str, str], posted: Any = None) -> list[dict[str, Any]]:
+    rows = []
+    for r in version.imeta:
+        if r.get("Type") not in ("Indicator", "Aggregate"):
+            continue
+        code = str(r["iCode"])
+        # A weight left out of the form keeps its value.
+        value = posted.get(f"w-{code}", r.get("Weight")) if posted is not None else r.get("Weight")
+        rows.append({"code": code, "name": names.get(code, code), "type": r["Type"], "value": value})
+    return rows
+
+
+def framework_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Names, descriptions and weights of a framework, for its owners. A weight change is a new version."""
+    framework = _framework_or_404(key)
+    decision = policy.decide(request.user, policy.CHANGE, framework)
+    if not decision:
+        return _forbidden(request, decision.reason)
+    version = selectors.version_get(framework)
+    names = selectors.node_names(version.imeta, framework)
+    texts = ("name_zh", "name_en", "description_zh", "description_en")
+    error, fields = "", {}
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "").strip() for name in texts}
+        weights: dict[str, float] = {}
+        try:
+            for row in _weight_rows(version, names, request.POST):
+                try:
+                    weight = float(row["value"])
+                except (TypeError, ValueError):
+                    weight = float("nan")
+                if not math.isfinite(weight) or weight < 0:
+                    raise ValidationFailed(_("weight of %(code)s: give a number, 0 or more") % {"code": row["code"]},
+                                           field=f"weights.{row['code']}")
+                weights[row["code"]] = weight
+            current = {str(r["iCode"]): r.get("Weight") for r in version.imeta}
+            changed = {c: w for c, w in weights.items() if current.get(c) != w}
+            services.framework_update(actor=request.user, framework=framework, weights=changed or None,
+                                      note=request.POST.get("note", "").strip()[:500], name_zh=values["name_zh"],
+                                      name_en=values["name_en"], description_zh=values["description_zh"],
+                                      description_en=values["description_en"])
+        except PermissionRefused as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            error, fields = exc.message, exc.fields
+        else:
+            return redirect("rankings:framework", key=framework.key)
+    form = {name: request.POST.get(name, "") if request.method == "POST" else getattr(framework, name)
+            for name in texts}
+    rows = _weight_rows(version, names, request.POST if request.method == "POST" else None)
+    return render(request, "rankings/framework_edit.html", {
+        "framework": framework, "version": version, "form": form, "rows": rows, "error": error, "fields": fields,
+        "note": request.POST.get("note", ""),
+    }, status=422 if error else 200)
 
 
 def run_ranking(request: HttpRequest, pk: int) -> HttpResponse:
@@ -98,7 +186,7 @@ def run_unit(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
     chart = charts.score_bars(pillars, top=axis, n_units=profile.n_units, title=_("Scores of %(unit)s") % {
         "unit": profile.unit_name})
     return render(request, "rankings/unit.html", {
-        **_run_context(run), "profile": profile, "chart": mark_safe(chart),  # noqa: S308 - built with escape()
+        **_run_context(run), "profile": profile, "chart": chart,
     })
 
 
@@ -110,7 +198,7 @@ def run_uncertainty(request: HttpRequest, pk: int) -> HttpResponse:
     chart = charts.rank_intervals(rows, n_units=run.n_units, highlight=request.GET.get("unit"),
                                   title=_("Rank intervals (p05–p95) with median")) if rows else ""
     return render(request, "rankings/uncertainty.html", {
-        **_run_context(run), "rows": rows, "chart": mark_safe(chart),  # noqa: S308 - built with escape()
+        **_run_context(run), "rows": rows, "chart": chart,
     })
 
 
@@ -125,9 +213,6 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    from biopark.core.errors import DomainError
-    from biopark.rankings import services
-
     if request.method != "POST":
         return redirect(f"/rankings/runs/{pk}/")
     run = _run_or_refusal(request, pk)

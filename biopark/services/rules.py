@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.accounts.models import Role
 from biopark.accounts.policy import ALLOW, Actor, Decision, refuse
-from biopark.services.models import State
+from biopark.services.models import ServiceRequest, State
 
 MEMBER_ROLES = (Role.ENTERPRISE_MEMBER, Role.PLATFORM_MANAGER)
 DESK = "desk"
@@ -147,6 +148,9 @@ def request_rule(actor: Actor, action: str, obj: Any) -> Decision:
         return refuse("this request is not yours, not addressed to you and not in your park")
     if action == policy.VIEW or action == policy.CHANGE:
         return ALLOW
+    if action == policy.MOVE:
+        # Routing a request to another provider or park is the desk's job.
+        return ALLOW if hats & {ADMIN, OPERATOR} else refuse(_("only the park's desk routes a request elsewhere"))
     return refuse("not allowed")
 
 
@@ -165,8 +169,36 @@ def visible_q(actor: Actor) -> Q | None:
     return q
 
 
-def register() -> None:
-    from biopark.services.models import Service, ServiceRequest
+def visible_filter(actor: Actor) -> Q:
+    condition = visible_q(actor)
+    return Q() if condition is None else condition
 
-    policy.register_rule(Service, service_rule)
-    policy.register_rule(ServiceRequest, request_rule)
+
+def request_child_rule(actor: Actor, action: str, obj: Any) -> Decision:
+    """Comments, events and attachments follow their request: seen by its parties, added by them through
+    the services."""
+    if action not in (policy.VIEW, policy.CREATE):
+        return refuse(_("the history of a request cannot be edited"))
+    if isinstance(obj, type):
+        return request_rule(actor, policy.VIEW, ServiceRequest)
+    return request_rule(actor, policy.VIEW, obj.request)
+
+
+def register() -> None:
+    from biopark.services.models import Attachment, RequestEvent, Service
+
+    basic = (policy.VIEW, policy.CREATE, policy.CHANGE, policy.DELETE)
+    policy.register_rule(
+        Service, service_rule, visible=lambda actor: Q(), scope_fields=("park", "provider_organisation"),
+        actions=(*basic, policy.MOVE),
+    )
+    policy.register_rule(
+        ServiceRequest, request_rule, visible=visible_filter,
+        scope_fields=("park", "requester_organisation", "provider_organisation"),
+        actions=(policy.VIEW, policy.CREATE, policy.CHANGE, DESK, policy.MOVE),
+    )
+    for child in (RequestEvent, Attachment):
+        policy.register_rule(
+            child, request_child_rule, visible=lambda actor: policy.prefixed(visible_filter(actor), "request"),
+            actions=(policy.VIEW, policy.CREATE),
+        )

@@ -22,6 +22,7 @@ from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import Conflict, PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
 from biopark.core.text import search_blob
+from biopark.core.writes import record_write
 from biopark.ecosystem.models import STAGE_CODES, Organisation, Platform
 from biopark.pipeline.models import Project
 from biopark.services import files
@@ -161,15 +162,14 @@ def service_create(
     return service
 
 
-@transaction.atomic
-def service_update(*, actor: Any, service: Service, data: Mapping[str, Any]) -> Service:
-    policy.require(actor, policy.CHANGE, service)
-    before = snapshot(service, SERVICE_FIELDS)
-    _apply_service(service, data)
-    changes = diff(before, snapshot(service, SERVICE_FIELDS))
-    if changes:
-        service.save()
-        record_change(actor=_user(actor), obj=service, action=ChangeRecord.UPDATE, changes=changes)
+def service_update(
+    *, actor: Any, service: Service, data: Mapping[str, Any], expected_version: int | None = None
+) -> Service:
+    def apply(locked: Service) -> None:
+        _apply_service(locked, data)
+        return None
+
+    record_write(actor=actor, instance=service, apply=apply, audited=SERVICE_FIELDS, expected_version=expected_version)
     return service
 
 

@@ -1,6 +1,7 @@
 """The permission matrix: every role against every kind of record, and refusals that change nothing."""
 
 import pytest
+from django.utils import translation
 
 from biopark.accounts import policy
 from biopark.core.errors import PermissionRefused
@@ -66,15 +67,18 @@ def test_anonymous_reads_only_public_directories(roles):
     assert policy.decide(anon, policy.VIEW, roles["enterprise"]).allowed
     assert policy.decide(anon, policy.VIEW, roles["zone"]).allowed
     assert not policy.decide(anon, policy.VIEW, roles["other_enterprise"]).allowed
-    decision = policy.decide(anon, policy.CHANGE, roles["enterprise"])
+    with translation.override("en"):
+        decision = policy.decide(anon, policy.CHANGE, roles["enterprise"])
     assert not decision.allowed and decision.reason == "sign in first"
+    with translation.override("zh-hans"):
+        assert policy.decide(anon, policy.CHANGE, roles["enterprise"]).reason == "请先登录"
 
 
 def test_refusal_names_its_reason_and_changes_nothing(roles):
     member = roles["users"]["enterprise_member"]
     other = roles["other_enterprise"]
     before = Organisation.objects.values().get(pk=other.pk)
-    with pytest.raises(PermissionRefused) as exc:
+    with pytest.raises(PermissionRefused) as exc, translation.override("en"):
         services.organisation_update(actor=member, organisation=other, data={"name_en": "Hijacked"})
     assert "own organisation" in exc.value.message
     assert Organisation.objects.values().get(pk=other.pk) == before

@@ -45,7 +45,7 @@ def test_edit_form_saves_through_the_service_and_shows_history(roles):
     assert form.status_code == 200
     response = client.post(f"/organisations/{org.pk}/edit/", {
         "name_zh": org.name_zh, "name_en": "Edited Name", "kind": "enterprise", "park": org.park_id,
-        "aliases": "E1; E2", "country": "CN",
+        "aliases": "E1; E2", "country": "CN", "version": org.version,
     })
     assert response.status_code == 302
     org.refresh_from_db()
@@ -57,7 +57,7 @@ def test_edit_form_saves_through_the_service_and_shows_history(roles):
 def test_edit_errors_are_shown_and_nothing_is_saved(roles):
     org = roles["enterprise"]
     client = signed_in(roles["users"]["admin"])
-    response = client.post(f"/organisations/{org.pk}/edit/", {"name_zh": "", "name_en": "", "kind": "enterprise"})
+    response = client.post(f"/organisations/{org.pk}/edit/", {"name_zh": "", "name_en": "", "kind": "enterprise", "version": org.version})
     assert response.status_code == 422
     assert "name is required" in response.content.decode()
     assert Organisation.objects.get(pk=org.pk).name_zh == org.name_zh

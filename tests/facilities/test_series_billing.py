@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
+from biopark.accounts.services import feed_token_create
 from biopark.facilities import ical, selectors, services, usage
 from biopark.facilities.exports import statement_csv, statement_xlsx
 from biopark.facilities.models import Booking, BookingSeries, Resource
@@ -140,8 +141,8 @@ def test_ical_feed(fac, client):
     assert "SUMMARY:共聚焦显微镜 / Confocal microscope\\; room 3\\, floor 2\r\n" in unfolded
     assert "STATUS:CONFIRMED" in unfolded
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
-    # The signed per-user feed URL works without a session; a forged one does not.
-    token = ical.feed_token("user", member.pk)
+    # The per-user feed URL works without a session; a mangled one does not (more in test_feeds.py).
+    token = feed_token_create(actor=member, kind="bookings")[1]
     resp = client.get(f"/facilities/feeds/{token}.ics")
     assert resp.status_code == 200 and resp["Content-Type"].startswith("text/calendar")
     assert f"UID:booking-{b.pk}@" in resp.content.decode().replace("\r\n ", "")

@@ -76,7 +76,7 @@ def test_api_bad_inputs_are_4xx_naming_the_problem(client, roles):
     err = _error(client.post("/api/v1/rankings/frameworks", {"key": "toy"}, content_type="application/json"),
                  422, "validation_error")
     assert "imeta" in err["fields"]
-    make_external(SYSTEM)
+    make_external(SYSTEM, owner_park=roles["park"])  # the operator's park owns it: it may build runs
     err = _error(client.post("/api/v1/rankings/runs", {"framework": "toy", "idata": [dict(r, a1=1) for r in IDATA]},
                              content_type="application/json"), 422, "validation_error")
     assert err["message"].startswith("index engine:") and "a1" in err["message"]
@@ -99,8 +99,9 @@ def test_api_refusals_change_nothing(client, roles):
     assert FrameworkVersion.objects.filter(framework=framework).count() == 1
 
 
-def test_drafts_are_for_operators_and_anonymous_needs_a_public_park(client, roles):
-    draft = run_create(actor=SYSTEM, framework=make_external(SYSTEM), idata=IDATA, publish=False)
+def test_drafts_are_for_owners_and_anonymous_needs_a_public_park(client, roles):
+    framework = make_external(SYSTEM, owner_park=roles["park"])
+    draft = run_create(actor=SYSTEM, framework=framework, idata=IDATA, publish=False)
     _error(client.get(f"/api/v1/rankings/runs/{draft.pk}"), 403, "forbidden")  # anonymous, nothing public
     client.force_login(roles["users"]["viewer"])
     _error(client.get(f"/api/v1/rankings/runs/{draft.pk}"), 403, "forbidden")

@@ -4,8 +4,40 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+# The longest path a Unix socket address holds on Linux (sun_path is 108 bytes with its final NUL).
+SOCKET_PATH_MAX = 107
+
+
+def control_socket_args(data_dir: Path, *, enabled: bool = True) -> list[str]:
+    """gunicorn's control socket (for `gunicornc`) in this installation's data folder, owner-only.
+
+    gunicorn's default is one fixed path per user ($XDG_RUNTIME_DIR or ~/.gunicorn/gunicorn.ctl), which every
+    server that user runs shares: a second server takes over the first one's socket. The data folder is this
+    installation's own. Turned off when asked, or when the folder's path is too long for a socket address.
+    """
+    path = data_dir / "gunicorn.ctl"
+    if not enabled or len(os.fsencode(path)) > SOCKET_PATH_MAX:
+        return ["--no-control-socket"]
+    return ["--control-socket", str(path), "--control-socket-mode", "0600"]
+
+
+def gunicorn_argv(*, host: str, port: int, workers: int, threads: int, data_dir: Path,
+                  control_socket: bool = True) -> list[str]:
+    """The gunicorn command line (after `python -m`)."""
+    return [
+        "gunicorn",
+        "biopark.wsgi:application",
+        "--bind", f"{host}:{port}",
+        "--workers", str(workers),
+        "--threads", str(threads),
+        "--access-logfile", "-",
+        *control_socket_args(data_dir, enabled=control_socket),
+    ]
 
 
 class Command(BaseCommand):
@@ -19,6 +51,10 @@ class Command(BaseCommand):
         # tail: p99 three times p50). Put a buffering proxy (nginx) in front for slow clients on the internet.
         parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
         parser.add_argument("--threads", type=int, default=1)
+        parser.add_argument(
+            "--no-control-socket", action="store_true",
+            help="Do not open gunicorn's control socket (by default it is DATA_DIR/gunicorn.ctl, mode 0600).",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         address = f"{options['host']}:{options['port']}"
@@ -29,12 +65,9 @@ class Command(BaseCommand):
         for username, role, _label in DEMO_USERS:
             self.stdout.write(f"  {role:<18} {username}")
         sys.stdout.flush()
-        argv = [
-            "gunicorn",
-            "biopark.wsgi:application",
-            "--bind", address,
-            "--workers", str(options["workers"]),
-            "--threads", str(options["threads"]),
-            "--access-logfile", "-",
-        ]
+        argv = gunicorn_argv(
+            host=str(options["host"]), port=int(str(options["port"])), workers=int(str(options["workers"])),
+            threads=int(str(options["threads"])), data_dir=Path(settings.DATA_DIR),
+            control_socket=not options["no_control_socket"],
+        )
         os.execvp(sys.executable, [sys.executable, "-m", *argv])

@@ -1,0 +1,149 @@
+"""Writes about a user's own credentials: API tokens, calendar-feed tokens, the password.
+
+A user manages only their own tokens: a token of someone else is answered exactly like a missing one
+(NotFound), so its existence is not revealed. Changing the password revokes every token of the user, so a
+leaked token or feed address dies with the old password.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from biopark.accounts import policy
+from biopark.accounts.models import ApiToken, FeedToken, hash_token
+from biopark.core.audit import record_change
+from biopark.core.errors import NotFound, PermissionRefused, ValidationFailed
+from biopark.core.models import ChangeRecord
+
+NAME_MAX = 100
+LABEL_MAX = 200
+
+
+def _signed_in(actor: Any) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise PermissionRefused(_("Sign in first."))
+
+
+def _clean_name(value: str, *, field: str, limit: int, default: str) -> str:
+    text = " ".join((value or "").split())
+    if len(text) > limit:
+        raise ValidationFailed(
+            _("%(field)s is longer than %(n)d characters.") % {"field": field, "n": limit}, field=field
+        )
+    if any(ord(ch) < 32 for ch in text):
+        raise ValidationFailed(_("%(field)s contains a control character.") % {"field": field}, field=field)
+    return text or default
+
+
+@transaction.atomic
+def api_token_create(*, actor: Any, name: str = "web") -> tuple[ApiToken, str]:
+    """A new API token for the actor; returns the row and the raw value (shown once, stored hashed)."""
+    _signed_in(actor)
+    name = _clean_name(name, field="name", limit=NAME_MAX, default="web")
+    raw = ApiToken.new_raw()
+    token = ApiToken.objects.create(user=actor, name=name, token_hash=hash_token(raw), prefix=raw[:8])
+    record_change(actor=actor, obj=token, action=ChangeRecord.CREATE, changes={"name": [None, name]})
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token_id: int) -> None:
+    """Delete one of the actor's own API tokens; anyone else's is NotFound."""
+    _signed_in(actor)
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
+    if token is None:
+        raise NotFound(_("No such token."))
+    record_change(actor=actor, obj=token, action=ChangeRecord.DELETE, note=f"API token {token.prefix}… revoked")
+    token.delete()
+
+
+@transaction.atomic
+def feed_token_create(
+    *, actor: Any, kind: str, target_id: int | None = None, label: str = ""
+) -> tuple[FeedToken, str]:
+    """A new calendar-feed token for the actor. The caller (facilities) has checked that the actor may see the
+    target; what the feed shows is decided again by the policy each time it is read."""
+    _signed_in(actor)
+    if kind not in FeedToken.Kind.values:
+        raise ValidationFailed(
+            _("kind must be one of %(values)s.") % {"values": ", ".join(FeedToken.Kind.values)}, field="kind"
+        )
+    if kind == FeedToken.Kind.RESOURCE and not target_id:
+        raise ValidationFailed(_("Choose a resource."), field="resource")
+    if kind == FeedToken.Kind.BOOKINGS:
+        target_id = None
+    label = _clean_name(label, field="label", limit=LABEL_MAX, default="")
+    raw = FeedToken.new_raw()
+    token = FeedToken.objects.create(
+        user=actor, kind=kind, target_id=target_id, label=label, token_hash=hash_token(raw), prefix=raw[:8]
+    )
+    record_change(
+        actor=actor, obj=token, action=ChangeRecord.CREATE,
+        changes={"kind": [None, kind], "target_id": [None, target_id], "label": [None, label]},
+    )
+    return token, raw
+
+
+@transaction.atomic
+def feed_token_revoke(*, actor: Any, token_id: int) -> None:
+    """Delete one of the actor's own feed tokens; anyone else's is NotFound."""
+    _signed_in(actor)
+    token = FeedToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
+    if token is None:
+        raise NotFound(_("No such token."))
+    record_change(actor=actor, obj=token, action=ChangeRecord.DELETE, note=f"feed token {token.prefix}… revoked")
+    token.delete()
+
+
+def tokens_revoke_all(*, actor: Any, user: Any, reason: str) -> tuple[int, int]:
+    """Delete every API and feed token of `user`; returns how many of each. Runs inside the caller's
+    transaction (the password change)."""
+    api = ApiToken.objects.filter(user=user).delete()[0]
+    feeds = FeedToken.objects.filter(user=user).delete()[0]
+    if api or feeds:
+        record_change(
+            actor=actor, obj=user, action=ChangeRecord.UPDATE,
+            note=f"{reason}: {api} API token(s) and {feeds} feed token(s) revoked",
+        )
+    return api, feeds
+
+
+@transaction.atomic
+def user_password_change(*, actor: Any, user: Any, password: str) -> tuple[int, int]:
+    """Set `user`'s password and revoke all of the user's tokens. The actor is the user (change page, reset
+    link) or an administrator; the history records who, never the password. Returns the tokens revoked."""
+    # None is the system (a management command run by whoever runs the server).
+    if actor is not None and actor.pk != user.pk and not policy.actor_for(actor).is_admin:
+        raise PermissionRefused(_("You may change only your own password."))
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), field="new_password1") from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_change(actor=actor or user, obj=user, action=ChangeRecord.UPDATE, note="password changed")
+    return tokens_revoke_all(actor=actor or user, user=user, reason="password changed")
+
+
+def feed_token_use(*, raw: str) -> FeedToken | None:
+    """The live feed token with this raw value (None if unknown, revoked, or its owner is deactivated), its
+    use noted at most once a minute (every poll of a calendar app would otherwise be a write)."""
+    if not raw.startswith("bpf_") or len(raw) > 100:
+        return None
+    token = (
+        FeedToken.objects.select_related("user", "user__profile")
+        .filter(token_hash=hash_token(raw), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        FeedToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token

@@ -1,0 +1,64 @@
+"""`biopark serve`: gunicorn's control socket lives in the data folder (owner-only) or is off, never at the
+per-user default path that every server on the machine shares."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from gunicorn.app.wsgiapp import WSGIApplication
+
+from biopark.core.management.commands import serve
+
+
+def _gunicorn_config(argv: list[str], monkeypatch, cwd: Path) -> object:
+    """The configuration gunicorn itself builds from this command line (argv[0] is "gunicorn"), run from an
+    empty folder so that no gunicorn.conf.py is picked up."""
+    monkeypatch.setattr("sys.argv", argv)
+    monkeypatch.chdir(cwd)
+    return WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").cfg
+
+
+def test_control_socket_in_the_data_folder(tmp_path, monkeypatch):
+    argv = serve.gunicorn_argv(host="127.0.0.1", port=8123, workers=3, threads=1, data_dir=tmp_path)
+    cfg = _gunicorn_config(argv, monkeypatch, tmp_path)
+    assert cfg.control_socket == str(tmp_path / "gunicorn.ctl")
+    assert cfg.control_socket_mode == 0o600
+    assert cfg.control_socket_disable is False
+    assert cfg.bind == ["127.0.0.1:8123"]
+    assert cfg.workers == 3
+    home_default = os.path.join(os.path.expanduser("~"), ".gunicorn", "gunicorn.ctl")
+    assert cfg.control_socket != home_default
+
+
+def test_control_socket_can_be_turned_off(tmp_path, monkeypatch):
+    argv = serve.gunicorn_argv(host="127.0.0.1", port=8123, workers=1, threads=1, data_dir=tmp_path,
+                               control_socket=False)
+    cfg = _gunicorn_config(argv, monkeypatch, tmp_path)
+    assert cfg.control_socket_disable is True
+
+
+def test_a_data_folder_too_long_for_a_socket_address_turns_it_off(tmp_path, monkeypatch):
+    deep = tmp_path / ("d" * 120)
+    argv = serve.gunicorn_argv(host="127.0.0.1", port=8123, workers=1, threads=1, data_dir=deep)
+    assert argv[-1] == "--no-control-socket"
+    assert _gunicorn_config(argv, monkeypatch, tmp_path).control_socket_disable is True
+
+
+@pytest.mark.parametrize("extra, expected", [([], ["--control-socket"]), (["--no-control-socket"], [])])
+def test_the_command_passes_the_data_folder(extra, expected, settings, tmp_path, monkeypatch):
+    settings.DATA_DIR = tmp_path
+    seen: list[list[str]] = []
+    monkeypatch.setattr(serve.os, "execvp", lambda _exe, args: seen.append(args))
+    call_command("serve", "--port", "8124", "--workers", "2", *extra, stdout=io.StringIO())
+    (args,) = seen
+    assert args[1:3] == ["-m", "gunicorn"]
+    if expected:
+        i = args.index("--control-socket")
+        assert args[i + 1] == str(tmp_path / "gunicorn.ctl")
+        assert args[i + 2: i + 4] == ["--control-socket-mode", "0600"]
+    else:
+        assert "--no-control-socket" in args and "--control-socket" not in args
