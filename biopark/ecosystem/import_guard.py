@@ -1,8 +1,8 @@
 """What keeps an import inside its writer's scope and keeps two imports from racing each other.
 
-- `row_decision` is the one permission question an import asks for a row that changes a record: may the
-  actor edit the record as it is AND as the row would leave it? (A row naming another park's organisation
-  with the operator's own park would otherwise pass a check made on either state alone.)
+- `row_refusal` asks the policy's one write check (`policy.require_write`) for a row that changes a record:
+  may the actor edit the record as it is AND as the row would leave it? (A row naming another park's
+  organisation with the operator's own park would otherwise pass a check made on either state alone.)
 - `import_lock` serialises the writing imports of one record type; the importer matches the rows to the
   registry again under it, so the second of two imports of the same file finds the first one's records.
 """
@@ -17,65 +17,38 @@ from django.db import connection, models
 from django.db.models import Count, Max
 
 from biopark.accounts import policy
+from biopark.core.errors import PermissionRefused
 from biopark.core.models import ChangeRecord
-from biopark.ecosystem.models import Organisation, Park, Person, Platform
+from biopark.ecosystem.models import Organisation, Park, Person, Platform, Position
 
-# The field whose value places a record in a park (what a refused row names).
+# The field a refused row names when the policy's refusal names none: the one that places the record.
 SCOPE_FIELD: dict[type[models.Model], str] = {
     Organisation: "park",
     Platform: "park",
     Park: "parent",
     Person: "organisation",
 }
-# Foreign keys that place a record in a scope (a park, a park tree, an operating organisation).
-SCOPE_CARRYING = ("park", "parent", "operator")
 
 
 def scope_field(model: type[models.Model]) -> str:
     return SCOPE_FIELD.get(model, "park")
 
 
-def moved(before: models.Model, after: models.Model) -> list[str]:
-    """The scope-carrying fields whose value differs between the two states."""
-    return [
-        name for name in SCOPE_CARRYING
-        if hasattr(after, f"{name}_id") and getattr(before, f"{name}_id") != getattr(after, f"{name}_id")
-    ]
-
-
-def row_decision(actor: Any, before: models.Model, after: models.Model) -> policy.Decision:
-    """May `actor` turn `before` (the stored record) into `after` (the same record with the row applied)?
-
-    Both states are asked about. A row that changes a scope-carrying field is asked as the policy's
-    "move" when the policy has that action, otherwise as a change of the record as it would be; and the
-    record it now points to (the new park, parent park or operator) must be the actor's to edit too, so
-    an operator cannot hang its park under another park's tree.
-    """
-    decision = policy.decide(actor, policy.CHANGE, before)
-    if not decision:
-        return decision
-    fields = moved(before, after)
-    action = getattr(policy, "MOVE", policy.CHANGE) if fields else policy.CHANGE
-    decision = policy.decide(actor, action, after)
-    for name in fields:
-        if not decision:
-            break
-        target = getattr(after, name)
-        if target is not None:
-            decision = policy.decide(actor, policy.CHANGE, target)
-    return decision
+def row_refusal(actor: Any, before: models.Model, after: models.Model) -> PermissionRefused | None:
+    """Why `actor` may not turn `before` (the stored record) into `after` (the record with the row applied),
+    or None when it may. The policy's one write check decides: CHANGE on both states, MOVE on both when a
+    scope-carrying field (park, parent, operator) changes, LINK on the record newly named by one."""
+    try:
+        policy.require_write(actor, before=before, after=after)
+    except PermissionRefused as exc:
+        return exc
+    return None
 
 
 def position_decision(actor: Any, person: Person | None, organisation: Organisation | None) -> policy.Decision:
     """May `actor` give `person` (None: a person the same import creates) a position at `organisation`?
-    Both ends must be the actor's to edit: the person, and the organisation the position ties them to."""
-    if person is not None:
-        decision = policy.decide(actor, policy.CHANGE, person)
-        if not decision:
-            return decision
-    if organisation is not None:
-        return policy.decide(actor, policy.CHANGE, organisation)
-    return policy.ALLOW
+    Asked as creating the position: the policy wants CHANGE on the person and LINK on the organisation."""
+    return policy.decide(actor, policy.CREATE, Position(person=person or Person(), organisation=organisation))
 
 
 def lock_key(model: type[models.Model]) -> int:

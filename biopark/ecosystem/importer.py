@@ -292,7 +292,7 @@ class _Plan:
             fk_columns["organisation"] = "operator"  # a position's organisation, resolved like an operator
         self.fk.prefetch(fk_columns, rows)
         ids_in_file = [int(v["id"]) for _, v in rows if str(v.get("id", "")).strip().isdigit()]
-        self.by_id = model._default_manager.in_bulk(ids_in_file) if ids_in_file else {}
+        self.by_id = self._records().in_bulk(ids_in_file) if ids_in_file else {}
         keys_in_file = [str(v["key"]).strip() for _, v in rows if str(v.get("key", "")).strip()]
         self.by_key = {o.key: o for o in model._default_manager.filter(key__in=keys_in_file)} if keys_in_file else {}
         self.taken_codes: dict[str, int] = {}
@@ -309,6 +309,12 @@ class _Plan:
         self.positions: list[tuple[RowResult, dict[str, Any], Any]] = []
         self.failed = False  # a row has failed: the import will not be applied
         self.targets: dict[int, Any] = {}  # existing records the rows name, by id (loaded by _check_existing)
+
+    def _records(self) -> models.QuerySet:
+        """The records rows may change. Read inside the import's transaction (PostgreSQL) they stay locked
+        until it commits, so no other writer changes one between the check of its row and the write."""
+        manager = self.model._default_manager
+        return manager.select_for_update() if connection.in_atomic_block else manager.all()
 
     def check_rows(self, progress: Callable[[int], None] | None) -> None:
         try:
@@ -410,7 +416,7 @@ class _Plan:
             return
         decision = self.new_rows.decide(self.actor, row)
         if not decision:
-            _refuse(self.model, decision)
+            raise _refusal(import_guard.scope_field(self.model), decision.reason)
         # Once any row has failed nothing will be written: stop sending rows to the database.
         self.new_rows.add(result, row, remaining=remaining, write=not self.failed)
 
@@ -419,7 +425,7 @@ class _Plan:
         if not self.existing:
             return
         wanted = {e.target_id for e in self.existing} - set(self.by_id)
-        loaded = {**self.model._default_manager.in_bulk(wanted), **self.by_id} if wanted else dict(self.by_id)
+        loaded = {**self._records().in_bulk(wanted), **self.by_id} if wanted else dict(self.by_id)
         self.targets = loaded
         claimed: dict[int, int] = {}
         for item in self.existing:
@@ -449,9 +455,9 @@ class _Plan:
                 if not changes:
                     result.status = "unchanged"
                     continue
-                decision = import_guard.row_decision(self.actor, stored, target)
-                if not decision:
-                    _refuse(self.model, decision)
+                refused = import_guard.row_refusal(self.actor, stored, target)
+                if refused is not None:
+                    raise _refusal(next(iter(refused.fields), import_guard.scope_field(self.model)), refused.message)
                 result.status, result.changes = "update", changes
                 self.to_update.append((result, target, changes))
             except DomainError as exc:
@@ -470,9 +476,9 @@ class _Plan:
             merged = copy.copy(target)
             try:
                 services.apply_fields(merged, _merge_fill(target, data))
-                decision = import_guard.row_decision(self.actor, target, merged)
-                if not decision:
-                    _refuse(self.model, decision)
+                refused = import_guard.row_refusal(self.actor, target, merged)
+                if refused is not None:
+                    raise _refusal(next(iter(refused.fields), import_guard.scope_field(self.model)), refused.message)
             except DomainError as exc:
                 _fail(result, exc)
 
@@ -490,7 +496,7 @@ class _Plan:
             person = None if result.status == "create" or result.record_id is None else found.get(result.record_id)
             decision = import_guard.position_decision(self.actor, person, org)
             if not decision:
-                _fail(result, _refusal("organisation", decision))
+                _fail(result, _refusal("organisation", decision.reason))
 
     def write(self, accept_merges: bool) -> None:
         """Everything but the streamed rows; the caller holds the transaction."""
@@ -501,6 +507,16 @@ class _Plan:
         entries = list(self.new_rows.history())
         if self.to_update:
             names = sorted({f for _, _, changes in self.to_update for f in changes} | _derived_of(model))
+            # What a change through the services sets too: a new version (a form or an If-Match header that
+            # read the old one is then refused, not silently reverting the import) and the change time.
+            for extra in ("version", "updated_at"):
+                if any(f.name == extra for f in model._meta.concrete_fields):
+                    names.append(extra)
+            for _, inst, _ in self.to_update:
+                if hasattr(inst, "version"):
+                    inst.version = (inst.version or 0) + 1
+                if hasattr(inst, "updated_at"):
+                    inst.updated_at = now
             model._default_manager.bulk_update([inst for _, inst, _ in self.to_update], names, batch_size=BATCH)
             entries.extend((inst.pk, str(inst)[:300], changes) for _, inst, changes in self.to_update)
         write_history(model=model, user=user, label=label, entries=entries, at=now)
@@ -540,14 +556,9 @@ def _fail(result: RowResult, exc: DomainError) -> None:
     result.field = next(iter(exc.fields), "")
 
 
-def _refusal(name: str, decision: policy.Decision) -> ValidationFailed:
-    # Policy reasons are plain English; those an import meets are in the catalogue.
-    return ValidationFailed(gettext("%(field)s: %(reason)s") % {"field": name, "reason": gettext(decision.reason)}, field=name)
-
-
-def _refuse(model: Any, decision: policy.Decision) -> None:
-    """A row the policy refuses: the error names the field that places the record in a park."""
-    raise _refusal(import_guard.scope_field(model), decision)
+def _refusal(name: str, reason: str) -> ValidationFailed:
+    """A row the policy refuses: the error names the field (the one that places the record in a park)."""
+    return ValidationFailed(gettext("%(field)s: %(reason)s") % {"field": name, "reason": reason}, field=name)
 
 
 def _derived_of(model: Any) -> set[str]:

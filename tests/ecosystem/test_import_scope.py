@@ -60,7 +60,7 @@ def test_the_refusal_is_worded_in_the_users_language(roles):
     theirs, zone = roles["other_enterprise"], roles["zone"]
     with translation.override("zh-hans"):
         report = run(roles["users"]["operator"], f"id,name_en,park\n{theirs.pk},{theirs.name_en},{zone.pk}\n")
-    assert report.errors[0].message == "park：该记录不在您的园区内"
+    assert report.errors[0].message == "park：该记录不属于您的园区"
 
 
 def test_moving_an_own_record_into_another_park_is_refused(roles):
@@ -115,7 +115,7 @@ def test_an_operator_may_not_hang_its_park_under_another_parks_tree(roles):
     before = rows_of(Park), everything()
     report = run(operator, f"id,name_en,parent\n{park.pk},{park.name_en},{other_park.pk}\n", type_name="park")
     assert [(r.line, r.field, r.message) for r in report.errors] == [
-        (2, "parent", "parent: this record is not in your park")
+        (2, "parent", "parent: a park can be placed only under a park you operate")
     ]
     assert (rows_of(Park), everything()) == before
     report = run(operator, f"id,name_en,parent\n{zone.pk},{zone.name_en},{park.pk}\n", type_name="park")

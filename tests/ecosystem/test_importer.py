@@ -328,3 +328,13 @@ def test_a_clash_the_check_could_not_see_is_a_file_error_not_a_crash(monkeypatch
     report = run("key,name_zh,name_en\norg-race,竞速,Race\n".encode())
     assert not report.applied and "registry changed during the import" in report.file_error
     assert list(Organisation.objects.values_list("name_en", flat=True)) == ["Someone else"]
+
+
+def test_an_update_by_import_bumps_the_version_and_an_unchanged_row_does_not():
+    changed = OrganisationFactory(name_zh="版本甲", name_en="Version A")
+    same = OrganisationFactory(name_zh="版本乙", name_en="Version B")
+    before = dict(Organisation.objects.values_list("pk", "version"))
+    report = run(f"id,name_en,website\n{changed.pk},Version A,https://a.example\n{same.pk},Version B,\n".encode())
+    assert report.applied and report.counts["update"] == 1 and report.counts["unchanged"] == 1
+    after = dict(Organisation.objects.values_list("pk", "version"))
+    assert after == {changed.pk: before[changed.pk] + 1, same.pk: before[same.pk]}
