@@ -1,4 +1,5 @@
-"""Writes about a user's own credentials: API tokens, calendar-feed tokens, the password.
+"""Writes about a user's own credentials: API tokens, calendar-feed tokens, the password; and the account
+writes an administrator makes in the admin (a user's role, revoking anyone's API token).
 
 A user manages only their own tokens: a token of someone else is answered exactly like a missing one
 (NotFound), so its existence is not revealed. Changing the password revokes every token of the user, so a
@@ -16,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
-from biopark.accounts.models import ApiToken, FeedToken, hash_token
-from biopark.core.audit import record_change
+from biopark.accounts.models import ApiToken, FeedToken, Profile, Role, hash_token
+from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import NotFound, PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
+from biopark.ecosystem.models import Organisation, Park
 
 NAME_MAX = 100
 LABEL_MAX = 200
@@ -147,3 +149,57 @@ def feed_token_use(*, raw: str) -> FeedToken | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         FeedToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+# --- administrators, in the admin ---------------------------------------------------------------
+
+_PROFILE_FIELDS = ["role", "organisation_id", "park_id"]
+
+
+def _require_admin(actor: Any, action: str, obj: Any) -> None:
+    """The policy's answer, and an administrator in any case: a role grants every other permission."""
+    policy.require(actor, action, obj)
+    if not policy.actor_for(actor).is_admin:
+        raise PermissionRefused(_("only administrators manage accounts"))
+
+
+@transaction.atomic
+def profile_save(
+    *, actor: Any, user: Any, role: str, organisation: Organisation | None = None, park: Park | None = None
+) -> Profile:
+    """Give `user` a role (and the organisation or park it acts for); creates the profile when missing."""
+    if role not in Role.values:
+        raise ValidationFailed(
+            _("unknown role %(role)r; known: %(known)s") % {"role": role, "known": ", ".join(Role.values)}, field="role"
+        )
+    profile = Profile.objects.select_for_update().filter(user=user).first()
+    created = profile is None
+    if profile is None:
+        profile = Profile(user=user)
+    _require_admin(actor, policy.CREATE if created else policy.CHANGE, profile)
+    before = {} if created else snapshot(profile, _PROFILE_FIELDS)
+    profile.role, profile.organisation, profile.park = role, organisation, park
+    changes = diff(before, snapshot(profile, _PROFILE_FIELDS))
+    if not changes and not created:
+        return profile
+    profile.save()
+    record_change(
+        actor=policy.user_of(actor), obj=profile, action=ChangeRecord.CREATE if created else ChangeRecord.UPDATE,
+        changes=changes,
+    )
+    # The cached permission view of this user is stale now.
+    if hasattr(user, "_biopark_actor"):
+        del user._biopark_actor
+    return profile
+
+
+@transaction.atomic
+def api_token_revoke_any(*, actor: Any, token: ApiToken) -> None:
+    """An administrator revokes anyone's API token at once (it is deleted; its hash is never shown)."""
+    _require_admin(actor, policy.DELETE, token)
+    record_change(
+        actor=policy.user_of(actor), obj=token, action=ChangeRecord.DELETE,
+        changes={"user": [token.user_id, None], "name": [token.name, None], "prefix": [token.prefix, None]},
+        note="token revoked",
+    )
+    token.delete()

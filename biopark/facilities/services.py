@@ -572,3 +572,16 @@ def outage_create(
         note=f"{flagged} booking(s) flagged",
     )
     return outage, flagged
+
+
+@transaction.atomic
+def outage_delete(*, actor: Any, outage: Outage) -> None:
+    """Remove an outage; the bookings it flagged lose the flag (the foreign key is set to null)."""
+    policy.require(actor, policy.DELETE, outage)
+    flagged = Booking.objects.filter(outage=outage).count()
+    record_change(
+        actor=_user(actor), obj=outage, action=ChangeRecord.DELETE,
+        changes={k: [v, None] for k, v in snapshot(outage, ["resource_id", "kind", "start", "end", "reason"]).items()},
+        note=f"outage removed; {flagged} booking(s) unflagged",
+    )
+    outage.delete()
