@@ -204,7 +204,19 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("BIOPARK_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# One limit for a request's form fields (Django's setting) and for each uploaded file (counted while it
+# streams in by biopark.core.uploads.LimitedUploadHandler: a larger file is never stored or read).
+BIOPARK_MAX_UPLOAD_BYTES = env_int("BIOPARK_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = BIOPARK_MAX_UPLOAD_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "biopark.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# An XLSX is a zip: the sizes its members unpack to may add up to at most this (a small upload can
+# otherwise unpack to gigabytes); and an imported table may hold at most this many data rows.
+BIOPARK_MAX_UNPACKED_BYTES = env_int("BIOPARK_MAX_UNPACKED_BYTES", 256 * 1024 * 1024)
+BIOPARK_MAX_IMPORT_ROWS = env_int("BIOPARK_MAX_IMPORT_ROWS", 200_000)
 
 EMAIL_BACKEND = env_str("BIOPARK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("BIOPARK_FROM_EMAIL", "biopark@localhost")

@@ -11,6 +11,7 @@ Each row is matched against the registry before anything is created:
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -21,13 +22,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from biopark.accounts import policy
 from biopark.core.audit import diff, snapshot
 from biopark.core.bulk import gc_paused
 from biopark.core.errors import DomainError, ValidationFailed
 from biopark.core.text import NameInfo, name_info
-from biopark.ecosystem import services
+from biopark.ecosystem import import_guard, services
 from biopark.ecosystem.fields import EDITABLE, FOREIGN, PARTIAL_DATES, TYPE_NAMES
 from biopark.ecosystem.import_names import Matcher, NameHelper, names_of
 from biopark.ecosystem.import_rows import NewRows, write_history
@@ -50,6 +52,7 @@ class RowResult:
     record_id: int | None = None
     name: str = ""
     changes: dict[str, list[Any]] = field(default_factory=dict)
+    field: str = ""  # the column an error is about, when one is
 
 
 @dataclass
@@ -207,31 +210,60 @@ def _plan_and_apply(
     accept_merges: bool,
     progress: Callable[[int], None] | None,
 ) -> ImportReport:
-    plan = _Plan(actor=actor, model=model, table=table, report=report, stream=not dry_run and connection.vendor == "postgresql")
-    if plan.new_rows.streaming:
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    # Let the trigram indexes gather the new rows in their pending list and merge them in
-                    # bulk rather than one row at a time.
-                    cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
-                plan.check_rows(progress)
-                if report.errors:
-                    raise _Discard
-                plan.write(accept_merges)
-        except _Discard:
-            return report
-        except IntegrityError as exc:
-            return _changed_meanwhile(report, exc)
-        report.applied = True
+    def new_plan(stream: bool) -> _Plan:
+        return _Plan(actor=actor, model=model, table=table, report=report, stream=stream, accept_merges=accept_merges)
+
+    if dry_run:
+        new_plan(False).check_rows(progress)
         return report
+    if connection.vendor == "postgresql":
+        return _apply_streaming(model, report, new_plan, progress)
+    # SQLite writes one transaction at a time: check the rows before taking the write lock, so other
+    # writers are not held up while the file is checked; under the lock, check again only if records of
+    # this type were written meanwhile (a second import of the same file then finds the first one's).
+    state = import_guard.registry_state(model)
+    plan = new_plan(False)
     plan.check_rows(progress)
-    if report.errors or dry_run:
+    if report.errors:
         return report
     try:
         with transaction.atomic():
+            import_guard.import_lock(model)
+            if import_guard.registry_state(model) != state:
+                report.rows.clear()
+                plan = new_plan(False)
+                plan.check_rows(None)
+                if report.errors:
+                    raise _Discard
             plan.new_rows.insert_rest()
             plan.write(accept_merges)
+    except _Discard:
+        return report
+    except IntegrityError as exc:
+        return _changed_meanwhile(report, exc)
+    report.applied = True
+    return report
+
+
+def _apply_streaming(
+    model: Any, report: ImportReport, new_plan: Callable[[bool], _Plan], progress: Callable[[int], None] | None
+) -> ImportReport:
+    """PostgreSQL: new rows are streamed into the table as they pass, inside a transaction that holds the
+    import lock of this record type from before the rows are matched to the registry until the commit."""
+    try:
+        with transaction.atomic():
+            import_guard.import_lock(model)
+            with connection.cursor() as cursor:
+                # Let the trigram indexes gather the new rows in their pending list and merge them in
+                # bulk rather than one row at a time.
+                cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
+            plan = new_plan(True)
+            plan.check_rows(progress)
+            if report.errors:
+                raise _Discard
+            plan.write(report.merges_accepted)
+    except _Discard:
+        return report
     except IntegrityError as exc:
         return _changed_meanwhile(report, exc)
     report.applied = True
@@ -247,8 +279,11 @@ def _changed_meanwhile(report: ImportReport, exc: IntegrityError) -> ImportRepor
 class _Plan:
     """The state of one import between reading its rows and writing them."""
 
-    def __init__(self, *, actor: Any, model: Any, table: Table, report: ImportReport, stream: bool):
+    def __init__(
+        self, *, actor: Any, model: Any, table: Table, report: ImportReport, stream: bool, accept_merges: bool = False
+    ):
         self.actor, self.model, self.table, self.report = actor, model, table, report
+        self.accept_merges = accept_merges
         rows = table.rows
         self.matcher = Matcher(model)
         self.fk = _ForeignCache()
@@ -257,7 +292,7 @@ class _Plan:
             fk_columns["organisation"] = "operator"  # a position's organisation, resolved like an operator
         self.fk.prefetch(fk_columns, rows)
         ids_in_file = [int(v["id"]) for _, v in rows if str(v.get("id", "")).strip().isdigit()]
-        self.by_id = model._default_manager.in_bulk(ids_in_file) if ids_in_file else {}
+        self.by_id = self._records().in_bulk(ids_in_file) if ids_in_file else {}
         keys_in_file = [str(v["key"]).strip() for _, v in rows if str(v.get("key", "")).strip()]
         self.by_key = {o.key: o for o in model._default_manager.filter(key__in=keys_in_file)} if keys_in_file else {}
         self.taken_codes: dict[str, int] = {}
@@ -273,6 +308,13 @@ class _Plan:
         self.merges: list[tuple[RowResult, int, dict[str, Any]]] = []
         self.positions: list[tuple[RowResult, dict[str, Any], Any]] = []
         self.failed = False  # a row has failed: the import will not be applied
+        self.targets: dict[int, Any] = {}  # existing records the rows name, by id (loaded by _check_existing)
+
+    def _records(self) -> models.QuerySet:
+        """The records rows may change. Read inside the import's transaction (PostgreSQL) they stay locked
+        until it commits, so no other writer changes one between the check of its row and the write."""
+        manager = self.model._default_manager
+        return manager.select_for_update() if connection.in_atomic_block else manager.all()
 
     def check_rows(self, progress: Callable[[int], None] | None) -> None:
         try:
@@ -282,6 +324,8 @@ class _Plan:
             raise
         self.new_rows.stop_streaming()
         self._check_existing()
+        self._check_merges()
+        self._check_positions()
         if progress:
             progress(len(self.table.rows) % 500)
 
@@ -351,7 +395,7 @@ class _Plan:
                 else:
                     self._check_new(result, data, names, info, remaining=total - index)
             except DomainError as exc:
-                result.status, result.message = "error", exc.message
+                _fail(result, exc)
                 self.failed = True
             if progress and count % 500 == 0:
                 progress(500)
@@ -372,7 +416,7 @@ class _Plan:
             return
         decision = self.new_rows.decide(self.actor, row)
         if not decision:
-            raise ValidationFailed(decision.reason, field="park")
+            raise _refusal(import_guard.scope_field(self.model), decision.reason)
         # Once any row has failed nothing will be written: stop sending rows to the database.
         self.new_rows.add(result, row, remaining=remaining, write=not self.failed)
 
@@ -381,7 +425,8 @@ class _Plan:
         if not self.existing:
             return
         wanted = {e.target_id for e in self.existing} - set(self.by_id)
-        loaded = {**self.model._default_manager.in_bulk(wanted), **self.by_id} if wanted else dict(self.by_id)
+        loaded = {**self._records().in_bulk(wanted), **self.by_id} if wanted else dict(self.by_id)
+        self.targets = loaded
         claimed: dict[int, int] = {}
         for item in self.existing:
             result, data = item.result, item.data
@@ -392,6 +437,7 @@ class _Plan:
                     )
                 claimed[item.target_id] = result.line
                 target = loaded[item.target_id]
+                stored = copy.copy(target)  # the record as it is, for the permission check
                 before = snapshot(target, self.fields)
                 if item.by_name:
                     data = {k: v for k, v in data.items() if v not in ("", None, [])}
@@ -409,13 +455,48 @@ class _Plan:
                 if not changes:
                     result.status = "unchanged"
                     continue
-                decision = policy.decide(self.actor, policy.CHANGE, target)
-                if not decision:
-                    raise ValidationFailed(decision.reason, field="id" if not item.by_name else "name")
+                refused = import_guard.row_refusal(self.actor, stored, target)
+                if refused is not None:
+                    raise _refusal(next(iter(refused.fields), import_guard.scope_field(self.model)), refused.message)
                 result.status, result.changes = "update", changes
                 self.to_update.append((result, target, changes))
             except DomainError as exc:
-                result.status, result.message = "error", exc.message
+                _fail(result, exc)
+
+    def _check_merges(self) -> None:
+        """Proposed merges the user accepted are writes too: each must be allowed on the record as it is and
+        as the merge would leave it."""
+        if not (self.accept_merges and self.merges):
+            return
+        found = self.model._default_manager.in_bulk({target_id for _, target_id, _ in self.merges})
+        for result, target_id, data in self.merges:
+            target = found.get(target_id)
+            if target is None:
+                continue  # gone meanwhile: the write fails and reports the change
+            merged = copy.copy(target)
+            try:
+                services.apply_fields(merged, _merge_fill(target, data))
+                refused = import_guard.row_refusal(self.actor, target, merged)
+                if refused is not None:
+                    raise _refusal(next(iter(refused.fields), import_guard.scope_field(self.model)), refused.message)
+            except DomainError as exc:
+                _fail(result, exc)
+
+    def _check_positions(self) -> None:
+        """A position ties a person to an organisation: the actor must be allowed to edit both."""
+        targets = self.targets
+        merge_targets: dict[int, Any] = {}
+        if self.accept_merges:
+            ids = {r.record_id for r, _, _ in self.positions if r.status == "merge" and r.record_id is not None}
+            merge_targets = self.model._default_manager.in_bulk(ids) if ids else {}
+        for result, _values, org in self.positions:
+            if result.status == "error" or (result.status == "merge" and not self.accept_merges):
+                continue
+            found = merge_targets if result.status == "merge" else targets
+            person = None if result.status == "create" or result.record_id is None else found.get(result.record_id)
+            decision = import_guard.position_decision(self.actor, person, org)
+            if not decision:
+                _fail(result, _refusal("organisation", decision.reason))
 
     def write(self, accept_merges: bool) -> None:
         """Everything but the streamed rows; the caller holds the transaction."""
@@ -426,19 +507,22 @@ class _Plan:
         entries = list(self.new_rows.history())
         if self.to_update:
             names = sorted({f for _, _, changes in self.to_update for f in changes} | _derived_of(model))
+            # What a change through the services sets too: a new version (a form or an If-Match header that
+            # read the old one is then refused, not silently reverting the import) and the change time.
+            for extra in ("version", "updated_at"):
+                if any(f.name == extra for f in model._meta.concrete_fields):
+                    names.append(extra)
+            for _, inst, _ in self.to_update:
+                if hasattr(inst, "version"):
+                    inst.version = (inst.version or 0) + 1
+                if hasattr(inst, "updated_at"):
+                    inst.updated_at = now
             model._default_manager.bulk_update([inst for _, inst, _ in self.to_update], names, batch_size=BATCH)
             entries.extend((inst.pk, str(inst)[:300], changes) for _, inst, changes in self.to_update)
         write_history(model=model, user=user, label=label, entries=entries, at=now)
         for result, target_id, data in self.merges if accept_merges else []:
             target = model._default_manager.get(pk=target_id)
-            fill = {k: v for k, v in data.items() if v not in ("", None, []) and not getattr(target, k, None)
-                    and k not in ("name_zh", "name_en", "key")}
-            incoming = [data.get("name_zh"), data.get("name_en"), *(services._clean_aliases(data.get("aliases")))]
-            aliases = list(target.aliases)
-            for name in incoming:
-                if name and name not in aliases and name not in (target.name_zh, target.name_en):
-                    aliases.append(name)
-            fill["aliases"] = aliases
+            fill = _merge_fill(target, data)
             services.record_update(actor=actor, instance=target, data=fill, note=f"merged from import line {result.line}")
             result.status = "update"
         for result, values, org in self.positions:
@@ -451,6 +535,30 @@ class _Plan:
             ).exists()
             if not exists:
                 Position.objects.create(person_id=result.record_id, organisation=org, title_zh=title_zh, title_en=title_en)
+
+
+def _merge_fill(target: models.Model, data: dict[str, Any]) -> dict[str, Any]:
+    """What accepting a merge writes to `target`: the row's values for its empty fields, and the row's
+    names as aliases."""
+    fill = {k: v for k, v in data.items() if v not in ("", None, []) and not getattr(target, k, None)
+            and k not in ("name_zh", "name_en", "key")}
+    incoming = [data.get("name_zh"), data.get("name_en"), *(services._clean_aliases(data.get("aliases")))]
+    aliases = list(getattr(target, "aliases", []))
+    for name in incoming:
+        if name and name not in aliases and name not in (getattr(target, "name_zh", ""), getattr(target, "name_en", "")):
+            aliases.append(name)
+    fill["aliases"] = aliases
+    return fill
+
+
+def _fail(result: RowResult, exc: DomainError) -> None:
+    result.status, result.message = "error", exc.message
+    result.field = next(iter(exc.fields), "")
+
+
+def _refusal(name: str, reason: str) -> ValidationFailed:
+    """A row the policy refuses: the error names the field (the one that places the record in a park)."""
+    return ValidationFailed(gettext("%(field)s: %(reason)s") % {"field": name, "reason": reason}, field=name)
 
 
 def _derived_of(model: Any) -> set[str]:

@@ -10,14 +10,36 @@ import csv
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.utils.translation import gettext
+
 from biopark.core import spreadsheet
 from biopark.core.errors import ValidationFailed
+from biopark.core.uploads import megabytes
 
 FORMATS = ("csv", "xlsx", "json")
+MAX_XLSX_MEMBERS = 10_000  # a workbook has a few dozen parts; thousands are an attack on the reader
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "BIOPARK_MAX_IMPORT_ROWS", 200_000))
+
+
+def max_unpacked_bytes() -> int:
+    return int(getattr(settings, "BIOPARK_MAX_UNPACKED_BYTES", 256 * 1024 * 1024))
+
+
+def _too_many_rows(limit: int) -> ValidationFailed:
+    return ValidationFailed(
+        gettext("the file has more than %(limit)s data rows; split it into files of at most %(limit)s rows")
+        % {"limit": f"{limit:,}"},
+        field="file",
+    )
 
 
 @dataclass
@@ -34,13 +56,19 @@ def detect_format(filename: str) -> str:
 
 
 def read_table(data: bytes, fmt: str, *, encoding: str = "utf-8") -> Table:
+    """The table in `data`; ValidationFailed (field `file`) for an unreadable file, one that unpacks past
+    BIOPARK_MAX_UNPACKED_BYTES (XLSX) or one with more than BIOPARK_MAX_IMPORT_ROWS data rows."""
     if fmt == "csv":
-        return _restored(_read_csv(data, encoding))
-    if fmt == "xlsx":
-        return _restored(_read_xlsx(data))
-    if fmt == "json":
-        return _read_json(data, encoding)
-    raise ValidationFailed(f"unsupported format {fmt!r}", field="format")
+        table = _restored(_read_csv(data, encoding))
+    elif fmt == "xlsx":
+        table = _restored(_read_xlsx(data))
+    elif fmt == "json":
+        table = _read_json(data, encoding)
+    else:
+        raise ValidationFailed(f"unsupported format {fmt!r}", field="format")
+    if len(table.rows) > max_rows():
+        raise _too_many_rows(max_rows())
+    return table
 
 
 def _decode(data: bytes, encoding: str) -> str:
@@ -95,14 +123,51 @@ def _read_csv(data: bytes, encoding: str) -> Table:
     return Table(columns, rows)
 
 
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack to more than the limit, before anything unpacks them.
+
+    The sizes come from the zip's directory; Python's zipfile never returns more bytes than a part
+    declares (a part that claims less than it holds fails its checksum), so the sum bounds what openpyxl
+    can be made to read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ValidationFailed(gettext("not a readable XLSX workbook"), field="file") from exc
+    limit = max_unpacked_bytes()
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > limit or len(parts) > MAX_XLSX_MEMBERS:
+        raise ValidationFailed(
+            gettext("the workbook unpacks to %(size)s MB; the limit is %(limit)s MB")
+            % {"size": megabytes(unpacked), "limit": megabytes(limit)},
+            field="file",
+        )
+
+
+# What a damaged workbook raises while openpyxl reads it: a bad zip or checksum, a broken deflate stream,
+# malformed XML (ParseError is a SyntaxError), a missing part, values it cannot convert.
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, IndexError, OSError, ValueError, SyntaxError)
+
+
 def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValidationFailed("not a readable XLSX workbook", field="file") from exc
-    sheet = workbook.worksheets[0]
+    except _UNREADABLE as exc:
+        raise ValidationFailed(gettext("not a readable XLSX workbook"), field="file") from exc
+    try:
+        # Read-only workbooks parse each sheet while it is iterated: damage shows here too.
+        return _read_sheet(workbook.worksheets[0])
+    except _UNREADABLE as exc:
+        raise ValidationFailed(gettext("not a readable XLSX workbook"), field="file") from exc
+    finally:
+        workbook.close()
+
+
+def _read_sheet(sheet: Any) -> Table:
+    limit = max_rows()
     iterator = sheet.iter_rows(values_only=True)
     header = next(iterator, None)
     if header is None:
@@ -110,15 +175,16 @@ def _read_xlsx(data: bytes) -> Table:
     while header and header[-1] is None:
         header = header[:-1]
     columns = _clean_header(header)
-    rows = []
+    rows: list[tuple[int, dict[str, Any]]] = []
     for line, values in enumerate(iterator, start=2):
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
+        if len(rows) >= limit:
+            raise _too_many_rows(limit)
         extra = [v for v in values[len(columns) :] if v not in (None, "")]
         if extra:
             raise ValidationFailed(f"line {line}: a value stands outside the header's columns", field="file")
         rows.append((line, {c: _cell(values[i] if i < len(values) else None) for i, c in enumerate(columns)}))
-    workbook.close()
     return Table(columns, rows)
 
 

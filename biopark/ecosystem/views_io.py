@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
+from biopark.core import uploads
 from biopark.core.errors import DomainError
 from biopark.ecosystem import importer, jobs, tabular
 from biopark.ecosystem.models import ImportJob
@@ -23,7 +24,13 @@ CONTENT_TYPES = {
 
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
-    context: dict = {"types": list(TYPE_OF_PLURAL.items()), "report": None, "error": ""}
+    context: dict = {
+        "types": list(TYPE_OF_PLURAL.items()),
+        "report": None,
+        "error": "",
+        "max_mb": uploads.megabytes(uploads.max_upload_bytes()),
+        "max_rows": f"{tabular.max_rows():,}",
+    }
     if request.method == "POST":
         plural = request.POST.get("type", "")
         upload = request.FILES.get("file")
@@ -33,6 +40,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 raise DomainError("choose what the file holds", field="type")
             if upload is None:
                 raise DomainError("choose a file", field="file")
+            uploads.check_size(upload)  # before anything reads it
             fmt = tabular.detect_format(upload.name or "")
             data = upload.read()
             encoding = request.POST.get("encoding") or "utf-8"
@@ -75,6 +83,8 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         "rows_done": done,
         "percent": round(100 * done / job.rows_total) if job.rows_total else 0,
         "report": job.report,
+        # Errors the import itself words (a dead process, say) are in the catalogue; others show as written.
+        "error": _(job.error) if job.error else "",
     }
     template = "ecosystem/import_job.html#progress" if getattr(request, "htmx", False) else "ecosystem/import_job.html"
     return render(request, template, context)

@@ -7,7 +7,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from biopark.accounts import policy
-from biopark.core.errors import ValidationFailed
+from biopark.core import uploads
 from biopark.core.pagination import Page, paginate
 from biopark.ecosystem import tabular
 from biopark.metrics import selectors, services
@@ -62,8 +62,7 @@ def list_observations(request: HttpRequest, filters: Query[ObservationFilters]) 
 def import_observations(request: HttpRequest, file: File[UploadedFile], dry_run: bool = False,
                         encoding: str = "utf-8") -> Any:
     policy.require(_auth(request), policy.IMPORT, Observation)
-    if file.size and file.size > 20 * 1024 * 1024:
-        raise ValidationFailed("the file is larger than 20 MB", field="file")
+    uploads.check_size(file, limit=20 * 1024 * 1024)
     table = tabular.read_table(file.read(), tabular.detect_format(file.name or ""), encoding=encoding)
     report = services.observations_import(actor=_auth(request), table=table, dry_run=dry_run)
     return {**report.as_dict(), "dry_run": dry_run}

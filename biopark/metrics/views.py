@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 
 from biopark.accounts import policy
+from biopark.core import uploads
 from biopark.core.errors import DomainError
 from biopark.ecosystem import tabular
 from biopark.metrics import selectors, services
@@ -41,6 +42,7 @@ def import_observations(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise DomainError("choose a file", field="file")
+            uploads.check_size(upload)
             table = tabular.read_table(upload.read(), tabular.detect_format(upload.name or ""),
                                        encoding=request.POST.get("encoding") or "utf-8")
             context["report"] = services.observations_import(

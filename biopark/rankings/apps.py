@@ -1,4 +1,8 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models import Q
 
 
 class RankingsConfig(AppConfig):
@@ -12,10 +16,13 @@ class RankingsConfig(AppConfig):
 
         actions = (*policy.BASIC_ACTIONS, policy.IMPORT)
         for model, rule in RULES.items():
-            view_filter = FILTERS[model]
-            policy.register_rule(
-                model,
-                rule,
-                visible=lambda actor, view_filter=view_filter: view_filter(actor, policy.VIEW),
-                actions=actions,
-            )
+            policy.register_rule(model, rule, visible=_view_filter(FILTERS[model]), actions=actions)
+
+
+def _view_filter(by_action: Callable[[Any, str], Q]) -> Callable[[Any], Q]:
+    """A rule's filter for VIEW, as the policy asks for it."""
+
+    def visible(actor: Any) -> Q:
+        return by_action(actor, "view")
+
+    return visible

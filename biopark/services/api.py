@@ -8,6 +8,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from biopark.accounts import policy
+from biopark.core import uploads
 from biopark.core.errors import NotFound, ValidationFailed
 from biopark.core.pagination import Page, paginate
 from biopark.ecosystem.models import Organisation, Platform
@@ -203,10 +204,7 @@ def rate_request(request: HttpRequest, pk: int, payload: RatingIn) -> Any:
 @router.post("/requests/{int:pk}/attachments", response={201: AttachmentOut}, operation_id="attach_request")
 def attach(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any:
     found = _request(pk, request.auth)
-    if file.size and file.size > files.max_bytes():
-        raise ValidationFailed(
-            f"the file is {file.size} bytes; the limit is {files.max_bytes()} bytes", field="file"
-        )
+    uploads.check_size(file, limit=files.max_bytes())
     return Status(201, services.attachment_add(
         actor=request.auth, request=found, name=file.name or "", content=file.read()
     ))

@@ -7,13 +7,15 @@ import zipfile
 
 from django.conf import settings
 
+from biopark.core import uploads
 from biopark.core.errors import ValidationFailed
 
 ALLOWED = ("pdf", "docx", "xlsx", "png", "jpg", "jpeg", "txt", "csv")
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "BIOPARK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+    """The largest attachment: its own limit, never more than the limit on every upload."""
+    return min(int(getattr(settings, "BIOPARK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)), uploads.max_upload_bytes())
 
 
 def _zip_has(content: bytes, prefix: str) -> bool:
@@ -49,10 +51,7 @@ def check(name: str, content: bytes) -> str:
         )
     limit = max_bytes()
     if len(content) > limit:
-        raise ValidationFailed(
-            f"the file is {len(content)} bytes; the limit is {limit} bytes ({limit // (1024 * 1024)} MB)",
-            field="file",
-        )
+        raise uploads.too_large(len(content), limit)
     if not content:
         raise ValidationFailed("the file is empty", field="file")
     ok = {

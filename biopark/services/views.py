@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from biopark.accounts import policy
+from biopark.core import uploads
 from biopark.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from biopark.ecosystem.models import STAGES
 from biopark.ecosystem.views import _forbidden
@@ -281,12 +282,7 @@ def request_attach(request: HttpRequest, pk: int) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationFailed(_("choose a file"), field="file")
-        if upload.size and upload.size > files.max_bytes():
-            raise ValidationFailed(
-                _("the file is %(size)s bytes; the limit is %(limit)s bytes")
-                % {"size": upload.size, "limit": files.max_bytes()},
-                field="file",
-            )
+        uploads.check_size(upload, limit=files.max_bytes())
         services.attachment_add(actor=request.user, request=req, name=upload.name or "", content=upload.read())
 
     return _act(request, pk, action, _("File attached."))

@@ -1,5 +1,6 @@
 """Large web imports run in a background thread; the page shows a progress bar, then the report."""
 
+import os
 import re
 import time
 from html import escape
@@ -208,16 +209,64 @@ def test_a_job_whose_process_died_is_marked_failed_when_looked_at(roles):
 
     operator = roles["users"]["operator"]
     now = timezone.now()
+    stale = now - jobs.STALE_AFTER - dt.timedelta(seconds=1)
     dead = ImportJob.objects.create(user=operator, type_name="organisation", file_name="a.csv", rows_total=10,
-                                    status=ImportJob.Status.RUNNING, heartbeat_at=now - dt.timedelta(minutes=11))
+                                    rows_done=2, status=ImportJob.Status.RUNNING, heartbeat_at=stale)
     never_started = ImportJob.objects.create(user=operator, type_name="organisation", file_name="b.csv",
                                              rows_total=10)
-    ImportJob.objects.filter(pk=never_started.pk).update(created_at=now - dt.timedelta(minutes=30))
+    ImportJob.objects.filter(pk=never_started.pk).update(created_at=stale)
     ImportJob.objects.create(user=operator, type_name="organisation", file_name="c.csv", rows_total=10,
-                             status=ImportJob.Status.RUNNING, heartbeat_at=now - dt.timedelta(minutes=2))
-    page = signed_in(operator).get(f"/import/jobs/{dead.pk}/")
-    assert page.status_code == 200 and "nothing was imported" in page.content.decode()
+                             status=ImportJob.Status.RUNNING, heartbeat_at=now - dt.timedelta(seconds=5))
+    page = signed_in(operator).get(f"/import/jobs/{dead.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-status="failed"' in page and "nothing was imported" in page
+    assert "hx-trigger" not in page and "<progress" not in page  # no more polling, no bar at 20 %
     states = dict(ImportJob.objects.values_list("file_name", "status"))
     assert states == {"a.csv": "failed", "b.csv": "failed", "c.csv": "running"}
     assert ImportJob.objects.get(pk=dead.pk).finished_at is not None
     assert jobs.expire_stale() == 0  # nothing left to mark; the busy job keeps running
+
+
+def test_a_dead_job_is_failed_in_chinese_too(roles):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    operator = roles["users"]["operator"]
+    dead = ImportJob.objects.create(user=operator, type_name="organisation", file_name="a.csv", rows_total=10,
+                                    status=ImportJob.Status.RUNNING,
+                                    heartbeat_at=timezone.now() - dt.timedelta(minutes=1))
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(operator)
+    page = client.get(f"/import/jobs/{dead.pk}/").content.decode()
+    assert "什么也没有导入" in page and "服务器上运行此导入的进程在完成前停止了" in page
+
+
+def test_a_job_whose_upload_was_touched_lately_is_alive_though_its_database_heartbeat_is_old(roles, tmp_path,
+                                                                                             settings):
+    """On SQLite the import may hold the write lock for minutes: the heartbeat thread then touches the
+    job's upload instead of writing to the database, and that is a sign of life too."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    operator = roles["users"]["operator"]
+    job = jobs.create_job(user=operator, type_name="organisation", file_name="a.csv", data=b"name_zh\nx\n",
+                          encoding="utf-8", dry_run=True, accept_merges=False, rows_total=1)
+    old = timezone.now() - dt.timedelta(minutes=5)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, heartbeat_at=old, created_at=old)
+    upload = jobs.upload_dir() / job.stored_as
+    os.utime(upload, (old.timestamp(), old.timestamp()))
+    jobs._Heartbeat(job.pk, job.stored_as).beat()  # one beat, as the thread gives every HEARTBEAT_EVERY
+    assert jobs.expire_stale() == 0
+    assert ImportJob.objects.get(pk=job.pk).status == "running"
+    later = timezone.now() + jobs.STALE_AFTER + dt.timedelta(seconds=1)  # no beat since
+    assert jobs.expire_stale(now=later) == 1
+    job.refresh_from_db()
+    assert (job.status, job.error) == ("failed", jobs.DIED)
+    assert not upload.exists()
+
+
+def test_the_staleness_allows_several_missed_heartbeats():
+    assert jobs.STALE_AFTER.total_seconds() >= 4 * jobs.HEARTBEAT_EVERY
+    assert jobs.STALE_AFTER.total_seconds() <= 60

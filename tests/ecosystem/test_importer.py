@@ -291,21 +291,50 @@ def test_the_name_helper_process_answers_as_name_info_does(monkeypatch):
     assert helper.process.returncode is not None
 
 
-def test_a_clash_created_while_the_file_was_checked_is_a_file_error_not_a_crash(monkeypatch):
-    from django.db import connection
-
+def _someone_saves_meanwhile(monkeypatch):
+    """Someone else saves a record with the row's key between the check and the write."""
     from biopark.ecosystem.import_rows import NewRows
 
-    if connection.vendor != "sqlite":
-        pytest.skip("drives the SQLite write path (on PostgreSQL the same clash ends the COPY, handled alike)")
     original = NewRows.add
 
     def add_then_clash(self, result, row, **kw):
-        # Someone else saves a record with this row's key between the check and the write.
-        OrganisationFactory(key="org-race", name_zh="别人", name_en="Someone else")
+        if not Organisation.objects.filter(key="org-race").exists():
+            OrganisationFactory(key="org-race", name_zh="别人", name_en="Someone else")
         return original(self, result, row, **kw)
 
     monkeypatch.setattr(NewRows, "add", add_then_clash)
+
+
+def test_a_record_saved_while_the_file_was_checked_is_matched_again_under_the_lock(monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("drives the SQLite write path (on PostgreSQL the rows are matched under the lock only)")
+    _someone_saves_meanwhile(monkeypatch)
+    report = run("key,name_zh,name_en\norg-race,竞速,Race\n".encode())
+    assert report.applied and report.counts["update"] == 1 and report.counts["create"] == 0
+    assert list(Organisation.objects.values_list("key", "name_zh", "name_en")) == [("org-race", "竞速", "Race")]
+
+
+def test_a_clash_the_check_could_not_see_is_a_file_error_not_a_crash(monkeypatch):
+    from django.db import connection
+
+    from biopark.ecosystem import import_guard
+
+    if connection.vendor != "sqlite":
+        pytest.skip("drives the SQLite write path (on PostgreSQL the same clash ends the COPY, handled alike)")
+    _someone_saves_meanwhile(monkeypatch)
+    monkeypatch.setattr(import_guard, "registry_state", lambda model: "unchanged")  # a change it misses
     report = run("key,name_zh,name_en\norg-race,竞速,Race\n".encode())
     assert not report.applied and "registry changed during the import" in report.file_error
     assert list(Organisation.objects.values_list("name_en", flat=True)) == ["Someone else"]
+
+
+def test_an_update_by_import_bumps_the_version_and_an_unchanged_row_does_not():
+    changed = OrganisationFactory(name_zh="版本甲", name_en="Version A")
+    same = OrganisationFactory(name_zh="版本乙", name_en="Version B")
+    before = dict(Organisation.objects.values_list("pk", "version"))
+    report = run(f"id,name_en,website\n{changed.pk},Version A,https://a.example\n{same.pk},Version B,\n".encode())
+    assert report.applied and report.counts["update"] == 1 and report.counts["unchanged"] == 1
+    after = dict(Organisation.objects.values_list("pk", "version"))
+    assert after == {changed.pk: before[changed.pk] + 1, same.pk: before[same.pk]}
