@@ -25,10 +25,12 @@ run: demo
 	$(BIN)/biopark collectstatic --noinput -v0
 	$(BIN)/biopark serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
-# The whole suite: the index engine (no Django), the platform, and the browser tests.
+# The whole suite: the index engine (no Django), the platform, and the browser tests, on every core
+# (pytest-xdist; `make test TEST_WORKERS=0` runs it in one process).
+TEST_WORKERS ?= auto
 test: install
 	$(BIN)/biopark compilemessages_py
-	$(BIN)/pytest -p no:cacheprovider
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .
