@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "biopark.core.middleware.DomainErrorPages",
 ]
 
 ROOT_URLCONF = "biopark.urls"

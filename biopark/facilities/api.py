@@ -56,17 +56,16 @@ _RESOURCE = JoinedSelect(Resource, ["platform", "platform__park"], where='{root}
 def _resource(pk: int, user: Any, field: str = "resource") -> Resource:
     # Out of the id column's range (SQLite cannot even take it as a parameter): no such resource.
     resource = _RESOURCE.first(pk) if 0 < pk < 2**63 else None
-    if resource is None:
+    # A resource the caller may not see answers exactly like one that does not exist.
+    if resource is None or not policy.decide(user, policy.VIEW, resource):
         raise NotFound(f"no resource {pk}", field=field)
-    policy.require(user, policy.VIEW, resource)
     return resource
 
 
 def _booking(pk: int, user: Any) -> Booking:
     booking = Booking.objects.select_related("resource__platform__park", "organisation", "user").filter(pk=pk).first()
-    if booking is None:
+    if booking is None or not policy.decide(user, policy.VIEW, booking):  # hidden answers like missing
         raise NotFound(f"no booking {pk}")
-    policy.require(user, policy.VIEW, booking)
     return booking
 
 

@@ -44,9 +44,9 @@ class PortfolioFilters(Schema):
 
 def _project(pk: int, user: Any) -> Project:
     project = selectors.project_detail(pk)
-    if project is None:
+    # A project the caller may not see answers exactly like one that does not exist.
+    if project is None or not policy.decide(user, policy.VIEW, project):
         raise NotFound(f"no project {pk}")
-    policy.require(user, policy.VIEW, project)
     return project
 
 

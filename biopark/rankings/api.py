@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from biopark.accounts import policy
+from biopark.core.errors import NotFound
 from biopark.core.pagination import Page, paginate
 from biopark.rankings import exports, selectors, services
 from biopark.rankings.models import Framework, Run
@@ -56,8 +57,16 @@ def _run_out(run: Run) -> dict[str, Any]:
 
 def _visible_run(request: HttpRequest, pk: int) -> Run:
     run = selectors.run_get(pk)
-    policy.require(_auth(request), policy.VIEW, run)
+    if not policy.decide(_auth(request), policy.VIEW, run):  # hidden answers like missing
+        raise NotFound(f"no run {pk}")
     return run
+
+
+def _visible_framework(request: HttpRequest, key: str) -> Framework:
+    framework = selectors.framework_get(key)
+    if not policy.decide(_auth(request), policy.VIEW, framework):  # hidden answers like missing
+        raise NotFound(f"no framework {key!r}")
+    return framework
 
 
 @router.get("/frameworks", response=list[FrameworkOut], operation_id="rankings_list_frameworks")
@@ -68,16 +77,14 @@ def list_frameworks(request: HttpRequest) -> Any:
 
 @router.get("/frameworks/{key}", response=FrameworkDetailOut, operation_id="rankings_get_framework")
 def get_framework(request: HttpRequest, key: str) -> Any:
-    framework = selectors.framework_get(key)
-    policy.require(_auth(request), policy.VIEW, framework)
+    framework = _visible_framework(request, key)
     return {**_framework_out(framework), "versions": list(framework.versions.order_by("number"))}
 
 
 @router.get("/frameworks/{key}/versions/{int:number}", response=VersionOut,
             operation_id="rankings_get_framework_version")
 def get_framework_version(request: HttpRequest, key: str, number: int) -> Any:
-    framework = selectors.framework_get(key)
-    policy.require(_auth(request), policy.VIEW, framework)
+    framework = _visible_framework(request, key)
     return selectors.version_get(framework, number)
 
 
