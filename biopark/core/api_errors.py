@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from biopark.core.errors import DomainError
+from biopark.core.openapi import BodyNotAnObject
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, BodyNotAnObject):  # valid JSON, but a list or a number: invalid input
+            message = str(exc.__cause__)
+            return api.create_response(
+                request, error_body("validation_error", message, {"body": message}), status=422
+            )
         return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
 
     @api.exception_handler(OverflowError)

@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
 from biopark.core.pagination import COUNT_CAP, Page, paginate
+from biopark.core.schema_types import SafeText
 from biopark.ecosystem import selectors, services
 from biopark.ecosystem.fields import TYPE_NAMES
 from biopark.ecosystem.models import Organisation, Park, Person, Platform, Relation
@@ -33,8 +34,8 @@ router = Router(tags=["registry"])
 
 
 class ListFilters(Schema):
-    q: str | None = None
-    kind: str | None = None
+    q: SafeText | None = None
+    kind: SafeText | None = None  # the kinds differ per type (people have none): checked by the selector
     park: int | None = None
     page: int = 1
     page_size: int = 50

@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ninja import Schema
+
+from biopark.core.schema_types import choice, documented
+from biopark.ecosystem.models import ENTITY_TYPES, STAGE_CODES, Organisation, Park, Platform, Relation
+
+if TYPE_CHECKING:  # the checker sees strings; pydantic sees the enums (see biopark.core.schema_types)
+    ParkKind = ParkKindOut = OrgKind = OrgKindOut = PlatformKind = PlatformKindOut = str
+    Predicate = PredicateOut = EntityType = EntityTypeOut = Stage = str
+else:
+    ParkKind, ParkKindOut = choice(Park.Kind.values), documented(Park.Kind.values)
+    OrgKind, OrgKindOut = choice(Organisation.Kind.values), documented(Organisation.Kind.values)
+    PlatformKind, PlatformKindOut = choice(Platform.Kind.values), documented(Platform.Kind.values)
+    Predicate, PredicateOut = choice(Relation.Predicate.values), documented(Relation.Predicate.values)
+    EntityType, EntityTypeOut = choice(ENTITY_TYPES), documented(ENTITY_TYPES)
+    Stage = choice(STAGE_CODES)
 
 
 class ParkOut(Schema):
@@ -11,7 +27,7 @@ class ParkOut(Schema):
     name_zh: str
     name_en: str
     aliases: list[str]
-    kind: str
+    kind: ParkKindOut
     parent_id: int | None
     city_zh: str
     city_en: str
@@ -29,7 +45,7 @@ class ParkIn(Schema):
     name_zh: str | None = None
     name_en: str | None = None
     aliases: list[str] | None = None
-    kind: str | None = None
+    kind: ParkKind | None = None
     parent: int | str | None = None
     city_zh: str | None = None
     city_en: str | None = None
@@ -48,7 +64,7 @@ class OrganisationOut(Schema):
     name_zh: str
     name_en: str
     aliases: list[str]
-    kind: str
+    kind: OrgKindOut
     park_id: int | None
     city_zh: str
     city_en: str
@@ -65,7 +81,7 @@ class OrganisationIn(Schema):
     name_zh: str | None = None
     name_en: str | None = None
     aliases: list[str] | None = None
-    kind: str | None = None
+    kind: OrgKind | None = None
     park: int | str | None = None
     city_zh: str | None = None
     city_en: str | None = None
@@ -121,7 +137,7 @@ class PlatformOut(Schema):
     name_zh: str
     name_en: str
     aliases: list[str]
-    kind: str
+    kind: PlatformKindOut
     operator_id: int | None
     park_id: int | None
     stages: list[str]
@@ -134,29 +150,29 @@ class PlatformIn(Schema):
     name_zh: str | None = None
     name_en: str | None = None
     aliases: list[str] | None = None
-    kind: str | None = None
+    kind: PlatformKind | None = None
     operator: int | str | None = None
     park: int | str | None = None
-    stages: list[str] | None = None
+    stages: list[Stage] | None = None
     description_zh: str | None = None
     description_en: str | None = None
 
 
 class RelationOut(Schema):
     id: int
-    subject_type: str
+    subject_type: EntityTypeOut
     subject_id: int
-    predicate: str
-    object_type: str
+    predicate: PredicateOut
+    object_type: EntityTypeOut
     object_id: int
     note: str
 
 
 class RelationIn(Schema):
-    subject_type: str
+    subject_type: EntityType
     subject_id: int
-    predicate: str
-    object_type: str
+    predicate: Predicate
+    object_type: EntityType
     object_id: int
     note: str = ""
 

@@ -15,6 +15,7 @@ from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
 from biopark.core.fastread import JoinedSelect
 from biopark.core.pagination import Page, paginate
+from biopark.core.schema_types import SafeText, choice
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import ical, selectors, services, timeutil, usage
 from biopark.facilities.models import Booking, Outage, Resource, WaitlistEntry
@@ -42,6 +43,7 @@ from biopark.facilities.schemas import (
 router = Router(tags=["facilities"])
 
 MAX_SEARCH_DAYS = 31
+KINDS = [*Resource.Kind.values, *Platform.Kind.values]  # a resource's own kind or its platform's
 
 
 def who(request: HttpRequest) -> Any:
@@ -94,9 +96,9 @@ def _window(start: dt.datetime | None, end: dt.datetime | None, tz: Any) -> tupl
 
 
 class ResourceFilters(Schema):
-    q: str | None = None
+    q: SafeText | None = None
     platform: int | None = None
-    kind: str | None = None
+    kind: choice(KINDS) | None = None  # type: ignore[valid-type]
     park: int | None = None
     page: int = 1
     page_size: int = 50
@@ -168,9 +170,9 @@ def _slots_out(found: selectors.ResourceSlots) -> dict[str, Any]:
 
 class AvailabilityQuery(SlotQuery):
     platform: int | None = None
-    kind: str | None = None
+    kind: choice(KINDS) | None = None  # type: ignore[valid-type]
     park: int | None = None
-    q: str | None = None
+    q: SafeText | None = None
     limit: int = 1000
 
 
@@ -207,7 +209,7 @@ class BookingFilters(Schema):
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     resource: int | None = None
-    status: str | None = None
+    status: choice(Booking.Status.values) | None = None  # type: ignore[valid-type]
     mine: bool = False
     flagged: bool | None = None
     page: int = 1

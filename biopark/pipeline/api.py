@@ -9,9 +9,10 @@ from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
 from biopark.core.models import Source
 from biopark.core.pagination import Page, paginate
+from biopark.core.schema_types import SafeText, choice
 from biopark.ecosystem.models import Organisation, Person
 from biopark.pipeline import export, selectors, services
-from biopark.pipeline.models import Indication, Project
+from biopark.pipeline.models import ALL_STAGES, Indication, Modality, Project
 from biopark.pipeline.schemas import (
     PortfolioOut,
     ProjectDetailOut,
@@ -23,14 +24,15 @@ from biopark.pipeline.schemas import (
 )
 
 router = Router(tags=["pipeline"])
+STAGE_CHOICES = [code for code, _label in ALL_STAGES]
 
 
 class ProjectFilters(Schema):
-    q: str | None = None
+    q: SafeText | None = None
     park: int | None = None
     organisation: int | None = None
-    modality: str | None = None
-    stage: str | None = None
+    modality: choice(Modality.values) | None = None  # type: ignore[valid-type]
+    stage: choice([*STAGE_CHOICES, selectors.NONE]) | None = None  # type: ignore[valid-type]
     no_development: bool = False
     page: int = 1
     page_size: int = 50
@@ -39,7 +41,7 @@ class ProjectFilters(Schema):
 class PortfolioFilters(Schema):
     park: int | None = None
     organisation: int | None = None
-    modality: str | None = None
+    modality: choice(Modality.values) | None = None  # type: ignore[valid-type]
 
 
 def _project(pk: int, user: Any) -> Project:

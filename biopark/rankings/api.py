@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema, Status
 from biopark.accounts import policy
 from biopark.core.errors import NotFound
 from biopark.core.pagination import Page, paginate
+from biopark.core.schema_types import SafeText
 from biopark.rankings import exports, selectors, services
 from biopark.rankings.models import Framework, Run
 from biopark.rankings.schemas import (
@@ -34,7 +35,7 @@ router = Router(tags=["rankings"])
 
 
 class Paging(Schema):
-    framework: str | None = None
+    framework: SafeText | None = None
     page: int = 1
     page_size: int = 50
 
@@ -133,7 +134,7 @@ def publish_run(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/runs/{int:pk}/ranking", response=RankingOut, operation_id="rankings_run_ranking")
-def run_ranking(request: HttpRequest, pk: int, code: str | None = None) -> Any:
+def run_ranking(request: HttpRequest, pk: int, code: SafeText | None = None) -> Any:
     run = _visible_run(request, pk)
     table = selectors.ranking_table(run, code)
     return {"run": run.pk, "code": table.code, "name": table.name, "synthetic": run.synthetic,

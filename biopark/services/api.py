@@ -10,10 +10,11 @@ from ninja.files import UploadedFile
 from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
 from biopark.core.pagination import Page, paginate
-from biopark.ecosystem.models import Organisation, Platform
+from biopark.core.schema_types import SafeText, choice
+from biopark.ecosystem.models import STAGE_CODES, Organisation, Platform
 from biopark.pipeline.models import Project
 from biopark.services import files, selectors, services
-from biopark.services.models import Service, ServiceRequest
+from biopark.services.models import Category, Service, ServiceRequest, State
 from biopark.services.rules import TRANSITIONS
 from biopark.services.schemas import (
     AssignIn,
@@ -33,15 +34,15 @@ router = Router(tags=["services"])
 
 
 class CatalogueFilters(Schema):
-    q: str | None = None
-    category: str | None = None
-    stage: str | None = None
+    q: SafeText | None = None
+    category: choice(Category.values) | None = None  # type: ignore[valid-type]
+    stage: choice(STAGE_CODES) | None = None  # type: ignore[valid-type]
     project: int | None = None
     park: int | None = None
 
 
 class RequestFilters(Schema):
-    state: str | None = None
+    state: choice(["open", *State.values]) | None = None  # type: ignore[valid-type]
     overdue: bool = False
     page: int = 1
     page_size: int = 50

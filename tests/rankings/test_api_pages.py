@@ -111,7 +111,7 @@ def test_drafts_are_for_operators_and_anonymous_needs_a_public_park(client, role
     assert client.get(f"/api/v1/rankings/runs/{draft.pk}").json()["status"] == "draft"
     assert client.post(f"/api/v1/rankings/runs/{draft.pk}/publish").json()["status"] == "published"
     client.logout()
-    _error(client.get(f"/api/v1/rankings/runs/{draft.pk}"), 403, "forbidden")
+    _error(client.get(f"/api/v1/rankings/runs/{draft.pk}"), 404, "not_found")
     roles["other_park"].public_directory = True
     roles["other_park"].save()
     assert client.get(f"/api/v1/rankings/runs/{draft.pk}").status_code == 200

@@ -58,7 +58,8 @@ def test_catalogue_filters_and_project_fit(client, desk):
     # Someone else's private project is not a way to learn about it.
     client.force_login(desk["users"]["other_member"])
     refused = client.get(f"/services/?project={project.pk}")
-    assert refused.status_code == 403 and "Phase I unit" not in refused.content.decode()
+    # ... nor to learn that it exists: refused exactly like a missing project.
+    assert refused.status_code == 404 and "Phase I unit" not in refused.content.decode()
 
 
 def test_request_this_service_through_the_page(client, desk):
