@@ -95,7 +95,7 @@ def test_a_json_body_that_is_not_an_object_is_refused(roles, body):
 
 def test_unknown_api_paths_and_methods_answer_in_the_error_format(roles):
     client = Client()
-    response = client.get("/api/v1/no/such/thing")
+    response = client.get("/api/v1/no/such/thing", HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"error": {"code": "not_found", "message": "There is no such API path.", "fields": {}}}
     response = client.put(f"/api/v1/organisations/{roles['enterprise'].pk}", "{}", content_type="application/json")
