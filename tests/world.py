@@ -38,7 +38,7 @@ def build_world() -> dict[str, Any]:
     person = PersonFactory()
     platform = PlatformFactory(operator=enterprise, park=zone)
     resource = ResourceFactory(platform=platform)
-    relation = Relation.objects.create(subject_type="organisation", subject_id=enterprise.pk, predicate="partner",
+    relation = Relation.objects.create(subject_type="organisation", subject_id=enterprise.pk, predicate="partner_of",
                                        object_type="organisation", object_id=other_enterprise.pk)
     project = ProjectFactory(organisation=enterprise, park=zone, visibility="private")
     IndicationFactory(project=project)
