@@ -1,6 +1,7 @@
 """What the API promises in its OpenAPI document, and the JSON body rule.
 
-- `ObjectBodyParser`: every JSON request body of this API is an object. ninja hands a list (or a number) to an
+- `ObjectBodyParser`: a query parameter given twice where one value is expected is refused (422), and
+  every JSON request body of this API is an object. ninja hands a list (or a number) to an
   all-optional schema as if it were an object with no attributes, so `PATCH [...]` used to succeed as an
   empty change; the parser refuses it and the error handler answers 422 naming "body".
 - `BioParkAPI`: the document declares the bearer token scheme (Swagger's "Authorize" button), that each
@@ -14,6 +15,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
@@ -32,6 +34,15 @@ class ObjectBodyParser(Parser):
         if not isinstance(data, dict):
             raise BodyNotAnObject(f"the body must be a JSON object, not {_JSON_KINDS.get(type(data), 'this')}")
         return data
+
+    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
+        """A parameter given twice where one value is expected (`?park=1&park=2`) is passed on as the list it
+        is, so validation refuses it (422 naming it) instead of silently keeping the last value."""
+        result: dict[str, Any] = {}
+        for key in data:
+            values = data.getlist(key)
+            result[key] = values if key in list_fields or len(values) > 1 else values[0]
+        return result
 
 
 ERROR_SCHEMA: dict[str, Any] = {

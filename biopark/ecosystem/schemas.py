@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from ninja import Schema
 
@@ -10,8 +10,17 @@ from biopark.core.schema_types import choice, documented
 from biopark.ecosystem.models import ENTITY_TYPES, STAGE_CODES, Organisation, Park, Platform, Relation
 
 if TYPE_CHECKING:  # the checker sees strings; pydantic sees the enums (see biopark.core.schema_types)
-    ParkKind = ParkKindOut = OrgKind = OrgKindOut = PlatformKind = PlatformKindOut = str
-    Predicate = PredicateOut = EntityType = EntityTypeOut = Stage = str
+    ParkKind: TypeAlias = str
+    ParkKindOut: TypeAlias = str
+    OrgKind: TypeAlias = str
+    OrgKindOut: TypeAlias = str
+    PlatformKind: TypeAlias = str
+    PlatformKindOut: TypeAlias = str
+    Predicate: TypeAlias = str
+    PredicateOut: TypeAlias = str
+    EntityType: TypeAlias = str
+    EntityTypeOut: TypeAlias = str
+    Stage: TypeAlias = str
 else:
     ParkKind, ParkKindOut = choice(Park.Kind.values), documented(Park.Kind.values)
     OrgKind, OrgKindOut = choice(Organisation.Kind.values), documented(Organisation.Kind.values)

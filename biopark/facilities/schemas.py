@@ -2,7 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ninja import Schema
 from pydantic import Field
@@ -11,7 +11,12 @@ from biopark.core.schema_types import choice, documented
 from biopark.facilities.models import Booking, BookingSeries, Outage, Resource
 
 if TYPE_CHECKING:  # the checker sees strings; pydantic sees the enums (see biopark.core.schema_types)
-    ResourceKind = ResourceKindOut = FrequencyIn = StatusOut = OutageKind = OutageKindOut = str
+    ResourceKind: TypeAlias = str
+    ResourceKindOut: TypeAlias = str
+    FrequencyIn: TypeAlias = str
+    StatusOut: TypeAlias = str
+    OutageKind: TypeAlias = str
+    OutageKindOut: TypeAlias = str
 else:
     ResourceKind, ResourceKindOut = choice(Resource.Kind.values), documented(Resource.Kind.values)
     FrequencyIn = choice(BookingSeries.Frequency.values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from ninja import Schema
 
@@ -12,7 +12,12 @@ from biopark.core.schema_types import choice, documented
 from biopark.pipeline.models import ALL_STAGES, Modality, Visibility
 
 if TYPE_CHECKING:  # the checker sees strings; pydantic sees the enums (see biopark.core.schema_types)
-    ModalityIn = ModalityOut = VisibilityIn = VisibilityOut = StageIn_ = StageOut = str
+    ModalityIn: TypeAlias = str
+    ModalityOut: TypeAlias = str
+    VisibilityIn: TypeAlias = str
+    VisibilityOut: TypeAlias = str
+    StageIn_: TypeAlias = str
+    StageOut: TypeAlias = str
 else:
     _STAGES = [code for code, _label in ALL_STAGES]
     ModalityIn, ModalityOut = choice(Modality.values), documented(Modality.values)

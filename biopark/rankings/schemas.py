@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ninja import Schema
 
@@ -11,7 +11,9 @@ from biopark.core.schema_types import choice, documented
 from biopark.rankings.models import Framework, Run
 
 if TYPE_CHECKING:  # the checker sees strings; pydantic sees the enums (see biopark.core.schema_types)
-    FrameworkKind = FrameworkKindOut = RunStatusOut = str
+    FrameworkKind: TypeAlias = str
+    FrameworkKindOut: TypeAlias = str
+    RunStatusOut: TypeAlias = str
 else:
     FrameworkKind, FrameworkKindOut = choice(Framework.Kind.values), documented(Framework.Kind.values)
     RunStatusOut = documented(Run.Status.values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from ninja import Schema
 
@@ -13,7 +13,11 @@ from biopark.ecosystem.models import STAGE_CODES
 from biopark.services.models import Category, State
 
 if TYPE_CHECKING:  # the checker sees strings; pydantic sees the enums (see biopark.core.schema_types)
-    CategoryIn = CategoryOut = StateIn = StateOut = StageCode = str
+    CategoryIn: TypeAlias = str
+    CategoryOut: TypeAlias = str
+    StateIn: TypeAlias = str
+    StateOut: TypeAlias = str
+    StageCode: TypeAlias = str
 else:
     CategoryIn, CategoryOut = choice(Category.values), documented(Category.values)
     StateIn, StateOut = choice(State.values), documented(State.values)
