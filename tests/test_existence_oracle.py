@@ -130,3 +130,20 @@ def test_service_request_naming_a_hidden_project_is_refused_like_a_missing_one(w
     _same(client.post(page, {"title": "Tox", "project": hidden.pk}),
           client.post(page, {"title": "Tox", "project": MISSING}), hidden.pk, (page, page))
     assert ServiceRequest.objects.count() == count
+
+
+PAGE_WRITES = [
+    ("other_member", "/facilities/bookings/{id}/cancel/", {}, "booking"),
+    ("other_member", "/services/requests/{id}/comment", {"text": "hello"}, "request"),
+    ("member", "/pipeline/{id}/", {"stage": "phase1", "date": "2024-01-01"}, "hidden_project"),
+]
+
+
+@pytest.mark.parametrize(("who", "url", "body", "record"), PAGE_WRITES)
+def test_page_form_posted_to_a_hidden_record_is_a_missing_page(world, who, url, body, record):
+    client = _client(world, who)
+    obj = world[record]
+    before = type(obj).objects.filter(pk=obj.pk).values().get()
+    urls = (url.format(id=obj.pk), url.format(id=MISSING))
+    _same(client.post(urls[0], body), client.post(urls[1], body), obj.pk, urls)
+    assert type(obj).objects.filter(pk=obj.pk).values().get() == before

@@ -145,7 +145,7 @@ def create_relation(request: HttpRequest, payload: RelationIn) -> Any:
 @router.delete("/relations/{int:pk}", response={204: None}, operation_id="delete_relation")
 def delete_relation(request: HttpRequest, pk: int) -> Any:
     relation = Relation.objects.filter(pk=pk).first()
-    if relation is None:
+    if relation is None or not policy.decide(request.auth, policy.VIEW, relation):  # hidden answers like missing
         raise NotFound(f"no relation {pk}")
     services.relation_delete(actor=request.auth, relation=relation)
     return Status(204, None)

@@ -178,7 +178,7 @@ def relation_add(request: HttpRequest, plural: str, pk: int) -> HttpResponse:
 
 def relation_remove(request: HttpRequest, plural: str, pk: int, relation_id: int) -> HttpResponse:
     relation = Relation.objects.filter(pk=relation_id).first()
-    if relation is None or request.method != "POST":
+    if relation is None or request.method != "POST" or not policy.decide(request.user, policy.VIEW, relation):
         raise Http404(_("No such record"))
     try:
         services.relation_delete(actor=request.user, relation=relation)

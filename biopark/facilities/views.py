@@ -132,7 +132,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def waitlist_join(request: HttpRequest, pk: int) -> HttpResponse:
     """Join the wait list for a slot that was taken (offered on the resource page after a conflict)."""
     resource = Resource.objects.select_related("platform__park").filter(pk=pk).first()
-    if resource is None:
+    if resource is None or not policy.decide(request.user, policy.VIEW, resource):  # hidden answers like missing
         raise Http404(_("No such resource"))
     try:
         services.waitlist_join(
@@ -167,7 +167,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @require_POST
 def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     booking = Booking.objects.select_related("resource__platform__park").filter(pk=pk).first()
-    if booking is None:
+    if booking is None or not policy.decide(request.user, policy.VIEW, booking):  # hidden answers like missing
         raise Http404(_("No such booking"))
     try:
         if action == "cancel":
