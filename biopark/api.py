@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from biopark.accounts.auth import OptionalAuth
 from biopark.core.api_errors import install_error_handlers
 from biopark.core.modules import optional_module
+from biopark.core.openapi import BioParkAPI, ObjectBodyParser
 
-api = NinjaAPI(
+api = BioParkAPI(
     title="BioPark API",
     version="1",
     description="Registry, facilities, pipeline, services and rankings of a biomedical innovation park. "
@@ -16,6 +15,7 @@ api = NinjaAPI(
     "Errors always have the form {\"error\": {\"code\", \"message\", \"fields\"}}.",
     auth=OptionalAuth(),
     urls_namespace="api",
+    parser=ObjectBodyParser(),
 )
 install_error_handlers(api)
 

@@ -18,3 +18,9 @@ urlpatterns = [
 for app in ("facilities", "pipeline", "services", "rankings", "metrics", "deals"):
     if optional_module(f"biopark.{app}.urls") is not None:
         urlpatterns.append(path(f"{app}/", include(f"biopark.{app}.urls")))
+
+# Error pages with the site's navigation; JSON under /api/ (see biopark.core.handlers).
+handler400 = "biopark.core.handlers.bad_request"
+handler403 = "biopark.core.handlers.permission_denied"
+handler404 = "biopark.core.handlers.page_not_found"
+handler500 = "biopark.core.handlers.server_error"

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import DataError
@@ -14,6 +15,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from biopark.core.errors import DomainError, PreconditionFailed
+from biopark.core.openapi import BodyNotAnObject
+
+log = logging.getLogger(__name__)
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
@@ -47,6 +51,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, BodyNotAnObject):  # valid JSON, but a list or a number: invalid input
+            message = str(exc.__cause__)
+            return api.create_response(
+                request, error_body("validation_error", message, {"body": message}), status=422
+            )
         return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
 
     @api.exception_handler(OverflowError)
@@ -60,3 +69,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, error_body("not_found", str(exc) or "not found"), status=404)
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Whatever a handler did not foresee still answers in the one format (and is logged with its trace).
+        log.exception("API error on %s %s", request.method, request.path, exc_info=exc)
+        return api.create_response(
+            request, error_body("server_error", "something went wrong on our side; the error was logged"), status=500
+        )

@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
 from biopark.core.pagination import COUNT_CAP, Page, paginate
+from biopark.core.schema_types import SafeText
 from biopark.core.writes import etag_of, version_from_etag
 from biopark.ecosystem import selectors, services
 from biopark.ecosystem.fields import TYPE_NAMES
@@ -34,8 +35,8 @@ router = Router(tags=["registry"])
 
 
 class ListFilters(Schema):
-    q: str | None = None
-    kind: str | None = None
+    q: SafeText | None = None
+    kind: SafeText | None = None  # the kinds differ per type (people have none): checked by the selector
     park: int | None = None
     page: int = 1
     page_size: int = 50
@@ -43,9 +44,9 @@ class ListFilters(Schema):
 
 def _get_visible(model: type, pk: int, user: Any) -> Any:
     obj = model.objects.filter(pk=pk).first()
-    if obj is None:
+    # A record the caller may not see answers exactly like one that does not exist.
+    if obj is None or not policy.decide(user, policy.VIEW, obj):
         raise NotFound(f"no {model.__name__.lower()} {pk}")
-    policy.require(user, policy.VIEW, obj)
     return obj
 
 
@@ -117,7 +118,7 @@ def add_position(request: HttpRequest, pk: int, payload: PositionIn) -> Any:
     organisation = None
     if payload.organisation is not None:
         organisation = Organisation.objects.filter(pk=payload.organisation).first()
-        if organisation is None:
+        if organisation is None or not policy.decide(request.auth, policy.VIEW, organisation):
             raise ValidationFailed(f"no organisation {payload.organisation}", field="organisation")
     services.position_add(
         actor=request.auth,
@@ -140,7 +141,7 @@ def create_relation(request: HttpRequest, payload: RelationIn) -> Any:
         if type_name not in TYPE_NAMES:
             raise ValidationFailed(f"unknown type {type_name!r}; known: {', '.join(TYPE_NAMES)}", field=f"{side}_type")
         target = TYPE_NAMES[type_name].objects.filter(pk=getattr(payload, f"{side}_id")).first()
-        if target is None:
+        if target is None or not policy.decide(request.auth, policy.VIEW, target):
             raise ValidationFailed(f"no {type_name} {getattr(payload, f'{side}_id')}", field=f"{side}_id")
         ends.append(target)
     relation = services.relation_create(
@@ -152,7 +153,7 @@ def create_relation(request: HttpRequest, payload: RelationIn) -> Any:
 @router.delete("/relations/{int:pk}", response={204: None}, operation_id="delete_relation")
 def delete_relation(request: HttpRequest, pk: int) -> Any:
     relation = Relation.objects.filter(pk=pk).first()
-    if relation is None:
+    if relation is None or not policy.decide(request.auth, policy.VIEW, relation):  # hidden answers like missing
         raise NotFound(f"no relation {pk}")
     services.relation_delete(actor=request.auth, relation=relation)
     return Status(204, None)

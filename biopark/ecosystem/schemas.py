@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
 from ninja import Schema
+
+from biopark.core.schema_types import choice, documented
+from biopark.ecosystem.models import ENTITY_TYPES, STAGE_CODES, Organisation, Park, Platform, Relation
+
+if TYPE_CHECKING:  # the checker sees strings; pydantic sees the enums (see biopark.core.schema_types)
+    ParkKind: TypeAlias = str
+    ParkKindOut: TypeAlias = str
+    OrgKind: TypeAlias = str
+    OrgKindOut: TypeAlias = str
+    PlatformKind: TypeAlias = str
+    PlatformKindOut: TypeAlias = str
+    Predicate: TypeAlias = str
+    PredicateOut: TypeAlias = str
+    EntityType: TypeAlias = str
+    EntityTypeOut: TypeAlias = str
+    Stage: TypeAlias = str
+else:
+    ParkKind, ParkKindOut = choice(Park.Kind.values), documented(Park.Kind.values)
+    OrgKind, OrgKindOut = choice(Organisation.Kind.values), documented(Organisation.Kind.values)
+    PlatformKind, PlatformKindOut = choice(Platform.Kind.values), documented(Platform.Kind.values)
+    Predicate, PredicateOut = choice(Relation.Predicate.values), documented(Relation.Predicate.values)
+    EntityType, EntityTypeOut = choice(ENTITY_TYPES), documented(ENTITY_TYPES)
+    Stage = choice(STAGE_CODES)
 
 
 class ParkOut(Schema):
@@ -11,7 +36,7 @@ class ParkOut(Schema):
     name_zh: str
     name_en: str
     aliases: list[str]
-    kind: str
+    kind: ParkKindOut
     parent_id: int | None
     city_zh: str
     city_en: str
@@ -30,7 +55,7 @@ class ParkIn(Schema):
     name_zh: str | None = None
     name_en: str | None = None
     aliases: list[str] | None = None
-    kind: str | None = None
+    kind: ParkKind | None = None
     parent: int | str | None = None
     city_zh: str | None = None
     city_en: str | None = None
@@ -49,7 +74,7 @@ class OrganisationOut(Schema):
     name_zh: str
     name_en: str
     aliases: list[str]
-    kind: str
+    kind: OrgKindOut
     park_id: int | None
     city_zh: str
     city_en: str
@@ -67,7 +92,7 @@ class OrganisationIn(Schema):
     name_zh: str | None = None
     name_en: str | None = None
     aliases: list[str] | None = None
-    kind: str | None = None
+    kind: OrgKind | None = None
     park: int | str | None = None
     city_zh: str | None = None
     city_en: str | None = None
@@ -124,7 +149,7 @@ class PlatformOut(Schema):
     name_zh: str
     name_en: str
     aliases: list[str]
-    kind: str
+    kind: PlatformKindOut
     operator_id: int | None
     park_id: int | None
     stages: list[str]
@@ -138,29 +163,29 @@ class PlatformIn(Schema):
     name_zh: str | None = None
     name_en: str | None = None
     aliases: list[str] | None = None
-    kind: str | None = None
+    kind: PlatformKind | None = None
     operator: int | str | None = None
     park: int | str | None = None
-    stages: list[str] | None = None
+    stages: list[Stage] | None = None
     description_zh: str | None = None
     description_en: str | None = None
 
 
 class RelationOut(Schema):
     id: int
-    subject_type: str
+    subject_type: EntityTypeOut
     subject_id: int
-    predicate: str
-    object_type: str
+    predicate: PredicateOut
+    object_type: EntityTypeOut
     object_id: int
     note: str
 
 
 class RelationIn(Schema):
-    subject_type: str
+    subject_type: EntityType
     subject_id: int
-    predicate: str
-    object_type: str
+    predicate: Predicate
+    object_type: EntityType
     object_id: int
     note: str = ""
 

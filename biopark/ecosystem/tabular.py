@@ -6,6 +6,7 @@ JSON items are numbered from 1), so every error can name its row.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -71,9 +72,29 @@ def read_table(data: bytes, fmt: str, *, encoding: str = "utf-8") -> Table:
     return table
 
 
-def _decode(data: bytes, encoding: str) -> str:
+# The text encodings a spreadsheet or CSV comes in. Python knows others that are no file encoding at all
+# ("undefined" always fails, "punycode" and "idna" are for host names, "unicode_escape" runs escapes).
+TEXT_ENCODINGS = frozenset({
+    "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "gb18030", "gbk", "gb2312", "big5",
+    "big5hkscs", "hz", "iso2022-jp", "shift-jis", "euc-jp", "euc-kr", "cp949", "ascii", "iso8859-1",
+    "iso8859-15", "cp1252", "cp1251", "cp1250", "mac-roman", "koi8-r",
+})
+
+
+def _codec(encoding: str) -> str:
     try:
-        return data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
+        name = codecs.lookup(encoding[:40]).name
+    except (LookupError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise ValidationFailed(f"unknown encoding {encoding[:40]!r}", field="encoding") from exc
+    if name.replace("_", "-") not in TEXT_ENCODINGS:
+        raise ValidationFailed(f"{encoding[:40]!r} is not a text file encoding", field="encoding")
+    return "utf-8-sig" if name == "utf-8" else name
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    codec = _codec(encoding)
+    try:
+        return data.decode(codec)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ValidationFailed(
@@ -81,8 +102,6 @@ def _decode(data: bytes, encoding: str) -> str:
             "or name its encoding (e.g. --encoding gb18030)",
             field="file",
         ) from exc
-    except LookupError as exc:
-        raise ValidationFailed(f"unknown encoding {encoding!r}", field="encoding") from exc
 
 
 def _clean_header(header: Iterable[Any]) -> list[str]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.errors import DomainError, PreconditionFailed
+from biopark.core.params import Params
 from biopark.ecosystem import forms, selectors, services
 from biopark.ecosystem.fields import MODEL_TYPE, TYPE_NAMES
 from biopark.ecosystem.models import Organisation, Park, Person, Platform, Relation
@@ -42,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def search_all(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
+    q = Params(request.GET).text("q")
     groups = []
     if q:
         for type_name, plural in PLURAL.items():
@@ -58,13 +59,11 @@ def record_list(request: HttpRequest, plural: str) -> HttpResponse:
     decision = policy.decide(request.user, policy.VIEW, model)
     if not decision:
         return _forbidden(request, decision.reason)
-    q = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind") or None
-    park = request.GET.get("park")
-    park_id = int(park) if park and park.isdigit() else None
-    qs = selectors.record_list(model=model, user=request.user, q=q, kind=kind, park_id=park_id)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     kinds = model._meta.get_field("kind").choices if hasattr(model, "kind") else []
+    params = Params(request.GET)
+    q, kind, park_id = params.text("q"), params.choice("kind", kinds) or None, params.int("park")
+    qs = selectors.record_list(model=model, user=request.user, q=q, kind=kind, park_id=park_id)
+    page = Paginator(qs, 50).get_page(params.int("page", maximum=10**6))
     context: dict[str, Any] = {
         "plural": plural,
         "type": MODEL_TYPE[model],
@@ -80,14 +79,17 @@ def record_list(request: HttpRequest, plural: str) -> HttpResponse:
     return render(request, template, context)
 
 
+def _visible_or_404(request: HttpRequest, model: Any, pk: Any) -> Any:
+    """The record, or 404 both when it does not exist and when the user may not see it (never tell which)."""
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is None or not policy.decide(request.user, policy.VIEW, obj):
+        raise Http404(_("No such record"))
+    return obj
+
+
 def record_detail(request: HttpRequest, plural: str, pk: int) -> HttpResponse:
     model = _model(plural)
-    obj = model._default_manager.filter(pk=pk).first()
-    if obj is None:
-        raise Http404(_("No such record"))
-    decision = policy.decide(request.user, policy.VIEW, obj)
-    if not decision:
-        return _forbidden(request, decision.reason)
+    obj = _visible_or_404(request, model, pk)
     citations = selectors.citations_of(obj)
     context = {
         "plural": plural,
@@ -122,9 +124,7 @@ def record_edit(request: HttpRequest, plural: str, pk: int | None = None) -> Htt
     model = _model(plural)
     obj = None
     if pk is not None:
-        obj = model._default_manager.filter(pk=pk).first()
-        if obj is None:
-            raise Http404(_("No such record"))
+        obj = _visible_or_404(request, model, pk)
         decision = policy.decide(request.user, policy.CHANGE, obj)
     else:
         decision = policy.decide(request.user, policy.CREATE, model)
@@ -174,8 +174,8 @@ def record_edit(request: HttpRequest, plural: str, pk: int | None = None) -> Htt
 def relation_add(request: HttpRequest, plural: str, pk: int) -> HttpResponse:
     """Add a typed relation from this record to another (form on the record page)."""
     model = _model(plural)
-    obj = model._default_manager.filter(pk=pk).first()
-    if obj is None or request.method != "POST":
+    obj = _visible_or_404(request, model, pk)
+    if request.method != "POST":
         raise Http404(_("No such record"))
     try:
         other = selectors.resolve_record(request.POST.get("other_type", ""), request.POST.get("other", ""))
@@ -193,7 +193,7 @@ def relation_add(request: HttpRequest, plural: str, pk: int) -> HttpResponse:
 
 def relation_remove(request: HttpRequest, plural: str, pk: int, relation_id: int) -> HttpResponse:
     relation = Relation.objects.filter(pk=relation_id).first()
-    if relation is None or request.method != "POST":
+    if relation is None or request.method != "POST" or not policy.decide(request.user, policy.VIEW, relation):
         raise Http404(_("No such record"))
     try:
         services.relation_delete(actor=request.user, relation=relation)
@@ -204,8 +204,8 @@ def relation_remove(request: HttpRequest, plural: str, pk: int, relation_id: int
 
 
 def position_create(request: HttpRequest, pk: int) -> HttpResponse:
-    person = Person.objects.filter(pk=pk).first()
-    if person is None or request.method != "POST":
+    person = _visible_or_404(request, Person, pk)
+    if request.method != "POST":
         raise Http404(_("No such record"))
     try:
         organisation = None

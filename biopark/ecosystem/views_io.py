@@ -76,7 +76,8 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     jobs.expire_stale()
     job = get_object_or_404(ImportJob, pk=pk)
     if job.user_id != request.user.pk and not policy.actor_for(request.user).is_admin:
-        return _forbidden(request, _("Only the person who started an import (or an administrator) may see it."))
+        # Someone else's import answers like a missing one (its id says nothing).
+        raise Http404(_("Only the person who started an import (or an administrator) may see it."))
     done = min(jobs.rows_done(job), job.rows_total)
     context = {
         "job": job,

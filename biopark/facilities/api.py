@@ -15,6 +15,7 @@ from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
 from biopark.core.fastread import JoinedSelect
 from biopark.core.pagination import Page, paginate
+from biopark.core.schema_types import SafeText, choice
 from biopark.core.writes import etag_of, version_from_etag
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import ical, selectors, services, timeutil, usage
@@ -43,6 +44,7 @@ from biopark.facilities.schemas import (
 router = Router(tags=["facilities"])
 
 MAX_SEARCH_DAYS = 31
+KINDS = [*Resource.Kind.values, *Platform.Kind.values]  # a resource's own kind or its platform's
 
 
 def who(request: HttpRequest) -> Any:
@@ -57,17 +59,16 @@ _RESOURCE = JoinedSelect(Resource, ["platform", "platform__park"], where='{root}
 def _resource(pk: int, user: Any, field: str = "resource") -> Resource:
     # Out of the id column's range (SQLite cannot even take it as a parameter): no such resource.
     resource = _RESOURCE.first(pk) if 0 < pk < 2**63 else None
-    if resource is None:
+    # A resource the caller may not see answers exactly like one that does not exist.
+    if resource is None or not policy.decide(user, policy.VIEW, resource):
         raise NotFound(f"no resource {pk}", field=field)
-    policy.require(user, policy.VIEW, resource)
     return resource
 
 
 def _booking(pk: int, user: Any) -> Booking:
     booking = Booking.objects.select_related("resource__platform__park", "organisation", "user").filter(pk=pk).first()
-    if booking is None:
+    if booking is None or not policy.decide(user, policy.VIEW, booking):  # hidden answers like missing
         raise NotFound(f"no booking {pk}")
-    policy.require(user, policy.VIEW, booking)
     return booking
 
 
@@ -96,9 +97,9 @@ def _window(start: dt.datetime | None, end: dt.datetime | None, tz: Any) -> tupl
 
 
 class ResourceFilters(Schema):
-    q: str | None = None
+    q: SafeText | None = None
     platform: int | None = None
-    kind: str | None = None
+    kind: choice(KINDS) | None = None  # type: ignore[valid-type]
     park: int | None = None
     page: int = 1
     page_size: int = 50
@@ -175,9 +176,9 @@ def _slots_out(found: selectors.ResourceSlots) -> dict[str, Any]:
 
 class AvailabilityQuery(SlotQuery):
     platform: int | None = None
-    kind: str | None = None
+    kind: choice(KINDS) | None = None  # type: ignore[valid-type]
     park: int | None = None
-    q: str | None = None
+    q: SafeText | None = None
     limit: int = 1000
 
 
@@ -214,7 +215,7 @@ class BookingFilters(Schema):
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     resource: int | None = None
-    status: str | None = None
+    status: choice(Booking.Status.values) | None = None  # type: ignore[valid-type]
     mine: bool = False
     flagged: bool | None = None
     page: int = 1

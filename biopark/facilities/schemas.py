@@ -2,10 +2,26 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ninja import Schema
 from pydantic import Field
+
+from biopark.core.schema_types import choice, documented
+from biopark.facilities.models import Booking, BookingSeries, Outage, Resource
+
+if TYPE_CHECKING:  # the checker sees strings; pydantic sees the enums (see biopark.core.schema_types)
+    ResourceKind: TypeAlias = str
+    ResourceKindOut: TypeAlias = str
+    FrequencyIn: TypeAlias = str
+    StatusOut: TypeAlias = str
+    OutageKind: TypeAlias = str
+    OutageKindOut: TypeAlias = str
+else:
+    ResourceKind, ResourceKindOut = choice(Resource.Kind.values), documented(Resource.Kind.values)
+    FrequencyIn = choice(BookingSeries.Frequency.values)
+    StatusOut = documented(Booking.Status.values)
+    OutageKind, OutageKindOut = choice(Outage.Kind.values), documented(Outage.Kind.values)
 
 
 class ResourceOut(Schema):
@@ -13,7 +29,7 @@ class ResourceOut(Schema):
     key: str | None
     name_zh: str
     name_en: str
-    kind: str
+    kind: ResourceKindOut
     platform: int = Field(validation_alias="platform_id")
     capacity: int
     unit_label: str
@@ -47,7 +63,7 @@ class ResourceIn(Schema):
     key: str | None = None
     name_zh: str | None = None
     name_en: str | None = None
-    kind: str | None = None
+    kind: ResourceKind | None = None
     capacity: int | None = None
     unit_label: str | None = None
     description_zh: str | None = None
@@ -83,7 +99,7 @@ class BookingIn(Schema):
 
 
 class SeriesIn(BookingIn):
-    frequency: str
+    frequency: FrequencyIn
     count: int
 
 
@@ -98,7 +114,7 @@ class BookingOut(Schema):
     local_start: str
     local_end: str
     quantity: int
-    status: str
+    status: StatusOut
     project: int | None = Field(None, validation_alias="project_id")
     project_label: str
     series: int | None = Field(None, validation_alias="series_id")
@@ -210,14 +226,14 @@ class OutageIn(Schema):
     resource: int
     start: dt.datetime
     end: dt.datetime
-    kind: str = "maintenance"
+    kind: OutageKind = "maintenance"
     reason: str = ""
 
 
 class OutageOut(Schema):
     id: int
     resource: int
-    kind: str
+    kind: OutageKindOut
     start: dt.datetime
     end: dt.datetime
     reason: str

@@ -292,9 +292,9 @@ def _booking_create(
     resource_id = resource if isinstance(resource, int) else resource.pk
     locked = _LOCKED_RESOURCE.first(resource_id) if 0 < resource_id < 2**63 else None
     if isinstance(resource, int):
-        if locked is None:
+        # One the actor may not see is refused exactly like one that does not exist.
+        if locked is None or not policy.decide(actor, policy.VIEW, locked):
             raise NotFound(f"no resource {resource_id}", field="resource")
-        policy.require(actor, policy.VIEW, locked)
     elif locked is None:
         raise ValidationFailed(f"no resource {resource_id}", field="resource")
     tz = timeutil.resource_zone(locked)

@@ -18,6 +18,7 @@ from biopark.accounts import policy
 from biopark.accounts import services as account_services
 from biopark.accounts.models import FeedToken
 from biopark.core.errors import DomainError
+from biopark.core.params import Params
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import charts, exports, ical, selectors, services, timeutil, usage
 from biopark.facilities.models import Booking, Resource
@@ -30,11 +31,10 @@ def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
     return HttpResponseForbidden(render(request, "ecosystem/forbidden.html", {"reason": reason}).content)
 
 
-def _date(value: str | None, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
+def _week(request: HttpRequest, default: dt.date) -> dt.date:
+    """The Monday of the week the `week` parameter names (default: this week)."""
+    day = Params(request.GET).date("week", default=default)
+    return day - dt.timedelta(days=day.weekday())
 
 
 def _tz() -> Any:
@@ -48,20 +48,20 @@ def index(request: HttpRequest) -> HttpResponse:
         return _forbidden(request, decision.reason)
     tz = _tz()
     today = timezone.now().astimezone(tz).date()
-    week_of = _date(request.GET.get("week"), today)
-    monday = week_of - dt.timedelta(days=week_of.weekday())
-    platform = request.GET.get("platform") or ""
-    kind = request.GET.get("kind") or ""
-    q = request.GET.get("q", "").strip()
+    monday = _week(request, today)
+    params = Params(request.GET)
+    platform_id = params.int("platform")
+    platform = str(platform_id or "")
+    kinds = Resource.Kind.choices + Platform.Kind.choices
+    kind, q = params.choice("kind", kinds), params.text("q")
     resources = selectors.for_availability(selectors.resource_list(
-        user=request.user, platform_id=int(platform) if platform.isdigit() else None, kind=kind or None, q=q,
-        active_only=True,
+        user=request.user, platform_id=platform_id, kind=kind or None, q=q, active_only=True,
     ))[:100]
     start = dt.datetime.combine(monday, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
     found = selectors.availability(resources=resources, start=start, end=start + dt.timedelta(days=7))
     context = {
         "found": found, "monday": monday, "prev": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
-        "platform": platform, "kind": kind, "q": q, "kinds": Resource.Kind.choices + Platform.Kind.choices,
+        "platform": platform, "kind": kind, "q": q, "kinds": kinds,
         "platforms": Platform.objects.filter(resources__isnull=False).distinct().order_by("id"),
         "may_manage": bool(selectors.managed_resources(user=request.user).exists()),
     }
@@ -71,15 +71,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     resource = Resource.objects.select_related("platform__park", "platform__operator").filter(pk=pk).first()
-    if resource is None:
+    # A resource the user may not see answers exactly like one that does not exist.
+    if resource is None or not policy.decide(request.user, policy.VIEW, resource):
         raise Http404(_("No such resource"))
-    decision = policy.decide(request.user, policy.VIEW, resource)
-    if not decision:
-        return _forbidden(request, decision.reason)
     tz = timeutil.resource_zone(resource)
     today = timezone.now().astimezone(tz).date()
-    monday = _date(request.GET.get("week"), today)
-    monday -= dt.timedelta(days=monday.weekday())
+    monday = _week(request, today)
     errors: dict[str, str] = {}
     error_message = ""
     taken = False
@@ -137,7 +134,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def waitlist_join(request: HttpRequest, pk: int) -> HttpResponse:
     """Join the wait list for a slot that was taken (offered on the resource page after a conflict)."""
     resource = Resource.objects.select_related("platform__park").filter(pk=pk).first()
-    if resource is None:
+    if resource is None or not policy.decide(request.user, policy.VIEW, resource):  # hidden answers like missing
         raise Http404(_("No such resource"))
     try:
         services.waitlist_join(
@@ -158,8 +155,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         return redirect(f"/accounts/login/?next={request.path}")
     tz = _tz()
     today = timezone.now().astimezone(tz).date()
-    monday = _date(request.GET.get("week"), today)
-    monday -= dt.timedelta(days=monday.weekday())
+    monday = _week(request, today)
     days = selectors.week_calendar(user=request.user, week_of=monday, tz=tz)
     flagged = list(selectors.booking_list(user=request.user, start=timezone.now(), flagged=True)[:50])
     context = {
@@ -173,7 +169,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @require_POST
 def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     booking = Booking.objects.select_related("resource__platform__park").filter(pk=pk).first()
-    if booking is None:
+    if booking is None or not policy.decide(request.user, policy.VIEW, booking):  # hidden answers like missing
         raise Http404(_("No such booking"))
     try:
         if action == "cancel":
@@ -218,14 +214,14 @@ def statement_page(request: HttpRequest) -> HttpResponse:
     actor = policy.actor_for(request.user)
     tz = _tz()
     today = timezone.now().astimezone(tz).date()
-    month = request.GET.get("month") or f"{today.year}-{today.month:02d}"
+    month = Params(request.GET).text("month", max_length=7) or f"{today.year}-{today.month:02d}"
     try:
         year, mon = (int(x) for x in month.split("-"))
         dt.date(year, mon, 1)
     except ValueError:
         year, mon = today.year, today.month
-    org_id = request.GET.get("organisation") or (str(actor.organisation_id) if actor.organisation_id else "")
-    org = Organisation.objects.filter(pk=int(org_id)).first() if org_id.isdigit() else None
+    org_id = Params(request.GET).int("organisation") or actor.organisation_id
+    org = Organisation.objects.filter(pk=org_id).first() if org_id else None
     statement = None
     if org is not None:
         decision = policy.decide(request.user, STATEMENT, org)
@@ -263,13 +259,12 @@ def utilisation_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next={request.path}")
     resources = selectors.managed_resources(user=request.user)
-    platform = request.GET.get("platform") or ""
-    if platform.isdigit():
-        resources = resources.filter(platform_id=int(platform))
-    try:
-        weeks = max(1, min(26, int(request.GET.get("weeks") or 6)))
-    except ValueError:
-        weeks = 6
+    params = Params(request.GET)
+    platform_id = params.int("platform")
+    platform = str(platform_id or "")
+    if platform_id:
+        resources = resources.filter(platform_id=platform_id)
+    weeks = params.int("weeks", maximum=26) or 6
     tz = _tz()
     today = timezone.now().astimezone(tz).date()
     first = today - dt.timedelta(weeks=weeks - 2)

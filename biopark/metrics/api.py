@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 from biopark.accounts import policy
 from biopark.core import uploads
 from biopark.core.pagination import Page, paginate
+from biopark.core.schema_types import SafeText, text
 from biopark.ecosystem import tabular
 from biopark.metrics import selectors, services
 from biopark.metrics.models import Indicator, Observation
@@ -26,7 +27,7 @@ router = Router(tags=["metrics"])
 class ObservationFilters(Schema):
     year: int | None = None
     park: int | None = None
-    indicator: str | None = None
+    indicator: SafeText | None = None
     page: int = 1
     page_size: int = 50
 
@@ -38,7 +39,7 @@ def _obs_out(o: Observation) -> dict[str, Any]:
 
 
 @router.get("/indicators", response=list[IndicatorOut], operation_id="metrics_list_indicators")
-def list_indicators(request: HttpRequest, pillar: str | None = None) -> Any:
+def list_indicators(request: HttpRequest, pillar: SafeText | None = None) -> Any:
     policy.require(_auth(request), policy.VIEW, Indicator)
     return list(selectors.indicator_list(pillar=pillar))
 
@@ -60,7 +61,7 @@ def list_observations(request: HttpRequest, filters: Query[ObservationFilters]) 
 
 @router.post("/observations/import", response=ImportOut, operation_id="metrics_import_observations")
 def import_observations(request: HttpRequest, file: File[UploadedFile], dry_run: bool = False,
-                        encoding: str = "utf-8") -> Any:
+                        encoding: text(40) = "utf-8") -> Any:  # type: ignore[valid-type]
     policy.require(_auth(request), policy.IMPORT, Observation)
     uploads.check_size(file, limit=20 * 1024 * 1024)
     table = tabular.read_table(file.read(), tabular.detect_format(file.name or ""), encoding=encoding)

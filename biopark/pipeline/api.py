@@ -9,10 +9,11 @@ from biopark.accounts import policy
 from biopark.core.errors import NotFound, ValidationFailed
 from biopark.core.models import Source
 from biopark.core.pagination import Page, paginate
+from biopark.core.schema_types import SafeText, choice
 from biopark.core.writes import etag_of, version_from_etag
 from biopark.ecosystem.models import Organisation, Person
 from biopark.pipeline import export, selectors, services
-from biopark.pipeline.models import Indication, Project
+from biopark.pipeline.models import ALL_STAGES, Indication, Modality, Project
 from biopark.pipeline.schemas import (
     PortfolioOut,
     ProjectDetailOut,
@@ -24,14 +25,15 @@ from biopark.pipeline.schemas import (
 )
 
 router = Router(tags=["pipeline"])
+STAGE_CHOICES = [code for code, _label in ALL_STAGES]
 
 
 class ProjectFilters(Schema):
-    q: str | None = None
+    q: SafeText | None = None
     park: int | None = None
     organisation: int | None = None
-    modality: str | None = None
-    stage: str | None = None
+    modality: choice(Modality.values) | None = None  # type: ignore[valid-type]
+    stage: choice([*STAGE_CHOICES, selectors.NONE]) | None = None  # type: ignore[valid-type]
     no_development: bool = False
     page: int = 1
     page_size: int = 50
@@ -40,14 +42,14 @@ class ProjectFilters(Schema):
 class PortfolioFilters(Schema):
     park: int | None = None
     organisation: int | None = None
-    modality: str | None = None
+    modality: choice(Modality.values) | None = None  # type: ignore[valid-type]
 
 
 def _project(pk: int, user: Any) -> Project:
     project = selectors.project_detail(pk)
-    if project is None:
+    # A project the caller may not see answers exactly like one that does not exist.
+    if project is None or not policy.decide(user, policy.VIEW, project):
         raise NotFound(f"no project {pk}")
-    policy.require(user, policy.VIEW, project)
     return project
 
 

@@ -4,8 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias
 
 from ninja import Schema
+
+from biopark.core.schema_types import choice, documented
+from biopark.pipeline.models import ALL_STAGES, Modality, Visibility
+
+if TYPE_CHECKING:  # the checker sees strings; pydantic sees the enums (see biopark.core.schema_types)
+    ModalityIn: TypeAlias = str
+    ModalityOut: TypeAlias = str
+    VisibilityIn: TypeAlias = str
+    VisibilityOut: TypeAlias = str
+    StageIn_: TypeAlias = str
+    StageOut: TypeAlias = str
+else:
+    _STAGES = [code for code, _label in ALL_STAGES]
+    ModalityIn, ModalityOut = choice(Modality.values), documented(Modality.values)
+    VisibilityIn, VisibilityOut = choice(Visibility.values), documented(Visibility.values)
+    StageIn_, StageOut = choice(_STAGES), documented(["", *_STAGES])  # "" before a first stage
 
 
 class IndicationIn(Schema):
@@ -28,10 +45,10 @@ class ProjectIn(Schema):
     name_zh: str = ""
     name_en: str = ""
     aliases: list[str] = []
-    modality: str = "other"
+    modality: ModalityIn = "other"
     targets: list[str] = []
     therapeutic_areas: list[str] = []
-    visibility: str = "private"
+    visibility: VisibilityIn = "private"
     description_zh: str = ""
     description_en: str = ""
     team: list[int] = []
@@ -44,10 +61,10 @@ class ProjectPatch(Schema):
     name_zh: str | None = None
     name_en: str | None = None
     aliases: list[str] | None = None
-    modality: str | None = None
+    modality: ModalityIn | None = None
     targets: list[str] | None = None
     therapeutic_areas: list[str] | None = None
-    visibility: str | None = None
+    visibility: VisibilityIn | None = None
     description_zh: str | None = None
     description_en: str | None = None
     team: list[int] | None = None
@@ -61,11 +78,11 @@ class ProjectOut(Schema):
     name_en: str
     organisation_id: int
     park_id: int | None
-    modality: str
+    modality: ModalityOut
     targets: list[str]
     therapeutic_areas: list[str]
-    visibility: str
-    highest_stage: str
+    visibility: VisibilityOut
+    highest_stage: StageOut
     last_event_on: dt.date | None
     no_development_reported: bool = False
 
@@ -80,7 +97,7 @@ class ProjectDetailOut(ProjectOut):
 
 class StageIn(Schema):
     indication: int
-    stage: str
+    stage: StageIn_
     date: str
     approval_number: str = ""
     trial_id: str = ""
@@ -91,7 +108,7 @@ class StageIn(Schema):
 class StageEventOut(Schema):
     id: int
     indication_id: int
-    stage: str
+    stage: StageOut
     date: str
     approval_number: str
     trial_id: str

@@ -14,18 +14,29 @@ from biopark.accounts import policy
 from biopark.core.errors import DomainError
 from biopark.core.models import Source
 from biopark.core.modules import optional_module
+from biopark.core.params import Params
 from biopark.ecosystem.views import _forbidden
 from biopark.pipeline import charts, export, selectors, services
 from biopark.pipeline.models import ALL_STAGES, Modality
 
 
+def _filters(request: HttpRequest, *names: str) -> dict[str, Any]:
+    """The list's and the portfolio's filters, checked (a bad one answers 400 naming it)."""
+    get = Params(request.GET)
+    readers = {
+        "q": lambda: get.text("q"),
+        "park": lambda: get.int("park"),
+        "organisation": lambda: get.int("organisation"),
+        "modality": lambda: get.choice("modality", Modality.choices),
+        "stage": lambda: get.choice("stage", [*ALL_STAGES, (selectors.NONE, "")]),
+    }
+    return {name: readers[name]() or None for name in names}
+
+
 def project_list(request: HttpRequest) -> HttpResponse:
-    params: dict[str, Any] = {k: request.GET.get(k) or None for k in ("q", "park", "organisation", "modality", "stage")}
-    try:
-        qs = selectors.project_list(user=request.user, stale=request.GET.get("stale") == "1", **params)
-        page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    except DomainError as exc:
-        return render(request, "pipeline/list.html", {"error": exc.message}, status=422)
+    params = _filters(request, "q", "park", "organisation", "modality", "stage")
+    qs = selectors.project_list(user=request.user, stale=Params(request.GET).flag("stale"), **params)
+    page = Paginator(qs, 50).get_page(Params(request.GET).int("page", maximum=10**6))
     cutoff = selectors.stale_cutoff()
     rows = [(p, selectors.is_stale(p, cutoff)) for p in page.object_list]
     template = "pipeline/list.html#results" if request.htmx else "pipeline/list.html"  # type: ignore[attr-defined]
@@ -35,11 +46,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_detail(pk)
-    if project is None:
+    # A project the user may not see answers exactly like one that does not exist.
+    if project is None or not policy.decide(request.user, policy.VIEW, project):
         raise Http404(_("No such project"))
-    decision = policy.decide(request.user, policy.VIEW, project)
-    if not decision:
-        return _forbidden(request, decision.reason)
     may_change = policy.decide(request.user, policy.CHANGE, project).allowed
     error, fields = "", {}
     if request.method == "POST" and may_change:
@@ -97,11 +106,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     decision = policy.decide(request.user, "portfolio", Project)
     if not decision:
         return _forbidden(request, decision.reason)
-    params: dict[str, Any] = {k: request.GET.get(k) or None for k in ("park", "organisation", "modality")}
-    try:
-        data = selectors.portfolio(user=request.user, **params)
-    except DomainError as exc:
-        return render(request, "pipeline/portfolio.html", {"error": exc.message, "params": params}, status=422)
+    params = _filters(request, "park", "organisation", "modality")
+    data = selectors.portfolio(user=request.user, **params)
     context = {
         "data": data,
         "params": params,
@@ -122,7 +128,7 @@ def portfolio_xlsx(request: HttpRequest) -> HttpResponse:
     decision = policy.decide(request.user, "portfolio", Project)
     if not decision:
         return _forbidden(request, decision.reason)
-    params: dict[str, Any] = {k: request.GET.get(k) or None for k in ("park", "organisation", "modality")}
+    params = _filters(request, "park", "organisation", "modality")
     data = selectors.portfolio(user=request.user, **params)
     projects = selectors.filter_projects(selectors.portfolio_scope(request.user), **params)
     response = HttpResponse(export.portfolio_xlsx(data, projects),

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from biopark.accounts import policy
-from biopark.core.errors import ValidationFailed
+from biopark.core.errors import NotFound, ValidationFailed
 from biopark.core.pagination import Page, paginate
+from biopark.core.schema_types import SafeText
 from biopark.ecosystem.models import Park
 from biopark.rankings import exports, selectors, services
 from biopark.rankings.models import Framework, Run
@@ -37,7 +38,7 @@ router = Router(tags=["rankings"])
 
 
 class Paging(Schema):
-    framework: str | None = None
+    framework: SafeText | None = None
     page: int = 1
     page_size: int = 50
 
@@ -62,8 +63,16 @@ def _run_out(run: Run) -> dict[str, Any]:
 
 def _visible_run(request: HttpRequest, pk: int) -> Run:
     run = selectors.run_get(pk)
-    policy.require(_auth(request), policy.VIEW, run)
+    if not policy.decide(_auth(request), policy.VIEW, run):  # hidden answers like missing
+        raise NotFound(f"no run {pk}")
     return run
+
+
+def _visible_framework(request: HttpRequest, key: str) -> Framework:
+    framework = selectors.framework_get(key)
+    if not policy.decide(_auth(request), policy.VIEW, framework):  # hidden answers like missing
+        raise NotFound(f"no framework {key!r}")
+    return framework
 
 
 @router.get("/frameworks", response=list[FrameworkOut], operation_id="rankings_list_frameworks")
@@ -74,16 +83,14 @@ def list_frameworks(request: HttpRequest) -> Any:
 
 @router.get("/frameworks/{key}", response=FrameworkDetailOut, operation_id="rankings_get_framework")
 def get_framework(request: HttpRequest, key: str) -> Any:
-    framework = selectors.framework_get(key)
-    policy.require(_auth(request), policy.VIEW, framework)
+    framework = _visible_framework(request, key)
     return {**_framework_out(framework), "versions": list(framework.versions.order_by("number"))}
 
 
 @router.get("/frameworks/{key}/versions/{int:number}", response=VersionOut,
             operation_id="rankings_get_framework_version")
 def get_framework_version(request: HttpRequest, key: str, number: int) -> Any:
-    framework = selectors.framework_get(key)
-    policy.require(_auth(request), policy.VIEW, framework)
+    framework = _visible_framework(request, key)
     return selectors.version_get(framework, number)
 
 
@@ -151,7 +158,7 @@ def publish_run(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/runs/{int:pk}/ranking", response=RankingOut, operation_id="rankings_run_ranking")
-def run_ranking(request: HttpRequest, pk: int, code: str | None = None) -> Any:
+def run_ranking(request: HttpRequest, pk: int, code: SafeText | None = None) -> Any:
     run = _visible_run(request, pk)
     table = selectors.ranking_table(run, code)
     return {"run": run.pk, "code": table.code, "name": table.name, "synthetic": run.synthetic,

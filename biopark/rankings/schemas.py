@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ninja import Field, Schema
+
+from biopark.core.schema_types import choice, documented
+from biopark.rankings.models import Framework, Run
+
+if TYPE_CHECKING:  # the checker sees strings; pydantic sees the enums (see biopark.core.schema_types)
+    FrameworkKind: TypeAlias = str
+    FrameworkKindOut: TypeAlias = str
+    RunStatusOut: TypeAlias = str
+else:
+    FrameworkKind, FrameworkKindOut = choice(Framework.Kind.values), documented(Framework.Kind.values)
+    RunStatusOut = documented(Run.Status.values)
 
 
 class FrameworkOut(Schema):
@@ -14,7 +25,7 @@ class FrameworkOut(Schema):
     name_en: str
     description_zh: str
     description_en: str
-    kind: str
+    kind: FrameworkKindOut
     synthetic: bool
     credit: str
     current_version: int | None = None
@@ -41,7 +52,7 @@ class FrameworkIn(Schema):
     name_en: str = ""
     description_zh: str = ""
     description_en: str = ""
-    kind: str = "park"
+    kind: FrameworkKind = "park"
     imeta: list[dict[str, Any]]
     recipe: dict[str, Any]
     note: str = ""
@@ -84,7 +95,7 @@ class RunOut(Schema):
     version: int
     year: int | None
     label: str
-    status: str
+    status: RunStatusOut
     synthetic: bool
     n_units: int
     codes: list[str]

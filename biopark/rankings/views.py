@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
+from biopark.core.params import Params
 from biopark.rankings import charts, exports, selectors, services
 from biopark.rankings.models import Framework, FrameworkVersion, Run
 
@@ -26,9 +27,8 @@ def _run_or_refusal(request: HttpRequest, pk: int) -> Run | HttpResponse:
         run = selectors.run_get(pk)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    decision = policy.decide(request.user, policy.VIEW, run)
-    if not decision:
-        return _forbidden(request, decision.reason)
+    if not policy.decide(request.user, policy.VIEW, run):  # hidden answers like missing
+        raise Http404(_("No such run"))
     return run
 
 
@@ -71,12 +71,11 @@ def _framework_or_404(key: str) -> Framework:
 
 def framework_detail(request: HttpRequest, key: str) -> HttpResponse:
     framework = _framework_or_404(key)
-    decision = policy.decide(request.user, policy.VIEW, framework)
-    if not decision:
-        return _forbidden(request, decision.reason)
-    number = request.GET.get("v")
+    if not policy.decide(request.user, policy.VIEW, framework):  # hidden answers like missing
+        raise Http404(_("No such framework"))
+    number = Params(request.GET).int("v")
     try:
-        version = selectors.version_get(framework, int(number) if number and number.isdigit() else None)
+        version = selectors.version_get(framework, number)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     return render(request, "rankings/framework.html", _framework_context(request, framework, version))
@@ -163,7 +162,7 @@ def run_ranking(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(run, HttpResponse):
         return run
     try:
-        table = selectors.ranking_table(run, request.GET.get("code") or None)
+        table = selectors.ranking_table(run, Params(request.GET).text("code") or None)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     context = {**_run_context(run), "table": table,
@@ -195,7 +194,7 @@ def run_uncertainty(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(run, HttpResponse):
         return run
     rows = selectors.uncertainty_rows(run)
-    chart = charts.rank_intervals(rows, n_units=run.n_units, highlight=request.GET.get("unit"),
+    chart = charts.rank_intervals(rows, n_units=run.n_units, highlight=Params(request.GET).text("unit") or None,
                                   title=_("Rank intervals (p05–p95) with median")) if rows else ""
     return render(request, "rankings/uncertainty.html", {
         **_run_context(run), "rows": rows, "chart": chart,

@@ -11,10 +11,11 @@ from biopark.accounts import policy
 from biopark.core import uploads
 from biopark.core.errors import NotFound, ValidationFailed
 from biopark.core.pagination import Page, paginate
-from biopark.ecosystem.models import Organisation, Platform
+from biopark.core.schema_types import SafeText, choice
+from biopark.ecosystem.models import STAGE_CODES, Organisation, Platform
 from biopark.pipeline.models import Project
 from biopark.services import files, selectors, services
-from biopark.services.models import Service, ServiceRequest
+from biopark.services.models import Category, Service, ServiceRequest, State
 from biopark.services.rules import TRANSITIONS
 from biopark.services.schemas import (
     AssignIn,
@@ -34,15 +35,15 @@ router = Router(tags=["services"])
 
 
 class CatalogueFilters(Schema):
-    q: str | None = None
-    category: str | None = None
-    stage: str | None = None
+    q: SafeText | None = None
+    category: choice(Category.values) | None = None  # type: ignore[valid-type]
+    stage: choice(STAGE_CODES) | None = None  # type: ignore[valid-type]
     project: int | None = None
     park: int | None = None
 
 
 class RequestFilters(Schema):
-    state: str | None = None
+    state: choice(["open", *State.values]) | None = None  # type: ignore[valid-type]
     overdue: bool = False
     page: int = 1
     page_size: int = 50
@@ -55,11 +56,20 @@ def _service(pk: int) -> Service:
     return service
 
 
+def _project(pk: int, user: Any) -> Project:
+    """A project named in a filter or a request: one the caller may not see is refused exactly like one
+    that does not exist."""
+    project = Project.objects.filter(pk=pk).first()
+    if project is None or not policy.decide(user, policy.VIEW, project):
+        raise ValidationFailed(f"no project {pk}", field="project")
+    return project
+
+
 def _request(pk: int, user: Any) -> ServiceRequest:
     found = selectors.request_detail(pk)
-    if found is None:
+    # A request the caller may not see answers exactly like one that does not exist.
+    if found is None or not policy.decide(user, policy.VIEW, found):
         raise NotFound(f"no service request {pk}")
-    policy.require(user, policy.VIEW, found)
     return found
 
 
@@ -97,10 +107,7 @@ def _out(r: ServiceRequest, user: Any, detail: bool = False) -> dict[str, Any]:
 @router.get("/catalogue", response=list[ServiceOut], operation_id="list_services")
 def list_services(request: HttpRequest, filters: Query[CatalogueFilters]) -> Any:
     if filters.project is not None:
-        project = Project.objects.filter(pk=filters.project).first()
-        if project is None:
-            raise ValidationFailed(f"no project {filters.project}", field="project")
-        policy.require(request.auth, policy.VIEW, project)
+        project = _project(filters.project, request.auth)
         return selectors.services_for_project(project)
     return selectors.catalogue(q=filters.q, category=filters.category, stage=filters.stage, park=filters.park)
 
@@ -148,9 +155,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Any:
         raise ValidationFailed(f"no service {payload.service}", field="service")
     project = None
     if payload.project is not None:
-        project = Project.objects.filter(pk=payload.project).first()
-        if project is None:
-            raise ValidationFailed(f"no project {payload.project}", field="project")
+        project = _project(payload.project, request.auth)
     policy.require(request.auth, policy.CREATE, ServiceRequest)
     created = services.request_submit(
         actor=request.auth, service=service, title=payload.title, details=payload.details, project=project

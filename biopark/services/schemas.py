@@ -4,8 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias
 
 from ninja import Schema
+
+from biopark.core.schema_types import choice, documented
+from biopark.ecosystem.models import STAGE_CODES
+from biopark.services.models import Category, State
+
+if TYPE_CHECKING:  # the checker sees strings; pydantic sees the enums (see biopark.core.schema_types)
+    CategoryIn: TypeAlias = str
+    CategoryOut: TypeAlias = str
+    StateIn: TypeAlias = str
+    StateOut: TypeAlias = str
+    StageCode: TypeAlias = str
+else:
+    CategoryIn, CategoryOut = choice(Category.values), documented(Category.values)
+    StateIn, StateOut = choice(State.values), documented(State.values)
+    StageCode = choice(STAGE_CODES)
 
 
 class ServiceOut(Schema):
@@ -13,7 +29,7 @@ class ServiceOut(Schema):
     key: str | None
     name_zh: str
     name_en: str
-    category: str
+    category: CategoryOut
     stages: list[str]
     provider_organisation_id: int | None
     provider_platform_id: int | None
@@ -31,8 +47,8 @@ class ServiceIn(Schema):
     key: str | None = None
     name_zh: str = ""
     name_en: str = ""
-    category: str
-    stages: list[str] = []
+    category: CategoryIn
+    stages: list[StageCode] = []
     provider_organisation: int | None = None
     provider_platform: int | None = None
     description_zh: str = ""
@@ -51,7 +67,7 @@ class RequestIn(Schema):
 
 
 class TransitionIn(Schema):
-    state: str
+    state: StateIn
     reason: str = ""
     rating: int | None = None
 
@@ -95,7 +111,7 @@ class RequestOut(Schema):
     park_id: int | None
     title: str
     details: str
-    state: str
+    state: StateOut
     assignee_id: int | None
     due_on: dt.date | None
     overdue: bool
@@ -125,7 +141,7 @@ class CategoryStatsOut(Schema):
 class QueueItemOut(Schema):
     id: int
     title: str
-    state: str
+    state: StateOut
     provider_organisation_id: int | None
     age_days: int
     due_on: dt.date | None

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from biopark.accounts import policy
 from biopark.core import uploads
 from biopark.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
+from biopark.core.params import Params
 from biopark.ecosystem.models import STAGES
 from biopark.ecosystem.views import _forbidden
 from biopark.pipeline import charts
@@ -44,7 +45,11 @@ def _own_projects(user: Any) -> list[Project]:
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
-    params = {k: request.GET.get(k) or None for k in ("q", "category", "stage", "project")}
+    get = Params(request.GET)
+    params = {
+        "q": get.text("q") or None, "category": get.choice("category", Category.choices) or None,
+        "stage": get.choice("stage", STAGES) or None, "project": str(get.int("project") or "") or None,
+    }
     context: dict[str, Any] = {
         "params": params,
         "categories": Category.choices,
@@ -59,9 +64,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         project_id = _int(params["project"], "project")
         if project_id is not None:
             project = Project.objects.filter(pk=project_id).first()
-            if project is None:
+            # One the user may not see is refused like one that does not exist.
+            if project is None or not policy.decide(request.user, policy.VIEW, project):
                 raise NotFound(_("No such project"), field="project")
-            policy.require(request.user, policy.VIEW, project)
             context["project"] = project
             context["project_stage"] = selectors.project_stage(project)
             context["services"] = selectors.services_for_project(project)
@@ -89,7 +94,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
             project_id = _int(request.POST.get("project"), "project")
             if project_id is not None:
                 project = Project.objects.filter(pk=project_id).first()
-                if project is None:
+                if project is None or not policy.decide(request.user, policy.VIEW, project):
                     raise ValidationFailed(_("No such project"), field="project")
             created = services.request_submit(
                 actor=request.user,
@@ -120,13 +125,14 @@ def request_list(request: HttpRequest) -> HttpResponse:
     decision = policy.decide(request.user, policy.VIEW, ServiceRequest)
     if not decision:
         return _forbidden(request, decision.reason)
-    state, overdue = request.GET.get("state") or None, request.GET.get("overdue") == "1"
+    get = Params(request.GET)
+    state, overdue = get.choice("state", ["open", *State.values]) or None, get.flag("overdue")
     params = {"state": state, "overdue": overdue}
     context: dict[str, Any] = {"params": params, "states": [("open", _("Open")), *State.choices], "error": ""}
     status = 200
     try:
         qs = selectors.request_list(user=request.user, state=state, overdue=overdue)
-        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        page = Paginator(qs, 50).get_page(get.int("page", maximum=10**6))
         context["page"] = page
         context["rows"] = [(r, selectors.is_overdue(r)) for r in page.object_list]
     except DomainError as exc:
@@ -140,9 +146,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 def _load(request: HttpRequest, pk: int) -> ServiceRequest:
     found = selectors.request_detail(pk)
-    if found is None:
+    # A request the user may not see answers exactly like one that does not exist.
+    if found is None or not policy.decide(request.user, policy.VIEW, found):
         raise Http404(_("No such request"))
-    policy.require(request.user, policy.VIEW, found)
     return found
 
 
@@ -304,7 +310,7 @@ def attachment_download(request: HttpRequest, pk: int, aid: int) -> HttpResponse
 
 def desk(request: HttpRequest) -> HttpResponse:
     try:
-        park = _int(request.GET.get("park"), "park")
+        park = Params(request.GET).int("park")
         data = selectors.desk(user=request.user, park=park)
     except PermissionRefused as exc:
         return _forbidden(request, exc.message)
@@ -317,7 +323,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
     context = {
         "data": data,
-        "park": request.GET.get("park", ""),
+        "park": park or "",
         "overdue_count": len([r for r in data.queue if getattr(r, "overdue", False)]),
         "monthly_svg": charts.vbar([(m["month"], m["total"]) for m in data.monthly[-12:]],
                                    title=_("Requests per month")),

@@ -149,7 +149,7 @@ def test_public_directory_answers_anonymous_reads_only():
     assert [r["id"] for r in body["results"]] == [visible.pk]
     assert client.get(f"/api/v1/organisations/{visible.pk}").status_code == 200
     hidden = Organisation.objects.exclude(pk=visible.pk).get()
-    assert_error(client.get(f"/api/v1/organisations/{hidden.pk}"), 403, "forbidden")
+    assert_error(client.get(f"/api/v1/organisations/{hidden.pk}"), 404, "not_found")  # hidden reads as missing
     assert_error(client.post("/api/v1/organisations", {"name_zh": "x"}, content_type="application/json"), 403,
                  "forbidden")
 

@@ -68,7 +68,8 @@ def test_bad_stage_requests(member_client, roles, payload, status, field):
 def test_forbidden_and_missing(client, roles):
     project = ProjectFactory(organisation=roles["other_enterprise"], park=roles["other_park"])
     client.force_login(roles["users"]["enterprise_member"])
-    assert _error(client.get(f"{API}/projects/{project.pk}"), 403)["code"] == "forbidden"
+    # Another organisation's private project answers exactly like a missing one (no existence oracle).
+    assert _error(client.get(f"{API}/projects/{project.pk}"), 404)["code"] == "not_found"
     assert _error(client.get(f"{API}/projects/987654"), 404)["code"] == "not_found"
     _error(client.post(f"{API}/projects", {"organisation": 987654, "name_en": "x"}, content_type="application/json"),
            422, "organisation")

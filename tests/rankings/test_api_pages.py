@@ -102,16 +102,17 @@ def test_api_refusals_change_nothing(client, roles):
 def test_drafts_are_for_owners_and_anonymous_needs_a_public_park(client, roles):
     framework = make_external(SYSTEM, owner_park=roles["park"])
     draft = run_create(actor=SYSTEM, framework=framework, idata=IDATA, publish=False)
-    _error(client.get(f"/api/v1/rankings/runs/{draft.pk}"), 403, "forbidden")  # anonymous, nothing public
+    # A draft one may not see answers like a missing run (no existence oracle).
+    _error(client.get(f"/api/v1/rankings/runs/{draft.pk}"), 404, "not_found")  # anonymous, nothing public
     client.force_login(roles["users"]["viewer"])
-    _error(client.get(f"/api/v1/rankings/runs/{draft.pk}"), 403, "forbidden")
+    _error(client.get(f"/api/v1/rankings/runs/{draft.pk}"), 404, "not_found")
     assert client.get("/api/v1/rankings/runs").json()["count"] == 0
-    _error(client.post(f"/api/v1/rankings/runs/{draft.pk}/publish"), 403, "forbidden")
+    _error(client.post(f"/api/v1/rankings/runs/{draft.pk}/publish"), 404, "not_found")
     client.force_login(roles["users"]["operator"])
     assert client.get(f"/api/v1/rankings/runs/{draft.pk}").json()["status"] == "draft"
     assert client.post(f"/api/v1/rankings/runs/{draft.pk}/publish").json()["status"] == "published"
     client.logout()
-    _error(client.get(f"/api/v1/rankings/runs/{draft.pk}"), 403, "forbidden")
+    _error(client.get(f"/api/v1/rankings/runs/{draft.pk}"), 404, "not_found")
     roles["other_park"].public_directory = True
     roles["other_park"].save()
     assert client.get(f"/api/v1/rankings/runs/{draft.pk}").status_code == 200
@@ -141,7 +142,7 @@ def test_pages_refuse_anonymous_and_drafts(client, roles, toy_run):
     assert client.get("/rankings/").status_code == 302
     draft = run_create(actor=SYSTEM, framework=toy_run.framework, idata=IDATA, publish=False)
     client.force_login(roles["users"]["viewer"])
-    assert client.get(f"/rankings/runs/{draft.pk}/").status_code == 403
+    assert client.get(f"/rankings/runs/{draft.pk}/").status_code == 404  # hidden reads as missing
     assert client.get(f"/rankings/runs/{toy_run.pk}/").status_code == 200
 
 

@@ -1,0 +1,72 @@
+"""One small world with a record of every kind that has a page or an API route, for the tests that walk every
+route (hostile parameters, schemathesis, the existence oracle): ids to fill the routes' path parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from biopark.accounts.models import Role
+from biopark.accounts.policy import SYSTEM
+from tests.factories import OrganisationFactory, ParkFactory, PersonFactory, PlatformFactory, make_user
+
+
+def build_world() -> dict[str, Any]:
+    from biopark.ecosystem.models import Relation
+    from biopark.facilities import services as facility_services
+    from biopark.rankings.services import run_create
+    from biopark.services import services as desk_services
+    from tests.facilities.factories import ResourceFactory
+    from tests.pipeline.factories import IndicationFactory, ProjectFactory
+    from tests.rankings.helpers import IDATA, make_external
+    from tests.services.factories import ServiceFactory
+
+    park = ParkFactory(name_en="Hi-tech Zone", public_directory=True)
+    zone = ParkFactory(name_en="Bio-City", parent=park, public_directory=True)
+    other_park = ParkFactory(name_en="Other Park", public_directory=False)
+    enterprise = OrganisationFactory(park=zone, name_en="Own Bio")
+    other_enterprise = OrganisationFactory(park=other_park, name_en="Rival Bio")
+    users = {
+        "admin": make_user(Role.ADMIN),
+        "operator": make_user(Role.OPERATOR, park=park),
+        "member": make_user(Role.ENTERPRISE_MEMBER, organisation=enterprise),
+        "platform_manager": make_user(Role.PLATFORM_MANAGER, organisation=enterprise),
+        "other_member": make_user(Role.ENTERPRISE_MEMBER, organisation=other_enterprise),
+    }
+    person = PersonFactory()
+    platform = PlatformFactory(operator=enterprise, park=zone)
+    resource = ResourceFactory(platform=platform)
+    relation = Relation.objects.create(subject_type="organisation", subject_id=enterprise.pk, predicate="partner_of",
+                                       object_type="organisation", object_id=other_enterprise.pk)
+    project = ProjectFactory(organisation=enterprise, park=zone, visibility="private")
+    IndicationFactory(project=project)
+    hidden_project = ProjectFactory(organisation=other_enterprise, park=other_park, visibility="private")
+    service = ServiceFactory(provider_organisation=enterprise, park=zone)
+    request = desk_services.request_submit(actor=users["member"], service=service, title="GLP study")
+    start = (timezone.now() + dt.timedelta(days=7)).replace(hour=2, minute=0, second=0, microsecond=0)
+    booking = facility_services.booking_create(
+        actor=users["member"], resource=resource, start=start, end=start + dt.timedelta(hours=1)
+    )
+    framework = make_external(SYSTEM)
+    run = run_create(actor=SYSTEM, framework=framework, idata=IDATA)
+    return {
+        "users": users, "park": park, "zone": zone, "other_park": other_park, "enterprise": enterprise,
+        "other_enterprise": other_enterprise, "person": person, "platform": platform, "resource": resource,
+        "relation": relation, "project": project, "hidden_project": hidden_project, "service": service,
+        "request": request, "booking": booking, "framework": framework, "run": run, "year": start.year,
+        "month": start.month,
+    }
+
+
+def path_values(world: dict[str, Any]) -> dict[str, Any]:
+    """The value for a path parameter, by the route segment before it ("resources/<pk>" -> a resource id)."""
+    return {
+        "parks": world["park"].pk, "organisations": world["enterprise"].pk, "people": world["person"].pk,
+        "platforms": world["platform"].pk, "relations": world["relation"].pk, "resources": world["resource"].pk,
+        "bookings": world["booking"].pk, "projects": world["project"].pk, "pipeline": world["project"].pk,
+        "catalogue": world["service"].pk, "services": world["service"].pk, "requests": world["request"].pk,
+        "runs": world["run"].pk, "frameworks": world["framework"].key, "versions": 1, "units": "P1",
+        "jobs": 1, "attachments": 1, "files": 1, "statements": world["enterprise"].pk,
+    }
