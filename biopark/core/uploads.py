@@ -4,7 +4,8 @@ Django's DATA_UPLOAD_MAX_MEMORY_SIZE bounds a request's form fields, not its fil
 (first in FILE_UPLOAD_HANDLERS) counts each file's bytes as they arrive; past the limit it passes nothing
 more to the handlers that store files, and the request gets, in place of the file, an empty
 `RefusedUpload` whose `size` is the file's real size. No code can read more than the limit of it, and
-every view that takes a file refuses it with `check_size`, whose message names the limit in MB.
+every view that takes a file refuses it with `check_size`, whose message names the limit in MB (reading
+the stand-in raises the same refusal).
 """
 
 from __future__ import annotations
@@ -47,12 +48,21 @@ def too_large(size: int | None, limit: int, field: str = "file") -> ValidationFa
 
 
 class RefusedUpload(InMemoryUploadedFile):
-    """Stands in for a file larger than the limit: it holds nothing; `size` tells how large it was."""
+    """Stands in for a file larger than the limit: it holds nothing; `size` tells how large it was.
+    Reading it raises the refusal, so code that forgot `check_size` fails with the message instead of
+    taking the file for an empty one."""
 
     refused = True
 
     def __init__(self, *, field_name: str, name: str, content_type: str | None, size: int):
         super().__init__(io.BytesIO(), field_name, name, content_type, size, None)
+        self.limit = max_upload_bytes()
+
+    def read(self, *args: Any, **kwargs: Any) -> bytes:
+        raise too_large(self.size, self.limit)
+
+    def chunks(self, chunk_size: int | None = None) -> Any:
+        raise too_large(self.size, self.limit)
 
 
 class LimitedUploadHandler(FileUploadHandler):

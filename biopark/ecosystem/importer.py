@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -241,6 +241,12 @@ def _plan_and_apply(
         return report
     except IntegrityError as exc:
         return _changed_meanwhile(report, exc)
+    except OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        # Another import (or a long write) held SQLite's one write lock past the connection's timeout.
+        report.file_error = gettext("nothing was imported: another import is being written; try again in a minute")
+        return report
     report.applied = True
     return report
 
@@ -272,7 +278,9 @@ def _apply_streaming(
 
 def _changed_meanwhile(report: ImportReport, exc: IntegrityError) -> ImportReport:
     # Another user created a clashing record (same key or credit code) while this file was being checked.
-    report.file_error = f"nothing imported: the registry changed during the import ({exc}); try again"
+    report.file_error = gettext("nothing imported: the registry changed during the import (%(error)s); try again") % {
+        "error": exc
+    }
     return report
 
 

@@ -325,7 +325,8 @@ def test_a_clash_the_check_could_not_see_is_a_file_error_not_a_crash(monkeypatch
         pytest.skip("drives the SQLite write path (on PostgreSQL the same clash ends the COPY, handled alike)")
     _someone_saves_meanwhile(monkeypatch)
     monkeypatch.setattr(import_guard, "registry_state", lambda model: "unchanged")  # a change it misses
-    report = run("key,name_zh,name_en\norg-race,竞速,Race\n".encode())
+    with translation.override("en"):
+        report = run("key,name_zh,name_en\norg-race,竞速,Race\n".encode())
     assert not report.applied and "registry changed during the import" in report.file_error
     assert list(Organisation.objects.values_list("name_en", flat=True)) == ["Someone else"]
 
@@ -338,3 +339,23 @@ def test_an_update_by_import_bumps_the_version_and_an_unchanged_row_does_not():
     assert report.applied and report.counts["update"] == 1 and report.counts["unchanged"] == 1
     after = dict(Organisation.objects.values_list("pk", "version"))
     assert after == {changed.pk: before[changed.pk] + 1, same.pk: before[same.pk]}
+
+
+def test_an_import_that_waited_too_long_for_sqlites_write_lock_is_a_file_error(monkeypatch):
+    from django.db import OperationalError, connection
+
+    from biopark.ecosystem import import_guard
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's one write lock; PostgreSQL's import lock waits for its turn")
+
+    def busy(model):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(import_guard, "import_lock", busy)
+    before = state()
+    with translation.override("en"):
+        report = run(GOOD_CSV.encode())
+    assert not report.applied
+    assert report.file_error == "nothing was imported: another import is being written; try again in a minute"
+    assert state() == before
