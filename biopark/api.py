@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from biopark.accounts.auth import OptionalAuth
 from biopark.core.api_errors import install_error_handlers
-from biopark.core.modules import optional_module
 from biopark.core.openapi import BioParkAPI, ObjectBodyParser
+from biopark.ecosystem import api as ecosystem_api
+from biopark.facilities import api as facilities_api
+from biopark.metrics import api as metrics_api
+from biopark.pipeline import api as pipeline_api
+from biopark.rankings import api as rankings_api
+from biopark.services import api as services_api
 
 api = BioParkAPI(
     title="BioPark API",
@@ -19,18 +24,10 @@ api = BioParkAPI(
 )
 install_error_handlers(api)
 
-# Each app that has an API exposes `router` in its api module; apps still being built are skipped.
-_ROUTERS = [
-    ("biopark.ecosystem.api", ""),
-    ("biopark.accounts.api", "/auth"),
-    ("biopark.facilities.api", "/facilities"),
-    ("biopark.pipeline.api", "/pipeline"),
-    ("biopark.services.api", "/services"),
-    ("biopark.rankings.api", "/rankings"),
-    ("biopark.metrics.api", "/metrics"),
-    ("biopark.deals.api", "/deals"),
-]
-for module_name, prefix in _ROUTERS:
-    module = optional_module(module_name)
-    if module is not None:
-        api.add_router(prefix, module.router)
+# Every app's router, listed once: a module that is missing or has no router fails at start, not silently.
+api.add_router("", ecosystem_api.router)
+api.add_router("/facilities", facilities_api.router)
+api.add_router("/pipeline", pipeline_api.router)
+api.add_router("/services", services_api.router)
+api.add_router("/rankings", rankings_api.router)
+api.add_router("/metrics", metrics_api.router)
