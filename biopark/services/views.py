@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from biopark.accounts import policy
 from biopark.core import uploads
 from biopark.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
-from biopark.core.params import Params
+from biopark.core.params import BadParameter, Params
 from biopark.ecosystem.models import STAGES
 from biopark.ecosystem.views import _forbidden
 from biopark.pipeline import charts
@@ -28,12 +28,13 @@ from biopark.services.rules import ADMIN, OPERATOR, PROVIDER, REQUESTER, TRANSIT
 
 
 def _int(value: Any, name: str) -> int | None:
+    """An id posted in a form: the same rules as an id in a query (a whole number an id column can hold)."""
     if value in (None, ""):
         return None
     try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise ValidationFailed(_("%(name)s must be a number") % {"name": name}, field=name) from exc
+        return Params({name: str(value)}).int(name)
+    except BadParameter as exc:  # a form field, not a query: 422 like the form's other errors
+        raise ValidationFailed(exc.message, field=name) from exc
 
 
 def _own_projects(user: Any) -> list[Project]:

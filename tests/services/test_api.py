@@ -74,7 +74,7 @@ def test_operator_creates_catalogue_entry_with_field_errors(setup):
     _error(c.post(f"{API}/catalogue", {"name_en": "x", "category": "astrology", "provider_organisation": org},
                   content_type="application/json"), 422, "category")
     _error(c.post(f"{API}/catalogue", {"name_en": "x", "category": "ip", "stages": ["phase9"], "provider_organisation": org},
-                  content_type="application/json"), 422, "stages")
+                  content_type="application/json"), 422, "stages.0")  # the enum names the bad item
     _error(c.post(f"{API}/catalogue", {"name_en": "x", "category": "ip"}, content_type="application/json"), 422, "provider")
     r = c.post(f"{API}/catalogue", {"name_en": "Patent search", "category": "ip", "provider_organisation": org,
                                     "price_model": "fixed", "price_amount": "3000.00", "currency": "CNY"},
