@@ -38,6 +38,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         for err in exc.errors:
             loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "data")]
             fields[".".join(loc) or "body"] = err.get("msg", "invalid")
+            if len(loc) > 1:
+                # The field itself is named too ("stages" beside "stages.0"), so a form can show it there.
+                fields.setdefault(loc[0], err.get("msg", "invalid"))
         first = next(iter(fields.items()), ("body", "invalid input"))
         return api.create_response(
             request, error_body("validation_error", f"{first[0]}: {first[1]}", fields), status=422

@@ -165,7 +165,8 @@ def test_api_refuses_other_owners_and_copies(client, world):
                            content_type="application/json")
         assert resp.status_code == 403
     for draft in (world["national_draft"], world["b_draft"]):
-        assert client.post(f"/api/v1/rankings/runs/{draft.pk}/publish").status_code == 403
+        # Another owner's draft is invisible to this operator: it answers like a missing run.
+        assert client.post(f"/api/v1/rankings/runs/{draft.pk}/publish").status_code == 404
     # Drafts of others' frameworks are not listed either.
     assert client.get("/api/v1/rankings/runs").json()["count"] == 0
     assert snapshot(world["national"]) == national_before and snapshot(world["b_index"]) == b_before
@@ -217,7 +218,7 @@ def test_pages_refuse_other_owners_and_copy(client, world):
     assert client.get("/rankings/frameworks/national/edit/").status_code == 403
     resp = client.post("/rankings/frameworks/national/edit/", {"name_en": "Mine", "name_zh": "", "w-B": "3"})
     assert resp.status_code == 403
-    assert client.post(f"/rankings/runs/{world['national_draft'].pk}/publish/").status_code == 403
+    assert client.post(f"/rankings/runs/{world['national_draft'].pk}/publish/").status_code == 404
     assert snapshot(world["national"]) == national_before
 
     resp = client.post("/rankings/frameworks/national/copy/", {"key": "a-index", "name_zh": "甲园指数",
