@@ -70,9 +70,3 @@ def record_change(
 ) -> ChangeRecord:
     # Every write records one: the INSERT is built once (core.fastread) rather than on each call.
     return insert(change_record_for(actor=actor, obj=obj, action=action, changes=changes, note=note))
-
-
-def history_for(obj: models.Model) -> models.QuerySet[ChangeRecord]:
-    return ChangeRecord.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-    ).select_related("actor")

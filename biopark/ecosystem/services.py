@@ -11,7 +11,7 @@ from django.db import IntegrityError, models, transaction
 from biopark.accounts import policy
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.dates import PartialDate
-from biopark.core.errors import Conflict, NotFound, ValidationFailed
+from biopark.core.errors import Conflict, ValidationFailed
 from biopark.core.models import ChangeRecord, Citation, Source
 from biopark.core.text import NameInfo, han_bigrams, match_key, search_blob
 from biopark.core.writes import record_write
@@ -447,10 +447,3 @@ def organisation_merge(*, actor: Any, keep: Organisation, duplicate: Organisatio
         note=f"merged {gone}",
     )
     return keep
-
-
-def get_or_404(model: type[M], pk: int) -> M:
-    found = model._default_manager.filter(pk=pk).first()
-    if found is None:
-        raise NotFound(f"no {model.__name__.lower()} {pk}")
-    return found

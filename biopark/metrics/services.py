@@ -72,23 +72,6 @@ def indicator_create(*, actor: Any, data: Mapping[str, Any]) -> Indicator:
 
 
 @transaction.atomic
-def indicator_update(*, actor: Any, indicator: Indicator, data: Mapping[str, Any]) -> Indicator:
-    policy.require(actor, policy.CHANGE, indicator)
-    before = snapshot(indicator, INDICATOR_FIELDS)
-    clean = _clean_indicator({**before, **data})
-    if clean["key"] != indicator.key and Indicator.objects.filter(key=clean["key"]).exists():
-        raise ValidationFailed(f"an indicator {clean['key']!r} exists already", field="key")
-    for name, value in clean.items():
-        setattr(indicator, name, value)
-    changes = diff(before, snapshot(indicator, INDICATOR_FIELDS))
-    if changes:
-        indicator.search_text = search_blob(indicator.name_zh, indicator.name_en, aliases=[])
-        indicator.save()
-        record_change(actor=_user(actor), obj=indicator, action=ChangeRecord.UPDATE, changes=changes)
-    return indicator
-
-
-@transaction.atomic
 def indicator_ensure_catalogue(*, actor: Any) -> int:
     """Create the documented indicators that are missing (existing ones are left as they are)."""
     existing = set(Indicator.objects.filter(key__in=catalogue.INDICATOR_KEYS).values_list("key", flat=True))
@@ -271,22 +254,6 @@ def _upsert(*, actor: Any, park: Park, indicator: Indicator, year: int, value: d
     obs.save()
     record_change(actor=user, obj=obs, action=ChangeRecord.UPDATE, changes=changes)
     return obs, "updated"
-
-
-@transaction.atomic
-def observation_set(*, actor: Any, park: Park, indicator: Indicator, year: int, value: Any, unit: str = "",
-                    source: str = "") -> Observation:
-    """Set one observation (create or change it)."""
-    policy.require(actor, policy.CHANGE, Observation(park=park, indicator=indicator))
-    try:
-        number = _parse_value(value)
-    except ValueError as exc:
-        raise ValidationFailed(str(exc), field="value") from None
-    if not 1900 <= year <= 2200:
-        raise ValidationFailed(f"{year} is not a year", field="year")
-    obs, _ = _upsert(actor=actor, park=park, indicator=indicator, year=year, value=number,
-                     unit=unit or indicator.unit, source=source, action=ChangeRecord.CREATE)
-    return obs
 
 
 def registry_counts(indicator: Indicator, parks: Iterable[Park]) -> dict[int, int]:

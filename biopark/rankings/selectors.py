@@ -106,10 +106,6 @@ class RankingTable:
     rows: list[RankingRow]
 
 
-def aggregate_codes(run: Run) -> list[str]:
-    return list(run.codes)
-
-
 def children_of(run: Run, code: str) -> list[str]:
     return [str(r["iCode"]) for r in run.imeta if r.get("Parent") == code
             and r.get("Type") in ("Indicator", "Aggregate")]
