@@ -78,7 +78,7 @@ def _row_maker(model: Any, given: Iterable[str]) -> tuple[list[Any], Any]:
         written.append(f)
 
     def values(row: Mapping[str, Any]) -> list[Any]:
-        return [row[name] if name in row else default for name, default in fillers]
+        return [row.get(name, default) for name, default in fillers]
 
     return written, values
 

@@ -9,7 +9,7 @@ and of "book" (POST /api/v1/facilities/bookings), both over HTTP against gunicor
 `biopark serve` runs it (sync workers, two per core plus one), driven by wrk (16 connections for 20 s; each
 booking a distinct slot with the next member's token) or, without wrk or at the tiny size, by Python threads;
 the same requests one at a time; and the availability search across all resources for one week (in-process
-selector, and over HTTP). Prints one JSON object with the keys benchmark, size, database, resources,
+selector, and over HTTP). Prints one JSON object. JSON keys: benchmark, size, database, resources,
 bookings_in_db, free_slots_one_resource_week, free_slots_one_resource_week_single_client, book,
 book_single_client, availability_1000_resources_week_ms, machine, targets, command.
 

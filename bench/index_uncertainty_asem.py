@@ -8,8 +8,8 @@ shipped in biopark/rankings/data/asem.
     .venv/bin/python bench/index_uncertainty_asem.py
     .venv/bin/python bench/index_uncertainty_asem.py --size tiny    # 20 replications (BIOPARK_BENCH_SIZE)
 
-Keys of the JSON object: benchmark, size, units, indicators, replications, failed_replications, wall_seconds,
-per_replication_ms, coinr_per_replication_ms, speedup_vs_coinr, peak_rss_mb, note. No database.
+No database. JSON keys: benchmark, size, units, indicators, replications, failed_replications, wall_seconds,
+per_replication_ms, coinr_per_replication_ms, speedup_vs_coinr, peak_rss_mb, note.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ missing; recipe as the ASEM example (impute, treat, normalise, aggregate) with t
     .venv/bin/python bench/index_uncertainty_large.py
     .venv/bin/python bench/index_uncertainty_large.py --size tiny   # 60 units x 60 indicators x 20 replications
 
-Keys of the JSON object: benchmark, size, units, indicators, replications, failed_replications,
-input_seconds, wall_seconds, per_replication_ms, coinr_asem_per_replication_ms, peak_rss_mb. No database.
+No database. JSON keys: benchmark, size, units, indicators, replications, failed_replications,
+input_seconds, wall_seconds, per_replication_ms, coinr_asem_per_replication_ms, peak_rss_mb.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@
     BIOPARK_DATABASE_URL=postgres://... .venv/bin/python bench/pipeline_portfolio.py   # a scratch database!
     .venv/bin/python bench/pipeline_portfolio.py --size tiny     # seconds, for a smoke run (BIOPARK_BENCH_SIZE)
 
-Prints one JSON object (keys: bench, size, database, projects, stage_events, runs, build_seconds, results,
-target_p95_ms, ok, debug). Data are bulk-created from model instances (the service functions are not used
+Prints one JSON object. JSON keys: bench, size, database, projects, stage_events, runs, build_seconds,
+results, target_p95_ms, ok, debug. Data are bulk-created from model instances (the service functions are not used
 for speed); the derived columns are filled the way the services would fill them.
 """
 

@@ -7,7 +7,7 @@
 The target database should be empty of a previous run (the script refuses a database that already
 holds its rows). The rows go through the importer the registry page uses (biopark.ecosystem.importer), so
 the benchmark follows the models. Prints one JSON object with rows/s for the dry run (validation + matching
-only) and for the real import (validation + matching + writing, in one transaction); its keys: benchmark,
+only) and for the real import (validation + matching + writing, in one transaction). JSON keys: benchmark,
 size, database, rows, existing_organisations, counts, dry_run_counts, dry_run_seconds, dry_run_rows_per_s,
 import_seconds, import_rows_per_s, import_python_cpu_seconds, dry_run_python_cpu_seconds,
 load_average_1min, target_rows_per_s.

@@ -4,11 +4,11 @@
     BIOPARK_DATABASE_URL=postgresql://... python bench/registry_search.py
     python bench/registry_search.py --size tiny          # seconds, for a smoke run (BIOPARK_BENCH_SIZE)
 
-Prints one JSON object (keys: benchmark, size, database, organisations, relations, page_size,
+Prints one JSON object. JSON keys: benchmark, size, database, organisations, relations, page_size,
 load_generator, requests, clients, p50_ms, p95_ms, p99_ms, max_ms, throughput_rps, statuses,
-single_client_p50_ms, single_client_p95_ms, load_average_1min, target_p95_ms). The data set is generated
-once per database (seed 1) by biopark.demo.generate, which builds model instances, and reused (a database
-made at another size is refused). The load comes from wrk when it is installed (apt-get install wrk) and
+single_client_p50_ms, single_client_p95_ms, load_average_1min, target_p95_ms. With wrk, also errors and
+non_2xx. The data set is generated once per database (seed 1) by biopark.demo.generate, which builds model
+instances, and reused (a database made at another size is refused). The load comes from wrk when it is installed (apt-get install wrk) and
 the size is not tiny, else from Python threads, which then take a good share of the same two cores.
 """
 
