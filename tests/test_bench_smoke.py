@@ -12,6 +12,8 @@ benchmark. The keys each benchmark must print are the ones its docstring lists a
 from __future__ import annotations
 
 import ast
+import contextlib
+import fcntl
 import importlib.util
 import json
 import os
@@ -85,38 +87,72 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     return subprocess.run([sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
 
 
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="module")
-def fresh_database(tmp_path_factory) -> Iterator[Callable[[Path], str]]:
-    """A function giving a new, migrated, empty database (its URL) for one benchmark."""
-    tmp = tmp_path_factory.mktemp("bench-template")
-    server = _postgres_url()
-    made: list[str] = []
-    if server:
-        template = f"bench_smoke_{uuid.uuid4().hex[:10]}"
-        _admin(server, f'CREATE DATABASE "{template}"')
-        template_url = _with_database(server, template)
-    else:
-        template_url = f"sqlite:///{tmp / 'template.sqlite3'}"
-    try:
-        done = _run(["-m", "biopark", "migrate", "--noinput", "-v0"], _subprocess_env(tmp, template_url))
-        assert done.returncode == 0, done.stderr
-
-        def copy(where: Path) -> str:
+def database_template(tmp_path_factory) -> Iterator[str]:
+    """The URL of a migrated, empty database to copy. Migrating takes ~10 s, so pytest-xdist workers share
+    one template (made under a file lock; the last worker done with it drops it on PostgreSQL)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the session's folder
+    state_file, server = shared / "bench-template.json", _postgres_url()
+    with _locked(shared / "bench-template.lock"):
+        state = json.loads(state_file.read_text()) if state_file.exists() else {"users": 0, "url": None}
+        if state["url"] is None:
             if server:
-                name = f"{template}_{len(made)}"
-                _admin(server, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-                made.append(name)
-                return _with_database(server, name)
-            target = where / "bench.sqlite3"
-            with sqlite3.connect(tmp / "template.sqlite3") as source, sqlite3.connect(target) as copied:
-                source.backup(copied)
-            return f"sqlite:///{target}"
-
-        yield copy
+                name = f"bench_smoke_{uuid.uuid4().hex[:10]}"
+                _admin(server, f'CREATE DATABASE "{name}"')
+                state["url"] = _with_database(server, name)
+            else:
+                state["url"] = f"sqlite:///{shared / 'bench-template.sqlite3'}"
+            done = _run(["-m", "biopark", "migrate", "--noinput", "-v0"], _subprocess_env(shared, state["url"]))
+            if done.returncode != 0:
+                if server:
+                    _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                pytest.fail(f"migrating the template failed: {done.stderr[-4000:]}")
+        state["users"] += 1
+        state_file.write_text(json.dumps(state))
+    try:
+        yield state["url"]
     finally:
-        if server:
-            for name in [*made, template]:
-                _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with _locked(shared / "bench-template.lock"):
+            state = json.loads(state_file.read_text())
+            state["users"] -= 1
+            if state["users"] == 0 and server:
+                _admin(server, f'DROP DATABASE IF EXISTS "{_database_name(state["url"])}" WITH (FORCE)')
+                state["url"] = None
+            state_file.write_text(json.dumps(state))
+
+
+def _database_name(url: str) -> str:
+    return urllib.parse.urlsplit(url).path.lstrip("/")
+
+
+@pytest.fixture
+def fresh_database_url(database_template, tmp_path) -> Iterator[str]:
+    """A copy of the template for one benchmark, dropped after it on PostgreSQL."""
+    server = _postgres_url()
+    if server:
+        name = f"{_database_name(database_template)}_{uuid.uuid4().hex[:6]}"
+        _admin(server, f'CREATE DATABASE "{name}" TEMPLATE "{_database_name(database_template)}"')
+        try:
+            yield _with_database(server, name)
+        finally:
+            _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        target = tmp_path / "bench.sqlite3"
+        source_path = database_template.removeprefix("sqlite:///")
+        with sqlite3.connect(source_path) as source, sqlite3.connect(target) as copied:
+            source.backup(copied)
+        yield f"sqlite:///{target}"
 
 
 # --- the smoke runs ----------------------------------------------------------------------------------------
@@ -165,7 +201,7 @@ def _equal(got: Any, expected: Any) -> None:
 def test_benchmark_runs_at_tiny_size(name, request, tmp_path):
     script = BENCH / name
     # The index benchmarks use no database; they get a path that would show if one were opened.
-    url = request.getfixturevalue("fresh_database")(tmp_path) if BENCHMARKS[name] else \
+    url = request.getfixturevalue("fresh_database_url") if BENCHMARKS[name] else \
         f"sqlite:///{tmp_path / 'unused.sqlite3'}"
     done = _run([str(script)], _subprocess_env(tmp_path, url))
     assert done.returncode == 0, done.stderr[-4000:]
