@@ -4,8 +4,8 @@ A smoke run, never a timing: it proves that each benchmark still builds its data
 booking benchmark once wrote a column a migration had replaced, and nobody could reproduce its figures).
 Each benchmark runs as a subprocess, as a person would run it, against the database kind this suite runs
 on: a temporary SQLite file, or with BIOPARK_DATABASE_URL set to PostgreSQL a temporary database on that
-server. To keep this cheap the schema is migrated once per module into a template that each benchmark gets
-a copy of (the benchmark's own `migrate` then finds nothing to do); the copies hold no rows of any
+server. To keep this cheap the schema is migrated once per test session into a template that each benchmark
+gets a copy of (the benchmark's own `migrate` then finds nothing to do); the copies hold no rows of any
 benchmark. The keys each benchmark must print are the ones its docstring lists after "JSON keys:".
 """
 
