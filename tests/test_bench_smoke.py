@@ -150,7 +150,8 @@ def fresh_database_url(database_template, tmp_path) -> Iterator[str]:
     else:
         target = tmp_path / "bench.sqlite3"
         source_path = database_template.removeprefix("sqlite:///")
-        with sqlite3.connect(source_path) as source, sqlite3.connect(target) as copied:
+        with contextlib.closing(sqlite3.connect(source_path)) as source, \
+                contextlib.closing(sqlite3.connect(target)) as copied:
             source.backup(copied)
         yield f"sqlite:///{target}"
 
