@@ -37,7 +37,7 @@ lint: install
 	$(BIN)/mypy biopark
 
 bench: install
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b; done
+	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -2,14 +2,20 @@
 
     python bench/facilities_booking.py                      # SQLite (a file under var/bench/)
     BIOPARK_DATABASE_URL=postgresql://... python bench/facilities_booking.py
+    python bench/facilities_booking.py --size tiny          # seconds, for a smoke run (BIOPARK_BENCH_SIZE)
 
 Measures p50/p95/p99 of "free slots of this resource this week" (GET /api/v1/facilities/resources/{id}/slots)
 and of "book" (POST /api/v1/facilities/bookings), both over HTTP against gunicorn on 127.0.0.1 run as
 `biopark serve` runs it (sync workers, two per core plus one), driven by wrk (16 connections for 20 s; each
-booking a distinct slot with the next member's token) or, without wrk, by Python threads; the same requests one
-at a time; and the availability search across all 1,000 resources for one week (in-process selector, and over
-HTTP). Prints one JSON object. The data set (key prefix "benchfac-") is made once per database with bulk
-inserts (COPY on PostgreSQL) and reused; each run's new bookings are removed at the start of the next.
+booking a distinct slot with the next member's token) or, without wrk or at the tiny size, by Python threads;
+the same requests one at a time; and the availability search across all resources for one week (in-process
+selector, and over HTTP). Prints one JSON object. JSON keys: benchmark, size, database, resources,
+bookings_in_db, free_slots_one_resource_week, free_slots_one_resource_week_single_client, book,
+book_single_client, availability_1000_resources_week_ms, machine, targets, command.
+
+The data set (key prefix "benchfac-") is made once per database and reused (a database made at another size
+is refused); each run's new bookings are removed at the start of the next. Past bookings and their units are
+written by bench/_common.write_rows, whose columns come from the models (COPY on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -27,11 +33,22 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-RESOURCES = int(os.environ.get("BENCH_RESOURCES", "1000"))
-BOOKINGS = int(os.environ.get("BENCH_BOOKINGS", "1000000"))
-SLOT_REQUESTS = int(os.environ.get("BENCH_SLOT_REQUESTS", "1600"))
-BOOK_REQUESTS = int(os.environ.get("BENCH_BOOK_REQUESTS", "12000"))  # distinct bodies (wrk cycles through them)
-CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
+from _common import bench_size, next_ids, sized, write_rows  # noqa: E402
+
+SIZE = bench_size(__doc__)
+PARAMS = sized(SIZE, {
+    # book_requests: distinct bodies (wrk cycles through them); workers: 0 means two per core plus one.
+    "tiny": {"resources": 4, "bookings": 40, "slot_requests": 24, "book_requests": 16, "clients": 2,
+             "workers": 2, "platforms": 2},
+    "small": {"resources": 200, "bookings": 100_000, "slot_requests": 800, "book_requests": 4000,
+              "clients": 16, "workers": 0, "platforms": 20},
+    "full": {"resources": 1000, "bookings": 1_000_000, "slot_requests": 1600, "book_requests": 12000,
+             "clients": 16, "workers": 0, "platforms": 20},
+})
+RESOURCES, BOOKINGS, CLIENTS = PARAMS["resources"], PARAMS["bookings"], PARAMS["clients"]
+SLOT_REQUESTS, BOOK_REQUESTS = PARAMS["slot_requests"], PARAMS["book_requests"]
+# wrk runs for 20 s whatever the size: the tiny size uses the Python client, which sends each request once.
+USE_WRK = SIZE != "tiny"
 PREFIX = "benchfac-"
 
 
@@ -42,7 +59,7 @@ def _make_data(now: dt.datetime) -> None:
     from biopark.accounts.models import Profile, Role
     from biopark.core.text import search_blob
     from biopark.ecosystem.models import Organisation, Park, Platform
-    from biopark.facilities.models import Booking, Resource
+    from biopark.facilities.models import Booking, BookingUnit, Resource
 
     with transaction.atomic():
         park = Park.objects.create(key=f"{PREFIX}park", name_zh="基准园区", name_en="Bench Park")
@@ -52,11 +69,11 @@ def _make_data(now: dt.datetime) -> None:
                                             park=park) for i in range(CLIENTS)]
         platforms = [Platform.objects.create(key=f"{PREFIX}platform-{i}", name_zh=f"基准平台{i}",
                                              name_en=f"Bench platform {i}", kind="screening", operator=operator,
-                                             park=park) for i in range(20)]
+                                             park=park) for i in range(PARAMS["platforms"])]
         hours = {d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
         Resource.objects.bulk_create([
             Resource(key=f"{PREFIX}res-{i}", name_zh=f"仪器{i}", name_en=f"Instrument {i}",
-                     search_text=search_blob(f"仪器{i}", f"Instrument {i}"), platform=platforms[i % 20],
+                     search_text=search_blob(f"仪器{i}", f"Instrument {i}"), platform=platforms[i % len(platforms)],
                      min_minutes=30, max_minutes=240, max_advance_days=365, opening_hours=hours,
                      price_note="illustrative")
             for i in range(RESOURCES)
@@ -68,70 +85,41 @@ def _make_data(now: dt.datetime) -> None:
         org_ids = [o.pk for o in orgs]
         res_ids = list(Resource.objects.filter(key__startswith=PREFIX).values_list("id", flat=True))
 
-    # 1,000,000 past bookings: per resource, one 1-2 h booking a day going back in time (plus their units).
+    # Past bookings: per resource, one 1-2 h booking a day going back in time, each with its booking unit.
     per_resource = BOOKINGS // len(res_ids)
-    first_id = (Booking.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    booking_ids = next_ids(Booking, per_resource * len(res_ids))
     base_day = (now - dt.timedelta(days=2)).replace(hour=2, minute=0, second=0, microsecond=0)
-    rng = random.Random(7)
-    created = now.isoformat()
 
-    def rows():
-        bid = first_id
+    def bookings():
+        """(id, resource, member index, start, end); the same sequence each time (seeded)."""
+        rng = random.Random(7)
+        ids = iter(booking_ids)
         for rid in res_ids:
             for d in range(per_resource):
                 start = base_day - dt.timedelta(days=d) + dt.timedelta(hours=rng.randrange(0, 8))
                 end = start + dt.timedelta(hours=rng.choice((1, 2)))
-                k = rng.randrange(len(user_ids))
-                yield bid, rid, user_ids[k], org_ids[k], start, end
-                bid += 1
+                yield next(ids), rid, rng.randrange(len(user_ids)), start, end
 
     t0 = time.perf_counter()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            raw = cur.cursor
-            with raw.copy(
-                "COPY facilities_booking (id, resource_id, user_id, organisation_id, project, start, \"end\", "
-                "quantity, status, note, created_at, updated_at) FROM STDIN"
-            ) as copy:
-                for bid, rid, uid, oid, s, e in rows():
-                    copy.write_row((bid, rid, uid, oid, "", s, e, 1, "completed", "", created, created))
-            rng.seed(7)
-            with raw.copy(
-                "COPY facilities_bookingunit (booking_id, resource_id, unit_no, start, blocked_until, active) "
-                "FROM STDIN"
-            ) as copy:
-                for bid, rid, _uid, _oid, s, e in rows():
-                    copy.write_row((bid, rid, 1, s, e, True))
-            cur.execute("SELECT setval(pg_get_serial_sequence('facilities_booking', 'id'), MAX(id)) "
-                        "FROM facilities_booking")
-            cur.execute("ANALYZE facilities_booking")
-            cur.execute("ANALYZE facilities_bookingunit")
-    else:
-        with transaction.atomic(), connection.cursor() as cur:
-            batch_b, batch_u = [], []
-            for bid, rid, uid, oid, s, e in rows():
-                batch_b.append((bid, rid, uid, oid, "", s.isoformat(), e.isoformat(), 1, "completed", "", created,
-                                created))
-                batch_u.append((bid, rid, 1, s.isoformat(), e.isoformat(), 1))
-                if len(batch_b) >= 50000:
-                    _flush(cur, batch_b, batch_u)
-            _flush(cur, batch_b, batch_u)
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
+    with transaction.atomic():
+        write_rows(Booking, (
+            {"id": bid, "resource_id": rid, "user_id": user_ids[k], "organisation_id": org_ids[k], "start": start,
+             "end": end, "quantity": 1, "status": Booking.Status.COMPLETED}
+            for bid, rid, k, start, end in bookings()
+        ))
+        # A resource has no buffer here, so a unit is blocked until its booking ends.
+        write_rows(BookingUnit, (
+            {"booking_id": bid, "resource_id": rid, "unit_no": 1, "start": start, "blocked_until": end,
+             "active": True}
+            for bid, rid, _k, start, end in bookings()
+        ))
+        # The services keep the longest booking of each resource (in minutes, plus one), which bounds how far
+        # back a free-slot search looks for a booking still running.
+        if per_resource:
+            Resource.objects.filter(pk__in=res_ids).update(longest_booking_minutes=2 * 60 + 1)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
     print(f"made {per_resource * len(res_ids)} bookings in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
-
-
-def _flush(cur, batch_b: list, batch_u: list) -> None:
-    cur.executemany(
-        'INSERT INTO facilities_booking (id, resource_id, user_id, organisation_id, project, start, "end", quantity, '
-        "status, note, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", batch_b,
-    )
-    cur.executemany(
-        "INSERT INTO facilities_bookingunit (booking_id, resource_id, unit_no, start, blocked_until, active) "
-        "VALUES (%s, %s, %s, %s, %s, %s)", batch_u,
-    )
-    batch_b.clear()
-    batch_u.clear()
 
 
 def main() -> None:
@@ -139,7 +127,8 @@ def main() -> None:
     if not os.environ.get("BIOPARK_DATABASE_URL"):
         bench_dir = REPO / "var" / "bench"
         bench_dir.mkdir(parents=True, exist_ok=True)
-        env["BIOPARK_DATABASE_URL"] = f"sqlite:///{bench_dir / 'facilities.sqlite3'}"
+        name = "facilities.sqlite3" if SIZE == "full" else f"facilities-{SIZE}.sqlite3"
+        env["BIOPARK_DATABASE_URL"] = f"sqlite:///{bench_dir / name}"
         os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "biopark.settings")
     import django
@@ -152,13 +141,18 @@ def main() -> None:
     from django.utils import timezone
 
     from biopark.accounts.auth import token_create
+    from biopark.core.models import ChangeRecord
     from biopark.facilities import selectors
     from biopark.facilities.models import Booking, BookingUnit, Resource
 
     call_command("migrate", verbosity=0)
     now = timezone.now()
-    if not Resource.objects.filter(key__startswith=PREFIX).exists():
+    made = Resource.objects.filter(key__startswith=PREFIX).count()
+    if not made:
         _make_data(now)
+    elif made != RESOURCES:
+        raise SystemExit(f"this database holds a data set of {made} resources, not {RESOURCES}: "
+                         "use another database for this size")
     # Remove what earlier runs booked (in the future), so each run starts from the same state.
     future = Booking.objects.filter(resource__key__startswith=PREFIX, start__gt=now - dt.timedelta(days=1))
     BookingUnit.objects.filter(booking__in=future).delete()
@@ -166,7 +160,8 @@ def main() -> None:
     if connection.vendor == "postgresql":
         # Clean up after those deletions now, so that autovacuum does not do it in the middle of the measurement.
         with connection.cursor() as cur:
-            cur.execute("VACUUM ANALYZE facilities_booking, facilities_bookingunit, core_changerecord")
+            tables = (Booking._meta.db_table, BookingUnit._meta.db_table, ChangeRecord._meta.db_table)
+            cur.execute(f"VACUUM ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}")
     res_ids = list(Resource.objects.filter(key__startswith=PREFIX).values_list("id", flat=True))
     users = list(User.objects.filter(username__startswith=f"{PREFIX}member-").order_by("id"))
     tokens = [token_create(user=u, name="bench") for u in users]
@@ -186,7 +181,7 @@ def main() -> None:
     assert len(found) == len(res_ids)
 
     # The configuration `biopark serve` runs by default: gunicorn sync workers, 2 per core + 1.
-    proc, port = start_server(env, workers=2 * (os.cpu_count() or 1) + 1, threads=1)
+    proc, port = start_server(env, workers=PARAMS["workers"] or 2 * (os.cpu_count() or 1) + 1, threads=1)
     try:
         rng = random.Random(11)
         ws = week_start.isoformat().replace("+00:00", "Z")
@@ -198,15 +193,15 @@ def main() -> None:
         headers = {"Authorization": f"Bearer {tokens[0]}", "Content-Type": "application/json"}
         # Warm up every gunicorn worker (the first request of a worker loads URLconf, routers, templates).
         load(port, slot_paths[:64], clients=CLIENTS, headers=headers)
-        if wrk_available():
+        if USE_WRK and wrk_available():
             slots = {"load_generator": "wrk", **wrk_load(port, slot_paths, clients=CLIENTS, headers=headers)}
         else:
             slots = {"load_generator": "python threads", **load(port, slot_paths, clients=CLIENTS, headers=headers)}
         # The same requests one at a time: the service time without queueing behind other clients.
         slots_single = load(port, slot_paths[:200], clients=1, headers=headers)
-        # Availability across all 1,000 resources over HTTP (bounded: 20 requests, 4 at a time).
-        avail_http = load(port, [f"/api/v1/facilities/availability?start={ws}&limit=1000"] * 20, clients=4,
-                          headers=headers)
+        # Availability across all resources over HTTP (bounded: 20 requests, 4 at a time).
+        avail_path = f"/api/v1/facilities/availability?start={ws}&limit={RESOURCES}"
+        avail_http = load(port, [avail_path] * min(20, SLOT_REQUESTS), clients=min(4, CLIENTS), headers=headers)
         # Bookings: distinct future slots on random resources (a few collide by chance: 409 is a valid answer),
         # each request with the next member's token (the organisation comes from the token).
         def booking_bodies(count: int, first_day: int, last_day: int) -> list[str]:
@@ -220,10 +215,10 @@ def main() -> None:
                 }))
             return bodies
 
-        single_bodies = booking_bodies(100, 31, 60)
+        single_bodies = booking_bodies(min(100, BOOK_REQUESTS), 31, 60)
         book_single = load(port, ["/api/v1/facilities/bookings"] * len(single_bodies), clients=1, method="POST",
                            headers=headers, body=lambda k: single_bodies[k].encode())
-        if wrk_available():
+        if USE_WRK and wrk_available():
             book = {"load_generator": "wrk", **wrk_load(
                 port, ["/api/v1/facilities/bookings"], clients=CLIENTS, headers=headers, method="POST",
                 bodies=booking_bodies(BOOK_REQUESTS, 1, 30), tokens=tokens,
@@ -240,6 +235,7 @@ def main() -> None:
 
     print(json.dumps({
         "benchmark": "facilities_booking",
+        "size": SIZE,
         "database": connection.vendor,
         "resources": len(res_ids),
         "bookings_in_db": total,
@@ -253,7 +249,7 @@ def main() -> None:
             "http": avail_http,
         },
         "targets": {"p95_ms": 50, "availability_ms": 200},
-        "command": "python bench/facilities_booking.py" + (
+        "command": f"python bench/facilities_booking.py --size {SIZE}" + (
             "  (BIOPARK_DATABASE_URL set)" if connection.vendor == "postgresql" else ""),
     }))
 

@@ -2,7 +2,14 @@
 
 Varies winmax 1..5, min-max [1, 100] / z-score (10, 2), ±25 % weights on pillars and sub-indices and
 arithmetic/geometric mean, as biopark/index/examples/asem.yaml does (without its sensitivity section).
-COINr 1.1.14 needs about 85 ms per replication on this machine kind.
+COINr 1.1.14 needs about 85 ms per replication on this machine kind. The data are COINr's ASEM example as
+shipped in biopark/rankings/data/asem.
+
+    .venv/bin/python bench/index_uncertainty_asem.py
+    .venv/bin/python bench/index_uncertainty_asem.py --size tiny    # 20 replications (BIOPARK_BENCH_SIZE)
+
+No database. JSON keys: benchmark, size, units, indicators, replications, failed_replications, wall_seconds,
+per_replication_ms, coinr_per_replication_ms, speedup_vs_coinr, peak_rss_mb, note.
 """
 
 from __future__ import annotations
@@ -16,18 +23,26 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from _common import bench_size, sized  # noqa: E402
 
 from biopark.index import build, load_coinr_tables, load_recipe  # noqa: E402
+
+SIZE = bench_size(__doc__)
+REPLICATIONS = sized(SIZE, {"tiny": {"replications": 20}, "small": {"replications": 1000},
+                            "full": {"replications": 10_000}})["replications"]
 
 COINR_MS_PER_REPLICATION = 85.0
 
 
 def main() -> None:
-    asem = REPO.parent / "shared" / "data" / "asem"
+    asem = REPO / "biopark" / "rankings" / "data" / "asem"
     inp = load_coinr_tables(asem / "ASEM_iData.csv", asem / "ASEM_iMeta.csv")
     recipe = load_recipe(REPO / "biopark" / "index" / "examples" / "asem.yaml")
-    recipe = dataclasses.replace(recipe, sensitivity=None)
     assert recipe.uncertainty is not None
+    recipe = dataclasses.replace(recipe, sensitivity=None,
+                                 uncertainty=dataclasses.replace(recipe.uncertainty, replications=REPLICATIONS))
     build(inp, dataclasses.replace(recipe, uncertainty=None))  # warm-up: imports, first-touch allocations
     start = time.perf_counter()
     result = build(inp, recipe)
@@ -37,6 +52,7 @@ def main() -> None:
     per_rep_ms = wall / unc.replications * 1000
     print(json.dumps({
         "benchmark": "index_uncertainty_asem",
+        "size": SIZE,
         "units": len(result.results.units), "indicators": len(inp.framework.indicators),
         "replications": unc.replications, "failed_replications": unc.failed,
         "wall_seconds": round(wall, 4), "per_replication_ms": round(per_rep_ms, 5),

@@ -2,6 +2,12 @@
 
 Framework: 240 indicators in 24 pillars of 10, 4 sub-indices of 6 pillars, 1 index; 3 % of values
 missing; recipe as the ASEM example (impute, treat, normalise, aggregate) with the same varied assumptions.
+
+    .venv/bin/python bench/index_uncertainty_large.py
+    .venv/bin/python bench/index_uncertainty_large.py --size tiny   # 60 units x 60 indicators x 20 replications
+
+No database. JSON keys: benchmark, size, units, indicators, replications, failed_replications,
+input_seconds, wall_seconds, per_replication_ms, coinr_asem_per_replication_ms, peak_rss_mb.
 """
 
 from __future__ import annotations
@@ -17,10 +23,20 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from _common import bench_size, sized  # noqa: E402
 
 from biopark.index import build, input_from_rows, load_recipe  # noqa: E402
 
-N_UNITS, N_IND, PILLAR_SIZE, PILLARS_PER_SUB = 2000, 240, 10, 6
+SIZE = bench_size(__doc__)
+# indicators: a multiple of PILLAR_SIZE * PILLARS_PER_SUB (60), so that every sub-index is whole.
+PARAMS = sized(SIZE, {
+    "tiny": {"units": 60, "indicators": 60, "replications": 20},
+    "small": {"units": 500, "indicators": 120, "replications": 1000},
+    "full": {"units": 2000, "indicators": 240, "replications": 10_000},
+})
+N_UNITS, N_IND, PILLAR_SIZE, PILLARS_PER_SUB = PARAMS["units"], PARAMS["indicators"], 10, 6
 COINR_MS_PER_REPLICATION = 85.0
 
 
@@ -51,7 +67,7 @@ RECIPE = {
         {"aggregate": {"method": "amean"}},
     ],
     "uncertainty": {
-        "replications": 10000, "seed": 1,
+        "replications": PARAMS["replications"], "seed": 1,
         "vary": {
             "treat.winmax": [1, 2, 3, 4, 5],
             "normalise": [{"method": "minmax", "range": [1, 100]}, {"method": "zscore", "mean": 10, "sd": 2}],
@@ -75,6 +91,7 @@ def main() -> None:
     per_rep_ms = wall / unc.replications * 1000
     print(json.dumps({
         "benchmark": "index_uncertainty_large",
+        "size": SIZE,
         "units": N_UNITS, "indicators": N_IND, "replications": unc.replications,
         "failed_replications": unc.failed,
         "input_seconds": round(t1 - t0, 3), "wall_seconds": round(wall, 3),

@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/pipeline_portfolio.py                 # SQLite in a temporary folder
     BIOPARK_DATABASE_URL=postgres://... .venv/bin/python bench/pipeline_portfolio.py   # a scratch database!
+    .venv/bin/python bench/pipeline_portfolio.py --size tiny     # seconds, for a smoke run (BIOPARK_BENCH_SIZE)
 
-Prints one JSON object. Data are bulk-created (the service functions are not used for speed); the derived
-columns are filled the way the services would fill them.
+Prints one JSON object. JSON keys: bench, size, database, projects, stage_events, runs, build_seconds,
+results, target_p95_ms, ok, debug. Data are bulk-created from model instances (the service functions are not used
+for speed); the derived columns are filled the way the services would fill them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import bench_size, sized  # noqa: E402
+
+SIZE = bench_size(__doc__)
 if "BIOPARK_DATABASE_URL" not in os.environ:
     os.environ["BIOPARK_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-pipeline-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "biopark.settings")
@@ -33,9 +40,12 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-PROJECTS = int(os.environ.get("BENCH_PROJECTS", 20_000))
-EVENTS = int(os.environ.get("BENCH_EVENTS", 200_000))
-RUNS = int(os.environ.get("BENCH_RUNS", 30))
+PARAMS = sized(SIZE, {
+    "tiny": {"projects": 20, "events": 100, "runs": 3, "organisations": 5},
+    "small": {"projects": 2_000, "events": 20_000, "runs": 30, "organisations": 50},
+    "full": {"projects": 20_000, "events": 200_000, "runs": 30, "organisations": 200},
+})
+PROJECTS, EVENTS, RUNS = PARAMS["projects"], PARAMS["events"], PARAMS["runs"]
 
 
 def build() -> tuple[object, int]:
@@ -50,7 +60,7 @@ def build() -> tuple[object, int]:
     tag = f"bench-{int(time.time())}"
     park = Park.objects.create(key=f"park:{tag}", name_en=f"Bench park {tag}")
     orgs = Organisation.objects.bulk_create(
-        [Organisation(key=f"org:{tag}-{i}", name_en=f"Bench org {i}", park=park) for i in range(200)]
+        [Organisation(key=f"org:{tag}-{i}", name_en=f"Bench org {i}", park=park) for i in range(PARAMS["organisations"])]
     )
     rng = random.Random(7)
     areas = ["oncology", "immunology", "neurology", "infectious disease", "metabolic", "rare disease"]
@@ -116,6 +126,7 @@ def main() -> None:
     }
     print(json.dumps({
         "bench": "pipeline_portfolio",
+        "size": SIZE,
         "database": connection.vendor,
         "projects": PROJECTS,
         "stage_events": n_events,

@@ -2,10 +2,15 @@
 
     python bench/registry_import.py                      # SQLite (a fresh file under var/bench/)
     BIOPARK_DATABASE_URL=postgresql://... python bench/registry_import.py
+    python bench/registry_import.py --size tiny          # seconds, for a smoke run (BIOPARK_BENCH_SIZE)
 
 The target database should be empty of a previous run (the script refuses a database that already
-holds its rows). Prints one JSON object with rows/s for the dry run (validation + matching only) and
-for the real import (validation + matching + writing, in one transaction).
+holds its rows). The rows go through the importer the registry page uses (biopark.ecosystem.importer), so
+the benchmark follows the models. Prints one JSON object with rows/s for the dry run (validation + matching
+only) and for the real import (validation + matching + writing, in one transaction). JSON keys: benchmark,
+size, database, rows, existing_organisations, counts, dry_run_counts, dry_run_seconds, dry_run_rows_per_s,
+import_seconds, import_rows_per_s, import_python_cpu_seconds, dry_run_python_cpu_seconds,
+load_average_1min, target_rows_per_s.
 """
 
 from __future__ import annotations
@@ -21,7 +26,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
+sys.path.insert(0, str(REPO / "bench"))
+
+from _common import bench_size, sized  # noqa: E402
+
+SIZE = bench_size(__doc__)
+ROWS = sized(SIZE, {"tiny": {"rows": 60}, "small": {"rows": 10_000}, "full": {"rows": 100_000}})["rows"]
 
 
 def make_csv(rows: int, seed: int) -> bytes:
@@ -86,6 +96,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(json.dumps({
         "benchmark": "registry_import_csv",
+        "size": SIZE,
         "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
         "rows": ROWS,
         "existing_organisations": existing,
