@@ -30,9 +30,12 @@ def _run(connection: Any, sql: str, params: Sequence[Any]) -> Any:
     `connection.cursor()` makes a new driver cursor on each call, and on the busiest requests that cost as much
     as a query. The kept cursor is still wrapped by Django's cursor wrapper (errors become django.db errors;
     queries are logged when Django logs queries, as in assertNumQueries) and is replaced when the connection
-    is (reconnects, closed cursors)."""
-    if connection.connection is None:
-        connection.ensure_connection()
+    is (reconnects, closed cursors). Django's own checks still run as `connection.cursor()` runs them: the
+    health check (once per request when CONN_HEALTH_CHECKS is on) and the refusal to share a connection
+    between threads."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
     kept = getattr(connection, "_biopark_fastread_cursor", None)
     if kept is None or kept[0] is not connection.connection or getattr(kept[1], "closed", False):
         raw = connection.create_cursor()  # the backend's own kind (SQLite's turns %s into ?)

@@ -38,3 +38,27 @@ def test_the_check_notices_a_receiver():
     finally:
         signals.post_save.disconnect(receiver, sender=Booking)
     assert not signals.post_save.has_listeners(Booking)
+
+
+@pytest.mark.django_db
+def test_fastread_runs_djangos_health_and_thread_sharing_checks(monkeypatch):
+    """The kept cursor does not skip what `connection.cursor()` checks: each check is called, and its refusal
+    stops the query."""
+    from django.db import connections
+    from django.db.utils import DatabaseError
+
+    from biopark.core import fastread
+
+    connection = connections["default"]  # the wrapper itself, not the proxy, so that monkeypatch can undo
+    calls: list[str] = []
+    monkeypatch.setattr(connection, "close_if_health_check_failed", lambda: calls.append("health"))
+    monkeypatch.setattr(connection, "validate_thread_sharing", lambda: calls.append("threads"))
+    fastread._run(connection, "SELECT 1", [])
+    assert calls == ["health", "threads"]
+
+    def refuse() -> None:
+        raise DatabaseError("shared between threads")
+
+    monkeypatch.setattr(connection, "validate_thread_sharing", refuse)
+    with pytest.raises(DatabaseError, match="shared between threads"):
+        fastread._run(connection, "SELECT 1", [])
