@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -53,13 +53,31 @@ def weighted_mean(x: FloatArray, w: FloatArray, method: str, where: str = "",
     return np.asarray(out, dtype=np.float64)
 
 
+def copeland_scores(children: Sequence[FloatArray], w: FloatArray) -> FloatArray:
+    """COINr's ``a_copeland`` for R sets of weights at once.
+
+    ``children`` holds one array per child, units × R (or units × 1 when shared by all sets); ``w`` is
+    R × children. COINr's outranking matrix has at (i, j) the share of the weight where unit i beats unit j
+    plus half the share where they tie; a comparison with a missing value counts for neither. COINr
+    computes it for i < j only and sets (j, i) to one minus (i, j). The matrix becomes +1 above one half,
+    −1 below and 0 at exactly one half, and a unit's score is its row sum (an integer). Comparing with half
+    the total weight instead of dividing by the total keeps ties exact for integer weights.
+    """
+    n = children[0].shape[0]
+    upper = np.zeros((n, n, w.shape[0]), dtype=np.float64)
+    for k, xk in enumerate(children):
+        a, b = xk[:, None, :], xk[None, :, :]
+        upper += ((a > b) + 0.5 * (a == b)) * w[:, k]
+    half = 0.5 * w.sum(axis=1)
+    signs = np.sign(upper - half) * np.triu(np.ones((n, n)), 1)[:, :, None]
+    # Row i: +sign(i, j) for j > i, and −sign(j, i) for j < i (the "one minus" half of the matrix).
+    return np.asarray(signs.sum(axis=1) - signs.sum(axis=0), dtype=np.float64)
+
+
 def copeland(x: FloatArray, w: FloatArray) -> FloatArray:
-    """Copeland scores: row sums of the weighted outranking matrix (ties count half; NaN never wins)."""
-    wn = w / w.sum()
-    a, b = x[:, None, :], x[None, :, :]
-    wins = ((a > b) * wn).sum(axis=2) + 0.5 * ((a == b) * wn).sum(axis=2)
-    np.fill_diagonal(wins, 0.0)
-    return np.asarray(wins.sum(axis=1), dtype=np.float64)
+    """Copeland scores of the units (rows of ``x``, units × children) with weights ``w``."""
+    cols = [x[:, k:k + 1] for k in range(x.shape[1])]
+    return copeland_scores(cols, np.asarray(w, dtype=np.float64)[None, :])[:, 0]
 
 
 def aggregate(normalised: Dataset, framework: Framework, spec: AggregateSpec) -> Dataset:
@@ -75,7 +93,12 @@ def aggregate(normalised: Dataset, framework: Framework, spec: AggregateSpec) ->
         x = np.column_stack([columns[c] for c in children])
         w = np.array([weights[c] for c in children], dtype=np.float64)
         method = spec.method_for_level(framework.levels[agg])
-        y = copeland(x, w) if method == "copeland" else weighted_mean(x, w, method, agg, normalised.units)
+        if method == "copeland":
+            # COINr aggregates Copeland on the whole data frame (by_df), where dat_thresh does not apply.
+            columns[agg] = copeland(x, w)
+            codes.append(agg)
+            continue
+        y = weighted_mean(x, w, method, agg, normalised.units)
         if spec.dat_thresh > 0:
             y = np.where(np.mean(~np.isnan(x), axis=1) < spec.dat_thresh, np.nan, y)
         columns[agg] = y

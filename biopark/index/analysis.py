@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from biopark.index.dataset import Dataset, FloatArray
-from biopark.index.errors import IndexInputError
 from biopark.index.stats import pairwise_correlation, rank_descending_min
 from biopark.index.tables import Framework
 
@@ -36,20 +35,26 @@ def effective_weights(framework: Framework, weights: Mapping[str, float]) -> dic
 
 @dataclass(frozen=True)
 class PCAGroup:
-    """First principal component of one group of sibling columns (standardised, complete cases)."""
+    """First principal component of one group of sibling columns (standardised, complete cases).
+
+    A group whose PCA cannot be computed (too few complete units, a column with zero variance) has no
+    loadings, NaN variance explained and the reason in ``unavailable``."""
 
     parent: str
     codes: tuple[str, ...]
     loadings: tuple[float, ...]  # unit-length eigenvector, oriented so that the loadings sum ≥ 0
     variance_explained: float
     n_complete: int
+    unavailable: str = ""
 
 
 def pca_weights(data: Dataset, framework: Framework, level: int = 1) -> dict[str, PCAGroup]:
     """PCA weights per aggregation group, like COINr's ``get_PCA(by_groups = TRUE)``.
 
     Uses the correlation matrix of the complete cases; the sign of a principal component is arbitrary,
-    so it is fixed to make the loadings sum to a non-negative number.
+    so it is fixed to make the loadings sum to a non-negative number. A group that cannot be computed is
+    returned as unavailable with the reason rather than raising, so that one degenerate group (e.g. a
+    column made constant by goalpost truncation) never stops a build or the other groups.
     """
     groups: dict[str, PCAGroup] = {}
     for parent in framework.codes_at_level(level + 1):
@@ -59,11 +64,15 @@ def pca_weights(data: Dataset, framework: Framework, level: int = 1) -> dict[str
         x = data.select(codes).values
         x = x[~np.isnan(x).any(axis=1)]
         if x.shape[0] < 3:
-            raise IndexInputError(f"PCA for {parent}: fewer than 3 complete units")
+            groups[parent] = PCAGroup(parent, codes, (), float("nan"), int(x.shape[0]),
+                                      f"fewer than 3 complete units ({x.shape[0]})")
+            continue
         sd = x.std(axis=0, ddof=1)
         if np.any(sd == 0):
-            bad = codes[int(np.flatnonzero(sd == 0)[0])]
-            raise IndexInputError(f"PCA for {parent}: column {bad} has zero variance")
+            bad = ", ".join(codes[j] for j in np.flatnonzero(sd == 0))
+            groups[parent] = PCAGroup(parent, codes, (), float("nan"), int(x.shape[0]),
+                                      f"zero variance in {bad}")
+            continue
         z = (x - x.mean(axis=0)) / sd
         eigval, eigvec = np.linalg.eigh(z.T @ z / (x.shape[0] - 1))
         vec = eigvec[:, -1]
@@ -72,6 +81,22 @@ def pca_weights(data: Dataset, framework: Framework, level: int = 1) -> dict[str
         groups[parent] = PCAGroup(parent, codes, tuple(float(v) for v in vec),
                                   float(eigval[-1] / eigval.sum()), int(x.shape[0]))
     return groups
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """An analysis table that could not be computed for one group, and why."""
+
+    table: str  # the file/table name, e.g. "pca_weights"
+    group: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.table}: unavailable for {self.group}: {self.reason}"
+
+
+def pca_unavailable(groups: Mapping[str, PCAGroup]) -> list[Unavailable]:
+    return [Unavailable("pca_weights", g.parent, g.unavailable) for g in groups.values() if g.unavailable]
 
 
 def correlations(data: Dataset, method: str = "pearson") -> FloatArray:

@@ -84,6 +84,10 @@ class BuildResult:
         """First-principal-component loadings per aggregation group of ``level`` columns."""
         return analysis.pca_weights(self.dataset(dataset), self.input.framework, level)
 
+    def analysis_warnings(self) -> list[analysis.Unavailable]:
+        """Analysis tables written with a build that are unavailable for some group, with the reason."""
+        return analysis.pca_unavailable(self.pca_weights(level=1, dataset="normalised"))
+
     def correlations(self, dataset: str = "aggregated", method: str = "pearson") -> tuple[tuple[str, ...],
                                                                                         FloatArray]:
         """(column codes, correlation matrix) of a data set; ``method`` is pearson or spearman."""

@@ -48,6 +48,8 @@ def main(argv: list[str]) -> int:
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    for warning in result.analysis_warnings():
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"wrote {len(files)} files to {args.out}")
     return 0
 

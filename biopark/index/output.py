@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from biopark.index.analysis import pca_unavailable
 from biopark.index.build import BuildResult
 from biopark.index.pipeline import STAGES
 
@@ -44,7 +45,10 @@ def write_build(result: BuildResult, out_dir: str | Path) -> list[Path]:
     The analysis files: ``weights.csv`` (weight and effective weight of every node), ``correlations.csv``
     (Pearson matrix of the aggregated data set), ``parent_correlations.csv``, ``cronbach.csv`` (alpha of each
     aggregate's children), ``pca_weights.csv`` (first-component loadings per group of indicators) and
-    ``strengths_weaknesses.csv`` (each unit's five best and worst indicators by rank).
+    ``strengths_weaknesses.csv`` (each unit's five best and worst indicators by rank), and ``warnings.csv``
+    (table, group, reason) listing analysis tables that could not be computed for a group (such a group
+    appears in its table with ``NA`` values and the reason in the ``unavailable`` column; the build and
+    the other groups are unaffected).
 
     Files are first written to a temporary directory next to ``out_dir`` and moved in at the end, so a
     failure part-way leaves no partial output.
@@ -101,14 +105,19 @@ def _write_analysis(result: BuildResult, staging: Path) -> list[str]:
            ({"iCode": c, "Parent": fw.parents[c], "correlation": r} for c, r in result.parent_correlations().items()))
     _write(staging / "cronbach.csv", ["iCode", "cronbach_alpha"],
            ({"iCode": c, "cronbach_alpha": a} for c, a in result.cronbach_alpha().items()))
-    _write(staging / "pca_weights.csv", ["Parent", "iCode", "loading", "variance_explained"],
-           ({"Parent": g.parent, "iCode": code, "loading": load, "variance_explained": g.variance_explained}
-            for g in result.pca_weights(level=1, dataset="normalised").values()
-            for code, load in zip(g.codes, g.loadings, strict=True)))
+    pca = result.pca_weights(level=1, dataset="normalised")
+    _write(staging / "pca_weights.csv", ["Parent", "iCode", "loading", "variance_explained", "unavailable"],
+           ({"Parent": g.parent, "iCode": code, "loading": load, "variance_explained": g.variance_explained,
+             "unavailable": g.unavailable}
+            for g in pca.values()
+            for code, load in (zip(g.codes, g.loadings, strict=True) if not g.unavailable
+                               else ((c, None) for c in g.codes))))
+    _write(staging / "warnings.csv", ["table", "group", "reason"],
+           ({"table": w.table, "group": w.group, "reason": w.reason} for w in pca_unavailable(pca)))
     _write(staging / "strengths_weaknesses.csv", ["uCode", "kind", "position", "iCode", "rank"],
            ({"uCode": p.unit, "kind": kind, "position": i, "iCode": code, "rank": rank}
             for p in result.strengths_weaknesses().values()
             for kind, items in (("strength", p.strengths), ("weakness", p.weaknesses))
             for i, (code, rank) in enumerate(items, start=1)))
     return ["weights.csv", "correlations.csv", "parent_correlations.csv", "cronbach.csv", "pca_weights.csv",
-            "strengths_weaknesses.csv"]
+            "strengths_weaknesses.csv", "warnings.csv"]

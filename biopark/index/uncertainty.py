@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from biopark.index.aggregate import resolve_weights
+from biopark.index.aggregate import copeland_scores, resolve_weights
 from biopark.index.dataset import FloatArray
 from biopark.index.errors import IndexInputError
 from biopark.index.pipeline import run_steps
@@ -142,8 +142,6 @@ class _Engine:
                 r = _apply(r, f.name, spec.discrete[f.name][i])
             step = r.step("aggregate")
             assert step is not None and isinstance(step.spec, AggregateSpec)
-            if "copeland" in step.spec.method:
-                raise IndexInputError("uncertainty: copeland aggregation is not supported in replications")
             self.agg_specs.append(step.spec)
             w = resolve_weights(fw, step.spec.weights)
             self.base_weights.append(np.array([w[c] for c in self.nodes], dtype=np.float64))
@@ -189,12 +187,23 @@ class _Engine:
             children = self.fw.children[agg]
             wc = weights[:, [self.node_index[c] for c in children]]  # reps × children
             with np.errstate(divide="ignore", invalid="ignore"):
-                if complete:
+                if method == "copeland":
+                    out = self._copeland(v, level, children, wc, values)
+                elif complete:
                     out = self._complete_mean(v, level, method, children, wc, values, failed)
                 else:
                     out = self._partial_mean(v, level, method, children, wc, values, failed, spec)
             values[agg] = out
         return values[self.target], failed
+
+    def _copeland(self, v: int, level: int, children: tuple[str, ...], wc: FloatArray,
+                  values: dict[str, FloatArray]) -> FloatArray:
+        if level == 2:
+            x = self.variants[v]
+            cols = [x[:, self.node_index[c]][:, None] for c in children]
+        else:
+            cols = [values[c] for c in children]
+        return copeland_scores(cols, wc)
 
     def _complete_mean(self, v: int, level: int, method: str, children: tuple[str, ...], wc: FloatArray,
                        values: dict[str, FloatArray], failed: np.ndarray) -> FloatArray:

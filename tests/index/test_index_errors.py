@@ -140,7 +140,7 @@ def test_cli_builds(files: dict[str, Path], tmp_path: Path, capsys: pytest.Captu
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["denominated.csv", "imputed.csv", "screened.csv", "treated.csv", "normalised.csv", "aggregated.csv",
          "results.csv", "weights.csv", "correlations.csv", "parent_correlations.csv", "cronbach.csv",
-         "pca_weights.csv", "strengths_weaknesses.csv"])
+         "pca_weights.csv", "strengths_weaknesses.csv", "warnings.csv"])
     # Absent steps pass their input through: imputed/screened/treated equal denominated.
     den = (out / "denominated.csv").read_text()
     assert (out / "treated.csv").read_text() == den

@@ -82,8 +82,26 @@ def test_means_skip_missing_values_with_their_weights() -> None:
     assert aggregated("gmean", [NAN, 2], [5, 4]) == pytest.approx([5, 2**0.25 * 4**0.75])
 
 
-def test_copeland_counts_weighted_wins_and_half_ties() -> None:
-    assert aggregated("copeland", [3, 2, 1], [3, 2, 3], w=(1, 1)) == pytest.approx([1.75, 0.5, 0.75])
+def test_copeland_thresholds_the_outranking_matrix_as_coinr() -> None:
+    # Units u0 = (3, 3), u1 = (2, 2), u2 = (1, 3); equal weights, so each indicator is half the weight.
+    # Outranking shares: u0 vs u1 = 1/2 + 1/2 = 1 (> 1/2: +1); u0 vs u2 = 1/2 (3 > 1) + 1/4 (tie) = 3/4 (+1);
+    # u1 vs u2 = 1/2 (2 > 1) + 0 (2 < 3) = 1/2 (exactly one half: 0). Row sums: u0 = 2, u1 = -1 + 0 = -1,
+    # u2 = -1 + 0 = -1. (The sum of raw shares, 1.75 / 0.5 / 0.75, is a different method.)
+    assert aggregated("copeland", [3, 2, 1], [3, 2, 3], w=(1, 1)) == [2.0, -1.0, -1.0]
+    # Weights 1 and 3 (shares 1/4, 3/4): u0 vs u1 = 1 (+1); u0 vs u2 = 1/4 + 3/8 = 5/8 (+1);
+    # u1 vs u2 = 1/4 + 0 = 1/4 (-1). Scores: u0 = 2, u1 = -1 - 1 = -2, u2 = -1 + 1 = 0.
+    assert aggregated("copeland", [3, 2, 1], [3, 2, 3]) == [2.0, -2.0, 0.0]
+
+
+def test_copeland_missing_values_as_coinr() -> None:
+    # u0 = (1, NaN), u1 = (0, 5), u2 = (2, 5); equal weights (1/2 each). A comparison with NaN counts for
+    # neither unit, and COINr fills the lower triangle with one minus the upper one:
+    # (u0, u1) = 1/2 (1 > 0) -> 0, so (u1, u0) = 1/2 -> 0; (u0, u2) = 0 -> -1, (u2, u0) = 1 -> +1;
+    # (u1, u2) = 0 + 1/4 (tie) = 1/4 -> -1, (u2, u1) = 3/4 -> +1. Scores: u0 = -1, u1 = -1, u2 = 2.
+    # dat_thresh does not apply to Copeland (COINr aggregates it on the whole data frame).
+    inp = one_aggregate_input({"a": [1, 0, 2], "b": [NAN, 5, 5]})
+    result = run(inp, {"normalise": {"method": "none"}}, {"aggregate": {"method": "copeland", "dat_thresh": 1}})
+    assert result.dataset("aggregated").column("Agg").tolist() == [-1.0, -1.0, 2.0]
 
 
 def test_aggregate_weights_override_and_per_level_methods() -> None:

@@ -92,7 +92,7 @@ def test_asem_coinr1_recipe_builds_and_writes(tmp_path: Path) -> None:
                             "normalised.csv", "aggregated.csv", "results.csv", "treatment.csv",
                             "uncertainty.csv", "sensitivity.csv", "weights.csv", "correlations.csv",
                             "parent_correlations.csv", "cronbach.csv", "pca_weights.csv",
-                            "strengths_weaknesses.csv"])
+                            "strengths_weaknesses.csv", "warnings.csv"])
     # The analysis files carry the same numbers as the BuildResult's methods.
     cronbach = dict(line.split(",") for line in (tmp_path / "out" / "cronbach.csv").read_text().splitlines()[1:])
     for code, alpha in result.cronbach_alpha().items():

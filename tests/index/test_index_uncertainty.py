@@ -14,6 +14,7 @@ from index_toy import one_aggregate_input, run
 from biopark.index import IndexInputError, build, load_coinr_tables, load_recipe
 from biopark.index.analysis import cronbach_alpha, pca_weights
 from biopark.index.dataset import Dataset
+from biopark.index.recipe import Recipe
 from biopark.index.uncertainty import _Engine
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "biopark" / "index" / "examples"
@@ -22,11 +23,25 @@ needs_asem = pytest.mark.skipif(not ASEM_DIR.is_dir(), reason=f"shared ASEM data
 
 @needs_asem
 def test_batched_replications_equal_one_rebuild_each() -> None:
-    inp = load_coinr_tables(ASEM_DIR / "ASEM_iData.csv", ASEM_DIR / "ASEM_iMeta.csv")
+    assert_batched_equals_rebuilds(load_recipe(EXAMPLES / "asem.yaml"))
+
+
+@needs_asem
+def test_copeland_varies_in_replications_and_equals_rebuilds() -> None:
     recipe = load_recipe(EXAMPLES / "asem.yaml")
+    assert recipe.uncertainty is not None
+    # Copeland at every level, Copeland for pillars under an arithmetic index, and plain means.
+    discrete = {**recipe.uncertainty.discrete,
+                "aggregate.method": [["copeland"], ["copeland", "amean"], ["amean", "copeland"], ["amean"]]}
+    recipe = dataclasses.replace(recipe, uncertainty=dataclasses.replace(recipe.uncertainty, discrete=discrete))
+    assert_batched_equals_rebuilds(recipe, rows=32)
+
+
+def assert_batched_equals_rebuilds(recipe: Recipe, rows: int = 24) -> None:
+    inp = load_coinr_tables(ASEM_DIR / "ASEM_iData.csv", ASEM_DIR / "ASEM_iMeta.csv")
     nominal = build(inp, dataclasses.replace(recipe, uncertainty=None, sensitivity=None))
     engine = _Engine(inp, recipe, "Index", nominal.results.units)
-    sample = np.random.default_rng(7).random((24, engine.dims))
+    sample = np.random.default_rng(7).random((rows, engine.dims))
     ranks, failed = engine.ranks(sample, chunk=5)
     spec = recipe.uncertainty
     assert spec is not None and spec.weights is not None
@@ -56,7 +71,7 @@ def test_batched_replications_equal_one_rebuild_each() -> None:
         assert not failed[row]
         assert ranks[row].tolist() == [expected[unit] for unit in nominal.results.units]
         checked += 1
-    assert checked >= 12
+    assert checked >= rows // 2
 
 
 def test_uncertainty_is_reproducible_and_sobol_finds_the_only_factor() -> None:
