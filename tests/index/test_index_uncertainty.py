@@ -130,3 +130,34 @@ def test_cronbach_alpha_and_pca_on_known_data() -> None:
     codes, corr = result.correlations("aggregated")
     assert codes == ("a", "b", "c", "Agg") and corr[0, 1] == pytest.approx(1.0)
     assert not math.isnan(result.parent_correlations()["c"])
+
+
+@needs_asem
+def test_a_zero_variance_pillar_makes_its_pca_unavailable_not_the_build(tmp_path: Path) -> None:
+    # The issue's case: goalposts that truncate every ASEM unit's ForPort to the lower goalpost leave
+    # that indicator constant in the ConEcFin pillar; the build and the other pillars' PCA are fine.
+    from biopark.index import write_build
+
+    inp = load_coinr_tables(ASEM_DIR / "ASEM_iData.csv", ASEM_DIR / "ASEM_iMeta.csv")
+    recipe = dataclasses.replace(load_recipe(EXAMPLES / "asem.yaml"), uncertainty=None, sensitivity=None)
+    treated = build(inp, recipe).dataset("treated")
+    goalposts = {c: [float(np.nanmin(treated.column(c))), float(np.nanmax(treated.column(c))), 100]
+                 for c in inp.framework.indicators}
+    top = float(np.nanmax(treated.column("ForPort")))
+    goalposts["ForPort"] = [top + 1, top + 2, 100]
+    result = build(inp, recipe.with_step_params("normalise", {"method": "goalposts", "goalposts": goalposts}))
+    assert set(result.dataset("normalised").column("ForPort").tolist()) == {0.0}
+    assert [str(w) for w in result.analysis_warnings()] == [
+        "pca_weights: unavailable for ConEcFin: zero variance in ForPort"]
+    write_build(result, tmp_path / "out")
+    assert (tmp_path / "out" / "warnings.csv").read_text().splitlines() == [
+        "table,group,reason", "pca_weights,ConEcFin,zero variance in ForPort"]
+    pca = [line.split(",") for line in (tmp_path / "out" / "pca_weights.csv").read_text().splitlines()]
+    assert pca[0] == ["Parent", "iCode", "loading", "variance_explained", "unavailable"]
+    con = [row for row in pca[1:] if row[0] == "ConEcFin"]
+    assert con == [["ConEcFin", code, "NA", "NA", "zero variance in ForPort"]
+                   for code in ("Goods", "Services", "FDI", "PRemit", "ForPort")]
+    others = {row[0] for row in pca[1:] if row[0] != "ConEcFin"}
+    groups = result.pca_weights(level=1, dataset="normalised")
+    assert others == set(groups) - {"ConEcFin"} and len(others) == 7
+    assert all(not groups[p].unavailable and len(groups[p].loadings) == len(groups[p].codes) for p in others)
