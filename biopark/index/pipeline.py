@@ -29,38 +29,53 @@ class StageOutputs:
     datasets: dict[str, Dataset]  # "raw" plus every name in STAGES
     treat_records: tuple[TreatRecord, ...]
     screen_records: tuple[ScreenRecord, ...]
+    final: Dataset  # the output of the last step run
 
 
-def run_steps(inp: IndexInput, recipe: Recipe, until: str = "aggregated") -> StageOutputs:
-    """Run the recipe up to and including stage ``until``.
+def run_steps(inp: IndexInput, recipe: Recipe, before_aggregate: bool = False) -> StageOutputs:
+    """Run the recipe's steps in their order, each on the data set the previous one produced (with
+    ``before_aggregate``, stop before the aggregate step: the uncertainty analysis needs its input).
 
-    A step absent from the recipe passes its input through unchanged, so every stage has a data set.
+    Each stage's data set is the output of the last step of that kind. A stage with no step gets the data
+    set that the first later step (in the canonical order of ``STAGES``) received, or the final data set;
+    for a recipe in canonical order that is its input passed through unchanged. Treatment and screening
+    records are those of the last treat/screen step.
     """
+    order = list(STAGE_OF_STEP)
     datasets: dict[str, Dataset] = {"raw": inp.raw}
+    received: list[tuple[str, Dataset]] = []
     current = inp.raw
+    before_impute: Dataset | None = None
     treat_records: tuple[TreatRecord, ...] = ()
     screen_records: tuple[ScreenRecord, ...] = ()
     fw = inp.framework
-    for step_name, stage in STAGE_OF_STEP.items():
-        step = recipe.step(step_name)
-        if step is not None:
-            spec = step.spec
-            if step_name == "denominate":
-                current = denominate(current, inp)
-            elif isinstance(spec, ImputeSpec):
-                current = impute(current, inp, spec)
-            elif isinstance(spec, ScreenSpec):
-                basis = datasets["denominated"] if spec.availability_of == "before_impute" else current
-                current, records = screen(current, basis, spec)
-                screen_records = tuple(records)
-            elif isinstance(spec, TreatSpec):
-                current, trecords = treat(current, spec)
-                treat_records = tuple(trecords)
-            elif isinstance(spec, NormaliseSpec):
-                current = normalise(current, spec, fw.directions, inp.targets)
-            elif isinstance(spec, AggregateSpec):
-                current = aggregate(current, fw, spec)
-        datasets[stage] = current
-        if stage == until:
+    for step in recipe.steps:
+        if before_aggregate and step.name == "aggregate":
             break
-    return StageOutputs(datasets, treat_records, screen_records)
+        received.append((step.name, current))
+        spec = step.spec
+        if step.name == "denominate":
+            current = denominate(current, inp)
+        elif isinstance(spec, ImputeSpec):
+            if before_impute is None:
+                before_impute = current
+            current = impute(current, inp, spec)
+        elif isinstance(spec, ScreenSpec):
+            basis = current
+            if spec.availability_of == "before_impute" and before_impute is not None:
+                basis = before_impute
+            current, records = screen(current, basis, spec)
+            screen_records = tuple(records)
+        elif isinstance(spec, TreatSpec):
+            current, trecords = treat(current, spec)
+            treat_records = tuple(trecords)
+        elif isinstance(spec, NormaliseSpec):
+            current = normalise(current, spec, fw.directions, inp.targets)
+        elif isinstance(spec, AggregateSpec):
+            current = aggregate(current, fw, spec)
+        datasets[STAGE_OF_STEP[step.name]] = current
+    for name, stage in STAGE_OF_STEP.items():
+        if stage not in datasets:
+            later = (data for step_name, data in received if order.index(step_name) > order.index(name))
+            datasets[stage] = next(later, current)
+    return StageOutputs(datasets, treat_records, screen_records, current)

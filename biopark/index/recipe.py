@@ -1,6 +1,7 @@
 """Build recipes: the ordered list of build steps (COINr 1.x semantics) plus uncertainty/sensitivity.
 
-A recipe is YAML (or an equivalent dict)::
+A recipe is YAML (or an equivalent dict); steps run in the order given and may repeat, except aggregate
+(once, last)::
 
     steps:
       - denominate: {}
@@ -51,8 +52,10 @@ class ImputeSpec:
 @dataclass(frozen=True)
 class ScreenSpec:
     min_availability: float = 0.0
-    # Availability is measured before imputation by default: imputed values are not observed data.
-    availability_of: str = "before_impute"
+    # As COINr's Screen: availability of the data set the step receives ("current"). "before_impute" counts
+    # it on the data set that entered the first impute step (kept for recipes written before step order
+    # was free; putting screen before impute says the same thing the COINr way).
+    availability_of: str = "current"
 
 
 @dataclass(frozen=True)
@@ -224,7 +227,7 @@ def parse_step(name: str, params: Any, where: str) -> StepSpec:
         thresh = _number(params.get("min_availability", 0.0), f"{where}, min_availability", 0.0)
         if thresh > 1:
             raise IndexInputError(f"{where}, min_availability: must be between 0 and 1")
-        basis = _choice(params.get("availability_of", "before_impute"), ("before_impute", "current"),
+        basis = _choice(params.get("availability_of", "current"), ("before_impute", "current"),
                         f"{where}, availability_of")
         return ScreenSpec(thresh, basis)
     if name == "treat":
@@ -296,13 +299,12 @@ def _parse_steps(raw_steps: Any) -> tuple[Step, ...]:
         name, params = next(iter(item.items()))
         spec = parse_step(str(name), params, f"recipe step {i} ({name})")
         steps.append(Step(str(name), dict(params or {}), spec))
+    # Steps run in the order given and may repeat, each acting on the data set the one before produced (as
+    # COINr's functions act on the dset they are given). Only aggregate is fixed: the results, ranks and
+    # uncertainty analysis are of its output, so it comes once and last.
     names = [s.name for s in steps]
-    if len(set(names)) != len(names):
-        raise IndexInputError(f"recipe: each step may appear once; got {', '.join(names)}")
-    positions = [STEP_ORDER.index(n) for n in names]
-    if positions != sorted(positions):
-        raise IndexInputError(f"recipe: steps must follow the order {' -> '.join(STEP_ORDER)}; got "
-                              f"{' -> '.join(names)}")
+    if "aggregate" in names and (names.count("aggregate") > 1 or names[-1] != "aggregate"):
+        raise IndexInputError(f"recipe: aggregate must be the last step and appear once; got {' -> '.join(names)}")
     return tuple(steps)
 
 
@@ -338,6 +340,10 @@ def _parse_uncertainty(raw: Any, steps: tuple[Step, ...]) -> UncertaintySpec:
         step_name, _, param = str(key).partition(".")
         if step_name not in by_name:
             raise IndexInputError(f"{w}: the recipe has no {step_name!r} step to vary")
+        repeats = sum(1 for s in steps if s.name == step_name)
+        if repeats > 1:
+            raise IndexInputError(f"{w}: the recipe has {repeats} {step_name!r} steps; which one to vary is "
+                                  "ambiguous")
         for alt in values:
             params = {**by_name[step_name].params, param: alt} if param else alt
             parse_step(step_name, params, f"{w} alternative {alt!r}")

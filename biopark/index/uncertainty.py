@@ -123,7 +123,7 @@ class _Engine:
                 r = _apply(r, f.name, spec.discrete[f.name][i])
             key = repr([(s.name, s.spec) for s in r.steps if s.name != "aggregate"])
             if key not in cache:
-                cache[key] = run_steps(inp, r, until="normalised").datasets["normalised"]
+                cache[key] = run_steps(inp, r, before_aggregate=True).final
             norm = cache[key]
             if norm.units != units:
                 raise IndexInputError("uncertainty: a varied assumption changes which units are kept "

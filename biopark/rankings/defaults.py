@@ -15,8 +15,10 @@ DEFAULT_RECIPE: dict[str, Any] = {
     "description": "Screen parks with under 60% of the data, fill gaps with the indicator mean, "
                    "winsorise outliers, min-max to 0-100, arithmetic means of indicators and pillars.",
     "steps": [
-        {"impute": {"method": "mean"}},
+        # Screen first: availability counts observed data, as the description says (COINr semantics: a
+        # screen after imputation would count imputed values as available).
         {"screen": {"min_availability": 0.6}},
+        {"impute": {"method": "mean"}},
         {"treat": {"method": "winsorise", "winmax": 3, "skew": 2.0, "kurtosis": 3.5, "fallback": "log"}},
         {"normalise": {"method": "minmax", "range": [0, 100]}},
         {"aggregate": {"method": "amean"}},

@@ -102,7 +102,10 @@ def test_cycle_in_hierarchy() -> None:
     ({"steps": [{"treat": {"method": "winsorize"}}]}, r"unknown method 'winsorize'"),
     ({"steps": [{"normalize": {}}]}, r"unknown step 'normalize'"),
     ({"steps": [{"normalise": {"method": "minmax", "rnage": [0, 1]}}]}, r"unknown parameter\(s\) rnage"),
-    ({"steps": [{"aggregate": {}}, {"normalise": {}}]}, r"steps must follow the order"),
+    ({"steps": [{"aggregate": {}}, {"normalise": {}}]}, r"aggregate must be the last step"),
+    ({"steps": [{"normalise": {}}, {"aggregate": {}}, {"aggregate": {}}]}, r"aggregate must be the last step"),
+    ({"steps": [{"treat": {}}, {"normalise": {}}, {"treat": {}}, {"aggregate": {}}],
+      "uncertainty": {"vary": {"treat.winmax": [1, 2]}}}, r"2 'treat' steps; which one to vary is ambiguous"),
 ])
 def test_bad_recipe(recipe: dict[str, Any], message: str) -> None:
     with pytest.raises(IndexInputError, match=message):

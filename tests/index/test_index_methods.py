@@ -126,12 +126,33 @@ def test_impute_methods() -> None:
         assert col[[2, 4]].tolist() == pytest.approx([fill_a, fill_b]), method
 
 
-def test_screen_drops_units_below_availability() -> None:
+def test_screen_counts_availability_of_the_data_it_receives() -> None:
     inp = one_aggregate_input({"a": [1, 2, NAN, 4], "b": [1, NAN, NAN, 3]})
-    result = run(inp, {"impute": {"method": "mean"}}, {"screen": {"min_availability": 0.5}})
-    assert result.dataset("screened").units == ("u0", "u1", "u3")
-    assert [r.availability for r in result.screen_summary] == [1.0, 0.5, 0.0, 1.0]
-    assert not np.isnan(result.dataset("screened").values).any()
+    # Screen before impute (COINr: Screen(dset = "Raw")): availability of observed data is 1, 1/2, 0, 1,
+    # so u2 (0 < 0.5) goes; imputation then fills u1's b with the mean of the kept units' b, (1 + 3) / 2.
+    first = run(inp, {"screen": {"min_availability": 0.5}}, {"impute": {"method": "mean"}})
+    assert first.dataset("screened").units == ("u0", "u1", "u3")
+    assert [r.availability for r in first.screen_summary] == [1.0, 0.5, 0.0, 1.0]
+    assert first.dataset("imputed").units == ("u0", "u1", "u3")
+    assert first.dataset("imputed").column("b").tolist() == [1.0, 2.0, 3.0]
+    # Impute, then screen (COINr's example order, Screen(dset = "Imputed")): every unit is complete.
+    second = run(inp, {"impute": {"method": "mean"}}, {"screen": {"min_availability": 0.5}})
+    assert second.dataset("screened").units == ("u0", "u1", "u2", "u3")
+    assert [r.availability for r in second.screen_summary] == [1.0, 1.0, 1.0, 1.0]
+    # The compatibility option counts the data set that entered the first impute step.
+    third = run(inp, {"impute": {"method": "mean"}},
+                {"screen": {"min_availability": 0.5, "availability_of": "before_impute"}})
+    assert third.dataset("screened").units == ("u0", "u1", "u3")
+    assert not np.isnan(third.dataset("screened").values).any()
+
+
+def test_steps_repeat_each_on_the_previous_output() -> None:
+    inp = one_aggregate_input({"a": [1.0, 2.0, 4.0]}, directions={"a": -1})
+    result = run(inp, {"normalise": {"method": "minmax", "range": [0, 10]}}, {"normalise": {"method": "none"}})
+    # Direction -1: the first normalise gives 10, 20/3, 0 and the second negates that.
+    assert result.dataset("normalised").column("a").tolist() == pytest.approx([-10, -20 / 3, 0])
+    # Absent stages pass the data set on: treated is what the (repeated) normalise steps received.
+    assert result.dataset("treated").column("a").tolist() == [1.0, 2.0, 4.0]
 
 
 def test_winsorise_one_point_then_fallback_log() -> None:
