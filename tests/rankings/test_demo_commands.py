@@ -30,7 +30,7 @@ def test_build_demo_is_idempotent(roles):
     keys = set(Framework.objects.values_list("key", flat=True))
     assert {"park-competitiveness", "example-park-competitiveness", "asem"} <= keys
     asem = Run.objects.get(framework__key="asem")
-    assert asem.n_units == 46  # 51 countries, 5 screened out below 90% data availability
+    assert asem.n_units == 51  # as COINr's example: screening the imputed data at 90% keeps all 51
     assert asem.uncertainty["replications"] == demo.DEMO_REPLICATIONS
     example = Run.objects.get(framework__key="example-park-competitiveness")
     assert example.synthetic and example.n_units == 30
