@@ -86,3 +86,54 @@ def test_weight_total_does_not_change_ranks(table: tuple[np.ndarray, list[int], 
     assert np.array_equal(base.results.ranks, same.results.ranks)
     np.testing.assert_allclose(run(values, directions, weights, scale=any_total).results.scores,
                                base.results.scores, rtol=1e-9, atol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables(), st.sampled_from([1.0, 2.5, 10.0]))
+def test_copeland_scores_are_antisymmetric_integers_invariant_to_scale_and_weights(
+        table: tuple[np.ndarray, list[int], list[float]], scale: float) -> None:
+    values, directions, weights = table
+    cope = load_recipe({"steps": [{"normalise": {"method": "minmax", "range": [0, 100]}},
+                                  {"aggregate": {"method": "copeland"}}]})
+    raw = load_recipe({"steps": [{"normalise": {"method": "none"}}, {"aggregate": {"method": "copeland"}}]})
+    idata = [{"uCode": f"u{i}", **{f"i{j}": values[i, j] for j in range(values.shape[1])}}
+             for i in range(values.shape[0])]
+
+    def imeta(k: float) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = [{"Level": 1, "iCode": f"i{j}", "Direction": d, "Weight": weights[j] * k,
+                                       "Parent": "Index", "Type": "Indicator"} for j, d in enumerate(directions)]
+        return [*rows, {"Level": 2, "iCode": "Index", "Direction": 1, "Weight": 1, "Parent": None,
+                        "Type": "Aggregate"}]
+
+    scores = build(input_from_rows(idata, imeta(1.0)), cope).results.scores[:, 0]
+    n = values.shape[0]
+    # Each pair contributes +1/-1 or 0/0, so the scores are integers in [-(n-1), n-1] summing to zero.
+    assert scores.sum() == 0 and np.all(scores == np.round(scores)) and np.all(np.abs(scores) <= n - 1)
+    # Only pairwise order matters: min-max (a monotone map) and the weights' total change nothing.
+    assert np.array_equal(scores, build(input_from_rows(idata, imeta(scale)), raw).results.scores[:, 0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(tables(), st.permutations(["impute", "screen", "treat"]), st.integers(0, 2))
+def test_any_step_order_repeating_idempotent_steps_changes_nothing(
+        table: tuple[np.ndarray, list[int], list[float]], order: list[str], repeat: int) -> None:
+    values, directions, weights = table
+    values = values.copy()
+    values[2:, 0] = np.nan  # missing data so that impute and screen matter (rows 0, 1 keep the spread)
+    specs = {"impute": {"method": "mean"}, "screen": {"min_availability": 0.5},
+             "treat": {"method": "none"}}
+    steps: list[dict[str, Any]] = [{name: specs[name]} for name in order]
+    once = [*steps, {"normalise": {"method": "minmax"}}, {"aggregate": {}}]
+    # Repeat one step right after itself: mean imputation, screening at a fixed threshold and no treatment
+    # are idempotent, so the build must be identical whatever the order of the others.
+    twice = [*steps[:repeat + 1], steps[repeat], *steps[repeat + 1:], {"normalise": {"method": "minmax"}},
+             {"aggregate": {}}]
+    idata = [{"uCode": f"u{i}", **{f"i{j}": values[i, j] for j in range(values.shape[1])}}
+             for i in range(values.shape[0])]
+    imeta: list[dict[str, Any]] = [{"Level": 1, "iCode": f"i{j}", "Direction": d, "Weight": weights[j],
+                                    "Parent": "Index", "Type": "Indicator"} for j, d in enumerate(directions)]
+    imeta.append({"Level": 2, "iCode": "Index", "Direction": 1, "Weight": 1, "Parent": None, "Type": "Aggregate"})
+    inp = input_from_rows(idata, imeta)
+    a = build(inp, load_recipe({"steps": once})).results
+    b = build(inp, load_recipe({"steps": twice})).results
+    assert a.units == b.units and np.array_equal(a.scores, b.scores, equal_nan=True)
