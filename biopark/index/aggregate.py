@@ -60,16 +60,30 @@ def copeland_scores(children: Sequence[FloatArray], w: FloatArray) -> FloatArray
     R × children. COINr's outranking matrix has at (i, j) the share of the weight where unit i beats unit j
     plus half the share where they tie; a comparison with a missing value counts for neither. COINr
     computes it for i < j only and sets (j, i) to one minus (i, j). The matrix becomes +1 above one half,
-    −1 below and 0 at exactly one half, and a unit's score is its row sum (an integer). Comparing with half
-    the total weight instead of dividing by the total keeps ties exact for integer weights.
+    −1 below and 0 at exactly one half, and a unit's score is its row sum (an integer).
+
+    Entry (i, j) minus half the total weight equals half of Σ w·d, with d = +1 for a win, 0 for a tie and
+    −1 for a loss or a missing comparison; its sign is taken from that sum, so a tie on every child is
+    exactly one half whatever the weights (no rounding in a division by the total).
     """
     n = children[0].shape[0]
-    upper = np.zeros((n, n, w.shape[0]), dtype=np.float64)
+    margin = np.zeros((n, n, w.shape[0]), dtype=np.float64)
     for k, xk in enumerate(children):
-        a, b = xk[:, None, :], xk[None, :, :]
-        upper += ((a > b) + 0.5 * (a == b)) * w[:, k]
-    half = 0.5 * w.sum(axis=1)
-    signs = np.sign(upper - half) * np.triu(np.ones((n, n)), 1)[:, :, None]
+        margin += pairwise_margin(xk) * w[:, k]
+    return copeland_from_margin(margin)
+
+
+def pairwise_margin(xk: FloatArray) -> FloatArray:
+    """units × units × R: +1 where unit i beats unit j on this child, 0 for a tie, −1 for a loss or when
+    either value is missing (COINr counts a missing comparison for neither unit, below one half)."""
+    a, b = xk[:, None, :], xk[None, :, :]
+    return np.asarray(np.where(a > b, 1.0, np.where(a == b, 0.0, -1.0)), dtype=np.float64)
+
+
+def copeland_from_margin(margin: FloatArray) -> FloatArray:
+    """Scores from the weighted margins (units × units × R); only i < j is read, as COINr does."""
+    n = margin.shape[0]
+    signs = np.sign(margin) * np.triu(np.ones((n, n)), 1)[:, :, None]
     # Row i: +sign(i, j) for j > i, and −sign(j, i) for j < i (the "one minus" half of the matrix).
     return np.asarray(signs.sum(axis=1) - signs.sum(axis=0), dtype=np.float64)
 

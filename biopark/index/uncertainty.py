@@ -20,7 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from biopark.index.aggregate import copeland_scores, resolve_weights
+from biopark.index.aggregate import (
+    copeland_from_margin,
+    copeland_scores,
+    pairwise_margin,
+    resolve_weights,
+)
 from biopark.index.dataset import FloatArray
 from biopark.index.errors import IndexInputError
 from biopark.index.pipeline import run_steps
@@ -155,6 +160,7 @@ class _Engine:
                 stack.extend(fw.children[code])
         self.subtree = tuple(a for a in fw.aggregates if a in subtree)
         self._transformed: dict[tuple[int, str], tuple[FloatArray, FloatArray, np.ndarray]] = {}
+        self._margins: dict[tuple[int, tuple[str, ...]], FloatArray] = {}
 
     @staticmethod
     def _choice(u: FloatArray, n: int) -> np.ndarray:
@@ -199,8 +205,17 @@ class _Engine:
     def _copeland(self, v: int, level: int, children: tuple[str, ...], wc: FloatArray,
                   values: dict[str, FloatArray]) -> FloatArray:
         if level == 2:
-            x = self.variants[v]
-            cols = [x[:, self.node_index[c]][:, None] for c in children]
+            # The indicators are the same in every replication of a variant: compare the units once, then
+            # one matrix product weights the comparisons for all replications.
+            key = (v, children)
+            if key not in self._margins:
+                x = self.variants[v]
+                self._margins[key] = np.stack(
+                    [pairwise_margin(x[:, self.node_index[c]][:, None])[:, :, 0] for c in children], axis=2)
+            margins = self._margins[key]
+            n = margins.shape[0]
+            margin = (margins.reshape(n * n, len(children)) @ wc.T).reshape(n, n, wc.shape[0])
+            return copeland_from_margin(margin)
         else:
             cols = [values[c] for c in children]
         return copeland_scores(cols, wc)

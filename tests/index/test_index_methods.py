@@ -173,3 +173,12 @@ def test_ranks_use_min_ties() -> None:
     inp = one_aggregate_input({"a": [1, 3, 3, 2]})
     result = run(inp, {"normalise": {"method": "none"}}, {"aggregate": {}})
     assert result.results.rank("Agg") == {"u0": 4, "u1": 1, "u2": 1, "u3": 3}
+
+
+def test_copeland_tie_on_every_indicator_is_exactly_half_with_any_weights() -> None:
+    # u0 and u1 are equal on every indicator: their outranking share is exactly 1/2 (score 0 for the pair)
+    # even with weights whose sum is not exact in floating point; both beat u2 on every indicator.
+    inp = one_aggregate_input({"a": [5, 5, 1], "b": [2, 2, 1], "c": [7, 7, 0]},
+                              weights={"a": 0.1, "b": 0.7, "c": 0.2})
+    result = run(inp, {"normalise": {"method": "none"}}, {"aggregate": {"method": "copeland"}})
+    assert result.dataset("aggregated").column("Agg").tolist() == [1.0, 1.0, -2.0]
