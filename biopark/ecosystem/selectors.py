@@ -150,12 +150,14 @@ def figures_of(obj: models.Model) -> list[Figure]:
     return list(Figure.objects.filter(subject_type=MODEL_TYPE[type(obj)], subject_id=obj.pk))
 
 
-def park_tree() -> list[tuple[Park, int]]:
-    """All parks in nesting order with their depth, for the park list and pickers."""
-    parks = list(Park.objects.order_by("id"))
+def park_tree(user: Any) -> list[tuple[Park, int]]:
+    """The parks `user` may see in nesting order with their depth, for the park list and pickers (a park whose
+    parent is hidden from the user stands at the top)."""
+    parks = list(visible(Park, user).order_by("id"))
+    shown = {park.pk for park in parks}
     children: dict[int | None, list[Park]] = defaultdict(list)
     for park in parks:
-        children[park.parent_id].append(park)
+        children[park.parent_id if park.parent_id in shown else None].append(park)
     out: list[tuple[Park, int]] = []
 
     def walk(parent: int | None, depth: int) -> None:

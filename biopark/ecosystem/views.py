@@ -74,7 +74,7 @@ def record_list(request: HttpRequest, plural: str) -> HttpResponse:
         "may_create": policy.decide(request.user, policy.CREATE, model).allowed,
     }
     if model is Park and not q and not kind:
-        context["tree"] = selectors.park_tree()
+        context["tree"] = selectors.park_tree(request.user)
     template = "ecosystem/list.html#results" if request.htmx else "ecosystem/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 

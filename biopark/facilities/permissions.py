@@ -54,17 +54,17 @@ def manages(actor: Actor, resource: Resource) -> Decision:
     if actor.is_admin:
         return ALLOW
     if not actor.is_authenticated:
-        return refuse("sign in first")
+        return refuse(_("sign in first"))
     platform = resource.platform
     if actor.role == Role.OPERATOR:
         if platform.park_id and platform.park_id in actor.park_scope:
             return ALLOW
-        return refuse("this platform is not in your park")
+        return refuse(_("this platform is not in your park"))
     if actor.role == Role.PLATFORM_MANAGER:
         if actor.organisation_id and platform.operator_id == actor.organisation_id:
             return ALLOW
-        return refuse("your organisation does not operate this platform")
-    return refuse("only the platform's managers, the park's operators and administrators manage resources")
+        return refuse(_("your organisation does not operate this platform"))
+    return refuse(_("only the platform's managers, the park's operators and administrators manage resources"))
 
 
 def managed_q(actor: Actor) -> Q:
@@ -80,40 +80,40 @@ def managed_q(actor: Actor) -> Q:
 
 def _class_manage(actor: Actor) -> Decision:
     if not actor.is_authenticated:
-        return refuse("sign in first")
+        return refuse(_("sign in first"))
     if actor.role in MANAGERS or actor.is_admin:
         return ALLOW
-    return refuse("only platform managers, park operators and administrators manage resources")
+    return refuse(_("only platform managers, park operators and administrators manage resources"))
 
 
 def may_book(actor: Actor, resource: Resource | None, organisation_id: int | None) -> Decision:
     if not actor.is_authenticated:
-        return refuse("sign in to book")
+        return refuse(_("sign in to book"))
     if actor.is_admin:
         return ALLOW
     if actor.role == Role.ENTERPRISE_MEMBER:
         if not actor.organisation_id:
-            return refuse("your account is not attached to an organisation")
+            return refuse(_("your account is not attached to an organisation"))
         if organisation_id is not None and organisation_id != actor.organisation_id:
-            return refuse("enterprise members book only for their own organisation")
+            return refuse(_("enterprise members book only for their own organisation"))
         return ALLOW
     if actor.role == Role.OPERATOR and resource is not None:
         return manages(actor, resource)
     if actor.role == Role.OPERATOR:
-        return ALLOW if actor.park_scope else refuse("your operator account is not attached to a park")
+        return ALLOW if actor.park_scope else refuse(_("your operator account is not attached to a park"))
     return refuse(f"the {Role(actor.role or Role.VIEWER).label} role may not book")
 
 
 def resource_rule(actor: Actor, action: str, obj: Any) -> Decision:
     if action == VIEW:
-        return ALLOW if actor.is_authenticated else refuse("sign in to see the facilities")
+        return ALLOW if actor.is_authenticated else refuse(_("sign in to see the facilities"))
     if action == BOOK:
         return may_book(actor, None if isinstance(obj, type) else obj, None)
     if isinstance(obj, type):
         return _class_manage(actor)
     if action in (CREATE, CHANGE, DELETE):
         return manages(actor, obj)
-    return refuse("not allowed")
+    return refuse(_("not allowed"))
 
 
 def booking_visible(actor: Actor) -> Q | None:
@@ -131,21 +131,21 @@ def booking_visible(actor: Actor) -> Q | None:
 
 def _sees_org_record(actor: Actor, obj: Any) -> Decision:
     if not actor.is_authenticated:
-        return refuse("sign in first")
+        return refuse(_("sign in first"))
     if actor.role == Role.ENTERPRISE_MEMBER:
         if actor.organisation_id and obj.organisation_id == actor.organisation_id:
             return ALLOW
-        return refuse("you see only your own organisation's bookings")
+        return refuse(_("you see only your own organisation's bookings"))
     return manages(actor, obj.resource)
 
 
 def booking_rule(actor: Actor, action: str, obj: Any) -> Decision:
     if isinstance(obj, type):
         if action == VIEW:
-            return ALLOW if booking_visible(actor) is not None else refuse("your role sees no bookings")
+            return ALLOW if booking_visible(actor) is not None else refuse(_("your role sees no bookings"))
         if action in (CREATE, BOOK):
             return may_book(actor, None, None)
-        return refuse("choose a booking")
+        return refuse(_("choose a booking"))
     if action == VIEW:
         return _sees_org_record(actor, obj)
     if action in (CREATE, BOOK):
@@ -156,13 +156,13 @@ def booking_rule(actor: Actor, action: str, obj: Any) -> Decision:
         return manages(actor, obj.resource)
     if action in (APPROVE, RECORD_USAGE, CHANGE, DELETE):
         return manages(actor, obj.resource)
-    return refuse("not allowed")
+    return refuse(_("not allowed"))
 
 
 def managed_child_rule(actor: Actor, action: str, obj: Any) -> Decision:
     """Qualifications and outages: managed with their resource; readable by signed-in users."""
     if action == VIEW:
-        return ALLOW if actor.is_authenticated else refuse("sign in first")
+        return ALLOW if actor.is_authenticated else refuse(_("sign in first"))
     if isinstance(obj, type):
         return _class_manage(actor)
     return manages(actor, obj.resource)
@@ -171,7 +171,7 @@ def managed_child_rule(actor: Actor, action: str, obj: Any) -> Decision:
 def usage_rule(actor: Actor, action: str, obj: Any) -> Decision:
     if isinstance(obj, type):
         if action == VIEW:
-            return ALLOW if booking_visible(actor) is not None else refuse("your role sees no usage")
+            return ALLOW if booking_visible(actor) is not None else refuse(_("your role sees no usage"))
         return _class_manage(actor)
     if action == VIEW:
         return _sees_org_record(actor, obj)
@@ -191,18 +191,18 @@ def may_view_statement(user: Any, organisation: Any) -> Decision:
     lines of their own platforms only (the selector filters)."""
     actor = actor_for(user)
     if not actor.is_authenticated:
-        return refuse("sign in first")
+        return refuse(_("sign in first"))
     if actor.is_admin:
         return ALLOW
     if actor.role == Role.ENTERPRISE_MEMBER:
         if organisation.pk == actor.organisation_id:
             return ALLOW
-        return refuse("you see only your own organisation's statement")
+        return refuse(_("you see only your own organisation's statement"))
     if actor.role == Role.OPERATOR:
-        return ALLOW if actor.park_scope else refuse("your operator account is not attached to a park")
+        return ALLOW if actor.park_scope else refuse(_("your operator account is not attached to a park"))
     if actor.role == Role.PLATFORM_MANAGER and actor.organisation_id:
         return ALLOW
-    return refuse("your role sees no statements")
+    return refuse(_("your role sees no statements"))
 
 
 def signed_in_visible(actor: Actor) -> Q:

@@ -23,6 +23,7 @@ from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import charts, exports, ical, selectors, services, timeutil, usage
 from biopark.facilities.models import Booking, Resource
 from biopark.facilities.permissions import STATEMENT
+from biopark.facilities.templatetags.facilities_nav import may_manage
 
 
 def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
@@ -194,7 +195,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     resources = selectors.managed_resources(user=request.user)
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next={request.path}")
-    if not resources.exists() and not policy.actor_for(request.user).is_admin:
+    if not may_manage(request.user):  # the same test decides whether the navigation offers this page
         return _forbidden(request, _("You manage no resources."))
     visible = selectors.bookings_visible(user=request.user).filter(resource__in=resources)
     now = timezone.now()

@@ -23,20 +23,20 @@ def read_decision(actor: policy.Actor) -> policy.Decision:
         return policy.ALLOW
     if policy.public_park_ids():
         return policy.ALLOW
-    return policy.refuse("sign in to see the competitiveness data")
+    return policy.refuse(_("sign in to see the competitiveness data"))
 
 
 def writer_decision(actor: policy.Actor) -> policy.Decision:
     """May this actor write competitiveness data at all (before any per-object check)?"""
     if not actor.is_authenticated:
-        return policy.refuse("sign in first")
+        return policy.refuse(_("sign in first"))
     if actor.is_admin:
         return policy.ALLOW
     if actor.role == Role.OPERATOR:
         return policy.ALLOW
     if actor.role in (Role.VIEWER, Role.INVESTOR):
         return policy.refuse(f"the {Role(actor.role).label} role may only read")
-    return policy.refuse("only park operators and administrators manage indicators, frameworks and runs")
+    return policy.refuse(_("only park operators and administrators manage indicators, frameworks and runs"))
 
 
 WRITE_ACTIONS = (policy.CREATE, policy.CHANGE, policy.DELETE, policy.IMPORT)
@@ -68,10 +68,10 @@ def observation_rule(actor: policy.Actor, action: str, obj: Any) -> policy.Decis
     if not decision or actor.is_admin or isinstance(obj, type):
         return decision
     if not actor.park_scope:
-        return policy.refuse("your operator account is not attached to a park")
+        return policy.refuse(_("your operator account is not attached to a park"))
     if obj.park_id in actor.park_scope:
         return policy.ALLOW
-    return policy.refuse("this observation is not about your park")
+    return policy.refuse(_("this observation is not about your park"))
 
 
 def observation_visible(actor: policy.Actor) -> Q:

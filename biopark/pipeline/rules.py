@@ -52,7 +52,7 @@ def project_view(actor: Actor, project: Any) -> Decision:
     if project.visibility == "public":
         return ALLOW
     if not actor.is_authenticated:
-        return refuse("this project is not public; sign in")
+        return refuse(_("this project is not public; sign in"))
     if actor.is_admin:
         return ALLOW
     if actor.organisation_id and project.organisation_id == actor.organisation_id:
@@ -61,22 +61,22 @@ def project_view(actor: Actor, project: Any) -> Decision:
         return ALLOW
     if project.visibility == "park" and project.park_id and project.park_id in member_parks(actor):
         return ALLOW
-    return refuse("this project is private to its organisation")
+    return refuse(_("this project is private to its organisation"))
 
 
 def project_change(actor: Actor, project: Any) -> Decision:
     if not actor.is_authenticated:
-        return refuse("sign in first")
+        return refuse(_("sign in first"))
     if actor.is_admin:
         return ALLOW
     if actor.role == Role.OPERATOR:
         if project.park_id and project.park_id in actor.park_scope:
             return ALLOW
-        return refuse("this project is not in your park")
+        return refuse(_("this project is not in your park"))
     if actor.role in MEMBER_ROLES:
         if actor.organisation_id and project.organisation_id == actor.organisation_id:
             return ALLOW
-        return refuse("only the project's own organisation may change it")
+        return refuse(_("only the project's own organisation may change it"))
     return refuse(f"the {Role(actor.role or Role.VIEWER).label} role may only read")
 
 
@@ -89,12 +89,12 @@ def project_rule(actor: Actor, action: str, obj: Any) -> Decision:
         if action == PORTFOLIO or action == policy.EXPORT:
             if actor.is_admin or (actor.role == Role.OPERATOR and actor.park_scope):
                 return ALLOW
-            return refuse("the portfolio is for park operators and administrators")
+            return refuse(_("the portfolio is for park operators and administrators"))
         if action == policy.CREATE:
             if actor.is_admin or actor.role == Role.OPERATOR or actor.role in MEMBER_ROLES:
                 return ALLOW
-            return refuse("sign in as an enterprise member or a park operator to register projects")
-        return refuse("choose a project")
+            return refuse(_("sign in as an enterprise member or a park operator to register projects"))
+        return refuse(_("choose a project"))
     if action == policy.VIEW:
         return project_view(actor, obj)
     return project_change(actor, obj)
@@ -105,7 +105,7 @@ def child_rule(actor: Actor, action: str, obj: Any) -> Decision:
     if action not in (policy.VIEW, policy.CREATE, policy.CHANGE, policy.DELETE):
         return refuse(_("not allowed"))
     if isinstance(obj, type):
-        return ALLOW if action == policy.VIEW else refuse("choose a project")
+        return ALLOW if action == policy.VIEW else refuse(_("choose a project"))
     return project_rule(actor, policy.VIEW if action == policy.VIEW else policy.CHANGE, obj.project)
 
 

@@ -17,7 +17,8 @@ from biopark.core.modules import optional_module
 from biopark.core.params import Params
 from biopark.ecosystem.views import _forbidden
 from biopark.pipeline import charts, export, selectors, services
-from biopark.pipeline.models import ALL_STAGES, Modality
+from biopark.pipeline.models import ALL_STAGES, Modality, Project
+from biopark.pipeline.rules import PORTFOLIO
 
 
 def _filters(request: HttpRequest, *names: str) -> dict[str, Any]:
@@ -41,7 +42,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     rows = [(p, selectors.is_stale(p, cutoff)) for p in page.object_list]
     template = "pipeline/list.html#results" if request.htmx else "pipeline/list.html"  # type: ignore[attr-defined]
     return render(request, template, {"page": page, "rows": rows, "params": params, "stages": ALL_STAGES,
-                                      "modalities": Modality.choices})
+                                      "modalities": Modality.choices,
+                                      "may_portfolio": policy.decide(request.user, PORTFOLIO, Project).allowed})
 
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -101,9 +103,7 @@ def _project_bookings(user: Any, project: Any) -> list[tuple[Any, Any, Any]]:
 
 
 def portfolio(request: HttpRequest) -> HttpResponse:
-    from biopark.pipeline.models import Project
-
-    decision = policy.decide(request.user, "portfolio", Project)
+    decision = policy.decide(request.user, PORTFOLIO, Project)
     if not decision:
         return _forbidden(request, decision.reason)
     params = _filters(request, "park", "organisation", "modality")
@@ -123,9 +123,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 
 def portfolio_xlsx(request: HttpRequest) -> HttpResponse:
-    from biopark.pipeline.models import Project
-
-    decision = policy.decide(request.user, "portfolio", Project)
+    decision = policy.decide(request.user, PORTFOLIO, Project)
     if not decision:
         return _forbidden(request, decision.reason)
     params = _filters(request, "park", "organisation", "modality")

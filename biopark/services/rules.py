@@ -104,54 +104,54 @@ def service_rule(actor: Actor, action: str, obj: Any) -> Decision:
     if action == policy.VIEW:
         return ALLOW
     if not actor.is_authenticated:
-        return refuse("sign in first")
+        return refuse(_("sign in first"))
     if actor.is_admin:
         return ALLOW
     if isinstance(obj, type):
         if action == policy.CREATE and actor.role in (Role.OPERATOR, Role.PLATFORM_MANAGER):
             return ALLOW
-        return refuse("only park operators, platform managers and administrators edit the catalogue")
+        return refuse(_("only park operators, platform managers and administrators edit the catalogue"))
     if actor.role == Role.OPERATOR:
         if obj.park_id and obj.park_id in actor.park_scope:
             return ALLOW
-        return refuse("this service is not in your park")
+        return refuse(_("this service is not in your park"))
     if (
         actor.role == Role.PLATFORM_MANAGER
         and actor.organisation_id
         and obj.provider_org_id == actor.organisation_id
     ):
         return ALLOW
-    return refuse("only the provider, its park's operators and administrators edit this service")
+    return refuse(_("only the provider, its park's operators and administrators edit this service"))
 
 
 def request_rule(actor: Actor, action: str, obj: Any) -> Decision:
     if not actor.is_authenticated:
-        return refuse("sign in first")
+        return refuse(_("sign in first"))
     if isinstance(obj, type):
         if action == policy.VIEW:
             return ALLOW
         if action == DESK:
             if actor.is_admin or (actor.role == Role.OPERATOR and actor.park_scope):
                 return ALLOW
-            return refuse("the service desk is for park operators and administrators")
+            return refuse(_("the service desk is for park operators and administrators"))
         if action == policy.CREATE:
             if actor.role in MEMBER_ROLES and actor.organisation_id:
                 return ALLOW
-            return refuse("service requests are made by members of an enterprise")
-        return refuse("choose a request")
+            return refuse(_("service requests are made by members of an enterprise"))
+        return refuse(_("choose a request"))
     if action == policy.CREATE:
         if actor.role in MEMBER_ROLES and actor.organisation_id == obj.requester_organisation_id:
             return ALLOW
-        return refuse("service requests are made by members of an enterprise, for their own organisation")
+        return refuse(_("service requests are made by members of an enterprise, for their own organisation"))
     hats = parties(actor, obj)
     if not hats:
-        return refuse("this request is not yours, not addressed to you and not in your park")
+        return refuse(_("this request is not yours, not addressed to you and not in your park"))
     if action == policy.VIEW or action == policy.CHANGE:
         return ALLOW
     if action == policy.MOVE:
         # Routing a request to another provider or park is the desk's job.
         return ALLOW if hats & {ADMIN, OPERATOR} else refuse(_("only the park's desk routes a request elsewhere"))
-    return refuse("not allowed")
+    return refuse(_("not allowed"))
 
 
 def visible_q(actor: Actor) -> Q | None:

@@ -235,7 +235,7 @@ def test_two_people_editing_one_form_the_later_sees_both_values_and_loses_nothin
     late = member.post(f"/organisations/{org.pk}/edit/", {**form, "city_en": "Typed by the second"})
     assert late.status_code == 409
     page = late.content.decode()
-    assert "https://first.example" in page  # what was saved meanwhile, shown under its field
+    assert "https://first.example" in page  # what is saved now, shown under its field
     assert 'value="Typed by the second"' in page  # what the second person typed, kept in the form
     assert f'name="version" value="{org.version + 1}"' in page
     stored = Organisation.objects.get(pk=org.pk)

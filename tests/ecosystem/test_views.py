@@ -139,3 +139,27 @@ def test_relations_and_positions_from_the_record_page(roles):
     viewer = signed_in(roles["users"]["viewer"])
     assert viewer.post(f"/people/{person.pk}/positions/", {"title_en": "Boss"}).status_code == 403
     assert person.positions.count() == 1
+
+
+def test_the_park_tree_shows_anonymous_visitors_only_open_parks(roles):
+    roles["park"].public_directory = True
+    roles["park"].save()
+    page = Client().get("/parks/").content.decode()
+    assert f'href="/parks/{roles["park"].pk}/"' in page and f'href="/parks/{roles["zone"].pk}/"' in page
+    assert f'href="/parks/{roles["other_park"].pk}/"' not in page  # closed: its link would answer 404
+    signed = signed_in(roles["users"]["viewer"]).get("/parks/").content.decode()
+    assert f'href="/parks/{roles["other_park"].pk}/"' in signed
+
+
+def test_pages_offer_no_link_their_reader_may_not_open(roles):
+    from tests.facilities.factories import ResourceFactory
+    from tests.factories import PlatformFactory
+
+    ResourceFactory(platform=PlatformFactory(operator=roles["enterprise"], park=roles["zone"]))
+    for role, manages, portfolio in (("enterprise_member", False, False), ("platform_manager", True, False),
+                                     ("operator", True, True), ("viewer", False, False)):
+        client = signed_in(roles["users"][role])
+        assert ('href="/facilities/manage/"' in client.get("/facilities/").content.decode()) is manages, role
+        assert ('href="/pipeline/portfolio/"' in client.get("/pipeline/").content.decode()) is portfolio, role
+        assert client.get("/facilities/manage/").status_code == (200 if manages else 403), role
+        assert client.get("/pipeline/portfolio/").status_code == (200 if portfolio else 403), role

@@ -157,9 +157,11 @@ def test_an_outage_of_an_unmanaged_resource_is_refused_on_the_form(fac):
     manager = fac["users"]["platform_manager"]
     client = staff_client(manager)
     data = form_post(Outage, manager, resource=foreign, kind="outage", start=NOW + 1 * H, end=NOW + 4 * H)
-    response = client.post(admin_url(Outage, "add"), data)
+    response = client.post(admin_url(Outage, "add"), data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "your organisation does not operate this platform" in response.content.decode()
+    chinese = client.post(admin_url(Outage, "add"), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "您的机构不运营该平台" in chinese.content.decode()
     assert not Outage.objects.exists()
 
 

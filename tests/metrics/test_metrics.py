@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import Workbook
 
 from biopark.accounts.policy import SYSTEM
@@ -102,7 +103,7 @@ def test_xlsx_import(parks):
 def test_operator_imports_only_for_its_own_parks_and_viewer_not_at_all(parks):
     operator = parks["users"]["operator"]  # attached to hitech (with zone biocity)
     observations_import(actor=operator, table=_csv("park,indicator,year,value\nbiocity,output,2024,1\n"))
-    with pytest.raises(PermissionRefused) as err:
+    with pytest.raises(PermissionRefused) as err, translation.override("en"):
         observations_import(actor=operator, table=_csv("park,indicator,year,value\nhitech,output,2024,2\n"
                                                         "other,output,2024,1\n"))
     assert err.value.fields == {"line 3": "this observation is not about your park"}

@@ -84,7 +84,7 @@ def test_a_project_for_another_organisation_is_refused_on_the_form(roles):
     member = roles["users"]["enterprise_member"]
     data = form_post(Project, member, organisation=roles["other_enterprise"], name_en="Not ours",
                      modality="antibody", visibility="private")
-    response = staff_client(member).post(admin_url(Project, "add"), data)
+    response = staff_client(member).post(admin_url(Project, "add"), data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "only the project&#x27;s own organisation may change it" in response.content.decode()
     assert not Project.objects.filter(name_en="Not ours").exists()

@@ -78,7 +78,7 @@ def test_request_this_service_through_the_page(client, desk):
     assert ServiceRequest.objects.count() == 1
     # An operator cannot request services: no form, and a post is refused.
     client.force_login(desk["users"]["operator"])
-    page = client.get(f"/services/{desk['service'].pk}/").content.decode()
+    page = client.get(f"/services/{desk['service'].pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'name="title"' not in page and "service requests are made by members of an enterprise" in page
     assert client.post(f"/services/{desk['service'].pk}/", {"title": "x"}).status_code == 403
     assert ServiceRequest.objects.count() == 1
@@ -223,7 +223,7 @@ def test_overdue_flag_on_the_request_page(client, desk):
 @pytest.mark.parametrize("role", ["enterprise_member", "provider", "investor", "viewer", "platform_manager"])
 def test_desk_is_for_operators(client, desk, role):
     client.force_login(desk["users"][role])
-    response = client.get("/services/desk/")
+    response = client.get("/services/desk/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 403
     assert "the service desk is for park operators and administrators" in response.content.decode()
 
