@@ -402,7 +402,7 @@ def _signed_in_reads(writers: tuple[str, ...] = ()) -> Rule:
     return rule
 
 
-def _signed_in_or_public(actor: Actor) -> Q:
+def signed_in_or_public_filter(actor: Actor) -> Q:
     return Q() if actor.is_authenticated or public_park_ids() else NOTHING
 
 
@@ -470,7 +470,7 @@ def _agreement_rule(actor: Actor, action: str, obj: Any) -> Decision:
     return ALLOW if parks & actor.park_scope else refuse(_("this agreement is not in your park"))
 
 
-def _signed_in(actor: Actor) -> Q:
+def signed_in_filter(actor: Actor) -> Q:
     return Q() if actor.is_authenticated else NOTHING
 
 
@@ -491,12 +491,12 @@ def register_core_rules() -> None:
         actions=(VIEW, CREATE, CHANGE, DELETE, MOVE),
     )
     register_rule(Relation, _relation_rule, visible=_relation_visible)
-    register_rule(Figure, _signed_in_reads(("operator",)), visible=_signed_in_or_public)
-    register_rule(Source, _signed_in_reads(("operator",)), visible=_signed_in_or_public)
-    register_rule(Citation, _signed_in_reads(("operator",)), visible=_signed_in_or_public)
+    register_rule(Figure, _signed_in_reads(("operator",)), visible=signed_in_or_public_filter)
+    register_rule(Source, _signed_in_reads(("operator",)), visible=signed_in_or_public_filter)
+    register_rule(Citation, _signed_in_reads(("operator",)), visible=signed_in_or_public_filter)
     register_rule(ChangeRecord, _admin_only, visible=_admin_visible)
-    register_rule(Agreement, _agreement_rule, visible=_signed_in)
-    register_rule(AgreementParty, _agreement_rule, visible=_signed_in)
+    register_rule(Agreement, _agreement_rule, visible=signed_in_filter)
+    register_rule(AgreementParty, _agreement_rule, visible=signed_in_filter)
     owned: tuple[type, ...] = (ApiToken, ImportJob, Profile)
     for owned_model in owned:
         rule, visible = _own_rows("user")

@@ -54,15 +54,20 @@ def api_token_create(*, actor: Any, name: str = "web") -> tuple[ApiToken, str]:
     return token, raw
 
 
+def _own_token_revoke(*, actor: Any, model: type[ApiToken] | type[FeedToken], token_id: int, what: str) -> None:
+    """Delete one of the actor's own tokens of `model`; anyone else's answers like a missing one."""
+    _signed_in(actor)
+    token = model.objects.select_for_update().filter(pk=token_id, user=actor).first()
+    if token is None:
+        raise NotFound(_("No such token."))
+    record_change(actor=actor, obj=token, action=ChangeRecord.DELETE, note=f"{what} {token.prefix}… revoked")
+    token.delete()
+
+
 @transaction.atomic
 def api_token_revoke(*, actor: Any, token_id: int) -> None:
     """Delete one of the actor's own API tokens; anyone else's is NotFound."""
-    _signed_in(actor)
-    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
-    if token is None:
-        raise NotFound(_("No such token."))
-    record_change(actor=actor, obj=token, action=ChangeRecord.DELETE, note=f"API token {token.prefix}… revoked")
-    token.delete()
+    _own_token_revoke(actor=actor, model=ApiToken, token_id=token_id, what="API token")
 
 
 @transaction.atomic
@@ -95,12 +100,7 @@ def feed_token_create(
 @transaction.atomic
 def feed_token_revoke(*, actor: Any, token_id: int) -> None:
     """Delete one of the actor's own feed tokens; anyone else's is NotFound."""
-    _signed_in(actor)
-    token = FeedToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
-    if token is None:
-        raise NotFound(_("No such token."))
-    record_change(actor=actor, obj=token, action=ChangeRecord.DELETE, note=f"feed token {token.prefix}… revoked")
-    token.delete()
+    _own_token_revoke(actor=actor, model=FeedToken, token_id=token_id, what="feed token")
 
 
 def tokens_revoke_all(*, actor: Any, user: Any, reason: str) -> tuple[int, int]:

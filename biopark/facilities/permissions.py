@@ -31,6 +31,7 @@ from biopark.accounts.policy import (
     refuse,
     register_action,
     register_rule,
+    signed_in_filter,
 )
 from biopark.ecosystem.models import Organisation
 from biopark.facilities.models import (
@@ -205,10 +206,6 @@ def may_view_statement(user: Any, organisation: Any) -> Decision:
     return refuse(_("your role sees no statements"))
 
 
-def signed_in_visible(actor: Actor) -> Q:
-    return Q() if actor.is_authenticated else NOTHING
-
-
 def org_records_visible(actor: Actor) -> Q:
     """Bookings, series, usage and wait-list entries: the filter of `_sees_org_record`."""
     condition = booking_visible(actor)
@@ -231,7 +228,7 @@ def statement_decision(actor: Actor, organisation: Any) -> Decision:
 def register() -> None:
     basic = (VIEW, CREATE, CHANGE, DELETE)
     bookings = (*basic, BOOK, CANCEL, APPROVE, RECORD_USAGE, MOVE)
-    register_rule(Resource, resource_rule, visible=signed_in_visible, scope_fields=("platform",), actions=(*basic, BOOK, MOVE))
+    register_rule(Resource, resource_rule, visible=signed_in_filter, scope_fields=("platform",), actions=(*basic, BOOK, MOVE))
     for model in (Booking, BookingSeries):
         register_rule(
             model, booking_rule, visible=org_records_visible, scope_fields=("resource", "organisation"), actions=bookings
@@ -241,7 +238,7 @@ def register() -> None:
     )
     children: tuple[type, ...] = (Qualification, Outage)
     for child in children:
-        register_rule(child, managed_child_rule, visible=signed_in_visible, scope_fields=("resource",), actions=(*basic, MOVE))
+        register_rule(child, managed_child_rule, visible=signed_in_filter, scope_fields=("resource",), actions=(*basic, MOVE))
     register_rule(
         UsageRecord, usage_rule, visible=org_records_visible, scope_fields=("resource", "organisation"), actions=(*basic, MOVE)
     )

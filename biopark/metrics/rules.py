@@ -50,8 +50,7 @@ def indicator_rule(actor: policy.Actor, action: str, obj: Any) -> policy.Decisio
     return writer_decision(actor)
 
 
-def indicator_visible(actor: policy.Actor) -> Q:
-    return Q() if actor.is_authenticated or policy.public_park_ids() else policy.NOTHING
+indicator_visible = policy.signed_in_or_public_filter  # read_decision's filter: signed in, or an open directory
 
 
 def observation_rule(actor: policy.Actor, action: str, obj: Any) -> policy.Decision:

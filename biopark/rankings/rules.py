@@ -25,7 +25,7 @@ from biopark.metrics.rules import READ_ACTIONS, read_decision, writer_decision
 from biopark.rankings.models import Framework, FrameworkVersion, Run, RunScore
 
 WRITE_ACTIONS = (policy.CHANGE, policy.DELETE)
-NOTHING = Q(pk__in=[])
+NOTHING = policy.NOTHING
 
 
 def _may_write_at_all(actor: policy.Actor) -> policy.Decision:
