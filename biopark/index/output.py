@@ -78,8 +78,10 @@ def write_build(result: BuildResult, out_dir: str | Path) -> list[Path]:
                    result.uncertainty.rows())
             names.append("uncertainty.csv")
         if result.sensitivity is not None:
-            _write(staging / "sensitivity.csv", ["factor", "first_order", "total_order"],
-                   result.sensitivity.rows())
+            columns = ["factor", "first_order", "total_order"]
+            if result.sensitivity.bootstrap:
+                columns += ["first_q05", "first_q95", "total_q05", "total_q95"]
+            _write(staging / "sensitivity.csv", columns, result.sensitivity.rows())
             names.append("sensitivity.csv")
         names.extend(_write_analysis(result, staging))
         out.mkdir(exist_ok=True)

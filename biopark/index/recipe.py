@@ -134,6 +134,7 @@ class UncertaintySpec:
 class SensitivitySpec:
     replications: int
     seed: int
+    bootstrap: int = 0  # COINr's Nboot: resamples for the 5 %/95 % quantiles of the indices (0: none)
 
 
 @dataclass(frozen=True)
@@ -383,11 +384,12 @@ def load_recipe(path_or_dict: str | Path | Mapping[str, Any]) -> Recipe:
         sens = raw["sensitivity"]
         if not isinstance(sens, Mapping):
             raise IndexInputError("recipe sensitivity: expected {replications: N}")
-        _check_keys(sens, ("replications", "seed"), "recipe sensitivity")
+        _check_keys(sens, ("replications", "seed", "bootstrap"), "recipe sensitivity")
         if uncertainty is None:
             raise IndexInputError("recipe sensitivity: needs an 'uncertainty' section listing what to vary")
         sensitivity = SensitivitySpec(
             replications=_integer(sens.get("replications", 500), "recipe sensitivity, replications", 2),
             seed=_integer(sens.get("seed", uncertainty.seed + 1), "recipe sensitivity, seed"),
+            bootstrap=_integer(sens.get("bootstrap", 0), "recipe sensitivity, bootstrap"),
         )
     return Recipe(steps, uncertainty, sensitivity, str(raw.get("name", name)))
