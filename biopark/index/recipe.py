@@ -27,14 +27,15 @@ from typing import Any
 import yaml
 
 from biopark.index.errors import IndexInputError
+from biopark.index.stats import RANK_TIES
 
 STEP_ORDER = ("denominate", "impute", "screen", "treat", "normalise", "aggregate")
 IMPUTE_METHODS = ("none", "mean", "median", "group_mean", "group_median")
 TREAT_METHODS = ("winsorise", "none")
 TREAT_FALLBACKS = ("log", "none")
 NORMALISE_METHODS = ("none", "minmax", "zscore", "rank", "borda", "prank", "goalposts", "fracmax",
-                     "dist2max", "dist2targ")
-AGGREGATE_METHODS = ("amean", "gmean", "hmean", "copeland")
+                     "dist2max", "dist2targ", "dist2ref", "scaled")
+AGGREGATE_METHODS = ("amean", "gmean", "hmean", "genmean", "copeland")
 GOALPOST_TRANSFORMS = ("none", "log")
 
 
@@ -89,6 +90,12 @@ class NormaliseSpec:
     trunc: bool = True
     targets: Mapping[str, float] = field(default_factory=dict)
     cap_max: bool = False
+    npara: tuple[float, float] = (0.0, 100.0)  # n_scaled
+    scale_factor: float = 100.0  # n_scaled
+    ref: str | None = None  # n_dist2ref: the reference unit (COINr's iref names it by row number)
+    ties: str = "min"  # n_rank, n_borda, n_prank
+    # COINr's indiv_specs: a whole spec per indicator, used instead of the step's own (not merged with it).
+    indiv: Mapping[str, NormaliseSpec] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -96,11 +103,21 @@ class AggregateSpec:
     # One method for all levels, or one per level starting at level 2.
     method: tuple[str, ...] = ("amean",)
     weights: Mapping[str, float] = field(default_factory=dict)
-    dat_thresh: float = 0.0
+    # One threshold for all levels, or one per level starting at level 2 (COINr's dat_thresh vector).
+    dat_thresh: tuple[float, ...] = (0.0,)
+    p: float = 1.0  # exponent of the generalised mean (COINr's a_genmean, f_ag_para = list(p = ...))
 
     def method_for_level(self, level: int) -> str:
         """Method used to compute aggregates at ``level`` (≥ 2)."""
         return self.method[min(level - 2, len(self.method) - 1)]
+
+    def dat_thresh_for_level(self, level: int) -> float:
+        """Data availability threshold of the aggregates at ``level`` (≥ 2)."""
+        return self.dat_thresh[min(level - 2, len(self.dat_thresh) - 1)]
+
+    @property
+    def any_dat_thresh(self) -> bool:
+        return any(t > 0 for t in self.dat_thresh)
 
 
 StepSpec = DenominateSpec | ImputeSpec | ScreenSpec | TreatSpec | NormaliseSpec | AggregateSpec
@@ -246,32 +263,9 @@ def parse_step(name: str, params: Any, where: str) -> StepSpec:
             exclude=tuple(str(c) for c in exclude),
         )
     if name == "normalise":
-        _check_keys(params, ("method", "range", "mean", "sd", "goalposts", "trunc", "targets", "cap_max"), where)
-        method = _choice(params.get("method", "minmax"), NORMALISE_METHODS, f"{where}, method")
-        rng = params.get("range", [0, 100])
-        if not isinstance(rng, Sequence) or isinstance(rng, str) or len(rng) != 2:
-            raise IndexInputError(f"{where}, range: expected [lower, upper]")
-        lo, hi = _number(rng[0], f"{where}, range"), _number(rng[1], f"{where}, range")
-        sd = _number(params.get("sd", 1.0), f"{where}, sd")
-        if sd <= 0:
-            raise IndexInputError(f"{where}, sd: must be positive")
-        gps_raw = params.get("goalposts", {})
-        if not isinstance(gps_raw, Mapping):
-            raise IndexInputError(f"{where}, goalposts: expected a mapping iCode -> [lower, upper, scale]")
-        if method == "goalposts" and not gps_raw:
-            raise IndexInputError(f"{where}: method goalposts needs 'goalposts' for every indicator")
-        targets = params.get("targets", {})
-        if not isinstance(targets, Mapping):
-            raise IndexInputError(f"{where}, targets: expected a mapping iCode -> target")
-        return NormaliseSpec(
-            method=method, range=(lo, hi), mean=_number(params.get("mean", 0.0), f"{where}, mean"), sd=sd,
-            goalposts={str(k): _goalpost(str(k), v, where) for k, v in gps_raw.items()},
-            trunc=bool(params.get("trunc", True)),
-            targets={str(k): _number(v, f"{where}, targets.{k}") for k, v in targets.items()},
-            cap_max=bool(params.get("cap_max", False)),
-        )
+        return _parse_normalise(params, where)
     if name == "aggregate":
-        _check_keys(params, ("method", "weights", "dat_thresh"), where)
+        _check_keys(params, ("method", "weights", "dat_thresh", "p"), where)
         raw_method = params.get("method", "amean")
         methods = [raw_method] if isinstance(raw_method, str) else raw_method
         if not isinstance(methods, Sequence) or not methods:
@@ -279,13 +273,74 @@ def parse_step(name: str, params: Any, where: str) -> StepSpec:
         weights = params.get("weights", {})
         if not isinstance(weights, Mapping):
             raise IndexInputError(f"{where}, weights: expected a mapping iCode -> weight")
-        thresh = _number(params.get("dat_thresh", 0.0), f"{where}, dat_thresh", 0.0)
+        raw_thresh = params.get("dat_thresh", 0.0)
+        threshs = raw_thresh if isinstance(raw_thresh, Sequence) and not isinstance(raw_thresh, str) \
+            else [raw_thresh]
+        if not threshs:
+            raise IndexInputError(f"{where}, dat_thresh: expected a number or a list (one per level)")
+        thresh = tuple(_number(t, f"{where}, dat_thresh", 0.0) for t in threshs)
+        if any(t > 1 for t in thresh):
+            raise IndexInputError(f"{where}, dat_thresh: must be between 0 and 1")
+        chosen = tuple(_choice(m, AGGREGATE_METHODS, f"{where}, method") for m in methods)
+        p = _number(params.get("p", 1.0), f"{where}, p")
+        if "genmean" in chosen and p == 0:
+            raise IndexInputError(f"{where}, p: 0 is the limit of the generalised mean; use gmean instead")
         return AggregateSpec(
-            method=tuple(_choice(m, AGGREGATE_METHODS, f"{where}, method") for m in methods),
+            method=chosen,
             weights={str(k): _number(v, f"{where}, weights.{k}", 0.0) for k, v in weights.items()},
-            dat_thresh=thresh,
+            dat_thresh=thresh, p=p,
         )
     raise IndexInputError(f"{where}: unknown step {name!r}; expected one of {', '.join(STEP_ORDER)}")
+
+
+def _pair(value: Any, where: str) -> tuple[float, float]:
+    if not isinstance(value, Sequence) or isinstance(value, str) or len(value) != 2:
+        raise IndexInputError(f"{where}: expected [lower, upper]")
+    return _number(value[0], where), _number(value[1], where)
+
+
+def _parse_normalise(params: Mapping[str, Any], where: str, nested: bool = False) -> NormaliseSpec:
+    allowed = ["method", "range", "mean", "sd", "goalposts", "trunc", "targets", "cap_max", "npara",
+               "scale_factor", "ref", "ties"]
+    _check_keys(params, allowed if nested else [*allowed, "indiv"], where)
+    method = _choice(params.get("method", "minmax"), NORMALISE_METHODS, f"{where}, method")
+    lo, hi = _pair(params.get("range", [0, 100]), f"{where}, range")
+    sd = _number(params.get("sd", 1.0), f"{where}, sd")
+    if sd <= 0:
+        raise IndexInputError(f"{where}, sd: must be positive")
+    gps_raw = params.get("goalposts", {})
+    if not isinstance(gps_raw, Mapping):
+        raise IndexInputError(f"{where}, goalposts: expected a mapping iCode -> [lower, upper, scale]")
+    if method == "goalposts" and not gps_raw:
+        raise IndexInputError(f"{where}: method goalposts needs 'goalposts' for every indicator")
+    targets = params.get("targets", {})
+    if not isinstance(targets, Mapping):
+        raise IndexInputError(f"{where}, targets: expected a mapping iCode -> target")
+    npara = _pair(params.get("npara", [0, 100]), f"{where}, npara")
+    if npara[0] == npara[1]:
+        raise IndexInputError(f"{where}, npara: lower and upper are equal")
+    ref = params.get("ref")
+    if method == "dist2ref" and not isinstance(ref, str):
+        raise IndexInputError(f"{where}: method dist2ref needs 'ref' (the uCode of the reference unit)")
+    indiv_raw = params.get("indiv", {})
+    if not isinstance(indiv_raw, Mapping):
+        raise IndexInputError(f"{where}, indiv: expected a mapping iCode -> normalisation parameters")
+    indiv = {}
+    for code, sub in indiv_raw.items():
+        if not isinstance(sub, Mapping):
+            raise IndexInputError(f"{where}, indiv.{code}: expected a mapping of normalisation parameters")
+        indiv[str(code)] = _parse_normalise(sub, f"{where}, indiv.{code}", nested=True)
+    return NormaliseSpec(
+        method=method, range=(lo, hi), mean=_number(params.get("mean", 0.0), f"{where}, mean"), sd=sd,
+        goalposts={str(k): _goalpost(str(k), v, where) for k, v in gps_raw.items()},
+        trunc=bool(params.get("trunc", True)),
+        targets={str(k): _number(v, f"{where}, targets.{k}") for k, v in targets.items()},
+        cap_max=bool(params.get("cap_max", False)),
+        npara=npara, scale_factor=_number(params.get("scale_factor", 100.0), f"{where}, scale_factor"),
+        ref=None if ref is None else str(ref),
+        ties=_choice(params.get("ties", "min"), RANK_TIES, f"{where}, ties"),
+        indiv=indiv,
+    )
 
 
 def _parse_steps(raw_steps: Any) -> tuple[Step, ...]:

@@ -176,15 +176,15 @@ class _Engine:
     def _choice(u: FloatArray, n: int) -> np.ndarray:
         return np.minimum((u * n).astype(np.int64), n - 1)
 
-    def _indicator_inputs(self, v: int, method: str) -> tuple[FloatArray, FloatArray, np.ndarray]:
+    def _indicator_inputs(self, v: int, method: str, p: float) -> tuple[FloatArray, FloatArray, np.ndarray]:
         """(transformed values with NaN→0, presence mask, per-indicator "outside the method's domain")."""
-        key = (v, method)
+        key = (v, method, p)
         if key not in self._transformed:
             x = self.variants[v]
             present = ~np.isnan(x)
             filled = np.where(present, x, 1.0)
-            outside = np.asarray(_outside_domain(filled, present, method).any(axis=0))
-            t = _forward(np.where(_outside_domain(filled, present, method), 1.0, filled), method)
+            outside = np.asarray(_outside_domain(filled, present, method, p).any(axis=0))
+            t = _forward(np.where(_outside_domain(filled, present, method, p), 1.0, filled), method, p)
             transformed = np.asarray(np.where(present, t, 0.0), dtype=np.float64)
             self._transformed[key] = (transformed, present.astype(np.float64), outside)
         return self._transformed[key]
@@ -196,7 +196,7 @@ class _Engine:
         values: dict[str, FloatArray] = {}
         failed = np.zeros(weights.shape[0], dtype=bool)
         # Without missing values every child is present, so the presence bookkeeping can be skipped.
-        complete = not self.has_nan[v] and spec.dat_thresh == 0
+        complete = not self.has_nan[v] and not spec.any_dat_thresh
         for agg in self.subtree:
             level = self.fw.levels[agg]
             method = spec.method_for_level(level)
@@ -206,7 +206,7 @@ class _Engine:
                 if method == "copeland":
                     out = self._copeland(v, level, children, wc, values)
                 elif complete:
-                    out = self._complete_mean(v, level, method, children, wc, values, failed)
+                    out = self._complete_mean(v, level, method, spec.p, children, wc, values, failed)
                 else:
                     out = self._partial_mean(v, level, method, children, wc, values, failed, spec)
             values[agg] = out
@@ -230,27 +230,28 @@ class _Engine:
             cols = [values[c] for c in children]
         return copeland_scores(cols, wc)
 
-    def _complete_mean(self, v: int, level: int, method: str, children: tuple[str, ...], wc: FloatArray,
-                       values: dict[str, FloatArray], failed: np.ndarray) -> FloatArray:
+    def _complete_mean(self, v: int, level: int, method: str, p: float, children: tuple[str, ...],
+                       wc: FloatArray, values: dict[str, FloatArray], failed: np.ndarray) -> FloatArray:
         wn = wc / wc.sum(axis=1, keepdims=True)
         if level == 2:
-            t, _, outside = self._indicator_inputs(v, method)
+            t, _, outside = self._indicator_inputs(v, method, p)
             cols = [self.node_index[c] for c in children]
             if outside[cols].any():
                 failed[:] = True
-            return _inverse(t[:, cols] @ wn.T, method)
+            return _inverse(t[:, cols] @ wn.T, method, p)
         acc = np.zeros_like(values[children[0]])
         for k, child in enumerate(children):
             y = values[child]
             if method != "amean":
-                failed |= _outside_domain(y, np.ones(y.shape, dtype=bool), method).any(axis=0)
-            acc += _forward(y, method) * wn[:, k]
-        return _inverse(acc, method)
+                failed |= _outside_domain(y, np.ones(y.shape, dtype=bool), method, p).any(axis=0)
+            acc += _forward(y, method, p) * wn[:, k]
+        return _inverse(acc, method, p)
 
     def _partial_mean(self, v: int, level: int, method: str, children: tuple[str, ...], wc: FloatArray,
                       values: dict[str, FloatArray], failed: np.ndarray, spec: AggregateSpec) -> FloatArray:
+        p = spec.p
         if level == 2:
-            t, present, outside = self._indicator_inputs(v, method)
+            t, present, outside = self._indicator_inputs(v, method, p)
             cols = [self.node_index[c] for c in children]
             if outside[cols].any():
                 failed[:] = True
@@ -265,14 +266,17 @@ class _Engine:
                 y = values[child]
                 ok = ~np.isnan(y)
                 filled = np.where(ok, y, 1.0)
-                bad = _outside_domain(filled, ok, method)
+                bad = _outside_domain(filled, ok, method, p)
                 failed |= bad.any(axis=0)
-                num += np.where(ok & ~bad, _forward(np.where(bad, 1.0, filled), method), 0.0) * wc[:, k]
+                num += np.where(ok & ~bad, _forward(np.where(bad, 1.0, filled), method, p), 0.0) * wc[:, k]
                 den += ok * wc[:, k]
                 count += ok
-        out = np.where(count == 0, np.nan, _inverse(num / den, method))
-        if spec.dat_thresh > 0:
-            out = np.where(count / len(children) < spec.dat_thresh, np.nan, out)
+        out = np.where(count == 0, np.nan, _inverse(num / den, method, p))
+        if method == "genmean":  # COINr's a_genmean: one missing child makes the mean missing
+            out = np.where(count < len(children), np.nan, out)
+        thresh = spec.dat_thresh_for_level(level)
+        if thresh > 0:
+            out = np.where(count / len(children) < thresh, np.nan, out)
         return np.asarray(out, dtype=np.float64)
 
     def ranks(self, sample: FloatArray, chunk: int) -> tuple[np.ndarray, np.ndarray]:
@@ -308,28 +312,35 @@ class _Engine:
         return out, failed
 
 
-def _outside_domain(x: FloatArray, present: np.ndarray, method: str) -> np.ndarray:
-    """Where a present value cannot enter ``method`` (≤ 0 for gmean, 0 for hmean)."""
-    if method == "gmean":
+def _outside_domain(x: FloatArray, present: np.ndarray, method: str, p: float = 1.0) -> np.ndarray:
+    """Where a present value cannot enter ``method`` (≤ 0 for gmean and for genmean with p < 0, 0 for
+    hmean, < 0 for genmean with a fractional p: R's power gives NaN there, counted here as a failure)."""
+    if method == "gmean" or (method == "genmean" and p < 0):
         return np.asarray(present & (x <= 0))
     if method == "hmean":
         return np.asarray(present & (x == 0))
+    if method == "genmean" and p != int(p):
+        return np.asarray(present & (x < 0))
     return np.zeros(x.shape, dtype=bool)
 
 
-def _forward(x: FloatArray, method: str) -> FloatArray:
+def _forward(x: FloatArray, method: str, p: float = 1.0) -> FloatArray:
     if method == "gmean":
         return np.log(x)
     if method == "hmean":
         return 1.0 / x
+    if method == "genmean":
+        return np.asarray(x ** p, dtype=np.float64)
     return x
 
 
-def _inverse(m: FloatArray, method: str) -> FloatArray:
+def _inverse(m: FloatArray, method: str, p: float = 1.0) -> FloatArray:
     if method == "gmean":
         return np.exp(m)
     if method == "hmean":
         return 1.0 / m
+    if method == "genmean":
+        return np.asarray(m ** (1.0 / p), dtype=np.float64)
     return m
 
 
