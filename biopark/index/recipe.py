@@ -31,8 +31,10 @@ from biopark.index.stats import RANK_TIES
 
 STEP_ORDER = ("denominate", "impute", "screen", "treat", "normalise", "aggregate")
 IMPUTE_METHODS = ("none", "mean", "median", "group_mean", "group_median")
-TREAT_METHODS = ("winsorise", "none")
-TREAT_FALLBACKS = ("log", "none")
+# COINr's transformations (log_CT, log_CT_plus, log_CT_orig, boxcox); "log" is the older name of log_CT.
+TRANSFORMS = ("log", "log_CT", "log_CT_plus", "log_CT_orig", "boxcox")
+TREAT_METHODS = ("winsorise", "none", *TRANSFORMS)  # COINr's f1
+TREAT_FALLBACKS = ("none", *TRANSFORMS)  # COINr's f2
 NORMALISE_METHODS = ("none", "minmax", "zscore", "rank", "borda", "prank", "goalposts", "fracmax",
                      "dist2max", "dist2targ", "dist2ref", "scaled")
 AGGREGATE_METHODS = ("amean", "gmean", "hmean", "genmean", "copeland")
@@ -48,6 +50,11 @@ class DenominateSpec:
 class ImputeSpec:
     method: str = "none"
     group: str | None = None
+    # COINr's impute_by: "column" (each indicator over units) or "row" (each unit over its indicators,
+    # within the aggregation groups of group_level if given; by default on min-max normalised values).
+    by: str = "column"
+    group_level: int | None = None
+    normalise_first: bool | None = None  # None: True for by=row, False for by=column (as COINr)
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,12 @@ class TreatSpec:
     # winmax bounds the number of winsorisation steps.
     count: str = "points"
     exclude: tuple[str, ...] = ()
+    combine: bool = False  # COINr's combine_treat: the fallback acts on the winsorised values
+    force_win: bool = False  # COINr's force_win: winsorise up to winmax even once the test passes
+    boxcox_lambda: float = 1.0  # COINr's boxcox(lambda), used when method or fallback is boxcox
+    makepos: bool = True  # boxcox: shift to a minimum of 1 first
+    # COINr's indiv_specs: per indicator, parameters overriding the step's own (or "none" to leave it alone).
+    indiv: Mapping[str, TreatSpec] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -234,12 +247,20 @@ def parse_step(name: str, params: Any, where: str) -> StepSpec:
         _check_keys(params, (), where)
         return DenominateSpec()
     if name == "impute":
-        _check_keys(params, ("method", "group"), where)
+        _check_keys(params, ("method", "group", "by", "group_level", "normalise_first"), where)
         method = _choice(params.get("method", "mean"), IMPUTE_METHODS, f"{where}, method")
         group = params.get("group")
         if method.startswith("group_") and not isinstance(group, str):
             raise IndexInputError(f"{where}: method {method} needs 'group' (a Group column of iData)")
-        return ImputeSpec(method, group)
+        by = _choice(params.get("by", "column"), ("column", "row"), f"{where}, by")
+        if by == "row" and method.startswith("group_"):
+            raise IndexInputError(f"{where}: by row imputes from the unit's own indicators; use mean or median")
+        level = params.get("group_level")
+        normalise_first = params.get("normalise_first")
+        if normalise_first is not None and not isinstance(normalise_first, bool):
+            raise IndexInputError(f"{where}, normalise_first: expected true or false")
+        return ImputeSpec(method, group, by, None if level is None else _integer(level, f"{where}, group_level", 2),
+                          normalise_first)
     if name == "screen":
         _check_keys(params, ("min_availability", "availability_of"), where)
         thresh = _number(params.get("min_availability", 0.0), f"{where}, min_availability", 0.0)
@@ -249,19 +270,7 @@ def parse_step(name: str, params: Any, where: str) -> StepSpec:
                         f"{where}, availability_of")
         return ScreenSpec(thresh, basis)
     if name == "treat":
-        _check_keys(params, ("method", "winmax", "skew", "kurtosis", "fallback", "count", "exclude"), where)
-        exclude = params.get("exclude", [])
-        if not isinstance(exclude, Sequence) or isinstance(exclude, str):
-            raise IndexInputError(f"{where}, exclude: expected a list of indicator codes")
-        return TreatSpec(
-            method=_choice(params.get("method", "winsorise"), TREAT_METHODS, f"{where}, method"),
-            winmax=_integer(params.get("winmax", 5), f"{where}, winmax"),
-            skew=_number(params.get("skew", 2.0), f"{where}, skew", 0.0),
-            kurtosis=_number(params.get("kurtosis", 3.5), f"{where}, kurtosis"),
-            fallback=_choice(params.get("fallback", "log"), TREAT_FALLBACKS, f"{where}, fallback"),
-            count=_choice(params.get("count", "points"), ("points", "iterations"), f"{where}, count"),
-            exclude=tuple(str(c) for c in exclude),
-        )
+        return _parse_treat(params, where)
     if name == "normalise":
         return _parse_normalise(params, where)
     if name == "aggregate":
@@ -291,6 +300,43 @@ def parse_step(name: str, params: Any, where: str) -> StepSpec:
             dat_thresh=thresh, p=p,
         )
     raise IndexInputError(f"{where}: unknown step {name!r}; expected one of {', '.join(STEP_ORDER)}")
+
+
+def _parse_treat(params: Mapping[str, Any], where: str, nested: bool = False) -> TreatSpec:
+    allowed = ["method", "winmax", "skew", "kurtosis", "fallback", "count", "exclude", "combine", "force_win",
+               "lambda", "makepos"]
+    _check_keys(params, allowed if nested else [*allowed, "indiv"], where)
+    exclude = params.get("exclude", [])
+    if not isinstance(exclude, Sequence) or isinstance(exclude, str):
+        raise IndexInputError(f"{where}, exclude: expected a list of indicator codes")
+    indiv_raw = params.get("indiv", {})
+    if not isinstance(indiv_raw, Mapping):
+        raise IndexInputError(f"{where}, indiv: expected a mapping iCode -> parameters or 'none'")
+    own = {k: v for k, v in params.items() if k not in ("indiv", "exclude")}
+    indiv: dict[str, TreatSpec] = {}
+    for code, sub in indiv_raw.items():
+        w = f"{where}, indiv.{code}"
+        if sub == "none":
+            indiv[str(code)] = TreatSpec(method="none")
+        elif isinstance(sub, Mapping):
+            indiv[str(code)] = _parse_treat({**own, **sub}, w, nested=True)
+        else:
+            raise IndexInputError(f"{w}: expected a mapping of treatment parameters or 'none'")
+    for flag in ("combine", "force_win", "makepos"):
+        if flag in params and not isinstance(params[flag], bool):
+            raise IndexInputError(f"{where}, {flag}: expected true or false")
+    return TreatSpec(
+        method=_choice(params.get("method", "winsorise"), TREAT_METHODS, f"{where}, method"),
+        winmax=_integer(params.get("winmax", 5), f"{where}, winmax"),
+        skew=_number(params.get("skew", 2.0), f"{where}, skew", 0.0),
+        kurtosis=_number(params.get("kurtosis", 3.5), f"{where}, kurtosis"),
+        fallback=_choice(params.get("fallback", "log"), TREAT_FALLBACKS, f"{where}, fallback"),
+        count=_choice(params.get("count", "points"), ("points", "iterations"), f"{where}, count"),
+        exclude=tuple(str(c) for c in exclude),
+        combine=bool(params.get("combine", False)), force_win=bool(params.get("force_win", False)),
+        boxcox_lambda=_number(params.get("lambda", 1.0), f"{where}, lambda"),
+        makepos=bool(params.get("makepos", True)), indiv=indiv,
+    )
 
 
 def _pair(value: Any, where: str) -> tuple[float, float]:
