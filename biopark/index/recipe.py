@@ -59,11 +59,16 @@ class ImputeSpec:
 
 @dataclass(frozen=True)
 class ScreenSpec:
-    min_availability: float = 0.0
+    # COINr's dat_thresh (2/3 when not given, as COINr's Screen).
+    min_availability: float = 2 / 3
     # As COINr's Screen: availability of the data set the step receives ("current"). "before_impute" counts
     # it on the data set that entered the first impute step (kept for recipes written before step order
     # was free; putting screen before impute says the same thing the COINr way).
     availability_of: str = "current"
+    unit_screen: str = "byNA"  # COINr's unit_screen: byNA, byzeros or byNAandzeros
+    nonzero_thresh: float = 0.05  # byzeros: minimum share of non-zero values among the available ones
+    force_include: tuple[str, ...] = ()  # COINr's Force: units kept / dropped whatever their data
+    force_exclude: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -262,13 +267,28 @@ def parse_step(name: str, params: Any, where: str) -> StepSpec:
         return ImputeSpec(method, group, by, None if level is None else _integer(level, f"{where}, group_level", 2),
                           normalise_first)
     if name == "screen":
-        _check_keys(params, ("min_availability", "availability_of"), where)
-        thresh = _number(params.get("min_availability", 0.0), f"{where}, min_availability", 0.0)
-        if thresh > 1:
-            raise IndexInputError(f"{where}, min_availability: must be between 0 and 1")
+        _check_keys(params, ("min_availability", "availability_of", "unit_screen", "nonzero_thresh", "force"), where)
+        thresh = _number(params.get("min_availability", 2 / 3), f"{where}, min_availability", 0.0)
+        nonzero = _number(params.get("nonzero_thresh", 0.05), f"{where}, nonzero_thresh", 0.0)
+        if thresh > 1 or nonzero > 1:
+            raise IndexInputError(f"{where}, {'min_availability' if thresh > 1 else 'nonzero_thresh'}: "
+                                  "must be between 0 and 1")
         basis = _choice(params.get("availability_of", "current"), ("before_impute", "current"),
                         f"{where}, availability_of")
-        return ScreenSpec(thresh, basis)
+        force = params.get("force", {})
+        if not isinstance(force, Mapping):
+            raise IndexInputError(f"{where}, force: expected {{include: [uCode, ...], exclude: [uCode, ...]}}")
+        _check_keys(force, ("include", "exclude"), f"{where}, force")
+        lists = {}
+        for key in ("include", "exclude"):
+            codes = force.get(key, [])
+            if not isinstance(codes, Sequence) or isinstance(codes, str):
+                raise IndexInputError(f"{where}, force.{key}: expected a list of unit codes")
+            lists[key] = tuple(str(c) for c in codes)
+        return ScreenSpec(thresh, basis,
+                          _choice(params.get("unit_screen", "byNA"), ("byNA", "byzeros", "byNAandzeros"),
+                                  f"{where}, unit_screen"),
+                          nonzero, lists["include"], lists["exclude"])
     if name == "treat":
         return _parse_treat(params, where)
     if name == "normalise":
@@ -287,8 +307,8 @@ def parse_step(name: str, params: Any, where: str) -> StepSpec:
             else [raw_thresh]
         if not threshs:
             raise IndexInputError(f"{where}, dat_thresh: expected a number or a list (one per level)")
-        thresh = tuple(_number(t, f"{where}, dat_thresh", 0.0) for t in threshs)
-        if any(t > 1 for t in thresh):
+        level_thresh = tuple(_number(t, f"{where}, dat_thresh", 0.0) for t in threshs)
+        if any(t > 1 for t in level_thresh):
             raise IndexInputError(f"{where}, dat_thresh: must be between 0 and 1")
         chosen = tuple(_choice(m, AGGREGATE_METHODS, f"{where}, method") for m in methods)
         p = _number(params.get("p", 1.0), f"{where}, p")
@@ -297,7 +317,7 @@ def parse_step(name: str, params: Any, where: str) -> StepSpec:
         return AggregateSpec(
             method=chosen,
             weights={str(k): _number(v, f"{where}, weights.{k}", 0.0) for k, v in weights.items()},
-            dat_thresh=thresh, p=p,
+            dat_thresh=level_thresh, p=p,
         )
     raise IndexInputError(f"{where}: unknown step {name!r}; expected one of {', '.join(STEP_ORDER)}")
 

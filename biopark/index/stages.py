@@ -122,14 +122,36 @@ class ScreenRecord:
     unit: str
     availability: float
     kept: bool
+    nonzero: float = math.nan  # share of non-zero values among the available ones
 
 
 def screen(data: Dataset, basis: Dataset, spec: ScreenSpec) -> tuple[Dataset, list[ScreenRecord]]:
-    """Drop units whose share of non-missing indicators (in ``basis``) is below ``min_availability``."""
+    """COINr's ``Screen``: drop units whose share of available indicators (in ``basis``) is below
+    ``min_availability`` (byNA), whose share of non-zero values among the available ones is below
+    ``nonzero_thresh`` (byzeros), or either (byNAandzeros); then apply the forced inclusions and exclusions."""
+    for code in (*spec.force_include, *spec.force_exclude):
+        if code not in data.units:
+            raise IndexInputError(f"screen, force: unit {code!r} is not in the data set")
     rows = [basis.units.index(u) for u in data.units]
-    availability = np.mean(~np.isnan(basis.values[rows]), axis=1)
-    keep = availability >= spec.min_availability
-    records = [ScreenRecord(u, float(a), bool(k)) for u, a, k in zip(data.units, availability, keep, strict=True)]
+    x = basis.values[rows]
+    present = ~np.isnan(x)
+    availability = np.mean(present, axis=1)
+    n_present = present.sum(axis=1)
+    zeros = np.sum(present & (np.where(present, x, 1.0) == 0), axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nonzero = 1.0 - zeros / n_present
+    low_data = availability < spec.min_availability
+    # A unit with no data has no share of non-zeros (R's NaN); it is not flagged for zeros.
+    low_nonzero = np.where(n_present > 0, nonzero < spec.nonzero_thresh, False)
+    flagged = {"byNA": low_data, "byzeros": low_nonzero, "byNAandzeros": low_data | low_nonzero}[spec.unit_screen]
+    keep = ~flagged
+    for i, unit in enumerate(data.units):
+        if unit in spec.force_include:
+            keep[i] = True
+        if unit in spec.force_exclude:
+            keep[i] = False
+    records = [ScreenRecord(u, float(a), bool(k), float(nz))
+               for u, a, k, nz in zip(data.units, availability, keep, nonzero, strict=True)]
     units = tuple(u for u, k in zip(data.units, keep, strict=True) if k)
     return Dataset(units, data.codes, data.values[keep]), records
 

@@ -169,7 +169,7 @@ class _Engine:
                 subtree.append(code)
                 stack.extend(fw.children[code])
         self.subtree = tuple(a for a in fw.aggregates if a in subtree)
-        self._transformed: dict[tuple[int, str], tuple[FloatArray, FloatArray, np.ndarray]] = {}
+        self._transformed: dict[tuple[int, str, float], tuple[FloatArray, FloatArray, np.ndarray]] = {}
         self._margins: dict[tuple[int, tuple[str, ...]], FloatArray] = {}
 
     @staticmethod

@@ -37,6 +37,16 @@ def test_copeland_varies_in_replications_and_equals_rebuilds() -> None:
     assert_batched_equals_rebuilds(recipe, rows=32)
 
 
+@needs_asem
+def test_genmean_varies_in_replications_and_equals_rebuilds() -> None:
+    recipe = load_recipe(EXAMPLES / "asem.yaml")
+    assert recipe.uncertainty is not None
+    discrete = {**recipe.uncertainty.discrete, "aggregate.method": [["genmean"], ["genmean", "amean"], ["amean"]],
+                "aggregate.p": [2, 4]}
+    recipe = dataclasses.replace(recipe, uncertainty=dataclasses.replace(recipe.uncertainty, discrete=discrete))
+    assert_batched_equals_rebuilds(recipe, rows=24)
+
+
 def assert_batched_equals_rebuilds(recipe: Recipe, rows: int = 24) -> None:
     inp = load_coinr_tables(ASEM_DIR / "ASEM_iData.csv", ASEM_DIR / "ASEM_iMeta.csv")
     nominal = build(inp, dataclasses.replace(recipe, uncertainty=None, sensitivity=None))
