@@ -13,7 +13,7 @@ and the per-replication ratio is printed. Otherwise the COINr fields are null an
 (85 ms per replication, COINr 1.1.14 on this machine kind) is used for speedup_vs_coinr. Set
 BIOPARK_BENCH_COINR=0 to skip COINr even when installed. Installing it (Debian):
 
-    apt-get install r-base-core r-cran-ggplot2 r-cran-openxlsx r-cran-reshape2 r-cran-plotly r-cran-readxl
+    apt-get install r-base-core r-cran-ggplot2 r-cran-openxlsx r-cran-readxl r-cran-rlang
     git clone https://github.com/bluefoxr/COINr && R CMD INSTALL COINr   # from source, v1.1.14
 
 Differences the ratio does not hide: COINr draws the weights from 100 pre-generated noisy weight sets
