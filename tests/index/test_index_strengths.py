@@ -142,3 +142,13 @@ def test_asem_example_keeps_coinr_rules() -> None:
         keys = [(rank, order.index(code)) for code, rank in rows]
         assert keys == sorted(keys)
     assert max(r for _, r in esp.strengths) <= min(r for _, r in esp.weaknesses)
+
+
+def test_csv_has_coinr_columns(result: Any, tmp_path: Any) -> None:
+    from biopark.index import write_build
+
+    write_build(result, tmp_path / "out")
+    lines = (tmp_path / "out" / "strengths_weaknesses.csv").read_text().splitlines()
+    assert lines[0] == "uCode,kind,position,iCode,iName,group,rank,value,unit"
+    # u1's first strength: a1 (rank 1, 9.87654 to three significant figures, unit t, pillar P1).
+    assert lines[1] == "u1,strength,1,a1,Name a1,P1,1,9.88,t"
