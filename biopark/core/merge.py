@@ -47,12 +47,22 @@ class Preview:
 class Follower(Protocol):
     """The rows of one kind that follow a merged record."""
 
-    app: str  # the app label that owns the rows ("pipeline")
-    kind: str  # a stable code ("projects")
-    label: Any  # what people read (lazily translated)
-    # The (model label, field name) pairs this follower takes care of: the completeness test compares them
-    # with every foreign key and many-to-many field that points at the target model.
-    covers: tuple[tuple[str, str], ...]
+    @property
+    def app(self) -> str:
+        """The label of the app that owns the rows ("pipeline")."""
+
+    @property
+    def kind(self) -> str:
+        """A stable code ("projects")."""
+
+    @property
+    def label(self) -> Any:
+        """What people read (lazily translated)."""
+
+    @property
+    def covers(self) -> tuple[tuple[str, str], ...]:
+        """The (model label, field name) pairs this follower takes care of: the completeness test compares
+        them with every foreign key and many-to-many field that points at the target model."""
 
     def preview(self, keep: models.Model, duplicate: models.Model) -> Preview: ...
 
@@ -139,7 +149,7 @@ class ForeignKeyFollower:
         return [row for row in self._rows(duplicate) if tuple(getattr(row, self._attname(n)) for n in self.same_when) in held]
 
     def _attname(self, name: str) -> str:
-        return self.model._meta.get_field(name).attname
+        return self.model._meta.get_field(name).attname  # type: ignore[union-attr]  # a concrete field
 
     def preview(self, keep: models.Model, duplicate: models.Model) -> Preview:
         rows = self._rows(duplicate)
@@ -197,7 +207,8 @@ class ManyToManyFollower:
             owned = set(
                 self.model._default_manager.filter(pk__in=ids, **{self.owner: keep}).values_list("pk", flat=True)
             )
-        moving, dropping = [], []
+        moving: list[Any] = []
+        dropping: list[Any] = []
         for link in links:
             source_id = getattr(link, f"{source}_id")
             (dropping if source_id in held or source_id in owned else moving).append(link)

@@ -22,7 +22,14 @@ from biopark.facilities.models import Booking, BookingSeries, UsageRecord, Waitl
 from biopark.pipeline.models import StageEvent
 from biopark.services.models import ServiceRequest
 from tests.facilities.factories import ResourceFactory
-from tests.factories import OrganisationFactory, ParkFactory, PersonFactory, PlatformFactory, PositionFactory, make_user
+from tests.factories import (
+    OrganisationFactory,
+    ParkFactory,
+    PersonFactory,
+    PlatformFactory,
+    PositionFactory,
+    make_user,
+)
 from tests.pipeline.factories import IndicationFactory, ProjectFactory
 from tests.services.factories import ServiceFactory
 
@@ -33,7 +40,7 @@ def _attach(org: Organisation, park: Any, third: Organisation, user: Any, tag: s
     """Rows of every app pointing at `org`."""
     PositionFactory(organisation=org, title_en=f"CEO {tag}")
     platform = PlatformFactory(operator=org, park=park)
-    project = ProjectFactory(organisation=org, park=park, name_en=f"Project {tag}")
+    project = ProjectFactory(organisation=org, park=park, name_zh=f"{tag}项目", name_en=f"Project {tag}")
     indication = IndicationFactory(project=project)
     StageEvent.objects.create(
         project=project, indication=indication, stage="discovery", occurred_on=dt.date(2024, 1, 1),

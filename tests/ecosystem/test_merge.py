@@ -178,7 +178,7 @@ def test_administrator_merges_across_parks(world):
 def test_merge_into_itself_is_refused(world):
     with pytest.raises(ValidationFailed) as err:
         merge.organisation_merge(actor=world["operator"], keep=world["keep"], duplicate=world["keep"])
-    assert err.value.fields == {"into": "an organisation cannot be merged into itself"}
+    assert err.value.fields == {"into": "机构不能合并到自身"}
 
 
 class _Boom:
@@ -207,5 +207,5 @@ def test_a_reference_nobody_moves_stops_the_merge(world, monkeypatch):
     before = merge_world.rows_everywhere()
     with pytest.raises(Conflict) as err:
         merge.organisation_merge(actor=world["operator"], keep=world["keep"], duplicate=world["duplicate"])
-    assert err.value.message == "rows still point at the duplicate: services.ServiceRequest.requester_organisation"
+    assert err.value.message == "仍有记录指向重复机构：services.ServiceRequest.requester_organisation"
     assert merge_world.rows_everywhere() == before
