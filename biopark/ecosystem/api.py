@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from biopark.accounts import policy
@@ -163,9 +164,11 @@ def delete_relation(request: HttpRequest, pk: int) -> Any:
 def _merge_pair(request: HttpRequest, pk: int, into: int) -> tuple[Organisation, Organisation]:
     """The duplicate (from the path) and the survivor (named in the query or body), both visible."""
     duplicate = _get_visible(Organisation, pk, request.auth)
+    if into == duplicate.pk:
+        raise ValidationFailed(_("an organisation cannot be merged into itself"), field="into")
     keep = Organisation.objects.filter(pk=into).first()
     if keep is None or not policy.decide(request.auth, policy.VIEW, keep):
-        raise ValidationFailed(f"no organisation {into}", field="into")
+        raise ValidationFailed(_("no organisation %(id)s") % {"id": into}, field="into")
     return keep, duplicate
 
 

@@ -4,7 +4,7 @@ confirm. Thin: the selectors and the service in biopark.ecosystem.merge do the w
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -26,10 +26,7 @@ def organisation_merge(request: HttpRequest, pk: int) -> HttpResponse:
     if into is None:
         context["candidates"] = merge.merge_candidates(user=request.user, duplicate=duplicate, q=q)
         return render(request, "ecosystem/merge.html", context)
-    keep = Organisation.objects.filter(pk=into).first()
-    if keep is None:
-        raise Http404(_("No such record"))
-    keep = _visible_or_404(request, Organisation, keep.pk)
+    keep = _visible_or_404(request, Organisation, into)
     decision = merge.merge_decision(request.user, keep, duplicate)
     if not decision:
         return _forbidden(request, decision.reason)
