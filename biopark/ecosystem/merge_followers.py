@@ -95,9 +95,10 @@ class RelationFollower:
     def move(self, keep: models.Model, duplicate: models.Model) -> Outcome:
         moving, dropping = self._plan(keep, duplicate)
         Relation.objects.filter(pk__in=[r.pk for r in dropping]).delete()
-        for relation, edge in moving:
-            relation.subject_type, relation.subject_id, _p, relation.object_type, relation.object_id = edge
-            relation.save(update_fields=["subject_id", "object_id"])
+        # What is left is distinct from every edge of the survivor and from each other (the plan checked), and
+        # no relation has the duplicate at both ends: two updates move them all.
+        Relation.objects.filter(subject_type=ORG, subject_id=duplicate.pk).update(subject_id=keep.pk)
+        Relation.objects.filter(object_type=ORG, object_id=duplicate.pk).update(object_id=keep.pk)
         return Outcome(moved=sorted(r.pk for r, _e in moving), dropped=sorted(r.pk for r in dropping))
 
 

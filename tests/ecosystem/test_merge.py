@@ -7,18 +7,22 @@ import datetime as dt
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from biopark.accounts.models import Role
+from biopark.accounts.policy import SYSTEM
 from biopark.core import merge as registry
 from biopark.core.errors import Conflict, PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
 from biopark.deals.models import AgreementParty
-from biopark.ecosystem import merge
+from biopark.ecosystem import merge, services
 from biopark.ecosystem.models import Organisation, Relation
 from biopark.pipeline.models import Project
 from tests.ecosystem import merge_world
-from tests.factories import OrganisationFactory, make_user
+from tests.factories import OrganisationFactory, PersonFactory, PositionFactory, make_user
+from tests.pipeline.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 TARGET = "ecosystem.Organisation"
@@ -209,3 +213,19 @@ def test_a_reference_nobody_moves_stops_the_merge(world, monkeypatch):
         merge.organisation_merge(actor=world["operator"], keep=world["keep"], duplicate=world["duplicate"])
     assert err.value.message == "仍有记录指向重复机构：services.ServiceRequest.requester_organisation"
     assert merge_world.rows_everywhere() == before
+
+
+def test_preview_and_merge_read_a_fixed_number_of_queries(world, django_assert_num_queries):
+    keep, dup = world["keep"], world["duplicate"]
+    with CaptureQueriesContext(connection) as few:
+        merge.merge_preview(keep=keep, duplicate=dup)
+    # More rows of every kind on the duplicate: the same number of queries.
+    for _n in range(4):
+        ProjectFactory(organisation=dup, park=world["park"])
+        PositionFactory(organisation=dup)
+        services.relation_create(actor=SYSTEM, subject=PersonFactory(), predicate="member_of", obj=dup)
+    with django_assert_num_queries(len(few)):
+        merge.merge_preview(keep=keep, duplicate=dup)
+    with CaptureQueriesContext(connection) as merging:
+        merge.organisation_merge(actor=world["operator"], keep=keep, duplicate=dup)
+    assert len(merging) <= 90
