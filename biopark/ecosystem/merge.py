@@ -11,9 +11,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from biopark.accounts import policy
 from biopark.core.audit import record_change
+from biopark.core.dates import format_partial
 from biopark.core.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
 from biopark.core.merge import Outcome, Preview, followers, remaining_references
 from biopark.core.models import ChangeRecord
@@ -25,6 +27,16 @@ from biopark.ecosystem.models import Organisation
 # The park is not among them: moving a record into a park is a decision of its own (policy MOVE).
 FILLED = ("key", "credit_code", "website", "city_zh", "city_en", "description_zh", "description_en")
 FOUNDED = ("founded_on", "founded_precision")
+LABELS = {
+    "key": gettext_lazy("Key"),
+    "credit_code": gettext_lazy("unified social credit code"),
+    "website": gettext_lazy("Website"),
+    "city_zh": gettext_lazy("City (Chinese)"),
+    "city_en": gettext_lazy("City (English)"),
+    "description_zh": gettext_lazy("Description (Chinese)"),
+    "description_en": gettext_lazy("Description (English)"),
+    "founded_on": gettext_lazy("Founded"),
+}
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,18 @@ class MergePlan:
     @property
     def conflict_count(self) -> int:
         return sum(len(k.conflicts) for k in self.kinds)
+
+    @property
+    def fields_shown(self) -> list[tuple[str, str]]:
+        """The filled fields as a person reads them: label and value (the founding date as one)."""
+        out = []
+        for name, (_old, new) in self.fields_filled.items():
+            if name == "founded_precision":
+                continue
+            if name == "founded_on":
+                new = format_partial(new, self.fields_filled["founded_precision"][1])
+            out.append((str(LABELS[name]), str(new)))
+        return out
 
 
 @dataclass

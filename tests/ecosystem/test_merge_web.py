@@ -55,6 +55,10 @@ def test_operator_merges_from_the_registry_page(world):
         ("positions", "1"), ("platforms", "1"), ("relations", "3")
     ]
     assert "dup项目" in page and "康诺亚生物" in page
+    # The fields the duplicate fills, by their labels (never field codes).
+    assert re.findall(r'<span id="filled-\d">([^<]+)</span>', page) == [
+        "标识: keymed-dup", "网站: https://keymed.example", "成立时间: 2016"
+    ]
     # Without the CSRF token the confirmation is refused and nothing moves.
     before = merge_world.rows_everywhere()
     assert client.post(f"/organisations/{dup.pk}/merge/", {"into": keep.pk}).status_code == 403
