@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from biopark.core.api_errors import error_body
@@ -28,6 +28,13 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if _is_api(request):
         return _api("bad_request", message, 400)
     return render(request, "error.html", {"message": message}, status=400)
+
+
+def forbidden(request: HttpRequest, reason: str) -> HttpResponse:
+    """A page's refusal: visitors are sent to sign in first; a signed-in user reads the policy's reason."""
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    return render(request, "ecosystem/forbidden.html", {"reason": reason}, status=403)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

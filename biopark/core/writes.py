@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from biopark.accounts import policy
+from biopark.core import policy
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import Conflict, NotFound, PreconditionFailed
 from biopark.core.models import ChangeRecord

@@ -5,3 +5,8 @@ class EcosystemConfig(AppConfig):
     name = "biopark.ecosystem"
     label = "ecosystem"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from biopark.ecosystem import rules  # models are loaded only now: the rules name them
+
+        rules.register()

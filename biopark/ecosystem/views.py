@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.errors import DomainError, PreconditionFailed
+from biopark.core.handlers import forbidden as _forbidden
 from biopark.core.params import Params
 from biopark.ecosystem import forms, selectors, services
 from biopark.ecosystem.fields import MODEL_TYPE, TYPE_NAMES
@@ -25,12 +26,6 @@ def _model(plural: str) -> Any:
     if plural not in TYPE_OF_PLURAL:
         raise Http404("unknown record type")
     return TYPE_NAMES[TYPE_OF_PLURAL[plural]]
-
-
-def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    return HttpResponseForbidden(render(request, "ecosystem/forbidden.html", {"reason": reason}).content)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,10 @@ class FacilitiesConfig(AppConfig):
     verbose_name = "Facilities"
 
     def ready(self) -> None:
+        # Models are loaded only now: the rules and the selectors name them.
+        from biopark.facilities import selectors
         from biopark.facilities.permissions import register
+        from biopark.pipeline import extensions
 
         register()
+        extensions.register_project_bookings(selectors.project_booking_rows)

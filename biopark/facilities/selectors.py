@@ -264,6 +264,16 @@ def project_bookings(*, user: Any, project: Project) -> QuerySet[Booking]:
     )
 
 
+def project_booking_rows(user: Any, project: Project) -> list[tuple[Booking, dt.datetime, dt.datetime]]:
+    """The project page's bookings panel (registered with biopark.pipeline.extensions): the latest hundred
+    bookings made for the project that the user may see, with their local times (each resource's zone)."""
+    rows = []
+    for booking in project_bookings(user=user, project=project)[:100]:
+        tz = timeutil.resource_zone(booking.resource)
+        rows.append((booking, booking.start.astimezone(tz), booking.end.astimezone(tz)))
+    return rows
+
+
 # --- statements ---------------------------------------------------------------------------------
 
 

@@ -8,6 +8,6 @@ class PipelineConfig(AppConfig):
     verbose_name = "Pipeline"
 
     def ready(self) -> None:
-        from biopark.pipeline import rules
+        from biopark.pipeline import rules  # models are loaded only now: the rules name them
 
         rules.register()

@@ -8,6 +8,6 @@ class ServicesConfig(AppConfig):
     verbose_name = "Services"
 
     def ready(self) -> None:
-        from biopark.services import rules
+        from biopark.services import rules  # models are loaded only now: the rules name them
 
         rules.register()
