@@ -266,7 +266,7 @@ def booking_create(
 
 # The resource row, locked while a booking of it is checked and written, with what the rules read (its
 # platform's park gives the time zone). Read on every booking, so its SQL is built once.
-_LOCKED_RESOURCE = JoinedSelect(Resource, ["platform", "platform__park"], where='{root}."id" = %s', for_update=True)
+_LOCKED_RESOURCE = JoinedSelect(Resource, ["platform", "platform__park"], by="id", for_update=True)
 
 
 @transaction.atomic
