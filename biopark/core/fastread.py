@@ -85,7 +85,7 @@ class JoinedSelect(Generic[M]):
     ) -> None:
         self.model = model
         self.relations = tuple(relations)
-        self.by = model._meta.get_field(by)  # fail at import time on a field that does not exist
+        self.by: Any = model._meta.get_field(by)  # fail at import time on a field that does not exist
         self.for_update = for_update
         self._compiled: dict[str, _Compiled] = {}
         self._parts()  # and on a relation that does not exist or is not to-one
@@ -393,7 +393,8 @@ def insert_with(obj: M, dependents: Sequence[tuple[Model, str]], *, using: str =
     signature = (type(obj), using, *((type(d), key) for d, key in dependents))
     found = _CHAINS.get(signature)
     if found is None:
-        for model in (type(obj), *(type(d) for d, _ in dependents)):
+        written: list[type[Model]] = [type(obj), *(type(d) for d, _ in dependents)]
+        for model in written:
             _check_plain(model)
         qn = connection.ops.quote_name
         parent_key = f"parent.{qn(str(type(obj)._meta.pk.column))}"  # type: ignore[union-attr]
