@@ -36,14 +36,14 @@ def _both(settings, read):
 
 @pytest.fixture
 def busy_week(fac):
-    """Two resources with bookings (one cancelled, one with a buffer), units of two-unit bookings, outages."""
+    """Two resources with bookings (one cancelled; the first resource has two units and a buffer), outages."""
     first = fac["resource"]
     first.capacity, first.buffer_minutes = 2, 15
     first.save()
     second = ResourceFactory(platform=first.platform, capacity=1)
     user, org = fac["member"], fac["enterprise"]
     for resource, hours, status, units in (
-        (first, (1, 3), "confirmed", (1, 2)), (first, (2, 4), "confirmed", (1,)), (first, (5, 6), "cancelled", (1,)),
+        (first, (1, 3), "confirmed", (1, 2)), (first, (4, 5), "confirmed", (1,)), (first, (6, 7), "cancelled", (1,)),
         (second, (1, 2), "confirmed", (1,)), (second, (30, 31), "confirmed", (1,)),
     ):
         start, end = MONDAY + dt.timedelta(hours=hours[0]), MONDAY + dt.timedelta(hours=hours[1])
@@ -75,9 +75,9 @@ def test_what_a_resource_holds_is_the_same_either_way(settings, busy_week):
 
     fast, orm = _both(settings, read)
     assert fast == orm
-    assert fast[0] == [
+    assert fast[0] == [  # (the cancelled booking's unit is not held)
         (1, MONDAY + dt.timedelta(hours=1), MONDAY + dt.timedelta(hours=3)),
-        (1, MONDAY + dt.timedelta(hours=2), MONDAY + dt.timedelta(hours=4)),
+        (1, MONDAY + dt.timedelta(hours=4), MONDAY + dt.timedelta(hours=5)),
         (2, MONDAY + dt.timedelta(hours=1), MONDAY + dt.timedelta(hours=3)),
     ]
     assert fast[1] == [("maintenance", MONDAY + dt.timedelta(hours=8), MONDAY + dt.timedelta(hours=9))]
