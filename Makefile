@@ -35,6 +35,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy biopark
+	$(BIN)/lint-imports
 
 bench: install
 	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b; done

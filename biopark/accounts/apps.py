@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Models are loaded only now: the rules and the merge followers name them.
         from biopark.accounts import merge
         from biopark.accounts.permissions import register
         from biopark.accounts.policy import register_core_rules

@@ -15,7 +15,7 @@ from biopark.accounts.services import api_token_create
 from biopark.core.fastread import JoinedSelect
 
 # Every API call with a token runs this lookup: its SQL is built once (see biopark.core.fastread).
-_TOKEN = JoinedSelect(ApiToken, ["user", "user__profile"], where='{root}."token_hash" = %s')
+_TOKEN = JoinedSelect(ApiToken, ["user", "user__profile"], by="token_hash")
 
 
 class OptionalAuth:

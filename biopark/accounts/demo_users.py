@@ -1,15 +1,5 @@
-"""One demo sign-in per role, made by `biopark demo`."""
+"""The demo sign-ins, kept in the kernel (biopark.core.demo_users) so that `biopark serve` can list them."""
 
-from __future__ import annotations
+from biopark.core.demo_users import DEMO_PASSWORD, DEMO_USERS
 
-DEMO_PASSWORD = "biopark-demo"
-
-# (username, role, what it is attached to: a park key, an organisation key, or nothing)
-DEMO_USERS: list[tuple[str, str, str]] = [
-    ("admin", "admin", ""),
-    ("operator", "operator", "park:chengdu-hitech"),
-    ("platform", "platform_manager", "platform-operator"),
-    ("enterprise", "enterprise_member", "enterprise"),
-    ("investor", "investor", ""),
-    ("viewer", "viewer", ""),
-]
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS"]

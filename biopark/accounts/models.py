@@ -9,25 +9,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from biopark.ecosystem.models import Organisation, Park
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Platform administrator")
-    OPERATOR = "operator", _("Park operator")
-    PLATFORM_MANAGER = "platform_manager", _("Platform manager")
-    ENTERPRISE_MEMBER = "enterprise_member", _("Enterprise member")
-    INVESTOR = "investor", _("Investor")
-    VIEWER = "viewer", _("Viewer")
+from biopark.core.roles import Role
 
 
 class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="member_profiles"
+        "ecosystem.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="member_profiles"
     )
-    park = models.ForeignKey(Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="operator_profiles")
+    park = models.ForeignKey("ecosystem.Park", null=True, blank=True, on_delete=models.SET_NULL, related_name="operator_profiles")
     language = models.CharField(max_length=10, blank=True, default="")
 
     def __str__(self) -> str:

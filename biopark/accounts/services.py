@@ -21,7 +21,6 @@ from biopark.accounts.models import ApiToken, FeedToken, Profile, Role, hash_tok
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import NotFound, PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
-from biopark.ecosystem.models import Organisation, Park
 
 NAME_MAX = 100
 LABEL_MAX = 200
@@ -176,7 +175,7 @@ def _require_admin(actor: Any, action: str, obj: Any) -> None:
 
 @transaction.atomic
 def profile_save(
-    *, actor: Any, user: Any, role: str, organisation: Organisation | None = None, park: Park | None = None
+    *, actor: Any, user: Any, role: str, organisation: Any = None, park: Any = None
 ) -> Profile:
     """Give `user` a role (and the organisation or park it acts for); creates the profile when missing."""
     if role not in Role.values:

@@ -26,7 +26,7 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from biopark.accounts import policy
+from biopark.core import policy
 from biopark.core.errors import DomainError, PreconditionFailed
 
 # Set on the request when a service refused a save, so the second pass shows the refusal on the form.

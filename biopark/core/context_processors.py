@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from biopark import __version__
-from biopark.accounts.policy import actor_for
+from biopark.core.policy import actor_for
 
 # Apps that have pages, in the order the navigation shows them.
 _APP_LINKS = [

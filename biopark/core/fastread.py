@@ -6,10 +6,15 @@ row-to-object machinery cost three times what PostgreSQL spends answering. `Join
 of `select_related` those paths need: the SQL of one model and the to-one relations it follows is made once
 per database alias, and each row comes back as model instances (via `Model.from_db`, with the database
 converters Django would apply) whose followed relations are cached on them, so using them runs no further
-query. `fetch` runs hand-written SQL and converts values the same way; `insert` and `insert_with` write new
-rows as `bulk_create` would (the latter a row and the rows that refer to it, in one statement on
-PostgreSQL). Columns come from the models' metadata, so a new field needs no change here. Everything else
-uses the ORM.
+query. `fetch` runs hand-written SQL (a `Template` whose table and column names come from the models'
+metadata, so a renamed field fails where the SQL is built, in the tests) and converts values the same way;
+`insert` and `insert_with` write new rows as `bulk_create` would (the latter a row and the rows that refer to
+it, in one statement on PostgreSQL). Everything else uses the ORM.
+
+The setting BIOPARK_FASTREAD (on by default; the environment variable BIOPARK_FASTREAD=0 turns it off) sends
+every one of these paths through the ORM instead: `JoinedSelect` and the inserts here, and each caller of
+`fetch` has its ORM query beside it (`enabled()` tells which to run). CI runs the facilities tests both ways,
+and tests compare the two answers.
 """
 
 from __future__ import annotations
@@ -18,10 +23,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.db import connections
-from django.db.models import ForeignObjectRel, Model
+from django.db.models import ForeignObjectRel, Model, signals
 
 M = TypeVar("M", bound=Model)
+
+
+def enabled() -> bool:
+    """Whether the once-built SQL runs (BIOPARK_FASTREAD), or the ORM does the same work."""
+    return bool(getattr(settings, "BIOPARK_FASTREAD", True))
 
 
 def _run(connection: Any, sql: str, params: Sequence[Any]) -> Any:
@@ -65,21 +76,19 @@ class _Compiled:
 
 
 class JoinedSelect(Generic[M]):
-    """SELECT a model and to-one relations (forward foreign keys and one-to-ones, reverse one-to-ones).
-
-    `where` is SQL whose `{alias}` placeholders name the joined tables: `{root}` for the model itself and the
-    relation path for the others (`{platform__park}`); values come as `%s` parameters. With `for_update` the
-    root's row is locked (`FOR UPDATE OF` it) where the database can lock rows."""
+    """SELECT the row of a model whose field `by` equals a value, with to-one relations (forward foreign keys
+    and one-to-ones, reverse one-to-ones): `select_related(*relations).filter(by=value)`, its SQL built once.
+    With `for_update` the root's row is locked (`FOR UPDATE OF` it) where the database can lock rows."""
 
     def __init__(
-        self, model: type[M], relations: Sequence[str] = (), *, where: str, for_update: bool = False
+        self, model: type[M], relations: Sequence[str] = (), *, by: str, for_update: bool = False
     ) -> None:
         self.model = model
         self.relations = tuple(relations)
-        self.where = where
+        self.by: Any = model._meta.get_field(by)  # fail at import time on a field that does not exist
         self.for_update = for_update
         self._compiled: dict[str, _Compiled] = {}
-        self._parts()  # fail at import time on a relation that does not exist or is not to-one
+        self._parts()  # and on a relation that does not exist or is not to-one
 
     def _parts(self) -> list[tuple[type[Model], str, int, Any]]:
         parts: list[tuple[type[Model], str, int, Any]] = [(self.model, "", -1, None)]
@@ -132,7 +141,7 @@ class JoinedSelect(Generic[M]):
                     part_converters.append((len(columns), found, col))
                 columns.append(f"{qn(part.alias)}.{qn(field.column)}")
             converters.append(tuple(part_converters))
-        where = self.where.format(**{(p.path or "root"): qn(p.alias) for p in parts})
+        where = f"{qn(parts[0].alias)}.{qn(str(self.by.column))} = %s"
         sql = (
             f"SELECT {', '.join(columns)} FROM {qn(self.model._meta.db_table)} {qn(parts[0].alias)} "
             f"{' '.join(joins)} WHERE {where}"
@@ -149,16 +158,30 @@ class JoinedSelect(Generic[M]):
             compiled = self._compiled[using] = self._compile(using)
         return compiled.sql
 
-    def all(self, *params: Any, using: str = "default") -> list[M]:
+    def all(self, value: Any, *, using: str = "default") -> list[M]:
+        if not enabled():
+            return list(self.orm(value, using=using))
         self.sql(using)
         compiled = self._compiled[using]
         connection = connections[using]
-        rows = _run(connection, compiled.sql, params).fetchall()
+        param = self.by.get_db_prep_value(value, connection, prepared=False)
+        rows = _run(connection, compiled.sql, [param]).fetchall()
         return [self._build(compiled, list(row), connection, using) for row in rows]
 
-    def first(self, *params: Any, using: str = "default") -> M | None:
-        found = self.all(*params, using=using)
+    def first(self, value: Any, *, using: str = "default") -> M | None:
+        found = self.all(value, using=using)
         return found[0] if found else None
+
+    def orm(self, value: Any, *, using: str = "default") -> Any:
+        """The same query through the ORM (what runs with BIOPARK_FASTREAD off)."""
+        qs = self.model._default_manager.using(using).filter(**{self.by.name: value})
+        if self.relations:
+            qs = qs.select_related(*self.relations)
+        if self.for_update:
+            qs = qs.select_for_update(of=("self",)) if connections[using].features.has_select_for_update_of else (
+                qs.select_for_update()
+            )
+        return qs.order_by()
 
     @staticmethod
     def _build(compiled: _Compiled, row: list[Any], connection: Any, using: str) -> Any:
@@ -193,6 +216,58 @@ class JoinedSelect(Generic[M]):
                 if obj is not None and relation.one_to_one and relation.remote_field is not None:
                     relation.remote_field.set_cached_value(obj, parent)
         return objects[0]
+
+
+class _Names:
+    """A model's table under an alias, for a SQL template: `{u}` gives the quoted table and its alias, `{u.start}`
+    the aliased column of the field `start` (a foreign key gives its column: `{u.booking}` is "u"."booking_id")."""
+
+    def __init__(self, model: type[Model], alias: str, quote: Any) -> None:
+        self._model, self._alias, self._quote = model, alias, quote
+
+    def __format__(self, spec: str) -> str:
+        return f"{self._quote(self._model._meta.db_table)} {self._quote(self._alias)}"
+
+    def __getattr__(self, name: str) -> str:
+        field = self._model._meta.get_field(name)
+        column = getattr(field, "column", None)
+        if column is None:
+            raise ValueError(f"{self._model.__name__}.{name} has no column")
+        return f"{self._quote(self._alias)}.{self._quote(column)}"
+
+
+class _AnyValue(dict):
+    """Names for a template's check: placeholders other than the tables' read as empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+class Template:
+    """Hand-written SQL whose names come from the models' metadata: `tables` maps each alias of the template to
+    its model, and the text refers to them as `{alias}` (the table) and `{alias.field}` (a column). A renamed
+    or removed field fails when the template is made (at import, so in every test run), not in production.
+    Other `{name}` placeholders are filled from the keyword arguments of `sql()` (an IN list's `%s`s, say);
+    each variant is built once per database."""
+
+    def __init__(self, text: str, **tables: type[Model]) -> None:
+        self.text = text
+        self.tables = tables
+        self._built: dict[tuple[Any, ...], str] = {}
+        self._format(lambda name: f'"{name}"', None)  # check every name now
+
+    def _format(self, quote: Any, extra: dict[str, str] | None) -> str:
+        names: dict[str, Any] = {alias: _Names(model, alias, quote) for alias, model in self.tables.items()}
+        if extra is None:  # the check: the other placeholders do not matter yet
+            return self.text.format_map(_AnyValue(names))
+        return self.text.format(**names, **extra)
+
+    def sql(self, using: str = "default", **extra: str) -> str:
+        key = (using, *sorted(extra.items()))
+        found = self._built.get(key)
+        if found is None:
+            found = self._built[key] = self._format(connections[using].ops.quote_name, extra)
+        return found
 
 
 _VALUE_CONVERTERS: dict[tuple[str, tuple[Any, ...]], list[tuple[int, list[Any], Any]]] = {}
@@ -257,14 +332,31 @@ def _saved(obj: M, pk: Any, using: str) -> M:
 _INSERTS: dict[tuple[type[Model], str], tuple[str, list[Any], bool]] = {}
 
 
+def _check_plain(model: type[Model]) -> None:
+    """Refuse a model that has a custom save() or model signal receivers: writing it here would skip them.
+    Checked when a model's INSERT is first built (receivers are connected at start-up, before any write)."""
+    if model.save is not Model.save or model.save_base is not Model.save_base:
+        raise TypeError(f"{model._meta.label} has its own save(): write it with save(), not core.fastread")
+    for signal in (signals.pre_init, signals.post_init, signals.pre_save, signals.post_save):
+        if signal.has_listeners(model):
+            raise TypeError(f"{model._meta.label} has signal receivers: write it with save(), not core.fastread")
+
+
 def insert(obj: M, *, using: str = "default") -> M:
     """Write a new row for `obj` (its primary key unset) and set its key: a one-row `bulk_create` whose SQL is
     built once per model. Like `bulk_create` it sends no model signals (these models have no receivers) and
-    runs no validation; field defaults and `auto_now(_add)` are applied as `save()` applies them."""
+    runs no validation; field defaults and `auto_now(_add)` are applied as `save()` applies them. With
+    BIOPARK_FASTREAD off it is `save(force_insert=True)`."""
+    if not enabled():
+        if obj.pk is not None:
+            raise ValueError(f"{type(obj).__name__} {obj.pk} exists already: only new rows are inserted here")
+        obj.save(force_insert=True, using=using)
+        return obj
     connection = connections[using]
     model = type(obj)
     found = _INSERTS.get((model, using))
     if found is None:
+        _check_plain(model)
         qn = connection.ops.quote_name
         fields = _written_fields(model)
         returning = bool(connection.features.can_return_columns_from_insert)
@@ -292,7 +384,7 @@ def insert_with(obj: M, dependents: Sequence[tuple[Model, str]], *, using: str =
     a write of three rows costs one round trip instead of three; elsewhere they are inserted one by one. The
     dependents' own keys are not read back (they stay unset). Errors come as Django database errors."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not enabled():
         insert(obj, using=using)
         for dependent, key in dependents:
             setattr(dependent, key, obj.pk)
@@ -301,6 +393,9 @@ def insert_with(obj: M, dependents: Sequence[tuple[Model, str]], *, using: str =
     signature = (type(obj), using, *((type(d), key) for d, key in dependents))
     found = _CHAINS.get(signature)
     if found is None:
+        written: list[type[Model]] = [type(obj), *(type(d) for d, _ in dependents)]
+        for model in written:
+            _check_plain(model)
         qn = connection.ops.quote_name
         parent_key = f"parent.{qn(str(type(obj)._meta.pk.column))}"  # type: ignore[union-attr]
         parent_fields = _written_fields(type(obj))

@@ -5,11 +5,13 @@ request Django refuses before the API sees it still answers JSON."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from biopark.core import policy
 from biopark.core.api_errors import error_body
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,21 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if _is_api(request):
         return _api("bad_request", message, 400)
     return render(request, "error.html", {"message": message}, status=400)
+
+
+def forbidden(request: HttpRequest, reason: str) -> HttpResponse:
+    """A page's refusal: visitors are sent to sign in first; a signed-in user reads the policy's reason."""
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    return render(request, "ecosystem/forbidden.html", {"reason": reason}, status=403)
+
+
+def visible_or_404(request: HttpRequest, model: Any, pk: Any) -> Any:
+    """The record, or 404 both when it does not exist and when the user may not see it (never tell which)."""
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is None or not policy.decide(request.user, policy.VIEW, obj):
+        raise Http404(_("No such record"))
+    return obj
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

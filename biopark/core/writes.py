@@ -1,23 +1,28 @@
 """The one way a record that people edit is changed.
 
-`record_write` re-reads the row under a lock, refuses a stale version, asks the policy about the record as it
-is and as it would be, writes only the columns that changed (never a whole-row save of values read earlier),
-bumps the version and writes the history row with old and new values. Services of every app call it, so a
+`Editable` says what people may set on a model and how each value they type becomes the stored value;
+`apply_changes` applies such changes to an existing record through `record_write`, which re-reads the row
+under a lock, refuses a stale version, asks the policy about the record as it is and as it would be, writes
+only the columns that changed (never a whole-row save of values read earlier), bumps the version and writes
+the history row with old and new values. Services of every app call it, so a
 lost update or a write that escapes its scope is impossible by construction, not by each caller's care.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from biopark.accounts import policy
+from biopark.core import policy
 from biopark.core.audit import diff, record_change, snapshot
-from biopark.core.errors import Conflict, NotFound, PreconditionFailed
+from biopark.core.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from biopark.core.models import ChangeRecord
 
 M = TypeVar("M", bound=models.Model)
@@ -104,3 +109,111 @@ def record_write(
     for field in model._meta.concrete_fields:
         setattr(instance, field.attname, getattr(locked, field.attname))
     return changes
+
+
+# --- what people may change, and how their values are read --------------------------------------------------
+
+# Reads one submitted value of the named field as the value to store; raises ValidationFailed naming the field.
+Convert = Callable[[Any, str], Any]
+
+
+class Attributes(dict):
+    """A converter's answer that sets several attributes at once (a partial date: its date and precision)."""
+
+
+def text(value: Any, name: str) -> str:
+    """A text field as forms, the API and imports give it: stripped, None as empty."""
+    return "" if value is None else str(value).strip()
+
+
+def optional_key(value: Any, name: str) -> str | None:
+    """A unique key that may be absent: blank is None (two records without a key do not clash)."""
+    return (str(value).strip() or None) if value is not None else None
+
+
+def clean_names(value: Any, name: str) -> list[str]:
+    """A list of names (aliases): each stripped, the blank ones left out."""
+    return [str(v).strip() for v in (value or []) if str(v).strip()]
+
+
+def one_of(choices: Sequence[str], what: str) -> Convert:
+    """A value from a fixed list; the error names the list."""
+
+    def convert(value: Any, name: str) -> Any:
+        if value not in choices:
+            raise ValidationFailed(f"unknown {what} {value!r}; known: {', '.join(choices)}", field=name)
+        return value
+
+    return convert
+
+
+@dataclass(frozen=True)
+class Editable:
+    """The fields of a model that people may set, how each submitted value is read (`convert`, by field name;
+    plain text otherwise) and the check of the whole record once they are set (`check`: rules across fields,
+    derived values such as the search text; raises ValidationFailed)."""
+
+    fields: Sequence[str]
+    convert: Mapping[str, Convert] = dataclass_field(default_factory=dict)
+    check: Callable[[Any], None] | None = None
+
+    def converted(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The attributes `data` sets, each read and checked; a field not in `fields` is refused."""
+        unknown = [k for k in data if k not in self.fields]
+        if unknown:
+            raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
+        out: dict[str, Any] = {}
+        for name, value in data.items():
+            found = self.convert.get(name, text)(value, name)
+            if isinstance(found, Attributes):
+                out.update(found)
+            else:
+                out[name] = found
+        return out
+
+    def set(self, instance: models.Model, data: Mapping[str, Any]) -> None:
+        """Set what `data` names on `instance`, each value read and checked (not yet the whole record)."""
+        for name, value in self.converted(data).items():
+            setattr(instance, name, value)
+
+    def apply(self, instance: models.Model, data: Mapping[str, Any]) -> None:
+        """Set what `data` names on `instance` (a new record or a locked one), then check the record."""
+        self.set(instance, data)
+        if self.check is not None:
+            self.check(instance)
+
+
+def model_errors(instance: models.Model, *, exclude: Sequence[str] = (), **options: Any) -> None:
+    """Django's model validation (`full_clean`) as a ValidationFailed that names every bad field."""
+    try:
+        instance.full_clean(exclude=list(exclude), **options)
+    except ValidationError as exc:
+        fields = {k: "; ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
+        first = next(iter(fields.items()))
+        raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields) from exc
+
+
+def apply_changes(
+    *,
+    actor: Any,
+    instance: M,
+    data: Mapping[str, Any],
+    editable: Editable,
+    audited: Sequence[str],
+    expected_version: int | None = None,
+    note: str = "",
+    also: Callable[[M], dict[str, list[Any]] | None] | None = None,
+) -> dict[str, list[Any]]:
+    """Change the fields of an existing record that `data` names, and only those: read and check each value
+    (`editable`), check the record, then `record_write` (row lock, stale-version refusal, policy on the record
+    as it is and as it would be, `save(update_fields=...)` of the changed columns, history row with old and new
+    values). `also` makes further changes of its own on the locked record (many-to-many links, say) and returns
+    them for the history. Returns the changes recorded ({} when nothing changed)."""
+
+    def apply(locked: M) -> dict[str, list[Any]] | None:
+        editable.apply(locked, data)
+        return also(locked) if also is not None else None
+
+    return record_write(
+        actor=actor, instance=instance, apply=apply, audited=audited, expected_version=expected_version, note=note
+    )

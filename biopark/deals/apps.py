@@ -7,6 +7,7 @@ class DealsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from biopark.deals import merge
+        from biopark.deals import merge, rules  # models are loaded only now: the rules name them
 
+        rules.register()
         merge.register()

@@ -16,6 +16,7 @@ from biopark.core.errors import ValidationFailed
 from biopark.ecosystem import services
 from biopark.ecosystem.fields import EDITABLE, PARTIAL_DATES, TYPE_NAMES
 from biopark.ecosystem.models import Figure, Organisation, Park, Person, Platform, Position, Relation
+from biopark.ecosystem.selectors import search
 
 
 class RegistryAdmin(PolicyAdmin):
@@ -44,8 +45,6 @@ class RegistryAdmin(PolicyAdmin):
         )
 
     def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> Any:
-        from biopark.ecosystem.selectors import search
-
         return search(queryset, search_term), False
 
 

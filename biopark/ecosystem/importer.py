@@ -34,6 +34,7 @@ from biopark.ecosystem.fields import EDITABLE, FOREIGN, PARTIAL_DATES, TYPE_NAME
 from biopark.ecosystem.import_names import Matcher, NameHelper, names_of
 from biopark.ecosystem.import_rows import NewRows, write_history
 from biopark.ecosystem.models import Organisation, Person, Position
+from biopark.ecosystem.selectors import visible
 from biopark.ecosystem.tabular import Table
 
 log = logging.getLogger(__name__)
@@ -575,8 +576,6 @@ def _derived_of(model: Any) -> set[str]:
 
 def export_records(*, user: Any, type_name: str) -> tuple[list[str], list[dict[str, Any]]]:
     """The visible records of a type as plain rows (the same columns an import takes)."""
-    from biopark.ecosystem.selectors import visible
-
     model = TYPE_NAMES[type_name]
     policy.require(user, policy.EXPORT, model)
     columns = ["id", *EDITABLE[model]]

@@ -12,9 +12,11 @@ from django.db import connection, models
 from django.db.models.expressions import RawSQL
 
 from biopark.accounts import policy
+from biopark.core.dates import format_partial
+from biopark.core.errors import ValidationFailed
 from biopark.core.models import ChangeRecord, Citation
 from biopark.core.text import is_han_pair, query_terms
-from biopark.ecosystem.fields import TYPE_NAMES
+from biopark.ecosystem.fields import MODEL_TYPE, PARTIAL_DATES, TYPE_NAMES
 from biopark.ecosystem.models import Figure, Organisation, Park, Person, Platform, Position, Relation
 
 
@@ -77,8 +79,6 @@ def record_list(
     qs = search(visible(model, user), q)
     if kind:
         if not any(f.name == "kind" for f in model._meta.get_fields()):
-            from biopark.core.errors import ValidationFailed
-
             raise ValidationFailed(f"{model.__name__.lower()} records have no kind to filter by", field="kind")
         qs = qs.filter(kind=kind)
     if park_id is not None and model is not Person:
@@ -106,8 +106,6 @@ class RelationView:
 
 def relations_of(obj: models.Model) -> list[RelationView]:
     """Both directions of every relation of a record, with the other end loaded in one query per type."""
-    from biopark.ecosystem.fields import MODEL_TYPE
-
     type_name = MODEL_TYPE[type(obj)]
     rels = list(
         Relation.objects.filter(
@@ -145,8 +143,6 @@ def history_of(obj: models.Model, limit: int = 100) -> list[ChangeRecord]:
 
 
 def figures_of(obj: models.Model) -> list[Figure]:
-    from biopark.ecosystem.fields import MODEL_TYPE
-
     return list(Figure.objects.filter(subject_type=MODEL_TYPE[type(obj)], subject_id=obj.pk))
 
 
@@ -185,8 +181,6 @@ def passage(citation: Citation) -> str | None:
 
 def resolve_record(type_name: str, text: str) -> Any:
     """The one record of a type that `text` names: an id, a key, an exact name, or a unique search hit."""
-    from biopark.core.errors import ValidationFailed
-
     model = entity_model(type_name)
     text = (text or "").strip()
     if not text:
@@ -214,9 +208,6 @@ def api_rows(model: Any, fields: list[str]) -> Any:
     """For the API's lists: a function from a page's ids to plain rows, in that order, with exactly
     `fields` (the output schema's), read without building model instances. None when a field is not a
     column or a partial date (people's rows carry their positions)."""
-    from biopark.core.dates import format_partial
-    from biopark.ecosystem.fields import PARTIAL_DATES
-
     columns = {f.attname for f in model._meta.concrete_fields}
     selected: list[str] = []
     for name in fields:

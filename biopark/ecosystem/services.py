@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from biopark.accounts import policy
@@ -14,7 +13,7 @@ from biopark.core.dates import PartialDate
 from biopark.core.errors import Conflict, ValidationFailed
 from biopark.core.models import ChangeRecord, Citation, Source
 from biopark.core.text import NameInfo, han_bigrams, match_key, search_blob
-from biopark.core.writes import record_write
+from biopark.core.writes import Attributes, Convert, Editable, apply_changes, model_errors, optional_key, text
 from biopark.ecosystem.fields import EDITABLE, FOREIGN, MODEL_TYPE, PARTIAL_DATES, TYPE_NAMES
 from biopark.ecosystem.models import STAGE_CODES, Organisation, Park, Person, Platform, Position, Relation
 
@@ -64,51 +63,46 @@ def _resolve_fk(name: str, value: Any) -> Any:
     return found
 
 
-def converted_fields(model: type[models.Model], data: Mapping[str, Any]) -> dict[str, Any]:
-    """The attributes `data` sets on a `model` record, each converted and checked.
+def _partial_date(value: Any, name: str) -> Attributes:
+    date_field, precision_field = PARTIAL_DATES[name]
+    try:
+        parsed = PartialDate.parse(value)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field=name) from exc
+    return Attributes({date_field: parsed.value if parsed else None, precision_field: parsed.precision if parsed else ""})
 
-    Foreign keys come back as the records they name (under the field's name, not its `_id`).
-    """
-    allowed = EDITABLE[model]
-    unknown = [k for k in data if k not in allowed]
-    if unknown:
-        raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
-    out: dict[str, Any] = {}
-    for name, value in data.items():
-        if name == "aliases":
-            out[name] = _clean_aliases(value)
-        elif name == "stages":
-            out[name] = _clean_stages(value)
-        elif name in FOREIGN:
-            out[name] = _resolve_fk(name, value)
-        elif name in PARTIAL_DATES:
-            date_field, precision_field = PARTIAL_DATES[name]
-            try:
-                parsed = PartialDate.parse(value)
-            except ValueError as exc:
-                raise ValidationFailed(str(exc), field=name) from exc
-            out[date_field] = parsed.value if parsed else None
-            out[precision_field] = parsed.precision if parsed else ""
-        elif name == "key":
-            out[name] = (str(value).strip() or None) if value is not None else None
-        elif name == "credit_code":
-            out[name] = (str(value).strip().upper() or None) if value is not None else None
-        elif name == "public_directory":
-            out[name] = _to_bool(value, name)
-        else:
-            out[name] = text_value(value)
-    return out
+
+def _credit_code(value: Any, name: str) -> str | None:
+    return (str(value).strip().upper() or None) if value is not None else None
+
+
+# How each registry field's submitted value is read (plain text otherwise); foreign keys come back as the
+# records they name (under the field's name, not its `_id`).
+_CONVERT: dict[str, Convert] = {
+    "aliases": lambda value, name: _clean_aliases(value),
+    "stages": lambda value, name: _clean_stages(value),
+    **dict.fromkeys(FOREIGN, lambda value, name: _resolve_fk(name, value)),
+    **dict.fromkeys(PARTIAL_DATES, _partial_date),
+    "key": optional_key,
+    "credit_code": _credit_code,
+    "public_directory": lambda value, name: _to_bool(value, name),
+}
+
+
+def converted_fields(model: type[models.Model], data: Mapping[str, Any]) -> dict[str, Any]:
+    """The attributes `data` sets on a `model` record, each converted and checked (the importer's bulk path
+    reads rows with it too)."""
+    return REGISTRY_EDITABLE[model].converted(data)
 
 
 def text_value(value: Any) -> str:
     """A text field's value as forms, the API and imports give it: stripped, None as empty."""
-    return "" if value is None else str(value).strip()
+    return text(value, "")
 
 
 def apply_fields(instance: models.Model, data: Mapping[str, Any]) -> None:
     """Set the editable fields present in `data` on `instance`, converting and checking each."""
-    for name, value in converted_fields(type(instance), data).items():
-        setattr(instance, name, value)
+    REGISTRY_EDITABLE[type(instance)].set(instance, data)
 
 
 def _to_bool(value: Any, name: str) -> bool:
@@ -157,12 +151,17 @@ def validate(instance: models.Model) -> None:
         raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
     if isinstance(instance, Park) and instance.pk and instance.parent_id:
         _check_no_park_cycle(instance)
-    try:
-        instance.full_clean(exclude=["search_text", "search_grams", "match_key"], validate_unique=True)
-    except ValidationError as exc:
-        fields = {k: "; ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
-        first = next(iter(fields.items()))
-        raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields) from exc
+    model_errors(instance, exclude=["search_text", "search_grams", "match_key"], validate_unique=True)
+
+
+def _derive_and_validate(instance: models.Model) -> None:
+    refresh_derived(instance)
+    validate(instance)
+
+
+REGISTRY_EDITABLE: dict[Any, Editable] = {
+    model: Editable(fields=fields, convert=_CONVERT, check=_derive_and_validate) for model, fields in EDITABLE.items()
+}
 
 
 def _check_no_park_cycle(park: Park) -> None:
@@ -193,9 +192,7 @@ def _audited_fields(model: type) -> list[str]:
 def record_create(*, actor: Any, model: type[M], data: Mapping[str, Any], note: str = "") -> M:
     """Create a park, organisation, person or platform from user data."""
     instance = model()
-    apply_fields(instance, data)
-    refresh_derived(instance)
-    validate(instance)
+    REGISTRY_EDITABLE[model].apply(instance, data)
     policy.require(actor, policy.CREATE, instance)
     try:
         with transaction.atomic():
@@ -215,16 +212,11 @@ def record_update(
     """Change the fields of a registry record that `data` names (and only those); records old and new values.
     No change, no history row. `expected_version` (a form's or an If-Match header's) refuses a stale edit."""
 
-    def apply(locked: M) -> None:
-        apply_fields(locked, data)
-        refresh_derived(locked)
-        validate(locked)
-        return None
-
-    record_write(
+    apply_changes(
         actor=actor,
         instance=instance,
-        apply=apply,
+        data=data,
+        editable=REGISTRY_EDITABLE[type(instance)],
         audited=_audited_fields(type(instance)),
         expected_version=expected_version,
         note=note,

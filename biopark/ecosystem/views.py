@@ -6,12 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.errors import DomainError, PreconditionFailed
+from biopark.core.handlers import forbidden as _forbidden
+from biopark.core.handlers import visible_or_404 as _visible_or_404
 from biopark.core.params import Params
 from biopark.ecosystem import forms, selectors, services
 from biopark.ecosystem.fields import MODEL_TYPE, TYPE_NAMES
@@ -25,12 +27,6 @@ def _model(plural: str) -> Any:
     if plural not in TYPE_OF_PLURAL:
         raise Http404("unknown record type")
     return TYPE_NAMES[TYPE_OF_PLURAL[plural]]
-
-
-def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    return HttpResponseForbidden(render(request, "ecosystem/forbidden.html", {"reason": reason}).content)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -77,14 +73,6 @@ def record_list(request: HttpRequest, plural: str) -> HttpResponse:
         context["tree"] = selectors.park_tree(request.user)
     template = "ecosystem/list.html#results" if request.htmx else "ecosystem/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
-
-
-def _visible_or_404(request: HttpRequest, model: Any, pk: Any) -> Any:
-    """The record, or 404 both when it does not exist and when the user may not see it (never tell which)."""
-    obj = model._default_manager.filter(pk=pk).first()
-    if obj is None or not policy.decide(request.user, policy.VIEW, obj):
-        raise Http404(_("No such record"))
-    return obj
 
 
 def record_detail(request: HttpRequest, plural: str, pk: int) -> HttpResponse:

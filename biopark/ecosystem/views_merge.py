@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from biopark.core.errors import DomainError
+from biopark.core.handlers import forbidden as _forbidden
+from biopark.core.handlers import visible_or_404 as _visible_or_404
 from biopark.core.params import Params
 from biopark.ecosystem import merge
 from biopark.ecosystem.models import Organisation
-from biopark.ecosystem.views import _forbidden, _visible_or_404
 
 
 def organisation_merge(request: HttpRequest, pk: int) -> HttpResponse:

@@ -53,7 +53,7 @@ def who(request: HttpRequest) -> Any:
 
 
 # The resource behind a free-slot search or a booking, read on every such call: SQL built once.
-_RESOURCE = JoinedSelect(Resource, ["platform", "platform__park"], where='{root}."id" = %s')
+_RESOURCE = JoinedSelect(Resource, ["platform", "platform__park"], by="id")
 
 
 def _resource(pk: int, user: Any, field: str = "resource") -> Resource:

@@ -8,8 +8,11 @@ class FacilitiesConfig(AppConfig):
     verbose_name = "Facilities"
 
     def ready(self) -> None:
-        from biopark.facilities import merge
+        # Models are loaded only now: the rules, the selectors and the merge followers name them.
+        from biopark.facilities import merge, selectors
         from biopark.facilities.permissions import register
+        from biopark.pipeline import extensions
 
         register()
         merge.register()
+        extensions.register_project_bookings(selectors.project_booking_rows)

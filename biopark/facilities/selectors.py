@@ -14,7 +14,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from biopark.accounts import policy
-from biopark.core.fastread import adapt, fetch
+from biopark.core import fastread
+from biopark.core.fastread import Template, adapt, fetch
 from biopark.core.text import query_terms
 from biopark.ecosystem.models import Organisation
 from biopark.facilities import timeutil
@@ -131,6 +132,29 @@ _BUSY_FIELDS = [
     BookingUnit._meta.get_field("resource"), _UNIT_START, BookingUnit._meta.get_field("blocked_until"),
     BookingUnit._meta.get_field("unit_no"),  # stands for the 0/1 marker: a plain integer column
 ]
+# Booked units (is_outage 0) and outages (1) in one round trip, written out: on the free-slot path of a single
+# resource Django's compilation of the two queries cost more than running them. `_busy_orm` is the same
+# through the ORM (BIOPARK_FASTREAD off).
+_BUSY_SQL = Template(
+    "SELECT {u.resource}, {u.start}, {u.blocked_until}, 0 FROM {u} "
+    "WHERE {u.resource} IN ({ids}) AND {u.active} = %s AND {u.start} < %s AND {u.blocked_until} > %s "
+    "AND {u.start} >= %s "
+    "UNION ALL SELECT {o.resource}, {o.start}, {o.end}, 1 FROM {o} "
+    "WHERE {o.resource} IN ({ids}) AND {o.start} < %s AND {o.end} > %s",
+    u=BookingUnit, o=Outage,
+)
+
+
+def _busy_orm(
+    ids: list[int], start: dt.datetime, end: dt.datetime, max_buffer: dt.timedelta, earliest: dt.datetime
+) -> list[tuple[int, dt.datetime, dt.datetime, int]]:
+    units = BookingUnit.objects.filter(
+        resource_id__in=ids, active=True, start__lt=end + max_buffer, blocked_until__gt=start, start__gte=earliest
+    ).values_list("resource_id", "start", "blocked_until")
+    outages = Outage.objects.filter(resource_id__in=ids, start__lt=end, end__gt=start).values_list(
+        "resource_id", "start", "end"
+    )
+    return [*((rid, s, e, 0) for rid, s, e in units), *((rid, s, e, 1) for rid, s, e in outages)]
 
 
 def availability(
@@ -145,22 +169,16 @@ def availability(
     if ids:
         buffers = {r.pk: dt.timedelta(minutes=r.buffer_minutes) for r in resources}
         capacities = {r.pk: r.capacity for r in resources}
-        placeholders = ", ".join(["%s"] * len(ids))
-        # Booked units (is_outage 0) and outages (1) in one round trip, written out: on the free-slot path of a
-        # single resource Django's compilation of the two queries cost more than running them.
-        sql = (
-            'SELECT "resource_id", "start", "blocked_until", 0 FROM "facilities_bookingunit" '
-            f'WHERE "resource_id" IN ({placeholders}) AND "active" = %s AND "start" < %s AND "blocked_until" > %s '
-            'AND "start" >= %s '
-            'UNION ALL SELECT "resource_id", "start", "end", 1 FROM "facilities_outage" '
-            f'WHERE "resource_id" IN ({placeholders}) AND "start" < %s AND "end" > %s'
-        )
-        params = [
-            *ids, adapt(_UNIT_ACTIVE, True), adapt(_UNIT_START, end + max_buffer), adapt(_UNIT_START, start),
-            adapt(_UNIT_START, start - max(lookback(r) for r in resources)),
-            *ids, adapt(_UNIT_START, end), adapt(_UNIT_START, start),
-        ]
-        for rid, s, e, is_outage in fetch(sql, params, _BUSY_FIELDS):
+        earliest = start - max(lookback(r) for r in resources)
+        if fastread.enabled():
+            params = [
+                *ids, adapt(_UNIT_ACTIVE, True), adapt(_UNIT_START, end + max_buffer), adapt(_UNIT_START, start),
+                adapt(_UNIT_START, earliest), *ids, adapt(_UNIT_START, end), adapt(_UNIT_START, start),
+            ]
+            rows = fetch(_BUSY_SQL.sql(ids=", ".join(["%s"] * len(ids))), params, _BUSY_FIELDS)
+        else:
+            rows = _busy_orm(ids, start, end, max_buffer, earliest)
+        for rid, s, e, is_outage in rows:
             if is_outage:
                 busy[rid].append((s, e, capacities[rid]))
             else:
@@ -262,6 +280,16 @@ def project_bookings(*, user: Any, project: Project) -> QuerySet[Booking]:
         .select_related("resource", "organisation")
         .order_by("-start", "-id")
     )
+
+
+def project_booking_rows(user: Any, project: Project) -> list[tuple[Booking, dt.datetime, dt.datetime]]:
+    """The project page's bookings panel (registered with biopark.pipeline.extensions): the latest hundred
+    bookings made for the project that the user may see, with their local times (each resource's zone)."""
+    rows = []
+    for booking in project_bookings(user=user, project=project)[:100]:
+        tz = timeutil.resource_zone(booking.resource)
+        rows.append((booking, booking.start.astimezone(tz), booking.end.astimezone(tz)))
+    return rows
 
 
 # --- statements ---------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,7 +23,7 @@ from biopark.core.errors import Conflict, DomainError, NotFound, ValidationFaile
 from biopark.core.fastread import JoinedSelect, insert_with
 from biopark.core.models import ChangeRecord
 from biopark.core.text import search_blob
-from biopark.core.writes import record_write
+from biopark.core.writes import Editable, apply_changes, clean_names, model_errors, optional_key
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import timeutil
 from biopark.facilities.errors import BookingConflict, refused
@@ -65,45 +64,39 @@ _user = policy.user_of
 # --- resources ----------------------------------------------------------------------------------
 
 
-def _apply_resource(resource: Resource, data: Mapping[str, Any]) -> None:
-    unknown = [k for k in data if k not in RESOURCE_FIELDS]
-    if unknown:
-        raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
-    for name, value in data.items():
-        if name in _INTS:
-            try:
-                number = int(value)
-            except (TypeError, ValueError) as exc:
-                raise ValidationFailed(f"{name} must be a whole number", field=name) from exc
-            if number < 0:
-                raise ValidationFailed(f"{name} must not be negative", field=name)
-            setattr(resource, name, number)
-        elif name in _DECIMALS:
-            if value in (None, "") and name.startswith("quota"):
-                setattr(resource, name, None)
-                continue
-            try:
-                amount = Decimal(str(value))
-            except (InvalidOperation, ValueError) as exc:
-                raise ValidationFailed(f"{name} must be a decimal number", field=name) from exc
-            if amount < 0 or not amount.is_finite():
-                raise ValidationFailed(f"{name} must not be negative", field=name)
-            setattr(resource, name, amount)
-        elif name in _BOOLS:
-            if not isinstance(value, bool):
-                raise ValidationFailed(f"{name} must be true or false", field=name)
-            setattr(resource, name, value)
-        elif name == "opening_hours":
-            try:
-                resource.opening_hours = timeutil.validate_opening_hours(value)
-            except ValueError as exc:
-                raise ValidationFailed(str(exc), field=name) from exc
-        elif name == "aliases":
-            resource.aliases = [str(v).strip() for v in (value or []) if str(v).strip()]
-        elif name == "key":
-            resource.key = (str(value).strip() or None) if value is not None else None
-        else:
-            setattr(resource, name, "" if value is None else str(value).strip())
+def _whole_number(value: Any, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(f"{name} must be a whole number", field=name) from exc
+    if number < 0:
+        raise ValidationFailed(f"{name} must not be negative", field=name)
+    return number
+
+
+def _amount(value: Any, name: str) -> Decimal | None:
+    if value in (None, "") and name.startswith("quota"):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationFailed(f"{name} must be a decimal number", field=name) from exc
+    if amount < 0 or not amount.is_finite():
+        raise ValidationFailed(f"{name} must not be negative", field=name)
+    return amount
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationFailed(f"{name} must be true or false", field=name)
+    return value
+
+
+def _opening_hours(value: Any, name: str) -> Any:
+    try:
+        return timeutil.validate_opening_hours(value)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field=name) from exc
 
 
 def _validate_resource(resource: Resource) -> None:
@@ -115,16 +108,21 @@ def _validate_resource(resource: Resource) -> None:
         raise ValidationFailed("the minimum length must be at least 1 minute", field="min_minutes")
     if resource.max_minutes < resource.min_minutes:
         raise ValidationFailed("the maximum length must not be below the minimum", field="max_minutes")
-    try:
-        resource.full_clean(exclude=["search_text", "platform"], validate_unique=True, validate_constraints=False)
-    except ValidationError as exc:
-        fields = {k: "; ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
-        first = next(iter(fields.items()))
-        raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields) from exc
+    model_errors(resource, exclude=["search_text", "platform"], validate_unique=True, validate_constraints=False)
     resource.search_text = search_blob(resource.name_zh, resource.name_en, aliases=resource.aliases)
     bigrams = getattr(core_text, "han_bigrams", None)  # the registry's two-character search index
     if bigrams is not None and hasattr(resource, "search_grams"):
         resource.search_grams = bigrams(resource.search_text)
+
+
+RESOURCE_EDITABLE = Editable(
+    fields=RESOURCE_FIELDS,
+    convert={
+        **dict.fromkeys(_INTS, _whole_number), **dict.fromkeys(_DECIMALS, _amount), **dict.fromkeys(_BOOLS, _flag),
+        "opening_hours": _opening_hours, "aliases": clean_names, "key": optional_key,
+    },
+    check=_validate_resource,
+)
 
 
 _AUDITED = [f for f in RESOURCE_FIELDS if f not in ("aliases",)] + ["platform_id"]
@@ -134,7 +132,7 @@ _AUDITED = [f for f in RESOURCE_FIELDS if f not in ("aliases",)] + ["platform_id
 def resource_create(*, actor: Any, platform: Platform, data: Mapping[str, Any]) -> Resource:
     """Publish a bookable resource on a platform, with its rules and prices."""
     resource = Resource(platform=platform)
-    _apply_resource(resource, data)
+    RESOURCE_EDITABLE.set(resource, data)
     policy.require(actor, policy.CREATE, resource)
     _validate_resource(resource)
     try:
@@ -151,13 +149,11 @@ def resource_create(*, actor: Any, platform: Platform, data: Mapping[str, Any]) 
 def resource_update(
     *, actor: Any, resource: Resource, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Resource:
-    def apply(locked: Resource) -> None:
-        _apply_resource(locked, data)
-        _validate_resource(locked)
-        return None
-
     try:
-        record_write(actor=actor, instance=resource, apply=apply, audited=_AUDITED, expected_version=expected_version)
+        apply_changes(
+            actor=actor, instance=resource, data=data, editable=RESOURCE_EDITABLE, audited=_AUDITED,
+            expected_version=expected_version,
+        )
     except Conflict as exc:
         raise Conflict(_("a resource with this key exists already"), field="key") from exc
     return resource
@@ -266,7 +262,7 @@ def booking_create(
 
 # The resource row, locked while a booking of it is checked and written, with what the rules read (its
 # platform's park gives the time zone). Read on every booking, so its SQL is built once.
-_LOCKED_RESOURCE = JoinedSelect(Resource, ["platform", "platform__park"], where='{root}."id" = %s', for_update=True)
+_LOCKED_RESOURCE = JoinedSelect(Resource, ["platform", "platform__park"], by="id", for_update=True)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.accounts.models import Role
+from biopark.metrics.models import Indicator, Observation
 
 READ_ACTIONS = (policy.VIEW, policy.EXPORT)
 
@@ -78,3 +79,14 @@ def observation_visible(actor: policy.Actor) -> Q:
         return Q()
     public = policy.public_park_ids()
     return Q(park_id__in=public) if public else policy.NOTHING
+
+
+def register() -> None:
+    """Called by MetricsConfig.ready."""
+    policy.register_rule(
+        Indicator, indicator_rule, visible=indicator_visible, actions=(*policy.BASIC_ACTIONS, policy.IMPORT)
+    )
+    policy.register_rule(
+        Observation, observation_rule, visible=observation_visible, scope_fields=("park",),
+        actions=(*policy.BASIC_ACTIONS, policy.IMPORT, policy.MOVE),
+    )

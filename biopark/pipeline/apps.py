@@ -8,7 +8,7 @@ class PipelineConfig(AppConfig):
     verbose_name = "Pipeline"
 
     def ready(self) -> None:
-        from biopark.pipeline import merge, rules
+        from biopark.pipeline import merge, rules  # models are loaded only now: the rules name them
 
         rules.register()
         merge.register()

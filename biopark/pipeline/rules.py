@@ -17,6 +17,7 @@ from biopark.accounts import policy
 from biopark.accounts.models import Role
 from biopark.accounts.policy import ALLOW, Actor, Decision, refuse
 from biopark.ecosystem.models import Organisation, Park
+from biopark.pipeline.models import Indication, Project, StageEvent
 
 PORTFOLIO = "portfolio"
 MEMBER_ROLES = (Role.ENTERPRISE_MEMBER, Role.PLATFORM_MANAGER)
@@ -132,8 +133,6 @@ def visible_filter(actor: Actor) -> Q:
 
 
 def register() -> None:
-    from biopark.pipeline.models import Indication, Project, StageEvent
-
     policy.register_rule(
         Project, project_rule, visible=visible_filter, scope_fields=("organisation", "park", "visibility"),
         actions=(*policy.BASIC_ACTIONS, policy.MOVE, PORTFOLIO),

@@ -16,7 +16,7 @@ from biopark.core.dates import PartialDate
 from biopark.core.errors import ValidationFailed
 from biopark.core.models import ChangeRecord, Source
 from biopark.core.text import search_blob
-from biopark.core.writes import record_write
+from biopark.core.writes import Editable, apply_changes, one_of, optional_key
 from biopark.ecosystem.models import Organisation, Person
 from biopark.pipeline import stages as rules
 from biopark.pipeline.models import Indication, Modality, Project, StageEvent, Visibility
@@ -49,29 +49,7 @@ def _str_list(value: Any, field: str) -> list[str]:
     return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
 
 
-def _apply(project: Project, data: Mapping[str, Any]) -> None:
-    unknown = [k for k in data if k not in PROJECT_FIELDS]
-    if unknown:
-        raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
-    for name, value in data.items():
-        if name in ("aliases", "targets", "therapeutic_areas"):
-            setattr(project, name, _str_list(value, name))
-        elif name == "modality":
-            if value not in Modality.values:
-                raise ValidationFailed(
-                    f"unknown modality {value!r}; known: {', '.join(Modality.values)}", field="modality"
-                )
-            project.modality = value
-        elif name == "visibility":
-            if value not in Visibility.values:
-                raise ValidationFailed(
-                    f"unknown visibility {value!r}; known: {', '.join(Visibility.values)}", field="visibility"
-                )
-            project.visibility = value
-        elif name == "key":
-            project.key = (str(value).strip() or None) if value is not None else None
-        else:
-            setattr(project, name, "" if value is None else str(value).strip())
+def _check(project: Project) -> None:
     if not (project.name_zh or project.name_en):
         raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
     if project.key and Project.objects.filter(key=project.key).exclude(pk=project.pk).exists():
@@ -79,6 +57,17 @@ def _apply(project: Project, data: Mapping[str, Any]) -> None:
     project.search_text = search_blob(
         project.name_zh, project.name_en, aliases=[*project.aliases, *project.targets]
     )
+
+
+PROJECT_EDITABLE = Editable(
+    fields=PROJECT_FIELDS,
+    convert={
+        **dict.fromkeys(("aliases", "targets", "therapeutic_areas"), _str_list),
+        "modality": one_of(Modality.values, "modality"), "visibility": one_of(Visibility.values, "visibility"),
+        "key": optional_key,
+    },
+    check=_check,
+)
 
 
 @transaction.atomic
@@ -96,7 +85,7 @@ def project_create(
     if organisation is None:
         raise ValidationFailed("a project belongs to an organisation", field="organisation")
     project = Project(organisation=organisation, park_id=organisation.park_id, synthetic=synthetic)
-    _apply(project, data)
+    PROJECT_EDITABLE.apply(project, data)
     policy.require(actor, policy.CREATE, project)
     project.save()
     if team:
@@ -126,8 +115,7 @@ def project_update(
     """Change the fields `data` names (and the team or partners when given); refused on a stale
     `expected_version`, and unless the actor may change the project as it is and as it would be."""
 
-    def apply(locked: Project) -> dict[str, list[Any]]:
-        _apply(locked, data)
+    def links_of(locked: Project) -> dict[str, list[Any]]:
         links: dict[str, list[Any]] = {}
         for name, given in (("team", team), ("partners", partners)):
             before = sorted(getattr(locked, name).values_list("pk", flat=True))
@@ -137,8 +125,9 @@ def project_update(
         return links
 
     with transaction.atomic():
-        changes = record_write(
-            actor=actor, instance=project, apply=apply, audited=_AUDITED, expected_version=expected_version
+        changes = apply_changes(
+            actor=actor, instance=project, data=data, editable=PROJECT_EDITABLE, audited=_AUDITED,
+            expected_version=expected_version, also=links_of,
         )
         if {"modality", "park_id", "organisation_id"} & changes.keys():
             sync_event_scope(project)

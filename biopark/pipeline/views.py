@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.errors import DomainError
+from biopark.core.handlers import forbidden as _forbidden
 from biopark.core.models import Source
-from biopark.core.modules import optional_module
 from biopark.core.params import Params
-from biopark.ecosystem.views import _forbidden
-from biopark.pipeline import charts, export, selectors, services
+from biopark.ecosystem.selectors import citations_of, history_of, passage
+from biopark.pipeline import charts, export, extensions, selectors, services
 from biopark.pipeline.models import ALL_STAGES, Modality, Project
 from biopark.pipeline.rules import PORTFOLIO
 
@@ -69,15 +69,13 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Stage recorded."))
             return redirect(f"/pipeline/{project.pk}/")
-    from biopark.ecosystem.selectors import citations_of, history_of, passage
-
     context = {
         "project": project,
         "stale": selectors.is_stale(project, selectors.stale_cutoff()),
         "events": selectors.stage_history(project),
         "citations": [(c, passage(c)) for c in citations_of(project)],
         "history": history_of(project) if request.user.is_authenticated else [],
-        "bookings": _project_bookings(request.user, project),
+        "bookings": extensions.project_bookings(request.user, project),
         "may_change": may_change,
         "stages": ALL_STAGES,
         "error": error,
@@ -85,21 +83,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "post": request.POST if error else {},
     }
     return render(request, "pipeline/detail.html", context, status=422 if error else 200)
-
-
-def _project_bookings(user: Any, project: Any) -> list[tuple[Any, Any, Any]]:
-    """The shared-platform bookings made for the project that the user may see, with their local times
-    (in each resource's time zone)."""
-    facilities = optional_module("biopark.facilities.selectors")
-    if facilities is None or not getattr(user, "is_authenticated", False):
-        return []
-    from biopark.facilities import timeutil
-
-    rows = []
-    for booking in facilities.project_bookings(user=user, project=project)[:100]:
-        tz = timeutil.resource_zone(booking.resource)
-        rows.append((booking, booking.start.astimezone(tz), booking.end.astimezone(tz)))
-    return rows
 
 
 def portfolio(request: HttpRequest) -> HttpResponse:

@@ -163,3 +163,19 @@ def score_filter(actor: policy.Actor, action: str) -> Q:
 
 RULES: dict[type, policy.Rule] = {Framework: framework_rule, FrameworkVersion: version_rule, Run: run_rule, RunScore: score_rule}
 FILTERS: dict[type, Callable[[policy.Actor, str], Q]] = {Framework: framework_filter, FrameworkVersion: version_filter, Run: run_filter, RunScore: score_filter}
+
+
+def _view_filter(by_action: Callable[[Any, str], Q]) -> Callable[[Any], Q]:
+    """A rule's filter for VIEW, as the policy asks for it."""
+
+    def visible(actor: Any) -> Q:
+        return by_action(actor, "view")
+
+    return visible
+
+
+def register() -> None:
+    """Called by RankingsConfig.ready."""
+    actions = (*policy.BASIC_ACTIONS, policy.IMPORT)
+    for model, rule in RULES.items():
+        policy.register_rule(model, rule, visible=_view_filter(FILTERS[model]), actions=actions)

@@ -17,6 +17,7 @@ from biopark.core.models import ChangeRecord
 from biopark.ecosystem.models import Park
 from biopark.metrics import selectors as metric_selectors
 from biopark.metrics.models import Indicator
+from biopark.metrics.services import indicator_ensure_catalogue
 from biopark.rankings import defaults, engine
 from biopark.rankings.models import Framework, FrameworkVersion, Run, RunScore
 
@@ -175,8 +176,6 @@ def framework_update(*, actor: Any, framework: Framework, imeta: Sequence[Mappin
 @transaction.atomic
 def framework_ensure_default(*, actor: Any) -> Framework:
     """The default five-pillar park framework (and the documented indicators it needs)."""
-    from biopark.metrics.services import indicator_ensure_catalogue
-
     existing = Framework.objects.filter(key=defaults.DEFAULT_KEY).first()
     if existing is not None:
         return existing

@@ -8,7 +8,7 @@ class ServicesConfig(AppConfig):
     verbose_name = "Services"
 
     def ready(self) -> None:
-        from biopark.services import merge, rules
+        from biopark.services import merge, rules  # models are loaded only now: the rules name them
 
         rules.register()
         merge.register()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from biopark.accounts import policy
 from biopark.accounts.models import Role
 from biopark.accounts.policy import ALLOW, Actor, Decision, refuse
-from biopark.services.models import ServiceRequest, State
+from biopark.services.models import Attachment, RequestEvent, Service, ServiceRequest, State
 
 MEMBER_ROLES = (Role.ENTERPRISE_MEMBER, Role.PLATFORM_MANAGER)
 DESK = "desk"
@@ -185,8 +185,6 @@ def request_child_rule(actor: Actor, action: str, obj: Any) -> Decision:
 
 
 def register() -> None:
-    from biopark.services.models import Attachment, RequestEvent, Service
-
     basic = (policy.VIEW, policy.CREATE, policy.CHANGE, policy.DELETE)
     policy.register_rule(
         Service, service_rule, visible=lambda actor: Q(), scope_fields=("park", "provider_organisation"),

@@ -22,7 +22,7 @@ from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import Conflict, PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
 from biopark.core.text import search_blob
-from biopark.core.writes import record_write
+from biopark.core.writes import Editable, apply_changes, clean_names, one_of, optional_key
 from biopark.ecosystem.models import STAGE_CODES, Organisation, Platform
 from biopark.pipeline.models import Project
 from biopark.services import files
@@ -68,62 +68,42 @@ def _auth_user(user: Any) -> Any:
 # --- catalogue --------------------------------------------------------------------------------
 
 
-def _apply_service(service: Service, data: Mapping[str, Any]) -> None:
-    unknown = [k for k in data if k not in SERVICE_FIELDS]
-    if unknown:
-        raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
-    for name, value in data.items():
-        if name == "category":
-            if value not in Category.values:
-                raise ValidationFailed(
-                    f"unknown category {value!r}; known: {', '.join(Category.values)}", field=name
-                )
-            service.category = value
-        elif name == "price_model":
-            if value not in PriceModel.values:
-                raise ValidationFailed(
-                    f"unknown price model {value!r}; known: {', '.join(PriceModel.values)}", field=name
-                )
-            service.price_model = value
-        elif name == "stages":
-            stages = list(value or [])
-            bad = [s for s in stages if s not in STAGE_CODES]
-            if bad:
-                raise ValidationFailed(
-                    f"unknown stage {bad[0]!r}; known stages: {', '.join(STAGE_CODES)}", field=name
-                )
-            service.stages = list(dict.fromkeys(stages))
-        elif name == "aliases":
-            service.aliases = [str(v).strip() for v in (value or []) if str(v).strip()]
-        elif name == "price_amount":
-            try:
-                amount = None if value in (None, "") else Decimal(str(value))
-            except InvalidOperation as exc:
-                raise ValidationFailed(
-                    f"price_amount must be a decimal number, got {value!r}", field=name
-                ) from exc
-            if amount is not None and (not amount.is_finite() or amount < 0):
-                raise ValidationFailed("price_amount must be 0 or more", field=name)
-            service.price_amount = amount
-        elif name == "currency":
-            code = (value or "").upper()
-            if code and code not in ("CNY", "USD", "EUR"):
-                raise ValidationFailed(f"unknown currency {value!r} (CNY, USD or EUR)", field=name)
-            service.currency = code
-        elif name == "target_days":
-            try:
-                days = int(value)
-            except (TypeError, ValueError) as exc:
-                raise ValidationFailed("target_days must be a whole number of days", field=name) from exc
-            if not 1 <= days <= 3650:
-                raise ValidationFailed("target_days must be between 1 and 3650", field=name)
-            service.target_days = days
-        elif name == "active":
-            service.active = bool(value)
-        elif name == "key":
-            service.key = (str(value).strip() or None) if value is not None else None
-        else:
-            setattr(service, name, "" if value is None else str(value).strip())
+def _stages(value: Any, name: str) -> list[str]:
+    stages = list(value or [])
+    bad = [s for s in stages if s not in STAGE_CODES]
+    if bad:
+        raise ValidationFailed(f"unknown stage {bad[0]!r}; known stages: {', '.join(STAGE_CODES)}", field=name)
+    return list(dict.fromkeys(stages))
+
+
+def _price(value: Any, name: str) -> Decimal | None:
+    try:
+        amount = None if value in (None, "") else Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValidationFailed(f"price_amount must be a decimal number, got {value!r}", field=name) from exc
+    if amount is not None and (not amount.is_finite() or amount < 0):
+        raise ValidationFailed("price_amount must be 0 or more", field=name)
+    return amount
+
+
+def _currency(value: Any, name: str) -> str:
+    code = (value or "").upper()
+    if code and code not in ("CNY", "USD", "EUR"):
+        raise ValidationFailed(f"unknown currency {value!r} (CNY, USD or EUR)", field=name)
+    return code
+
+
+def _target_days(value: Any, name: str) -> int:
+    try:
+        days = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed("target_days must be a whole number of days", field=name) from exc
+    if not 1 <= days <= 3650:
+        raise ValidationFailed("target_days must be between 1 and 3650", field=name)
+    return days
+
+
+def _check_service(service: Service) -> None:
     if not (service.name_zh or service.name_en):
         raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
     if service.price_amount is not None and not service.currency:
@@ -131,6 +111,17 @@ def _apply_service(service: Service, data: Mapping[str, Any]) -> None:
     if service.key and Service.objects.filter(key=service.key).exclude(pk=service.pk).exists():
         raise ValidationFailed(f"the key {service.key!r} is taken", field="key")
     service.search_text = search_blob(service.name_zh, service.name_en, aliases=service.aliases)
+
+
+SERVICE_EDITABLE = Editable(
+    fields=SERVICE_FIELDS,
+    convert={
+        "category": one_of(Category.values, "category"), "price_model": one_of(PriceModel.values, "price model"),
+        "stages": _stages, "aliases": clean_names, "price_amount": _price, "currency": _currency,
+        "target_days": _target_days, "active": lambda value, name: bool(value), "key": optional_key,
+    },
+    check=_check_service,
+)
 
 
 @transaction.atomic
@@ -150,7 +141,7 @@ def service_create(
     )
     if "category" not in data:
         raise ValidationFailed("a service needs a category", field="category")
-    _apply_service(service, data)
+    SERVICE_EDITABLE.apply(service, data)
     policy.require(actor, policy.CREATE, service)
     service.save()
     record_change(
@@ -165,11 +156,10 @@ def service_create(
 def service_update(
     *, actor: Any, service: Service, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Service:
-    def apply(locked: Service) -> None:
-        _apply_service(locked, data)
-        return None
-
-    record_write(actor=actor, instance=service, apply=apply, audited=SERVICE_FIELDS, expected_version=expected_version)
+    apply_changes(
+        actor=actor, instance=service, data=data, editable=SERVICE_EDITABLE, audited=SERVICE_FIELDS,
+        expected_version=expected_version,
+    )
     return service
 
 

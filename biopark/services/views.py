@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from biopark.accounts import policy
 from biopark.core import uploads
 from biopark.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
+from biopark.core.handlers import forbidden as _forbidden
 from biopark.core.params import BadParameter, Params
 from biopark.ecosystem.models import STAGES
-from biopark.ecosystem.views import _forbidden
 from biopark.pipeline import charts
 from biopark.pipeline.models import Project
 from biopark.pipeline.selectors import visible_projects

@@ -7,20 +7,30 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from biopark.accounts.auth import token_create
 from biopark.accounts.models import ApiToken, Profile, hash_token
-from biopark.core.fastread import JoinedSelect, adapt, fetch
+from biopark.core.audit import change_record_for
+from biopark.core.fastread import JoinedSelect, adapt, fetch, insert, insert_with
+from biopark.core.models import ChangeRecord
 from biopark.facilities.models import Booking, BookingUnit, Resource
 from tests.facilities.factories import ResourceFactory
 from tests.factories import OrganisationFactory, ParkFactory, PlatformFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-RESOURCE = JoinedSelect(Resource, ["platform", "platform__park"], where='{root}."id" = %s')
-TOKEN = JoinedSelect(ApiToken, ["user", "user__profile"], where='{root}."token_hash" = %s')
+
+@pytest.fixture(autouse=True)
+def _fastread_on(settings):
+    """These tests are about the once-built SQL itself (its queries, its cursor), whatever BIOPARK_FASTREAD
+    the run has; tests/facilities/test_fastread_orm.py compares it with the ORM."""
+    settings.BIOPARK_FASTREAD = True
+
+RESOURCE = JoinedSelect(Resource, ["platform", "platform__park"], by="id")
+TOKEN = JoinedSelect(ApiToken, ["user", "user__profile"], by="token_hash")
 
 
 def _values(obj):
@@ -75,24 +85,22 @@ def test_token_with_user_and_reverse_one_to_one_profile():
 
 
 def test_locking_sql_per_database():
-    locking = JoinedSelect(Resource, ["platform"], where='{root}."id" = %s', for_update=True)
+    locking = JoinedSelect(Resource, ["platform"], by="id", for_update=True)
     sql = locking.sql()
     if connection.vendor == "postgresql":
         assert sql.endswith('FOR UPDATE OF "t0"')
     else:
         assert "FOR UPDATE" not in sql  # SQLite has no row locks (writes are serialised instead)
     resource = ResourceFactory()
-    from django.db import transaction
-
     with transaction.atomic():
         assert locking.first(resource.pk).pk == resource.pk
 
 
 def test_relations_that_do_not_exist_or_are_not_to_one_are_refused_at_once():
     with pytest.raises(ValueError, match="park: follow platform first"):
-        JoinedSelect(Resource, ["platform__park"], where="1 = 1")
+        JoinedSelect(Resource, ["platform__park"], by="id")
     with pytest.raises(ValueError, match="not a to-one relation"):
-        JoinedSelect(Resource, ["bookings"], where="1 = 1")
+        JoinedSelect(Resource, ["bookings"], by="id")
 
 
 def test_fetch_converts_values_like_the_orm():
@@ -119,11 +127,6 @@ def test_fetch_converts_values_like_the_orm():
 
 
 def test_insert_writes_what_save_would_and_sets_the_key():
-    from django.utils import timezone
-
-    from biopark.core.fastread import insert
-    from biopark.core.models import ChangeRecord
-
     resource = ResourceFactory()
     user = UserFactory()
     before = timezone.now()
@@ -141,10 +144,6 @@ def test_insert_writes_what_save_would_and_sets_the_key():
 
 
 def test_database_errors_come_as_django_errors():
-    from django.db import IntegrityError, transaction
-
-    from biopark.core.fastread import insert
-
     user = UserFactory()
     insert(ApiToken(user=user, name="a", token_hash="x" * 64, prefix="bp_x"))
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -166,8 +165,6 @@ def test_a_closed_connection_is_opened_again_with_a_new_cursor():
 
 
 def _booking_rows(resource, user, org, start):
-    from biopark.core.audit import change_record_for
-
     booking = Booking(resource=resource, user=user, organisation=org, start=start,
                       end=start + dt.timedelta(hours=1), status="confirmed")
     units = [BookingUnit(resource=resource, unit_no=n, start=start, blocked_until=booking.end) for n in (1, 2)]
@@ -176,9 +173,6 @@ def _booking_rows(resource, user, org, start):
 
 
 def test_insert_with_writes_the_row_and_those_that_refer_to_it():
-    from biopark.core.fastread import insert_with
-    from biopark.core.models import ChangeRecord
-
     resource, user, org = ResourceFactory(capacity=2), UserFactory(), OrganisationFactory()
     start = dt.datetime(2031, 5, 6, 2, 0, tzinfo=dt.UTC)
     booking, units, history = _booking_rows(resource, user, org, start)
@@ -199,11 +193,6 @@ def test_insert_with_writes_the_row_and_those_that_refer_to_it():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no exclusion constraint to break")
 def test_insert_with_is_all_or_nothing_when_a_dependent_row_is_refused():
-    from django.db import IntegrityError, transaction
-
-    from biopark.core.fastread import insert_with
-    from biopark.core.models import ChangeRecord
-
     resource, user, org = ResourceFactory(capacity=2), UserFactory(), OrganisationFactory()
     start = dt.datetime(2031, 5, 6, 2, 0, tzinfo=dt.UTC)
     first = _booking_rows(resource, user, org, start)
@@ -219,10 +208,6 @@ def test_insert_with_is_all_or_nothing_when_a_dependent_row_is_refused():
 def test_the_first_statement_of_a_transaction_fails_as_a_django_error_and_rolls_back():
     """A failure of the first statement of a transaction comes as django.db's IntegrityError and leaves nothing
     behind; the next transaction works."""
-    from django.db import IntegrityError, transaction
-
-    from biopark.core.fastread import insert
-
     user = UserFactory()
     insert(ApiToken(user=user, name="a", token_hash="y" * 64, prefix="bp_y"))
     with pytest.raises(IntegrityError), transaction.atomic():

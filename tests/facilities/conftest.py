@@ -27,6 +27,15 @@ if _db["ENGINE"] == "django.db.backends.sqlite3" and not (_db.get("TEST") or {})
 
 NOW = dt.datetime(2030, 3, 4, 1, 0, tzinfo=dt.UTC)  # a Monday, 09:00 in Shanghai
 
+if os.environ.get("BIOPARK_FASTREAD_BOTH") == "1":
+    # CI (.ci/run) runs every facilities test twice: through core.fastread's once-built SQL and with
+    # BIOPARK_FASTREAD off (the ORM). Cheaper than a second pytest run, which would build its test databases
+    # again; module-scoped fixtures serve both.
+
+    @pytest.fixture(autouse=True, params=[True, False], ids=["fastread", "orm"])
+    def _read_path(request, settings):
+        settings.BIOPARK_FASTREAD = request.param
+
 
 @pytest.fixture
 def fac(roles):

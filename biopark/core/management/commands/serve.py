@@ -9,6 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from biopark.core.demo_users import DEMO_USERS
+
 # The longest path a Unix socket address holds on Linux (sun_path is 108 bytes with its final NUL).
 SOCKET_PATH_MAX = 107
 
@@ -60,8 +62,6 @@ class Command(BaseCommand):
         address = f"{options['host']}:{options['port']}"
         self.stdout.write(f"BioPark is serving at http://{address}/  (API docs: http://{address}/api/v1/docs)")
         self.stdout.write("Demo sign-ins (password for all: biopark-demo):")
-        from biopark.accounts.demo_users import DEMO_USERS
-
         for username, role, _label in DEMO_USERS:
             self.stdout.write(f"  {role:<18} {username}")
         sys.stdout.flush()
