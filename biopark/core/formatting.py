@@ -145,3 +145,19 @@ def format_datetime(value: dt.datetime | None, language: str | None) -> str:
     lang = lang_of(language)
     separator = " " if lang == ZH else ", "
     return f"{format_date(value, lang)}{separator}{value:%H:%M}"
+
+
+def format_day_short(value: Any, language: str | None) -> str:
+    """A day of the current weeks, without the year: "3月23日周一" / "Mon 23 Mar"."""
+    day = _as_date(value)
+    if day is None:
+        return "" if value is None else str(value)
+    return format_skeleton("MMMEd", day, locale=_BABEL_LOCALE[lang_of(language)])
+
+
+def format_weekday_time(value: dt.datetime | None, language: str | None) -> str:
+    """A moment of the current week: "周一 14:05" / "Mon 14:05"."""
+    if value is None:
+        return ""
+    weekday = format_skeleton("E", value, locale=_BABEL_LOCALE[lang_of(language)])
+    return f"{weekday} {value:%H:%M}"

@@ -67,3 +67,13 @@ def test_date_filters():
     )
     assert _render("{{ d|partial_date:'month' }}", "en", d=dt.date(2026, 3, 1)) == "Mar 2026"
     assert _render("{{ n|num }}", "en", n=1234567) == "1,234,567"
+
+
+def test_days_of_the_week():
+    from biopark.core.formatting import format_day_short, format_weekday_time
+
+    moment = dt.datetime(2026, 3, 23, 14, 5)
+    assert format_day_short(moment, "zh-hans") == "3月23日周一"
+    assert format_day_short(moment, "en") == "Mon 23 Mar"
+    assert format_weekday_time(moment, "zh-hans") == "周一 14:05"
+    assert format_weekday_time(moment, "en") == "Mon 14:05"

@@ -67,3 +67,19 @@ def moment(value: Any) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return formatting.format_datetime(value, get_language())
+
+
+def _local(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def short_day(value: Any) -> str:
+    return formatting.format_day_short(_local(value), get_language())
+
+
+@register.filter
+def weekday_time(value: Any) -> str:
+    return formatting.format_weekday_time(_local(value), get_language()) if isinstance(value, dt.datetime) else ""
