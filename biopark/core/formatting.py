@@ -17,7 +17,7 @@ from typing import Any
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal, get_currency_name
 
-from biopark.core.dates import DAY, MONTH, YEAR
+from biopark.core.dates import DAY, MONTH, YEAR, PartialDate
 
 ZH, EN = "zh", "en"
 _BABEL_LOCALE = {ZH: "zh_Hans_CN", EN: "en_GB"}  # en_GB: "23 Mar 2026", day before month
@@ -120,9 +120,10 @@ def _as_date(value: Any) -> dt.date | None:
         return value
     if isinstance(value, str) and value:
         try:
-            return dt.date.fromisoformat(value[:10])
+            found = PartialDate.parse(value[:10])  # "2026", "2026-03", "2026-03-23"
         except ValueError:
             return None
+        return found.value if found else None
     return None
 
 

@@ -15,15 +15,18 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.accounts.models import Profile
+from biopark.core import formatting
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import Conflict, PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
 from biopark.core.text import search_blob
 from biopark.core.writes import record_write
-from biopark.ecosystem.models import STAGE_CODES, Organisation, Platform
+from biopark.ecosystem.models import STAGE_CODES, STAGES, Organisation, Platform
 from biopark.pipeline.models import Project
 from biopark.services import files
 from biopark.services.models import (
@@ -34,6 +37,7 @@ from biopark.services.models import (
     Service,
     ServiceRequest,
     State,
+    state_label,
 )
 from biopark.services.rules import ADMIN, OPERATOR, PROVIDER, REQUESTER, TRANSITIONS, parties
 
@@ -71,18 +75,20 @@ def _auth_user(user: Any) -> Any:
 def _apply_service(service: Service, data: Mapping[str, Any]) -> None:
     unknown = [k for k in data if k not in SERVICE_FIELDS]
     if unknown:
-        raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
+        raise ValidationFailed(_("unknown field %(name)s") % {"name": repr(unknown[0])}, field=unknown[0])
     for name, value in data.items():
         if name == "category":
             if value not in Category.values:
                 raise ValidationFailed(
-                    f"unknown category {value!r}; known: {', '.join(Category.values)}", field=name
+                    _("unknown category %(value)s; known: %(known)s")
+                    % {"value": repr(value), "known": ", ".join(str(label) for label in Category.labels)}, field=name
                 )
             service.category = value
         elif name == "price_model":
             if value not in PriceModel.values:
                 raise ValidationFailed(
-                    f"unknown price model {value!r}; known: {', '.join(PriceModel.values)}", field=name
+                    _("unknown price model %(value)s; known: %(known)s")
+                    % {"value": repr(value), "known": ", ".join(str(label) for label in PriceModel.labels)}, field=name
                 )
             service.price_model = value
         elif name == "stages":
@@ -90,7 +96,8 @@ def _apply_service(service: Service, data: Mapping[str, Any]) -> None:
             bad = [s for s in stages if s not in STAGE_CODES]
             if bad:
                 raise ValidationFailed(
-                    f"unknown stage {bad[0]!r}; known stages: {', '.join(STAGE_CODES)}", field=name
+                    _("unknown stage %(value)s; known stages: %(known)s")
+                    % {"value": repr(bad[0]), "known": ", ".join(str(label) for _code, label in STAGES)}, field=name
                 )
             service.stages = list(dict.fromkeys(stages))
         elif name == "aliases":
@@ -100,23 +107,23 @@ def _apply_service(service: Service, data: Mapping[str, Any]) -> None:
                 amount = None if value in (None, "") else Decimal(str(value))
             except InvalidOperation as exc:
                 raise ValidationFailed(
-                    f"price_amount must be a decimal number, got {value!r}", field=name
+                    _("the price must be a decimal number, got %(value)s") % {"value": repr(value)}, field=name
                 ) from exc
             if amount is not None and (not amount.is_finite() or amount < 0):
-                raise ValidationFailed("price_amount must be 0 or more", field=name)
+                raise ValidationFailed(_("the price must be 0 or more"), field=name)
             service.price_amount = amount
         elif name == "currency":
             code = (value or "").upper()
             if code and code not in ("CNY", "USD", "EUR"):
-                raise ValidationFailed(f"unknown currency {value!r} (CNY, USD or EUR)", field=name)
+                raise ValidationFailed(_("unknown currency %(value)s (CNY, USD or EUR)") % {"value": repr(value)}, field=name)
             service.currency = code
         elif name == "target_days":
             try:
                 days = int(value)
             except (TypeError, ValueError) as exc:
-                raise ValidationFailed("target_days must be a whole number of days", field=name) from exc
+                raise ValidationFailed(_("the target time must be a whole number of days"), field=name) from exc
             if not 1 <= days <= 3650:
-                raise ValidationFailed("target_days must be between 1 and 3650", field=name)
+                raise ValidationFailed(_("the target time must be between 1 and 3650 days"), field=name)
             service.target_days = days
         elif name == "active":
             service.active = bool(value)
@@ -125,11 +132,11 @@ def _apply_service(service: Service, data: Mapping[str, Any]) -> None:
         else:
             setattr(service, name, "" if value is None else str(value).strip())
     if not (service.name_zh or service.name_en):
-        raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+        raise ValidationFailed(_("a Chinese or an English name is required"), field="name_zh")
     if service.price_amount is not None and not service.currency:
-        raise ValidationFailed("a price needs its currency", field="currency")
+        raise ValidationFailed(_("a price needs its currency"), field="currency")
     if service.key and Service.objects.filter(key=service.key).exclude(pk=service.pk).exists():
-        raise ValidationFailed(f"the key {service.key!r} is taken", field="key")
+        raise ValidationFailed(_("the key %(key)s is taken") % {"key": repr(service.key)}, field="key")
     service.search_text = search_blob(service.name_zh, service.name_en, aliases=service.aliases)
 
 
@@ -143,13 +150,13 @@ def service_create(
 ) -> Service:
     policy.require(actor, policy.CREATE, Service)
     if provider_organisation is None and provider_platform is None:
-        raise ValidationFailed("a service needs a provider: an organisation or a platform", field="provider")
+        raise ValidationFailed(_("a service needs a provider: an organisation or a platform"), field="provider")
     service = Service(provider_organisation=provider_organisation, provider_platform=provider_platform)
     service.park_id = (provider_platform.park_id if provider_platform else None) or (
         provider_organisation.park_id if provider_organisation else None
     )
     if "category" not in data:
-        raise ValidationFailed("a service needs a category", field="category")
+        raise ValidationFailed(_("a service needs a category"), field="category")
     _apply_service(service, data)
     policy.require(actor, policy.CREATE, service)
     service.save()
@@ -198,14 +205,21 @@ def _notify(request: ServiceRequest, from_state: str, to_state: str, note: str) 
     to = recipients(request)
     if not to:
         return
-    subject = f"[BioPark] request #{request.pk} {from_state or 'new'} → {to_state}: {request.title}"[:200]
-    body = (
-        f"Service request #{request.pk} ({request.service}) is now {to_state}"
-        + (f" (was {from_state})" if from_state else "")
-        + ".\n"
-        + (f"Note: {note}\n" if note else "")
-        + (f"Due: {request.due_on}\n" if request.due_on else "")
-    )
+    # Written in the language of the person who made the change (the request's page is in both).
+    frm, to_label = state_label(from_state) if from_state else _("new"), state_label(to_state)
+    subject = (
+        _("[BioPark] request #%(id)s %(from)s → %(to)s: %(title)s")
+        % {"id": request.pk, "from": frm, "to": to_label, "title": request.title}
+    )[:200]
+    lines = [_("Service request #%(id)s (%(service)s) is now %(to)s.") % {
+        "id": request.pk, "service": request.service, "to": to_label}]
+    if from_state:
+        lines.append(_("It was %(from)s.") % {"from": frm})
+    if note:
+        lines.append(_("Note: %(note)s") % {"note": note})
+    if request.due_on:
+        lines.append(_("Due: %(date)s") % {"date": formatting.format_date(request.due_on, get_language())})
+    body = "\n".join(lines) + "\n"
     transaction.on_commit(lambda: send_mail(subject, body, None, to, fail_silently=True))
 
 
@@ -238,15 +252,15 @@ def request_submit(
     actor_ = policy.actor_for(actor)
     title = (title or "").strip()
     if not title:
-        raise ValidationFailed("a request needs a title", field="title")
+        raise ValidationFailed(_("a request needs a title"), field="title")
     if not service.active:
-        raise ValidationFailed("this service is not offered any more", field="service")
+        raise ValidationFailed(_("this service is not offered any more"), field="service")
     if not actor_.organisation_id:
         policy.require(actor, policy.CREATE, ServiceRequest)
-        raise ValidationFailed("your account is not attached to an organisation", field="organisation")
+        raise ValidationFailed(_("your account is not attached to an organisation"), field="organisation")
     requester_org = Organisation.objects.get(pk=actor_.organisation_id)
     if project is not None and project.organisation_id != requester_org.pk:
-        raise ValidationFailed("the project must belong to your organisation", field="project")
+        raise ValidationFailed(_("the project must belong to your organisation"), field="project")
     now = now or timezone.now()
     request = ServiceRequest(
         service=service,
@@ -312,7 +326,7 @@ def request_transition(
         raise PermissionRefused(decision.reason)
     if rating is not None:
         if to_state != State.CLOSED:
-            raise ValidationFailed("a rating is given when the request is closed", field="rating")
+            raise ValidationFailed(_("a rating is given when the request is closed"), field="rating")
         _check_rating(rating)
     now = now or timezone.now()
     frm = locked.state
@@ -341,7 +355,7 @@ def request_transition(
 
 def _check_rating(rating: Any) -> int:
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise ValidationFailed("the rating is a whole number from 1 to 5", field="rating")
+        raise ValidationFailed(_("the rating is a whole number from 1 to 5"), field="rating")
     return rating
 
 
@@ -349,9 +363,9 @@ def _check_rating(rating: Any) -> int:
 def request_rate(*, actor: Any, request: ServiceRequest, rating: int, comment: str = "") -> ServiceRequest:
     hats = parties(policy.actor_for(actor), request)
     if REQUESTER not in hats and ADMIN not in hats:
-        raise PermissionRefused("only the requesting enterprise rates the service")
+        raise PermissionRefused(_("only the requesting enterprise rates the service"))
     if request.state not in (State.DELIVERED, State.CLOSED):
-        raise ValidationFailed("a request is rated once it is delivered", field="rating")
+        raise ValidationFailed(_("a request is rated once it is delivered"), field="rating")
     _check_rating(rating)
     before = snapshot(request, ["rating", "rating_comment"])
     request.rating, request.rating_comment = rating, (comment or "").strip()[:500]
@@ -370,7 +384,7 @@ def request_comment(*, actor: Any, request: ServiceRequest, text: str) -> Reques
     policy.require(actor, policy.CHANGE, request)
     text = (text or "").strip()
     if not text:
-        raise ValidationFailed("the comment is empty", field="text")
+        raise ValidationFailed(_("the comment is empty"), field="text")
     user = _user(actor)
     return RequestEvent.objects.create(
         request=request, kind="comment", text=text[:5000], actor=_auth_user(user), actor_label=_label(user)
@@ -381,13 +395,13 @@ def request_comment(*, actor: Any, request: ServiceRequest, text: str) -> Reques
 def request_assign(*, actor: Any, request: ServiceRequest, assignee: Any) -> ServiceRequest:
     hats = parties(policy.actor_for(actor), request)
     if not hats & {ADMIN, OPERATOR, PROVIDER}:
-        raise PermissionRefused("only the provider, the park operator or an administrator assigns a request")
+        raise PermissionRefused(_("only the provider, the park operator or an administrator assigns a request"))
     if not request.is_open:
-        raise ValidationFailed(f"a {request.state} request cannot be reassigned", field="assignee")
+        raise ValidationFailed(_("a request in state %(state)s cannot be reassigned") % {"state": request.get_state_display()}, field="assignee")
     if assignee is not None:
         profile = Profile.objects.filter(user=assignee).first()
         if profile is None or profile.organisation_id != request.provider_organisation_id:
-            raise ValidationFailed("the assignee must be a member of the provider", field="assignee")
+            raise ValidationFailed(_("the assignee must be a member of the provider"), field="assignee")
     before = snapshot(request, ["assignee_id"])
     request.assignee = assignee
     request.save(update_fields=["assignee"])
@@ -396,8 +410,8 @@ def request_assign(*, actor: Any, request: ServiceRequest, assignee: Any) -> Ser
         _event(
             request,
             actor=actor,
-            kind="comment",
-            text=f"assigned to {assignee.get_username() if assignee else '—'}",
+            kind="assign",  # shown as "assigned to …" in the reader's language
+            text=assignee.get_username() if assignee else "",
         )
         record_change(actor=_user(actor), obj=request, action=ChangeRecord.UPDATE, changes=changes)
     return request
