@@ -162,7 +162,7 @@ class Booking(models.Model):
     project_label = models.CharField(_("project note"), max_length=200, blank=True, default="")
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
-    quantity = models.PositiveIntegerField(_("units"), default=1)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     series = models.ForeignKey(BookingSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings")
     outage = models.ForeignKey(
