@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from biopark.core import formatting
@@ -183,3 +183,17 @@ def describe(records: Sequence[ChangeRecord] | Iterable[ChangeRecord]) -> list[H
             )
         entries.append(HistoryEntry(record, lines))
     return entries
+
+
+# What an import did (or, in a dry run, would do) with a row: the importers' codes and their labels.
+IMPORT_RESULTS = {
+    "create": gettext_lazy("new record"),
+    "update": gettext_lazy("update"),
+    "unchanged": gettext_lazy("unchanged"),
+    "merge": gettext_lazy("merge"),
+    "error": gettext_lazy("error"),
+}
+
+
+def import_result_label(code: str) -> str:
+    return str(IMPORT_RESULTS.get(code, code))

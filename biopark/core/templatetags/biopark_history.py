@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 
-from biopark.core.history import HistoryEntry, describe
+from biopark.core.history import HistoryEntry, describe, import_result_label
 
 register = template.Library()
 
@@ -16,3 +16,9 @@ register = template.Library()
 @register.filter
 def history_display(records: Iterable[Any] | None) -> list[HistoryEntry]:
     return describe(records or [])
+
+
+@register.filter
+def import_result(code: str) -> str:
+    """An import row's result ("create") by its label ("new record" / "新记录")."""
+    return import_result_label(code)
