@@ -24,6 +24,7 @@ from biopark.pipeline.schemas import (
     StageEventOut,
     StageIn,
 )
+from biopark.pipeline.vocabulary import area_label
 
 router = Router(tags=["pipeline"])
 STAGE_CHOICES = [code for code, _label in ALL_STAGES]
@@ -225,7 +226,7 @@ def portfolio_payload(data: selectors.Portfolio) -> dict[str, Any]:
             {"key": m["modality"], "label": m["label"], "count": m["count"]} for m in data.modalities
         ],
         "therapeutic_areas": [
-            {"key": a["area"], "label": a["area"], "count": a["count"]} for a in data.areas
+            {"key": a["area"], "label": area_label(a["area"]), "count": a["count"]} for a in data.areas
         ],
         "stage_times": [vars(t) for t in data.stage_times],
         "transitions": [vars(t) for t in data.transitions],

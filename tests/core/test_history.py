@@ -42,7 +42,7 @@ def _lines(record, language: str) -> list[ChangeLine]:
 def test_history_in_chinese(record):
     assert _lines(record, "zh-hans") == [
         ChangeLine("园区", "成都天府国际生物城", "中关村生命科学园"),
-        ChangeLine("产品类型", "抗体", "抗体偶联药物（ADC）"),
+        ChangeLine("技术类型", "抗体", "抗体偶联药物（ADC）"),
         ChangeLine("治疗领域", "肿瘤", "肿瘤, 罕见病, my own words"),
         ChangeLine("最高阶段", "—", "I 期临床"),
         ChangeLine("最近进展", "—", "2026年3月23日"),
