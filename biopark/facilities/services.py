@@ -69,7 +69,7 @@ _user = policy.user_of
 def _label(name: str) -> str:
     """A resource field's name for people (its verbose name), for messages that name the field."""
     try:
-        return str(Resource._meta.get_field(name).verbose_name)
+        return str(getattr(Resource._meta.get_field(name), "verbose_name", name))
     except FieldDoesNotExist:
         return name
 

@@ -31,8 +31,11 @@ def resource_zone(resource: Resource) -> ZoneInfo:
 
 
 def _parse_hhmm(text: str) -> tuple[int, int]:
-    hours, _, minutes = str(text).partition(":")
-    h, m = int(hours), int(minutes or 0)
+    hours, _sep, minutes = str(text).partition(":")
+    try:
+        h, m = int(hours), int(minutes or 0)
+    except ValueError:
+        h, m = -1, 0  # refused just below, with the same message
     if not (0 <= h <= 24 and 0 <= m < 60) or (h == 24 and m):
         raise ValueError(_("not a time: %(value)s (use HH:MM)") % {"value": repr(text)})
     return h, m

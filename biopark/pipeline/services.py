@@ -47,7 +47,7 @@ _user = policy.user_of
 def _label(name: str) -> str:
     """A project field's name for people (its verbose name), for messages that name the field."""
     try:
-        return str(Project._meta.get_field(name).verbose_name)
+        return str(getattr(Project._meta.get_field(name), "verbose_name", name))
     except FieldDoesNotExist:
         return name
 

@@ -53,3 +53,26 @@ def test_a_booking_refusal_names_its_rule_by_label(fac, language, message):
     assert caught.value.fields["rule"] == "overlap"  # the code stays stable for API clients
     assert list(Booking.objects.values_list("pk", "start", "end", "status")) == before
     assert first.pk == before[0][0]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("zh-hans", "周一：18:00–08:30 的结束时间早于开始时间"),
+        ("en", "Mon: 18:00–08:30 ends before it starts"),
+    ],
+)
+def test_opening_hours_errors_name_the_weekday_by_label(language, message):
+    from biopark.facilities.timeutil import validate_opening_hours
+
+    with translation.override(language), pytest.raises(ValueError) as caught:
+        validate_opening_hours({"mon": [["18:00", "08:30"]]})
+    assert str(caught.value) == message
+
+
+def test_a_time_that_is_not_a_time_is_refused_in_the_readers_language():
+    from biopark.facilities.timeutil import validate_opening_hours
+
+    with translation.override("zh-hans"), pytest.raises(ValueError) as caught:
+        validate_opening_hours({"tue": [["ab", "18:00"]]})
+    assert str(caught.value) == "不是有效的时间：'ab'（请使用 时:分 格式，如 08:30）"
