@@ -179,7 +179,7 @@ class StageEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.stage} {self.date}"
+        return f"{self.get_stage_display()} {self.date}"
 
     @property
     def date(self) -> str:
