@@ -62,14 +62,14 @@ def _resource(pk: int, user: Any, field: str = "resource") -> Resource:
     resource = _RESOURCE.first(pk) if 0 < pk < 2**63 else None
     # A resource the caller may not see answers exactly like one that does not exist.
     if resource is None or not policy.decide(user, policy.VIEW, resource):
-        raise NotFound(_("no resource %(id)s") % {"id": pk}, field=field)
+        raise NotFound(_("no such resource"), field=field)
     return resource
 
 
 def _booking(pk: int, user: Any) -> Booking:
     booking = Booking.objects.select_related("resource__platform__park", "organisation", "user").filter(pk=pk).first()
     if booking is None or not policy.decide(user, policy.VIEW, booking):  # hidden answers like missing
-        raise NotFound(_("no booking %(id)s") % {"id": pk})
+        raise NotFound(_("no such booking"))
     return booking
 
 
@@ -354,7 +354,7 @@ def get_statement(request: HttpRequest, organisation_id: int, year: int, month: 
         raise ValidationFailed(_("month must be 1 to 12"), field="month")
     org = Organisation.objects.filter(pk=organisation_id).select_related("park").first()
     if org is None:
-        raise NotFound(_("no organisation %(id)s") % {"id": organisation_id})
+        raise NotFound(_("no such organisation"))
     tz = timeutil.zone(org.park.time_zone if org.park else None)
     st = selectors.statement(user=who(request), organisation=org, year=year, month=month, tz=tz)
     return {"organisation": org.pk, "year": year, "month": month, "lines": st.lines, "totals": st.totals}

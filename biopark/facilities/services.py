@@ -303,7 +303,7 @@ def _booking_create(
     if isinstance(resource, int):
         # One the actor may not see is refused exactly like one that does not exist.
         if locked is None or not policy.decide(actor, policy.VIEW, locked):
-            raise NotFound(_("no resource %(id)s") % {"id": resource_id}, field="resource")
+            raise NotFound(_("no such resource"), field="resource")
     elif locked is None:
         raise ValidationFailed(_("no resource %(id)s") % {"id": resource_id}, field="resource")
     tz = timeutil.resource_zone(locked)

@@ -51,7 +51,7 @@ def _project(pk: int, user: Any) -> Project:
     project = selectors.project_detail(pk)
     # A project the caller may not see answers exactly like one that does not exist.
     if project is None or not policy.decide(user, policy.VIEW, project):
-        raise NotFound(_("no project %(id)s") % {"id": pk})
+        raise NotFound(_("no such project"))
     return project
 
 

@@ -53,7 +53,7 @@ class RequestFilters(Schema):
 def _service(pk: int) -> Service:
     service = Service.objects.filter(pk=pk).first()
     if service is None:
-        raise NotFound(_("no service %(id)s") % {"id": pk})
+        raise NotFound(_("no such service"))
     return service
 
 
@@ -70,7 +70,7 @@ def _request(pk: int, user: Any) -> ServiceRequest:
     found = selectors.request_detail(pk)
     # A request the caller may not see answers exactly like one that does not exist.
     if found is None or not policy.decide(user, policy.VIEW, found):
-        raise NotFound(_("no service request %(id)s") % {"id": pk})
+        raise NotFound(_("no such service request"))
     return found
 
 
@@ -221,7 +221,7 @@ def download(request: HttpRequest, pk: int, aid: int) -> Any:
     found = _request(pk, request.auth)
     attachment = found.attachments.filter(pk=aid).first()
     if attachment is None:
-        raise NotFound(_("no attachment %(id)s") % {"id": aid})
+        raise NotFound(_("no such attachment"))
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
 
 

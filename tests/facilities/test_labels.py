@@ -76,3 +76,29 @@ def test_a_time_that_is_not_a_time_is_refused_in_the_readers_language():
     with translation.override("zh-hans"), pytest.raises(ValueError) as caught:
         validate_opening_hours({"tue": [["ab", "18:00"]]})
     assert str(caught.value) == "不是有效的时间：'ab'（请使用 时:分 格式，如 08:30）"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("zh-hans", "预约的结束时间必须晚于开始时间（规则：开始早于结束）"),
+     ("en", "the booking must end after it starts (rule: start before end)")],
+)
+def test_api_refusals_follow_accept_language_and_keep_their_codes(fac, language, message):
+    import json
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from biopark.accounts.auth import token_create
+
+    start = (timezone.now() + dt.timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    body = {"resource": fac["resource"].pk, "start": (start + H).isoformat(), "end": start.isoformat()}
+    response = Client().post(
+        "/api/v1/facilities/bookings", json.dumps(body), content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_create(user=fac['member'])}", HTTP_ACCEPT_LANGUAGE=language,
+    )
+    error = response.json()["error"]
+    assert (response.status_code, error["code"], error["fields"]["rule"]) == (422, "booking_refused", "time_order")
+    assert error["message"] == message
+    assert not Booking.objects.exists()
