@@ -81,6 +81,19 @@ def demo_data(module_db, django_db_blocker) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Every test starts in the site's default language (Chinese) whatever the previous test did: Django's test
+    client leaves the last request's language active in the thread, which made messages depend on test order.
+    A test that reads English says so (`translation.override("en")`)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real deployments keep Django's PBKDF2; tests make many users and need not pay for it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

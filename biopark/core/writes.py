@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
@@ -136,12 +136,22 @@ def clean_names(value: Any, name: str) -> list[str]:
     return [str(v).strip() for v in (value or []) if str(v).strip()]
 
 
-def one_of(choices: Sequence[str], what: str) -> Convert:
-    """A value from a fixed list; the error names the list."""
+def one_of(choices: type[models.Choices] | Sequence[str], what: Any) -> Convert:
+    """A value from a fixed list (a model's choices, or plain codes that are their own labels); the error names
+    what is expected and lists the choices by their labels in the reader's language, not by their codes."""
+    if isinstance(choices, type) and issubclass(choices, models.Choices):
+        # Labels stay lazy: they are read in the language of the request that fails, not the one at import.
+        values, labels = list(choices.values), list(choices.labels)
+    else:
+        values = labels = list(choices)
 
     def convert(value: Any, name: str) -> Any:
-        if value not in choices:
-            raise ValidationFailed(f"unknown {what} {value!r}; known: {', '.join(choices)}", field=name)
+        if value not in values:
+            raise ValidationFailed(
+                _("unknown %(what)s %(value)s; known: %(known)s")
+                % {"what": what, "value": repr(value), "known": ", ".join(str(label) for label in labels)},
+                field=name,
+            )
         return value
 
     return convert
@@ -161,7 +171,7 @@ class Editable:
         """The attributes `data` sets, each read and checked; a field not in `fields` is refused."""
         unknown = [k for k in data if k not in self.fields]
         if unknown:
-            raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
+            raise ValidationFailed(_("unknown field %(name)s") % {"name": repr(unknown[0])}, field=unknown[0])
         out: dict[str, Any] = {}
         for name, value in data.items():
             found = self.convert.get(name, text)(value, name)
@@ -190,7 +200,16 @@ def model_errors(instance: models.Model, *, exclude: Sequence[str] = (), **optio
     except ValidationError as exc:
         fields = {k: "; ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
         first = next(iter(fields.items()))
-        raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields) from exc
+        raise ValidationFailed(f"{field_label(type(instance), first[0])}: {first[1]}", fields=fields) from exc
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    """A field's name for people (its translated verbose name); the name itself when the model has no such
+    field (NON_FIELD_ERRORS, a derived value)."""
+    try:
+        return str(getattr(model._meta.get_field(name), "verbose_name", name))
+    except FieldDoesNotExist:
+        return name
 
 
 def apply_changes(

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from biopark.accounts import policy
@@ -61,14 +62,14 @@ def _resource(pk: int, user: Any, field: str = "resource") -> Resource:
     resource = _RESOURCE.first(pk) if 0 < pk < 2**63 else None
     # A resource the caller may not see answers exactly like one that does not exist.
     if resource is None or not policy.decide(user, policy.VIEW, resource):
-        raise NotFound(f"no resource {pk}", field=field)
+        raise NotFound(_("no such resource"), field=field)
     return resource
 
 
 def _booking(pk: int, user: Any) -> Booking:
     booking = Booking.objects.select_related("resource__platform__park", "organisation", "user").filter(pk=pk).first()
     if booking is None or not policy.decide(user, policy.VIEW, booking):  # hidden answers like missing
-        raise NotFound(f"no booking {pk}")
+        raise NotFound(_("no such booking"))
     return booking
 
 
@@ -77,7 +78,7 @@ def _organisation(pk: int | None) -> Organisation | None:
         return None
     org = Organisation.objects.filter(pk=pk).first()
     if org is None:
-        raise ValidationFailed(f"no organisation {pk}", field="organisation")
+        raise ValidationFailed(_("no organisation %(id)s") % {"id": pk}, field="organisation")
     return org
 
 
@@ -87,9 +88,9 @@ def _window(start: dt.datetime | None, end: dt.datetime | None, tz: Any) -> tupl
     start = timeutil.as_utc(start, tz)
     end = timeutil.as_utc(end, tz) if end is not None else start + dt.timedelta(days=7)
     if end <= start:
-        raise ValidationFailed("end must be after start", field="end")
+        raise ValidationFailed(_("end must be after start"), field="end")
     if end - start > dt.timedelta(days=MAX_SEARCH_DAYS):
-        raise ValidationFailed(f"search at most {MAX_SEARCH_DAYS} days at once", field="end")
+        raise ValidationFailed(_("search at most %(n)s days at once") % {"n": MAX_SEARCH_DAYS}, field="end")
     return start, end
 
 
@@ -127,7 +128,7 @@ def create_resource(request: HttpRequest, payload: ResourceIn) -> Any:
     platform_id = data.pop("platform", None)
     platform = Platform.objects.select_related("park").filter(pk=platform_id).first() if platform_id else None
     if platform is None:
-        raise ValidationFailed("choose an existing platform", field="platform")
+        raise ValidationFailed(_("choose an existing platform"), field="platform")
     resource = services.resource_create(actor=who(request), platform=platform, data=data)
     return Status(201, Resource.objects.select_related("platform__park").get(pk=resource.pk))
 
@@ -137,7 +138,7 @@ def update_resource(request: HttpRequest, pk: int, payload: ResourceIn, response
     resource = _resource(pk, who(request))
     data = payload.dict(exclude_unset=True)
     if "platform" in data:
-        raise ValidationFailed("a resource cannot move to another platform", field="platform")
+        raise ValidationFailed(_("a resource cannot move to another platform"), field="platform")
     expected = version_from_etag(request.headers.get("If-Match"), resource)
     services.resource_update(actor=who(request), resource=resource, data=data, expected_version=expected)
     response["ETag"] = etag_of(resource)
@@ -187,7 +188,7 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> Any:
     """Free slots across resources, filtered by platform, kind (resource or platform kind), park, text."""
     policy.require(who(request), policy.VIEW, Resource)
     if not 1 <= query.limit <= 1000:
-        raise ValidationFailed("limit must be between 1 and 1000", field="limit")
+        raise ValidationFailed(_("limit must be between 1 and 1000"), field="limit")
     resources = selectors.for_availability(selectors.resource_list(
         user=who(request), platform_id=query.platform, kind=query.kind, q=query.q, park_id=query.park,
         active_only=True,
@@ -227,7 +228,7 @@ def list_bookings(request: HttpRequest, filters: Query[BookingFilters]) -> Any:
     """Bookings the caller may see: enterprise members their organisation's, managers their resources'."""
     policy.require(who(request), policy.VIEW, Booking)
     if filters.status and filters.status not in Booking.Status.values:
-        raise ValidationFailed(f"status must be one of {', '.join(Booking.Status.values)}", field="status")
+        raise ValidationFailed(_("status must be one of %(known)s") % {"known": ", ".join(Booking.Status.values)}, field="status")
     qs = selectors.booking_list(
         user=who(request), start=filters.start, end=filters.end, resource_id=filters.resource,
         status=filters.status, mine=filters.mine, flagged=filters.flagged,
@@ -330,7 +331,7 @@ def grant_qualification(request: HttpRequest, payload: QualificationIn) -> Any:
     resource = _resource(payload.resource, who(request))
     user = get_user_model().objects.filter(username=payload.user).first()
     if user is None:
-        raise ValidationFailed(f"no user {payload.user!r}", field="user")
+        raise ValidationFailed(_("no user %(value)s") % {"value": repr(payload.user)}, field="user")
     return Status(201, services.qualification_grant(
         actor=who(request), resource=resource, user=user, expires_on=payload.expires_on
     ))
@@ -350,10 +351,10 @@ def my_qualifications(request: HttpRequest) -> Any:
 )
 def get_statement(request: HttpRequest, organisation_id: int, year: int, month: int) -> Any:
     if not 1 <= month <= 12:
-        raise ValidationFailed("month must be 1 to 12", field="month")
+        raise ValidationFailed(_("month must be 1 to 12"), field="month")
     org = Organisation.objects.filter(pk=organisation_id).select_related("park").first()
     if org is None:
-        raise NotFound(f"no organisation {organisation_id}")
+        raise NotFound(_("no such organisation"))
     tz = timeutil.zone(org.park.time_zone if org.park else None)
     st = selectors.statement(user=who(request), organisation=org, year=year, month=month, tz=tz)
     return {"organisation": org.pk, "year": year, "month": month, "lines": st.lines, "totals": st.totals}
@@ -369,7 +370,7 @@ class UtilisationQuery(Schema):
 @router.get("/utilisation", response=list[UtilisationOut], operation_id="facilities_utilisation")
 def get_utilisation(request: HttpRequest, query: Query[UtilisationQuery]) -> Any:
     if not 1 <= query.weeks <= 26:
-        raise ValidationFailed("weeks must be between 1 and 26", field="weeks")
+        raise ValidationFailed(_("weeks must be between 1 and 26"), field="weeks")
     resources = selectors.managed_resources(user=who(request))
     if query.platform:
         resources = resources.filter(platform_id=query.platform)

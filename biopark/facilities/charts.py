@@ -7,8 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from biopark.core.formatting import format_number
 from biopark.core.svg import element, svg
+
+
+def _n(value: float, places: int) -> str:
+    return format_number(round(value, places), get_language(), places=places)
 
 
 def bar_chart(
@@ -26,7 +33,7 @@ def bar_chart(
         element("title", {}, title),
         element("line", {"x1": pad_left, "y1": pad_top + plot_h, "x2": width - 8, "y2": pad_top + plot_h,
                          "stroke": "#888"}),
-        element("text", {"x": 4, "y": pad_top - 8, "font-size": 11, "fill": "#444"}, f"{top:.0f} h"),
+        element("text", {"x": 4, "y": pad_top - 8, "font-size": 11, "fill": "#444"}, _("%(n)s h") % {"n": _n(top, 0)}),
     ]
     for i, label in enumerate(labels):
         x = pad_left + i * slot + slot * 0.1
@@ -36,12 +43,12 @@ def bar_chart(
         parts.append(element(
             "rect", {"class": "available", "x": x, "y": pad_top + plot_h - ha, "width": bar, "height": ha,
                      "fill": "#c9d8e8"},
-            element("title", {}, f"{label}: {available[i]:.1f} h available"),
+            element("title", {}, _("%(week)s: %(n)s h available") % {"week": label, "n": _n(available[i], 1)}),
         ))
         parts.append(element(
             "rect", {"class": "booked", "x": x + bar, "y": pad_top + plot_h - hb, "width": bar, "height": hb,
                      "fill": "#2f6690"},
-            element("title", {}, f"{label}: {booked[i]:.1f} h booked ({share:.0f}%)"),
+            element("title", {}, _("%(week)s: %(n)s h booked (%(share)s%%)") % {"week": label, "n": _n(booked[i], 1), "share": _n(share, 0)}),
         ))
         parts.append(element("text", {"x": x + bar, "y": height - 20, "font-size": 10, "text-anchor": "middle",
                                       "fill": "#444"}, label))

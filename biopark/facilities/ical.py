@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from biopark.facilities.models import Booking
 
@@ -69,11 +70,11 @@ def calendar(bookings: Iterable[Booking], *, name: str, now: dt.datetime) -> str
             summary += f" / {resource.name_en}"
         description = f"{b.organisation} · {b.get_status_display()}"
         if b.quantity > 1:
-            description += f" · {b.quantity} {resource.unit_label or 'units'}"
+            description += f" · {b.quantity} {resource.unit_label or _('units')}"
         if b.project_label:
             description += f" · {b.project_label}"
         if b.outage_id:
-            description += " · FLAGGED: the resource is unavailable (outage/maintenance)"
+            description += " · " + _("FLAGGED: the resource is unavailable (outage/maintenance)")
         lines += [
             "BEGIN:VEVENT",
             f"UID:booking-{b.pk}@{host}",

@@ -12,11 +12,22 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from biopark.core.models import BilingualNamed
 from biopark.ecosystem.models import CURRENCIES, Organisation, Platform
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# Opening hours are keyed by these codes; pages show the weekday's short name ("周一" / "Mon").
+WEEKDAY_LABELS = {
+    "mon": pgettext_lazy("weekday", "Mon"),
+    "tue": pgettext_lazy("weekday", "Tue"),
+    "wed": pgettext_lazy("weekday", "Wed"),
+    "thu": pgettext_lazy("weekday", "Thu"),
+    "fri": pgettext_lazy("weekday", "Fri"),
+    "sat": pgettext_lazy("weekday", "Sat"),
+    "sun": pgettext_lazy("weekday", "Sun"),
+}
 
 
 class Resource(BilingualNamed):
@@ -33,13 +44,17 @@ class Resource(BilingualNamed):
         HOUR = "hour", _("per hour")
         USE = "use", _("per use")
 
-    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="resources")
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="resources", verbose_name=_("platform")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INSTRUMENT)
     capacity = models.PositiveIntegerField(_("capacity (units)"), default=1)
-    unit_label = models.CharField(max_length=50, blank=True, default="", help_text="what one unit is: cage, seat")
-    description_zh = models.TextField(blank=True, default="")
-    description_en = models.TextField(blank=True, default="")
-    is_active = models.BooleanField(default=True)
+    unit_label = models.CharField(
+        _("unit"), max_length=50, blank=True, default="", help_text=_("what one unit is: cage, seat")
+    )
+    description_zh = models.TextField(_("description (Chinese)"), blank=True, default="")
+    description_en = models.TextField(_("description (English)"), blank=True, default="")
+    is_active = models.BooleanField(_("open for booking"), default=True)
     # Booking rules.
     min_minutes = models.PositiveIntegerField(_("minimum length (minutes)"), default=30)
     max_minutes = models.PositiveIntegerField(_("maximum length (minutes)"), default=8 * 60)
@@ -58,11 +73,11 @@ class Resource(BilingualNamed):
     requires_approval = models.BooleanField(_("bookings need approval"), default=False)
     requires_qualification = models.BooleanField(_("users must be qualified"), default=False)
     # Prices.
-    price_unit = models.CharField(max_length=10, choices=PriceUnit.choices, default=PriceUnit.HOUR)
-    price_member = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
-    price_non_member = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
-    currency = models.CharField(max_length=3, choices=CURRENCIES, default="CNY")
-    price_note = models.CharField(max_length=200, blank=True, default="")
+    price_unit = models.CharField(_("price unit"), max_length=10, choices=PriceUnit.choices, default=PriceUnit.HOUR)
+    price_member = models.DecimalField(_("member price"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    price_non_member = models.DecimalField(_("non-member price"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
+    price_note = models.CharField(_("price note"), max_length=200, blank=True, default="")
     # The longest booking (plus buffer) ever made of this resource, in minutes: how far back an overlap search
     # must look. Raised by booking_create under the resource's row lock; never lowered.
     longest_booking_minutes = models.PositiveIntegerField(default=0, editable=False)
@@ -128,11 +143,16 @@ class Booking(models.Model):
 
     # No single-column index on these three: the (resource|user|organisation, start) indexes below serve every
     # lookup by them, and each index less is less work on every booking written.
-    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="bookings", db_index=False)
+    resource = models.ForeignKey(
+        Resource, on_delete=models.PROTECT, related_name="bookings", db_index=False, verbose_name=_("resource")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings", db_index=False
     )
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bookings", db_index=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="bookings", db_index=False,
+        verbose_name=_("organisation"),
+    )
     # The pipeline project the booking is for (of the booking's organisation), and a free-text note about it
     # (before the link existed this was the only project field: migration 0005 kept those texts here).
     project = models.ForeignKey(
@@ -140,15 +160,15 @@ class Booking(models.Model):
         verbose_name=_("project"),
     )
     project_label = models.CharField(_("project note"), max_length=200, blank=True, default="")
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    quantity = models.PositiveIntegerField(default=1)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     series = models.ForeignKey(BookingSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings")
     outage = models.ForeignKey(
         "Outage", null=True, blank=True, on_delete=models.SET_NULL, related_name="flagged_bookings"
     )
-    note = models.CharField(max_length=500, blank=True, default="")
+    note = models.CharField(_("note"), max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -223,7 +243,7 @@ class Outage(models.Model):
         MAINTENANCE = "maintenance", _("Maintenance")
 
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="outages")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MAINTENANCE)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MAINTENANCE)
     start = models.DateTimeField()
     end = models.DateTimeField()
     reason = models.CharField(max_length=500, blank=True, default="")
@@ -256,7 +276,7 @@ class UsageRecord(models.Model):
     start = models.DateTimeField()
     end = models.DateTimeField()
     quantity = models.PositiveIntegerField(default=1)
-    rate = models.CharField(max_length=12, choices=Rate.choices)
+    rate = models.CharField(_("price class"), max_length=12, choices=Rate.choices)
     price_unit = models.CharField(max_length=10, choices=Resource.PriceUnit.choices)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     billed_units = models.DecimalField(max_digits=12, decimal_places=4)

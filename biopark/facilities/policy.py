@@ -16,10 +16,12 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from biopark.accounts.models import Role
 from biopark.accounts.policy import actor_for
-from biopark.core import fastread
+from biopark.core import fastread, formatting
 from biopark.core.fastread import Template, adapt, fetch
 from biopark.facilities import timeutil
 from biopark.facilities.models import Booking, BookingUnit, Outage, Qualification, Resource
@@ -105,8 +107,44 @@ def _busy_orm(req: BookingRequest) -> list[tuple[int, int, dt.datetime, dt.datet
 
 def _fmt_minutes(minutes: int) -> str:
     if minutes % 60 == 0:
-        return f"{minutes // 60} h"
-    return f"{minutes} min"
+        return _("%(n)s h") % {"n": minutes // 60}
+    return _("%(n)s min") % {"n": minutes}
+
+
+# Each rule's name for people: refusals name the rule by its code (stable, in the API's fields) and its label.
+RULE_LABELS = {
+    "time_order": gettext_lazy("start before end"),
+    "resource_inactive": gettext_lazy("resource open for booking"),
+    "quantity": gettext_lazy("units"),
+    "min_length": gettext_lazy("minimum length"),
+    "max_length": gettext_lazy("maximum length"),
+    "past": gettext_lazy("no booking in the past"),
+    "notice": gettext_lazy("notice period"),
+    "advance": gettext_lazy("booking horizon"),
+    "opening_hours": gettext_lazy("opening hours"),
+    "qualification": gettext_lazy("qualification"),
+    "qualification_expired": gettext_lazy("qualification valid"),
+    "outage": gettext_lazy("outage or maintenance"),
+    "quota_week": gettext_lazy("weekly quota"),
+    "quota_month": gettext_lazy("monthly quota"),
+    "capacity": gettext_lazy("capacity"),
+    "overlap": gettext_lazy("overlap"),
+    "buffer": gettext_lazy("buffer between bookings"),
+    "not_active": gettext_lazy("booking still active"),
+    "started": gettext_lazy("not started yet"),
+    "cancel_notice": gettext_lazy("cancellation notice"),
+}
+
+
+def rule_label(rule: str) -> str:
+    return str(RULE_LABELS.get(rule, rule))
+
+
+_PERIODS = {"week": gettext_lazy("week"), "month": gettext_lazy("month")}
+
+
+def _moment(value: dt.datetime, req: BookingRequest) -> str:
+    return formatting.format_datetime(value.astimezone(timeutil.resource_zone(req.resource)), get_language())
 
 
 class BookingPolicy:
@@ -139,20 +177,21 @@ class BookingPolicy:
 
     def check_time_order(self, req: BookingRequest) -> Refusal | None:
         if req.end <= req.start:
-            return Refusal("time_order", "the booking must end after it starts", "end")
+            return Refusal("time_order", _("the booking must end after it starts"), "end")
         return None
 
     def check_resource_active(self, req: BookingRequest) -> Refusal | None:
         if not req.resource.is_active:
-            return Refusal("resource_inactive", "this resource is not open for booking", "resource")
+            return Refusal("resource_inactive", _("this resource is not open for booking"), "resource")
         return None
 
     def check_quantity(self, req: BookingRequest) -> Refusal | None:
         if req.quantity < 1:
-            return Refusal("quantity", "book at least one unit", "quantity")
+            return Refusal("quantity", _("book at least one unit"), "quantity")
         if req.quantity > req.resource.capacity:
             return Refusal(
-                "quantity", f"this resource has {req.resource.capacity} unit(s); you asked for {req.quantity}",
+                "quantity", _("this resource has %(capacity)s unit(s); you asked for %(quantity)s")
+                % {"capacity": req.resource.capacity, "quantity": req.quantity},
                 "quantity",
             )
         return None
@@ -160,29 +199,29 @@ class BookingPolicy:
     def check_min_length(self, req: BookingRequest) -> Refusal | None:
         if req.minutes < req.resource.min_minutes:
             return Refusal(
-                "min_length", f"bookings last at least {_fmt_minutes(req.resource.min_minutes)}", "end"
+                "min_length", _("bookings last at least %(length)s") % {"length": _fmt_minutes(req.resource.min_minutes)}, "end"
             )
         return None
 
     def check_max_length(self, req: BookingRequest) -> Refusal | None:
         if req.minutes > req.resource.max_minutes:
             return Refusal(
-                "max_length", f"bookings last at most {_fmt_minutes(req.resource.max_minutes)}", "end"
+                "max_length", _("bookings last at most %(length)s") % {"length": _fmt_minutes(req.resource.max_minutes)}, "end"
             )
         return None
 
     def check_notice(self, req: BookingRequest) -> Refusal | None:
         notice = req.resource.notice_minutes
         if req.start < req.now:
-            return Refusal("past", "this slot is in the past")
+            return Refusal("past", _("this slot is in the past"))
         if req.start < req.now + dt.timedelta(minutes=notice):
-            return Refusal("notice", f"book at least {_fmt_minutes(notice)} before the start")
+            return Refusal("notice", _("book at least %(length)s before the start") % {"length": _fmt_minutes(notice)})
         return None
 
     def check_advance(self, req: BookingRequest) -> Refusal | None:
         days = req.resource.max_advance_days
         if req.start > req.now + dt.timedelta(days=days):
-            return Refusal("advance", f"bookings open at most {days} days ahead")
+            return Refusal("advance", _("bookings open at most %(days)s days ahead") % {"days": days})
         return None
 
     def check_opening_hours(self, req: BookingRequest) -> Refusal | None:
@@ -193,19 +232,20 @@ class BookingPolicy:
         for s, e in timeutil.opening_intervals(hours, tz, req.start - dt.timedelta(days=1), req.end):
             if s <= req.start and req.end <= e:
                 return None
-        return Refusal("opening_hours", "the booking is outside the resource's opening hours")
+        return Refusal("opening_hours", _("the booking is outside the resource's opening hours"))
 
     def check_qualification(self, req: BookingRequest) -> Refusal | None:
         if not req.resource.requires_qualification:
             return None
         qual = Qualification.objects.filter(user=req.user, resource=req.resource).first()
         if qual is None:
-            return Refusal("qualification", "you need to be trained (qualified) on this resource first", "resource")
+            return Refusal("qualification", _("you need to be trained (qualified) on this resource first"), "resource")
         tz = timeutil.resource_zone(req.resource)
         if qual.expires_on is not None and qual.expires_on < req.end.astimezone(tz).date():
             return Refusal(
                 "qualification_expired",
-                f"your qualification on this resource expires on {qual.expires_on.isoformat()}",
+                _("your qualification on this resource expires on %(date)s")
+                % {"date": formatting.format_date(qual.expires_on, get_language())},
                 "resource",
             )
         return None
@@ -238,7 +278,8 @@ class BookingPolicy:
             kind, start, end = outages[0]
             label = dict(Outage.Kind.choices).get(kind, kind)
             return Refusal(
-                "outage", f"the resource is unavailable ({label}) from {start.isoformat()} to {end.isoformat()}"
+                "outage", _("the resource is unavailable (%(kind)s) from %(start)s to %(end)s")
+                % {"kind": label, "start": _moment(start, req), "end": _moment(end, req)}
             )
         return None
 
@@ -265,8 +306,8 @@ class BookingPolicy:
         if used + wanted > limit:
             return Refusal(
                 rule,
-                f"your organisation's quota on this resource is {limit.normalize()} h per {period}; "
-                f"{used.quantize(Decimal('0.01')).normalize()} h are booked already",
+                _("your organisation's quota on this resource is %(limit)s h per %(period)s; %(used)s h are booked already")
+                % {"limit": limit.normalize(), "period": _PERIODS[period], "used": used.quantize(Decimal("0.01")).normalize()},
             )
         return None
 
@@ -305,14 +346,15 @@ class BookingPolicy:
         if req.resource.capacity > 1:
             return Refusal(
                 "capacity",
-                f"only {len(free)} of {req.resource.capacity} units are free then; you asked for {req.quantity}",
+                _("only %(free)s of %(capacity)s units are free then; you asked for %(quantity)s")
+                % {"free": len(free), "capacity": req.resource.capacity, "quantity": req.quantity},
                 conflict=True,
             )
         if strict:
-            return Refusal("overlap", "this slot is already booked", conflict=True)
+            return Refusal("overlap", _("this slot is already booked"), conflict=True)
         return Refusal(
             "buffer",
-            f"the resource needs {req.resource.buffer_minutes} min between bookings",
+            _("the resource needs %(n)s min between bookings") % {"n": req.resource.buffer_minutes},
             conflict=True,
         )
 
@@ -329,12 +371,12 @@ class BookingPolicy:
 
     def check_cancel(self, booking: Booking, *, user: Any, now: dt.datetime, managing: bool) -> Refusal | None:
         if not booking.is_active or booking.status == Booking.Status.COMPLETED:
-            return Refusal("not_active", f"this booking is {booking.get_status_display()}", "status")
+            return Refusal("not_active", _("this booking is %(status)s") % {"status": booking.get_status_display()}, "status")
         if booking.start <= now:
-            return Refusal("started", "a booking that has started can no longer be cancelled")
+            return Refusal("started", _("a booking that has started can no longer be cancelled"))
         notice = booking.resource.cancel_notice_minutes
         if not managing and booking.start < now + dt.timedelta(minutes=notice):
-            return Refusal("cancel_notice", f"cancel at least {_fmt_minutes(notice)} before the start")
+            return Refusal("cancel_notice", _("cancel at least %(length)s before the start") % {"length": _fmt_minutes(notice)})
         return None
 
 

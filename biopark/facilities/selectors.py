@@ -312,6 +312,14 @@ class StatementLine:
     amount: Decimal
     currency: str
 
+    @property
+    def rate_label(self) -> str:
+        return str(dict(UsageRecord.Rate.choices).get(self.rate, self.rate))
+
+    @property
+    def price_unit_label(self) -> str:
+        return str(dict(Resource.PriceUnit.choices).get(self.price_unit, self.price_unit))
+
 
 @dataclass
 class Statement:

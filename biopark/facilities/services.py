@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from biopark.accounts import policy
 from biopark.core import text as core_text
@@ -23,7 +24,7 @@ from biopark.core.errors import Conflict, DomainError, NotFound, ValidationFaile
 from biopark.core.fastread import JoinedSelect, insert_with
 from biopark.core.models import ChangeRecord
 from biopark.core.text import search_blob
-from biopark.core.writes import Editable, apply_changes, clean_names, model_errors, optional_key
+from biopark.core.writes import Editable, apply_changes, clean_names, field_label, model_errors, optional_key
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import timeutil
 from biopark.facilities.errors import BookingConflict, refused
@@ -68,9 +69,9 @@ def _whole_number(value: Any, name: str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError) as exc:
-        raise ValidationFailed(f"{name} must be a whole number", field=name) from exc
+        raise ValidationFailed(_("%(field)s must be a whole number") % {"field": _label(name)}, field=name) from exc
     if number < 0:
-        raise ValidationFailed(f"{name} must not be negative", field=name)
+        raise ValidationFailed(_("%(field)s must not be negative") % {"field": _label(name)}, field=name)
     return number
 
 
@@ -80,15 +81,15 @@ def _amount(value: Any, name: str) -> Decimal | None:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed(f"{name} must be a decimal number", field=name) from exc
+        raise ValidationFailed(_("%(field)s must be a decimal number") % {"field": _label(name)}, field=name) from exc
     if amount < 0 or not amount.is_finite():
-        raise ValidationFailed(f"{name} must not be negative", field=name)
+        raise ValidationFailed(_("%(field)s must not be negative") % {"field": _label(name)}, field=name)
     return amount
 
 
 def _flag(value: Any, name: str) -> bool:
     if not isinstance(value, bool):
-        raise ValidationFailed(f"{name} must be true or false", field=name)
+        raise ValidationFailed(_("%(field)s must be true or false") % {"field": _label(name)}, field=name)
     return value
 
 
@@ -97,17 +98,20 @@ def _opening_hours(value: Any, name: str) -> Any:
         return timeutil.validate_opening_hours(value)
     except ValueError as exc:
         raise ValidationFailed(str(exc), field=name) from exc
+def _label(name: str) -> str:
+    """A resource field's name for people (its verbose name), for messages that name the field."""
+    return field_label(Resource, name)
 
 
 def _validate_resource(resource: Resource) -> None:
     if not (resource.name_zh or resource.name_en):
-        raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+        raise ValidationFailed(_("a Chinese or an English name is required"), field="name_zh")
     if resource.capacity < 1:
-        raise ValidationFailed("capacity must be at least 1", field="capacity")
+        raise ValidationFailed(_("capacity must be at least 1"), field="capacity")
     if resource.min_minutes < 1:
-        raise ValidationFailed("the minimum length must be at least 1 minute", field="min_minutes")
+        raise ValidationFailed(_("the minimum length must be at least 1 minute"), field="min_minutes")
     if resource.max_minutes < resource.min_minutes:
-        raise ValidationFailed("the maximum length must not be below the minimum", field="max_minutes")
+        raise ValidationFailed(_("the maximum length must not be below the minimum"), field="max_minutes")
     model_errors(resource, exclude=["search_text", "platform"], validate_unique=True, validate_constraints=False)
     resource.search_text = search_blob(resource.name_zh, resource.name_en, aliases=resource.aliases)
     bigrams = getattr(core_text, "han_bigrams", None)  # the registry's two-character search index
@@ -139,7 +143,7 @@ def resource_create(*, actor: Any, platform: Platform, data: Mapping[str, Any]) 
         with transaction.atomic():
             resource.save()
     except IntegrityError as exc:
-        raise Conflict("a resource with this key exists already", field="key") from exc
+        raise Conflict(_("a resource with this key exists already"), field="key") from exc
     record_change(
         actor=_user(actor), obj=resource, action=ChangeRecord.CREATE, changes=diff({}, snapshot(resource, _AUDITED))
     )
@@ -210,13 +214,13 @@ def _organisation_for(actor: Any, organisation: Organisation | None) -> int:
         return organisation.pk
     org_id = policy.actor_for(actor).organisation_id
     if org_id is None:
-        raise ValidationFailed("choose the organisation the booking is for", field="organisation")
+        raise ValidationFailed(_("choose the organisation the booking is for"), field="organisation")
     return org_id
 
 
 ProjectRef = Project | int | str | None  # a project, or its id (as text from a form)
 
-PROJECT_REFUSED = "choose a project of the organisation the booking is for"
+PROJECT_REFUSED = gettext_lazy("choose a project of the organisation the booking is for")
 
 
 def _project_for(project: ProjectRef, org_id: int) -> int | None:
@@ -228,9 +232,9 @@ def _project_for(project: ProjectRef, org_id: int) -> int | None:
     try:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
-        raise ValidationFailed(f"project must be a project id, got {project!r}", field="project") from exc
+        raise ValidationFailed(_("project must be a project id, got %(value)s") % {"value": repr(project)}, field="project") from exc
     if not bookable_projects(org_id).filter(pk=pk).exists():
-        raise ValidationFailed(PROJECT_REFUSED, field="project")
+        raise ValidationFailed(str(PROJECT_REFUSED), field="project")
     return pk
 
 
@@ -290,9 +294,9 @@ def _booking_create(
     if isinstance(resource, int):
         # One the actor may not see is refused exactly like one that does not exist.
         if locked is None or not policy.decide(actor, policy.VIEW, locked):
-            raise NotFound(f"no resource {resource_id}", field="resource")
+            raise NotFound(_("no such resource"), field="resource")
     elif locked is None:
-        raise ValidationFailed(f"no resource {resource_id}", field="resource")
+        raise ValidationFailed(_("no resource %(id)s") % {"id": resource_id}, field="resource")
     tz = timeutil.resource_zone(locked)
     booking = Booking(
         resource=locked,
@@ -309,7 +313,7 @@ def _booking_create(
     # After the permission check: who may not book for the organisation learns nothing about its projects.
     booking.project_id = _project_for(project, org_id)
     if user is None:
-        raise ValidationFailed("bookings are made by a user", field="user")
+        raise ValidationFailed(_("bookings are made by a user"), field="user")
     rules = booking_policy()
     req = BookingRequest(
         resource=locked, user=user, organisation_id=org_id, start=booking.start, end=booking.end,
@@ -320,7 +324,7 @@ def _booking_create(
         raise refused(refusal)
     free, _strict = rules.free_units(req)
     if len(free) < quantity:  # a policy that skipped the availability check still cannot double-book
-        raise BookingConflict(Refusal("overlap", "this slot is already booked", conflict=True))
+        raise BookingConflict(Refusal("overlap", _("this slot is already booked"), conflict=True))
     booking.status = rules.status_for(req)
     blocked_until = booking.end + dt.timedelta(minutes=locked.buffer_minutes)
     span = int((blocked_until - booking.start).total_seconds() // 60) + 1
@@ -339,7 +343,7 @@ def _booking_create(
     try:
         insert_with(booking, [*((unit, "booking_id") for unit in units), (history, "object_id")])
     except IntegrityError as exc:
-        raise BookingConflict(Refusal("overlap", "this slot was just booked by someone else", conflict=True)) from exc
+        raise BookingConflict(Refusal("overlap", _("this slot was just booked by someone else"), conflict=True)) from exc
     return booking
 
 
@@ -368,9 +372,9 @@ def booking_series_create(
     """Book the same local wall-clock slot `count` times, daily or weekly. Occurrences that a rule refuses
     are skipped and reported (date, rule, message); the others are booked."""
     if frequency not in BookingSeries.Frequency.values:
-        raise ValidationFailed("frequency must be daily or weekly", field="frequency")
+        raise ValidationFailed(_("frequency must be daily or weekly"), field="frequency")
     if not 1 <= count <= 104:
-        raise ValidationFailed("count must be between 1 and 104", field="count")
+        raise ValidationFailed(_("count must be between 1 and 104"), field="count")
     policy.require(actor, BOOK, BookingSeries)
     org_id = _organisation_for(actor, organisation)
     tz = timeutil.resource_zone(Resource.objects.select_related("platform__park").get(pk=resource.pk))
@@ -501,7 +505,8 @@ def booking_decide(*, actor: Any, booking: Booking, approve: bool, note: str = "
     """Approve or reject a pending booking."""
     policy.require(actor, APPROVE, booking)
     if booking.status != Booking.Status.PENDING:
-        raise Conflict(f"only pending bookings are approved or rejected; this one is {booking.status}", field="status")
+        raise Conflict(_("only pending bookings are approved or rejected; this one is %(status)s")
+            % {"status": booking.get_status_display()}, field="status")
     old = booking.status
     booking.status = Booking.Status.CONFIRMED if approve else Booking.Status.REJECTED
     booking.save(update_fields=["status", "updated_at"])
@@ -529,7 +534,7 @@ def waitlist_join(
         start=timeutil.as_utc(start, tz), end=timeutil.as_utc(end, tz),
     )
     if entry.end <= entry.start:
-        raise ValidationFailed("the slot must end after it starts", field="end")
+        raise ValidationFailed(_("the slot must end after it starts"), field="end")
     policy.require(actor, policy.CREATE, entry)
     entry.save()
     record_change(actor=_user(actor), obj=entry, action=ChangeRecord.CREATE,
@@ -548,14 +553,14 @@ def outage_create(
     """Black out a resource; active bookings that fall into the outage are flagged to their owners.
     Returns the outage and how many bookings were flagged."""
     if kind not in Outage.Kind.values:
-        raise ValidationFailed(f"kind must be one of {', '.join(Outage.Kind.values)}", field="kind")
+        raise ValidationFailed(_("kind must be one of %(choices)s") % {"choices": ", ".join(str(label) for label in Outage.Kind.labels)}, field="kind")
     tz = timeutil.resource_zone(resource)
     outage = Outage(
         resource=resource, kind=kind, start=timeutil.as_utc(start, tz), end=timeutil.as_utc(end, tz),
         reason=reason[:500], created_by=_user(actor),
     )
     if outage.end <= outage.start:
-        raise ValidationFailed("the outage must end after it starts", field="end")
+        raise ValidationFailed(_("the outage must end after it starts"), field="end")
     policy.require(actor, policy.CREATE, outage)
     outage.save()
     flagged = Booking.objects.filter(

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from biopark.core.errors import ValidationFailed
-from biopark.facilities.models import WEEKDAYS, Resource
+from biopark.facilities.models import WEEKDAY_LABELS, WEEKDAYS, Resource
 
 UTC = dt.UTC
 Interval = tuple[dt.datetime, dt.datetime]
@@ -30,10 +31,13 @@ def resource_zone(resource: Resource) -> ZoneInfo:
 
 
 def _parse_hhmm(text: str) -> tuple[int, int]:
-    hours, _, minutes = str(text).partition(":")
-    h, m = int(hours), int(minutes or 0)
+    hours, _sep, minutes = str(text).partition(":")
+    try:
+        h, m = int(hours), int(minutes or 0)
+    except ValueError:
+        h, m = -1, 0  # refused just below, with the same message
     if not (0 <= h <= 24 and 0 <= m < 60) or (h == 24 and m):
-        raise ValueError(f"bad time {text!r}")
+        raise ValueError(_("not a time: %(value)s (use HH:MM)") % {"value": repr(text)})
     return h, m
 
 
@@ -42,20 +46,22 @@ def validate_opening_hours(value: object) -> dict[str, list[list[str]]]:
     if value in (None, ""):
         return {}
     if not isinstance(value, dict):
-        raise ValueError("opening hours must map weekdays (mon..sun) to lists of [from, to] times")
+        raise ValueError(_("opening hours must map weekdays (mon..sun) to lists of [from, to] times"))
     clean: dict[str, list[list[str]]] = {}
     for day, spans in value.items():
         if day not in WEEKDAYS:
-            raise ValueError(f"unknown weekday {day!r}; use {', '.join(WEEKDAYS)}")
+            raise ValueError(_("unknown weekday %(value)s; use %(known)s") % {"value": repr(day), "known": ", ".join(WEEKDAYS)})
         if not isinstance(spans, list):
-            raise ValueError(f"{day}: expected a list of [from, to] pairs")
+            raise ValueError(_("%(day)s: expected a list of [from, to] pairs") % {"day": WEEKDAY_LABELS[day]})
         out = []
         for span in spans:
             if not isinstance(span, list | tuple) or len(span) != 2:
-                raise ValueError(f"{day}: expected [from, to], got {span!r}")
+                raise ValueError(_("%(day)s: expected [from, to], got %(value)s") % {"day": WEEKDAY_LABELS[day], "value": repr(span)})
             a, b = _parse_hhmm(span[0]), _parse_hhmm(span[1])
             if b <= a:
-                raise ValueError(f"{day}: {span[0]}-{span[1]} ends before it starts")
+                raise ValueError(
+                    _("%(day)s: %(from)s–%(to)s ends before it starts") % {"day": WEEKDAY_LABELS[day], "from": span[0], "to": span[1]}
+                )
             out.append([f"{a[0]:02d}:{a[1]:02d}", f"{b[0]:02d}:{b[1]:02d}"])
         clean[day] = sorted(out)
     return clean
@@ -137,9 +143,9 @@ def week_bounds(moment: dt.datetime, tz: ZoneInfo) -> Interval:
 
 def month_bounds(year: int, month: int, tz: ZoneInfo) -> Interval:
     if not 1900 <= year <= 2200:
-        raise ValidationFailed(f"year: {year} is not a year between 1900 and 2200", field="year")
+        raise ValidationFailed(_("year: %(value)s is not a year between 1900 and 2200") % {"value": year}, field="year")
     if not 1 <= month <= 12:
-        raise ValidationFailed(f"month: {month} is not a month (1-12)", field="month")
+        raise ValidationFailed(_("month: %(value)s is not a month (1-12)") % {"value": month}, field="month")
     first = dt.datetime(year, month, 1, tzinfo=tz)
     nxt = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
     return first.astimezone(UTC), nxt.astimezone(UTC)

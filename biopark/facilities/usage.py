@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.audit import diff, record_change, snapshot
@@ -71,7 +72,7 @@ def usage_record(
     """Record the actual use of a booking (or confirm it as booked when no times are given) and price it."""
     policy.require(actor, RECORD_USAGE, booking)
     if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED):
-        raise Conflict(f"usage is recorded for confirmed bookings; this one is {booking.status}", field="status")
+        raise Conflict(_("usage is recorded for confirmed bookings; this one is %(status)s") % {"status": booking.get_status_display()}, field="status")
     if UsageRecord.objects.filter(booking=booking).exists():
         raise Conflict("usage of this booking is recorded already", field="booking")
     resource = Resource.objects.select_related("platform__park").get(pk=booking.resource_id)

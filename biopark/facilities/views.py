@@ -11,12 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidde
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from biopark.accounts import policy
 from biopark.accounts import services as account_services
 from biopark.accounts.models import FeedToken
+from biopark.core import formatting
 from biopark.core.errors import DomainError
 from biopark.core.params import Params
 from biopark.ecosystem.models import Organisation, Platform
@@ -104,7 +106,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("%(n)d booked, %(m)d skipped.") % {
                         "n": len(result.created), "m": len(result.skipped)})
                     for skip in result.skipped:
-                        messages.warning(request, f"{skip['date']}: {skip['message']}")
+                        messages.warning(request, f"{formatting.format_date(skip['date'], get_language())}: {skip['message']}")
                 else:
                     services.booking_create(
                         actor=request.user, resource=resource, start=start, end=end, quantity=quantity,
@@ -273,7 +275,7 @@ def utilisation_page(request: HttpRequest) -> HttpResponse:
     platforms = selectors.platform_utilisation(uses)
     for row in platforms:
         row["chart"] = charts.bar_chart(
-            [w.week_start.strftime("%m-%d") for w in row["weeks"]],
+            [formatting.format_day_short(w.week_start, get_language()) for w in row["weeks"]],
             [w.booked_hours for w in row["weeks"]],
             [w.available_hours for w in row["weeks"]],
             title=f"{row['platform']}: {_('booked vs available hours per week')}",
@@ -322,7 +324,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     the owner may no longer see all answer 404."""
     found = account_services.feed_token_use(raw=token)
     if found is None:
-        raise Http404("no such feed")
+        raise Http404(_("no such feed"))
     owner = found.user
     since = timezone.now() - dt.timedelta(days=90)
     if found.kind == FeedToken.Kind.BOOKINGS:
@@ -332,7 +334,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         resource = Resource.objects.select_related("platform__park", "platform__operator").filter(
             pk=found.target_id or 0).first()
         if resource is None or not policy.decide(owner, policy.VIEW, resource):
-            raise Http404("no such feed")
+            raise Http404(_("no such feed"))
         bookings = selectors.booking_list(user=owner, start=since, resource_id=resource.pk).filter(
             status__in=Booking.ACTIVE)
         name = str(resource)

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from biopark.accounts import policy
@@ -23,6 +24,7 @@ from biopark.pipeline.schemas import (
     StageEventOut,
     StageIn,
 )
+from biopark.pipeline.vocabulary import area_label
 
 router = Router(tags=["pipeline"])
 STAGE_CHOICES = [code for code, _label in ALL_STAGES]
@@ -49,7 +51,7 @@ def _project(pk: int, user: Any) -> Project:
     project = selectors.project_detail(pk)
     # A project the caller may not see answers exactly like one that does not exist.
     if project is None or not policy.decide(user, policy.VIEW, project):
-        raise NotFound(f"no project {pk}")
+        raise NotFound(_("no such project"))
     return project
 
 
@@ -87,7 +89,7 @@ def _records(model: type, ids: list[int], field: str) -> list[Any]:
     found = model.objects.in_bulk(ids)
     missing = [i for i in ids if i not in found]
     if missing:
-        raise ValidationFailed(f"no {model.__name__.lower()} {missing[0]}", field=field)
+        raise ValidationFailed(_("no %(what)s %(id)s") % {"what": model._meta.verbose_name, "id": missing[0]}, field=field)
     return [found[i] for i in ids]
 
 
@@ -112,7 +114,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> dict[
 def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
     organisation = Organisation.objects.filter(pk=payload.organisation).first()
     if organisation is None:
-        raise ValidationFailed(f"no organisation {payload.organisation}", field="organisation")
+        raise ValidationFailed(_("no organisation %(id)s") % {"id": payload.organisation}, field="organisation")
     data = payload.dict(exclude={"organisation", "team", "partners", "indications"})
     project = services.project_create(
         actor=request.auth,
@@ -194,12 +196,12 @@ def record_stage(request: HttpRequest, pk: int, payload: StageIn) -> Any:
     project = _project(pk, request.auth)
     indication = Indication.objects.filter(pk=payload.indication, project=project).first()
     if indication is None:
-        raise ValidationFailed(f"the project has no indication {payload.indication}", field="indication")
+        raise ValidationFailed(_("the project has no indication %(id)s") % {"id": payload.indication}, field="indication")
     document = None
     if payload.document is not None:
         document = Source.objects.filter(pk=payload.document).first()
         if document is None:
-            raise ValidationFailed(f"no document {payload.document}", field="document")
+            raise ValidationFailed(_("no document %(id)s") % {"id": payload.document}, field="document")
     event = services.stage_record(
         actor=request.auth,
         project=project,
@@ -224,7 +226,7 @@ def portfolio_payload(data: selectors.Portfolio) -> dict[str, Any]:
             {"key": m["modality"], "label": m["label"], "count": m["count"]} for m in data.modalities
         ],
         "therapeutic_areas": [
-            {"key": a["area"], "label": a["area"], "count": a["count"]} for a in data.areas
+            {"key": a["area"], "label": area_label(a["area"]), "count": a["count"]} for a in data.areas
         ],
         "stage_times": [vars(t) for t in data.stage_times],
         "transitions": [vars(t) for t in data.transitions],

@@ -1,14 +1,30 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PipelineConfig(AppConfig):
     name = "biopark.pipeline"
     label = "pipeline"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Pipeline"
+    verbose_name = _("Pipeline")
 
     def ready(self) -> None:
         from biopark.pipeline import merge, rules  # models are loaded only now: the rules name them
 
         rules.register()
         merge.register()
+        _register_history()
+
+
+def _register_history() -> None:
+    """How the project's history shows what its model cannot say: areas by their label, the stage recorded
+    per indication ("stage[indication]"), the move it made and the indications added."""
+    from biopark.core import history
+    from biopark.pipeline.models import Direction, stage_label
+    from biopark.pipeline.vocabulary import area_label
+
+    history.register("pipeline.project", "therapeutic_areas", value=area_label)
+    history.register("pipeline.project", "stage", label=_("stage"), value=stage_label)
+    history.register("pipeline.project", "direction", label=_("move"), value=lambda v: str(Direction(v).label)
+                     if v in Direction.values else str(v))
+    history.register("pipeline.project", "indications", label=_("indications"))

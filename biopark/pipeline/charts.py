@@ -7,8 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
+from biopark.core.formatting import format_number
 from biopark.core.svg import element, svg
+
+
+def _count(value: int | str) -> str:
+    """A number on a chart, grouped as the reader's language writes it ("12,345")."""
+    return format_number(value, get_language())
 
 
 def _num(value: float) -> str:
@@ -28,7 +35,7 @@ def hbar(
     for i, (label, value) in enumerate(items):
         y = pad + i * row
         w = bar_w * float(value or 0) / top
-        shown = "—" if value is None else (str(value) if isinstance(value, int) else _num(float(value)))
+        shown = "—" if value is None else (_count(value) if isinstance(value, int) else _count(_num(float(value))))
         parts.append(element("text", {"x": label_w - 6, "y": y + row * 0.68, "text-anchor": "end"}, label))
         parts.append(element("rect", {"class": "bar", "x": label_w, "y": y + 3, "width": w, "height": row - 6}))
         parts.append(element("text", {"x": label_w + w + 4, "y": y + row * 0.68}, shown))
@@ -53,7 +60,7 @@ def vbar(
         x = 10 + i * col
         parts.append(element("rect", {"class": "bar", "x": x + gap, "y": base - h, "width": max(col - 2 * gap, 1),
                                       "height": h}))
-        parts.append(element("text", {"x": x + col / 2, "y": base - h - 3, "text-anchor": "middle"}, str(value)))
+        parts.append(element("text", {"x": x + col / 2, "y": base - h - 3, "text-anchor": "middle"}, _count(value)))
         parts.append(element("text", {"x": x + col / 2, "y": base + 14, "text-anchor": "middle"}, label))
     return svg({"class": "chart", "role": "img", "aria-label": title or None, "viewBox": f"0 0 {width} {height}",
                 "width": "100%"}, *parts)

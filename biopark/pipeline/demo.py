@@ -159,8 +159,8 @@ def _article_projects() -> list[Project]:
     return made
 
 
-AREAS = ["oncology", "infectious disease", "immunology", "neurology", "metabolic disease", "haematology",
-         "cardiovascular", "ophthalmology", "rare disease"]
+AREAS = ["oncology", "infectious_disease", "immunology", "neurology", "metabolic_disease", "haematology",
+         "cardiovascular", "ophthalmology", "rare_disease"]
 
 
 def _synthetic_orgs(park: Park | None) -> list[Organisation]:

@@ -4,36 +4,38 @@ one export helper (``biopark.core.spreadsheet``): a project named "=HYPERLINK(â€
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from biopark.core import spreadsheet
 from biopark.pipeline.models import Project
 from biopark.pipeline.selectors import STAGE_LABELS, Portfolio
+from biopark.pipeline.vocabulary import area_label
 
 
 def portfolio_xlsx(data: Portfolio, projects: QuerySet[Project]) -> bytes:
     wb = spreadsheet.Workbook()
-    ws = wb.sheet("Funnel")
-    ws.append(["stage", "label", "projects (highest stage)", "reached at least"])
+    ws = wb.sheet(_("Funnel"))
+    ws.append([_("stage"), _("label"), _("projects (highest stage)"), _("reached at least")])
     for row in data.funnel:
         ws.append([row["stage"], row["label"], row["count"], row["reached"]])
     ws.append([])
-    ws.append(["total", "", data.total])
-    ws.append(["no development reported since", data.cutoff.isoformat(), data.no_development])
-    sheet = wb.sheet("Modalities")
-    sheet.append(["modality", "label", "projects"])
+    ws.append([_("total"), "", data.total])
+    ws.append([_("no development reported since"), data.cutoff.isoformat(), data.no_development])
+    sheet = wb.sheet(_("Modalities"))
+    sheet.append([_("modality"), _("label"), _("projects")])
     for row in data.modalities:
         sheet.append([row["modality"], row["label"], row["count"]])
-    sheet = wb.sheet("Therapeutic areas")
-    sheet.append(["therapeutic area", "projects"])
+    sheet = wb.sheet(_("Therapeutic areas"))
+    sheet.append([_("therapeutic area"), _("projects")])
     for row in data.areas:
-        sheet.append([row["area"], row["count"]])
-    sheet = wb.sheet("Time in stage")
-    sheet.append(["stage", "label", "stays", "q1 (days)", "median (days)", "q3 (days)"])
+        sheet.append([area_label(row["area"]), row["count"]])
+    sheet = wb.sheet(_("Time in stage"))
+    sheet.append([_("stage"), _("label"), _("stays"), _("q1 (days)"), _("median (days)"), _("q3 (days)")])
     for t in data.stage_times:
         sheet.append([t.stage, t.label, t.n, t.q1, t.median, t.q3])
-    sheet = wb.sheet("Transitions")
+    sheet = wb.sheet(_("Transitions"))
     sheet.append(
-        ["stage", "label", "entered", "advanced", "halted", "went back", "still there", "advance rate"]
+        [_("stage"), _("label"), _("entered"), _("advanced"), _("halted"), _("went back"), _("still there"), _("advance rate")]
     )
     for tr in data.transitions:
         sheet.append(
@@ -48,20 +50,20 @@ def portfolio_xlsx(data: Portfolio, projects: QuerySet[Project]) -> bytes:
                 float(tr.rate) if tr.rate is not None else None,
             ]
         )
-    sheet = wb.sheet("Projects")
+    sheet = wb.sheet(_("Projects"))
     sheet.append(
         [
-            "id",
-            "key",
-            "name_zh",
-            "name_en",
-            "organisation",
-            "modality",
-            "highest stage",
-            "last event",
-            "therapeutic areas",
-            "targets",
-            "visibility",
+            _("id"),
+            _("key"),
+            _("name_zh"),
+            _("name_en"),
+            _("organisation"),
+            _("modality"),
+            _("highest stage"),
+            _("last event"),
+            _("therapeutic areas"),
+            _("targets"),
+            _("visibility"),
         ]
     )
     for p in projects.select_related("organisation").order_by("id").iterator(chunk_size=2000):
@@ -72,12 +74,12 @@ def portfolio_xlsx(data: Portfolio, projects: QuerySet[Project]) -> bytes:
                 p.name_zh,
                 p.name_en,
                 str(p.organisation),
-                p.modality,
+                p.get_modality_display(),
                 str(STAGE_LABELS.get(p.highest_stage, "")) if p.highest_stage else "",
                 p.last_event_on.isoformat() if p.last_event_on else "",
-                "; ".join(p.therapeutic_areas),
+                "; ".join(area_label(a) for a in p.therapeutic_areas),
                 "; ".join(p.targets),
-                p.visibility,
+                p.get_visibility_display(),
             ]
         )
     return wb.to_bytes()

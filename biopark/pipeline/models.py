@@ -18,6 +18,25 @@ from biopark.ecosystem.models import STAGES, Organisation, Park, Person
 SUSPENDED, DISCONTINUED = "suspended", "discontinued"
 HALT_STAGES = [(SUSPENDED, _("Suspended")), (DISCONTINUED, _("Discontinued"))]
 ALL_STAGES = [*STAGES, *HALT_STAGES]
+STAGE_LABELS = dict(ALL_STAGES)
+
+
+class Direction(models.TextChoices):
+    """How a stage event moved its indication (see biopark.pipeline.stages.classify)."""
+
+    FIRST = "first", _("first report")
+    FORWARD = "forward", _("advanced")
+    SKIP = "skip", _("skipped a stage")
+    BACK = "back", _("went back")
+    HALT = "halt", _("halted")
+    RESUME = "resume", _("resumed")
+
+
+def stage_label(code: str | None) -> str:
+    """A stage's label for people; "" for no stage, the code itself for one this version does not know."""
+    if not code:
+        return ""
+    return str(STAGE_LABELS.get(code, code))
 
 
 class Modality(models.TextChoices):
@@ -60,16 +79,18 @@ class Project(BilingualNamed):
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
-    description_zh = models.TextField(blank=True, default="")
-    description_en = models.TextField(blank=True, default="")
+    description_zh = models.TextField(_("description (Chinese)"), blank=True, default="")
+    description_en = models.TextField(_("description (English)"), blank=True, default="")
     team = models.ManyToManyField(Person, blank=True, related_name="projects", verbose_name=_("team"))
     partners = models.ManyToManyField(
         Organisation, blank=True, related_name="partner_projects", verbose_name=_("partners")
     )
     # Cache of the derived values, rewritten by biopark.pipeline.services with every stage event.
-    highest_stage = models.CharField(max_length=20, blank=True, default="", editable=False)
-    last_event_on = models.DateField(null=True, blank=True, editable=False)
-    synthetic = models.BooleanField(default=False, help_text="made up for the demo portfolio")
+    highest_stage = models.CharField(
+        _("highest stage"), max_length=20, blank=True, default="", editable=False, choices=ALL_STAGES
+    )
+    last_event_on = models.DateField(_("last progress"), null=True, blank=True, editable=False)
+    synthetic = models.BooleanField(_("synthetic"), default=False, help_text=_("made up for the demo portfolio"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,12 +105,16 @@ class Project(BilingualNamed):
 
 
 class Indication(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indications")
-    name_zh = models.CharField(max_length=300, blank=True, default="")
-    name_en = models.CharField(max_length=300, blank=True, default="")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="indications", verbose_name=_("project")
+    )
+    name_zh = models.CharField(_("name (Chinese)"), max_length=300, blank=True, default="")
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True, default="")
     therapeutic_area = models.CharField(_("therapeutic area"), max_length=100, blank=True, default="")
     # Cache: the stage of the indication's latest event.
-    current_stage = models.CharField(max_length=20, blank=True, default="", editable=False)
+    current_stage = models.CharField(
+        _("current stage"), max_length=20, blank=True, default="", editable=False, choices=ALL_STAGES
+    )
 
     class Meta:
         ordering = ["id"]
@@ -113,9 +138,7 @@ class StageEvent(models.Model):
         Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("document")
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True, default="")
-    direction = models.CharField(
-        max_length=10, default="forward", help_text="first, forward, skip, back, halt, resume"
-    )
+    direction = models.CharField(_("move"), max_length=10, default=Direction.FORWARD, choices=Direction.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -156,7 +179,7 @@ class StageEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.stage} {self.date}"
+        return f"{self.get_stage_display()} {self.date}"
 
     @property
     def date(self) -> str:

@@ -78,7 +78,7 @@ def project_change(actor: Actor, project: Any) -> Decision:
         if actor.organisation_id and project.organisation_id == actor.organisation_id:
             return ALLOW
         return refuse(_("only the project's own organisation may change it"))
-    return refuse(f"the {Role(actor.role or Role.VIEWER).label} role may only read")
+    return refuse(_("the %(role)s role may only read") % {"role": Role(actor.role or Role.VIEWER).label})
 
 
 def project_rule(actor: Actor, action: str, obj: Any) -> Decision:

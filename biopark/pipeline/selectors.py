@@ -13,16 +13,17 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from biopark.accounts import policy
 from biopark.core.errors import PermissionRefused, ValidationFailed
 from biopark.core.text import query_terms
 from biopark.ecosystem.models import STAGE_CODES, STAGES
 from biopark.pipeline import rules
-from biopark.pipeline.models import ALL_STAGES, Indication, Modality, Project, StageEvent
+from biopark.pipeline.models import STAGE_LABELS, Indication, Modality, Project, StageEvent
 from biopark.pipeline.stages import DISCONTINUED, HALTS, RANK, SUSPENDED
 
-STAGE_LABELS = dict(ALL_STAGES)
 NONE = "none"
 
 
@@ -64,13 +65,16 @@ def visible_projects(user: Any) -> QuerySet[Project]:
     return qs if condition is None else qs.filter(condition)
 
 
+_FILTER_LABELS = {"park": gettext_lazy("park"), "organisation": gettext_lazy("organisation")}
+
+
 def _int(value: Any, name: str) -> int | None:
     if value in (None, ""):
         return None
     try:
         return int(value)
     except (TypeError, ValueError) as exc:
-        raise ValidationFailed(f"{name} must be a number, got {value!r}", field=name) from exc
+        raise ValidationFailed(_("%(field)s must be a number, got %(value)s") % {"field": _FILTER_LABELS.get(name, name), "value": repr(value)}, field=name) from exc
 
 
 def scope_filter_q(*, park: Any = None, organisation: Any = None, modality: str | None = None) -> Q:
@@ -85,7 +89,7 @@ def scope_filter_q(*, park: Any = None, organisation: Any = None, modality: str 
         q &= Q(organisation_id=organisation_id)
     if modality:
         if modality not in Modality.values:
-            raise ValidationFailed(f"unknown modality {modality!r}", field="modality")
+            raise ValidationFailed(_("unknown modality %(value)s") % {"value": repr(modality)}, field="modality")
         q &= Q(modality=modality)
     return q
 
@@ -103,7 +107,7 @@ def filter_projects(
         if stage == NONE:
             qs = qs.filter(highest_stage="")
         elif stage not in STAGE_LABELS:
-            raise ValidationFailed(f"unknown stage {stage!r}", field="stage")
+            raise ValidationFailed(_("unknown stage %(value)s") % {"value": repr(stage)}, field="stage")
         else:
             qs = qs.filter(highest_stage=stage)
     return qs

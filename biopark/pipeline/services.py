@@ -7,10 +7,14 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
+from biopark.core import formatting
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.dates import PartialDate
 from biopark.core.errors import ValidationFailed
@@ -19,7 +23,8 @@ from biopark.core.text import search_blob
 from biopark.core.writes import Editable, apply_changes, one_of, optional_key
 from biopark.ecosystem.models import Organisation, Person
 from biopark.pipeline import stages as rules
-from biopark.pipeline.models import Indication, Modality, Project, StageEvent, Visibility
+from biopark.pipeline.models import Indication, Modality, Project, StageEvent, Visibility, stage_label
+from biopark.pipeline.vocabulary import complete_indication, normalise_area
 
 PROJECT_FIELDS = [
     "key",
@@ -39,21 +44,38 @@ _AUDITED = [f for f in PROJECT_FIELDS] + ["organisation_id", "park_id"]
 _user = policy.user_of
 
 
+def _label(name: str) -> str:
+    """A project field's name for people (its verbose name), for messages that name the field."""
+    try:
+        return str(getattr(Project._meta.get_field(name), "verbose_name", name))
+    except FieldDoesNotExist:
+        return name
+
+
+def _when(date: PartialDate) -> str:
+    return formatting.format_date(date.value, get_language(), precision=date.precision)
+
+
 def _str_list(value: Any, field: str) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
         value = value.replace("；", ";").replace("，", ",").replace(",", ";").split(";")
     if not isinstance(value, Iterable):
-        raise ValidationFailed(f"{field} must be a list of names", field=field)
+        raise ValidationFailed(_("%(field)s must be a list of names") % {"field": _label(field)}, field=field)
     return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+
+
+def _areas(value: Any, field: str) -> list[str]:
+    """Therapeutic areas: a known area (in either language, or its code) is stored as its code; free text as typed."""
+    return list(dict.fromkeys(normalise_area(a) for a in _str_list(value, field)))
 
 
 def _check(project: Project) -> None:
     if not (project.name_zh or project.name_en):
-        raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+        raise ValidationFailed(_("a Chinese or an English name is required"), field="name_zh")
     if project.key and Project.objects.filter(key=project.key).exclude(pk=project.pk).exists():
-        raise ValidationFailed(f"the key {project.key!r} is taken", field="key")
+        raise ValidationFailed(_("the key %(key)s is taken") % {"key": repr(project.key)}, field="key")
     project.search_text = search_blob(
         project.name_zh, project.name_en, aliases=[*project.aliases, *project.targets]
     )
@@ -62,8 +84,10 @@ def _check(project: Project) -> None:
 PROJECT_EDITABLE = Editable(
     fields=PROJECT_FIELDS,
     convert={
-        **dict.fromkeys(("aliases", "targets", "therapeutic_areas"), _str_list),
-        "modality": one_of(Modality.values, "modality"), "visibility": one_of(Visibility.values, "visibility"),
+        **dict.fromkeys(("aliases", "targets"), _str_list),
+        "therapeutic_areas": _areas,
+        "modality": one_of(Modality, gettext_lazy("modality")),
+        "visibility": one_of(Visibility, gettext_lazy("visibility")),
         "key": optional_key,
     },
     check=_check,
@@ -83,7 +107,7 @@ def project_create(
 ) -> Project:
     """Register a project of `organisation` (in the organisation's park), with its first indications."""
     if organisation is None:
-        raise ValidationFailed("a project belongs to an organisation", field="organisation")
+        raise ValidationFailed(_("a project belongs to an organisation"), field="organisation")
     project = Project(organisation=organisation, park_id=organisation.park_id, synthetic=synthetic)
     PROJECT_EDITABLE.apply(project, data)
     policy.require(actor, policy.CREATE, project)
@@ -137,22 +161,21 @@ def project_update(
 
 
 def _indication_new(project: Project, item: Mapping[str, str]) -> Indication:
-    name_zh = (item.get("name_zh") or "").strip()
-    name_en = (item.get("name_en") or "").strip()
+    name_zh, name_en = complete_indication((item.get("name_zh") or "").strip(), (item.get("name_en") or "").strip())
     if not (name_zh or name_en):
         raise ValidationFailed(
-            "an indication needs a Chinese or an English name", field="indications.name_zh"
+            _("an indication needs a Chinese or an English name"), field="indications.name_zh"
         )
     clash = project.indications.filter(name_zh=name_zh, name_en=name_en).exists()
     if clash:
         raise ValidationFailed(
-            f"the project already has the indication {name_zh or name_en!r}", field="name_en"
+            _("the project already has the indication %(name)s") % {"name": repr(name_zh or name_en)}, field="name_en"
         )
     return Indication.objects.create(
         project=project,
         name_zh=name_zh,
         name_en=name_en,
-        therapeutic_area=(item.get("therapeutic_area") or "").strip(),
+        therapeutic_area=normalise_area(item.get("therapeutic_area")),
     )
 
 
@@ -202,33 +225,36 @@ def stage_record(
     """Record that an indication reached (or went back to, or halted at) a stage on a (partial) date."""
     policy.require(actor, policy.CHANGE, project)
     if indication.project_id != project.pk:
-        raise ValidationFailed("this indication belongs to another project", field="indication")
+        raise ValidationFailed(_("this indication belongs to another project"), field="indication")
     if stage not in rules.ALL_CODES:
         raise ValidationFailed(
-            f"unknown stage {stage!r}; known stages: {', '.join(rules.ALL_CODES)}", field="stage"
+            _("unknown stage %(value)s; known stages: %(known)s")
+            % {"value": repr(stage), "known": ", ".join(stage_label(c) for c in rules.ALL_CODES)}, field="stage"
         )
     when = date
     if not isinstance(when, PartialDate):
         try:
             when = PartialDate.parse(when)  # type: ignore[assignment]
         except ValueError as exc:
-            raise ValidationFailed(str(exc), field="date") from exc
+            raise ValidationFailed(
+                _("not a date: %(value)s (use YYYY, YYYY-MM or YYYY-MM-DD)") % {"value": repr(str(when))}, field="date"
+            ) from exc
         if when is None:
-            raise ValidationFailed("a stage needs a date (YYYY, YYYY-MM or YYYY-MM-DD)", field="date")
+            raise ValidationFailed(_("a stage needs a date (YYYY, YYYY-MM or YYYY-MM-DD)"), field="date")
     assert isinstance(when, PartialDate)
     today = today or timezone.localdate()
     if when.value > today:
-        raise ValidationFailed(f"the date {when} is in the future", field="date")
+        raise ValidationFailed(_("the date %(date)s is in the future") % {"date": _when(when)}, field="date")
     approval_number, trial_id, reason = approval_number.strip(), trial_id.strip(), reason.strip()
     missing = rules.missing_evidence(
         stage, approval_number=approval_number, trial_id=trial_id, has_document=document is not None
     )
     if missing:
         what = {
-            rules.APPROVAL: "an approval or filing number",
-            rules.TRIAL: "a trial registry id or a document",
+            rules.APPROVAL: _("an approval or filing number"),
+            rules.TRIAL: _("a trial registry id or a document"),
         }[missing]
-        raise ValidationFailed(f"{stage} needs {what} as evidence", field=missing)
+        raise ValidationFailed(_("%(stage)s needs %(what)s as evidence") % {"stage": stage_label(stage), "what": what}, field=missing)
     # Lock the indication's row so two recorders cannot both append after the same event.
     locked = Indication.objects.select_for_update().get(pk=indication.pk)
     history = list(locked.events.order_by("occurred_on", "id"))
@@ -240,8 +266,11 @@ def stage_record(
     previous = history[-1] if history else None
     if previous is not None and when.value < previous.occurred_on:
         raise ValidationFailed(
-            f"the date {when} is before the indication's last event ({previous.date}); "
-            "stages are recorded in the order they happened",
+            _(
+                "the date %(date)s is before the indication's last event (%(last)s); "
+                "stages are recorded in the order they happened"
+            )
+            % {"date": _when(when), "last": _when(PartialDate(previous.occurred_on, previous.occurred_precision))},
             field="date",
         )
     user = _user(actor)
@@ -272,8 +301,8 @@ def stage_record(
     refresh_cache(project)
     changes = {f"stage[{indication}]": [previous.stage if previous else None, stage]}
     changes.update(diff(before, snapshot(project, ["highest_stage", "last_event_on"])))
-    note = f"{move.direction}: {reason}" if reason else move.direction
-    record_change(actor=user, obj=project, action=ChangeRecord.UPDATE, changes=changes, note=note)
+    changes["direction"] = [None, move.direction]  # shown by its label (see apps.py), never as the code
+    record_change(actor=user, obj=project, action=ChangeRecord.UPDATE, changes=changes, note=reason)
     return event
 
 

@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from biopark.ecosystem.models import STAGE_CODES
+from django.utils.translation import gettext as _
+
+from biopark.ecosystem.models import STAGE_CODES, STAGES
+
+_LABELS = dict(STAGES)
+
+
+def _label(code: str) -> str:
+    from biopark.pipeline.models import stage_label  # models import this module's neighbours; keep it lazy
+
+    return stage_label(code) or str(_LABELS.get(code, code))
 
 SUSPENDED, DISCONTINUED = "suspended", "discontinued"
 HALTS = (SUSPENDED, DISCONTINUED)
@@ -52,9 +62,9 @@ def classify(history: list[str], stage: str) -> Move:
         return Move("first", False)
     current = history[-1]
     if stage == current:
-        return Move("same", True, f"the indication is already at {stage}")
+        return Move("same", True, _("the indication is already at %(stage)s") % {"stage": _label(stage)})
     if stage in HALTS:
-        return Move("halt", True, f"{stage} needs a reason")
+        return Move("halt", True, _("%(stage)s needs a reason") % {"stage": _label(stage)})
     base = last_progress(history)
     if base is None:
         return Move("resume", False)
@@ -64,10 +74,10 @@ def classify(history: list[str], stage: str) -> Move:
     if step == 1:
         return Move("forward", False)
     if step > 1:
-        return Move("skip", True, f"going from {base} to {stage} skips a stage and needs a reason")
+        return Move("skip", True, _("going from %(from)s to %(to)s skips a stage and needs a reason") % {"from": _label(base), "to": _label(stage)})
     if step == 0:
         return Move("resume", False)
-    return Move("back", True, f"going back from {base} to {stage} needs a reason")
+    return Move("back", True, _("going back from %(from)s to %(to)s needs a reason") % {"from": _label(base), "to": _label(stage)})
 
 
 def missing_evidence(stage: str, *, approval_number: str, trial_id: str, has_document: bool) -> str | None:

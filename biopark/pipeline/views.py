@@ -19,6 +19,7 @@ from biopark.ecosystem.selectors import citations_of, history_of, passage
 from biopark.pipeline import charts, export, extensions, selectors, services
 from biopark.pipeline.models import ALL_STAGES, Modality, Project
 from biopark.pipeline.rules import PORTFOLIO
+from biopark.pipeline.vocabulary import area_label
 
 
 def _filters(request: HttpRequest, *names: str) -> dict[str, Any]:
@@ -98,7 +99,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "funnel_svg": charts.hbar([(r["label"], r["reached"]) for r in data.funnel if r["reached"] is not None],
                                   title=_("Projects that reached each stage")),
         "modality_svg": charts.hbar([(m["label"], m["count"]) for m in data.modalities], title=_("By modality")),
-        "area_svg": charts.hbar([(a["area"], a["count"]) for a in data.areas[:12]], title=_("By therapeutic area")),
+        "area_svg": charts.hbar(
+            [(area_label(a["area"]), a["count"]) for a in data.areas[:12]], title=_("By therapeutic area")
+        ),
         "time_svg": charts.hbar([(t.label, t.median) for t in data.stage_times], title=_("Median days in stage")),
         "query": request.GET.urlencode(),
     }

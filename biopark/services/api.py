@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -52,7 +53,7 @@ class RequestFilters(Schema):
 def _service(pk: int) -> Service:
     service = Service.objects.filter(pk=pk).first()
     if service is None:
-        raise NotFound(f"no service {pk}")
+        raise NotFound(_("no such service"))
     return service
 
 
@@ -61,7 +62,7 @@ def _project(pk: int, user: Any) -> Project:
     that does not exist."""
     project = Project.objects.filter(pk=pk).first()
     if project is None or not policy.decide(user, policy.VIEW, project):
-        raise ValidationFailed(f"no project {pk}", field="project")
+        raise ValidationFailed(_("no project %(id)s") % {"id": pk}, field="project")
     return project
 
 
@@ -69,7 +70,7 @@ def _request(pk: int, user: Any) -> ServiceRequest:
     found = selectors.request_detail(pk)
     # A request the caller may not see answers exactly like one that does not exist.
     if found is None or not policy.decide(user, policy.VIEW, found):
-        raise NotFound(f"no service request {pk}")
+        raise NotFound(_("no such service request"))
     return found
 
 
@@ -125,12 +126,12 @@ def create_service(request: HttpRequest, payload: ServiceIn) -> Any:
         org = Organisation.objects.filter(pk=payload.provider_organisation).first()
         if org is None:
             raise ValidationFailed(
-                f"no organisation {payload.provider_organisation}", field="provider_organisation"
+                _("no organisation %(id)s") % {"id": payload.provider_organisation}, field="provider_organisation"
             )
     if payload.provider_platform is not None:
         platform = Platform.objects.filter(pk=payload.provider_platform).first()
         if platform is None:
-            raise ValidationFailed(f"no platform {payload.provider_platform}", field="provider_platform")
+            raise ValidationFailed(_("no platform %(id)s") % {"id": payload.provider_platform}, field="provider_platform")
     return Status(201, services.service_create(
         actor=request.auth, data=data, provider_organisation=org, provider_platform=platform
     ))
@@ -152,7 +153,7 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> Any:
 def create_request(request: HttpRequest, payload: RequestIn) -> Any:
     service = Service.objects.filter(pk=payload.service).first()
     if service is None:
-        raise ValidationFailed(f"no service {payload.service}", field="service")
+        raise ValidationFailed(_("no service %(id)s") % {"id": payload.service}, field="service")
     project = None
     if payload.project is not None:
         project = _project(payload.project, request.auth)
@@ -193,7 +194,7 @@ def assign_request(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
     if payload.assignee is not None:
         assignee = get_user_model().objects.filter(pk=payload.assignee).first()
         if assignee is None:
-            raise ValidationFailed(f"no user {payload.assignee}", field="assignee")
+            raise ValidationFailed(_("no user %(id)s") % {"id": payload.assignee}, field="assignee")
     services.request_assign(actor=request.auth, request=_request(pk, request.auth), assignee=assignee)
     return _out(_request(pk, request.auth), request.auth, detail=True)
 
@@ -220,7 +221,7 @@ def download(request: HttpRequest, pk: int, aid: int) -> Any:
     found = _request(pk, request.auth)
     attachment = found.attachments.filter(pk=aid).first()
     if attachment is None:
-        raise NotFound(f"no attachment {aid}")
+        raise NotFound(_("no such attachment"))
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
 
 

@@ -6,6 +6,7 @@ import io
 import zipfile
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from biopark.core import uploads
 from biopark.core.errors import ValidationFailed
@@ -43,17 +44,17 @@ def _is_text(content: bytes) -> bool:
 def check(name: str, content: bytes) -> str:
     """Return the file kind (its extension) or raise ValidationFailed naming the `file` field."""
     if not name or "." not in name:
-        raise ValidationFailed(f"the file needs an extension: one of {', '.join(ALLOWED)}", field="file")
+        raise ValidationFailed(_("the file needs an extension: one of %(known)s") % {"known": ", ".join(ALLOWED)}, field="file")
     ext = name.rsplit(".", 1)[1].lower()
     if ext not in ALLOWED:
         raise ValidationFailed(
-            f".{ext} files are not accepted; use one of {', '.join(ALLOWED)}", field="file"
+            _(".%(ext)s files are not accepted; use one of %(known)s") % {"ext": ext, "known": ", ".join(ALLOWED)}, field="file"
         )
     limit = max_bytes()
     if len(content) > limit:
         raise uploads.too_large(len(content), limit)
     if not content:
-        raise ValidationFailed("the file is empty", field="file")
+        raise ValidationFailed(_("the file is empty"), field="file")
     ok = {
         "pdf": lambda c: c.startswith(b"%PDF-"),
         "png": lambda c: c.startswith(b"\x89PNG\r\n\x1a\n"),
@@ -65,5 +66,5 @@ def check(name: str, content: bytes) -> str:
         "csv": _is_text,
     }[ext](content)
     if not ok:
-        raise ValidationFailed(f"the file's content is not a .{ext} file", field="file")
+        raise ValidationFailed(_("the file's content is not a .%(ext)s file") % {"ext": ext}, field="file")
     return "jpg" if ext == "jpeg" else ext

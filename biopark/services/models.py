@@ -39,21 +39,25 @@ class Service(BilingualNamed):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     stages = models.JSONField(_("stages served"), default=list, blank=True)
     provider_organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="services_provided"
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="services_provided",
+        verbose_name=_("provider organisation"),
     )
     provider_platform = models.ForeignKey(
-        Platform, null=True, blank=True, on_delete=models.PROTECT, related_name="services_provided"
+        Platform, null=True, blank=True, on_delete=models.PROTECT, related_name="services_provided",
+        verbose_name=_("provider platform"),
     )
-    park = models.ForeignKey(Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="services")
-    description_zh = models.TextField(blank=True, default="")
-    description_en = models.TextField(blank=True, default="")
+    park = models.ForeignKey(
+        Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="services", verbose_name=_("park")
+    )
+    description_zh = models.TextField(_("description (Chinese)"), blank=True, default="")
+    description_en = models.TextField(_("description (English)"), blank=True, default="")
     price_model = models.CharField(
         _("price model"), max_length=20, choices=PriceModel.choices, default=PriceModel.QUOTE
     )
-    price_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, choices=CURRENCIES, blank=True, default="")
+    price_amount = models.DecimalField(_("price"), max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, blank=True, default="")
     target_days = models.PositiveIntegerField(_("target time (days)"), default=10)
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(_("offered"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -91,10 +95,18 @@ class State(models.TextChoices):
 OPEN_STATES = (State.SUBMITTED, State.ACCEPTED, State.IN_PROGRESS)
 
 
+def state_label(code: str | None) -> str:
+    """A request state's label for people; the code itself for one this version does not know."""
+    return str(dict(State.choices).get(code or "", code or ""))
+
+
 class ServiceRequest(models.Model):
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="requests", verbose_name=_("service")
+    )
     project = models.ForeignKey(
-        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="service_requests"
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="service_requests",
+        verbose_name=_("project"),
     )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -114,18 +126,19 @@ class ServiceRequest(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     details = models.TextField(_("details"), blank=True, default="")
-    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("assignee"),
     )
-    due_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
     submitted_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
-    rating = models.PositiveSmallIntegerField(null=True, blank=True)
-    rating_comment = models.CharField(max_length=500, blank=True, default="")
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -154,10 +167,17 @@ class RequestEvent(models.Model):
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(
-        max_length=10, choices=[("state", "state"), ("comment", "comment"), ("file", "file")]
+        _("kind"),
+        max_length=10,
+        choices=[
+            ("state", _("state change")),
+            ("comment", _("comment")),
+            ("file", _("attachment")),
+            ("assign", _("assignment")),
+        ],
     )
-    from_state = models.CharField(max_length=20, blank=True, default="")
-    to_state = models.CharField(max_length=20, blank=True, default="")
+    from_state = models.CharField(_("from"), max_length=20, blank=True, default="", choices=State.choices)
+    to_state = models.CharField(_("to"), max_length=20, blank=True, default="", choices=State.choices)
     text = models.TextField(blank=True, default="")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -169,7 +189,7 @@ class RequestEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.to_state or self.text[:40]}"
+        return f"{self.get_kind_display()} {self.get_to_state_display() or self.text[:40]}"
 
 
 def _upload_to(instance: Attachment, filename: str) -> str:

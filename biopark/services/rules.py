@@ -9,11 +9,12 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from biopark.accounts import policy
 from biopark.accounts.models import Role
 from biopark.accounts.policy import ALLOW, Actor, Decision, refuse
-from biopark.services.models import Attachment, RequestEvent, Service, ServiceRequest, State
+from biopark.services.models import Attachment, RequestEvent, Service, ServiceRequest, State, state_label
 
 MEMBER_ROLES = (Role.ENTERPRISE_MEMBER, Role.PLATFORM_MANAGER)
 DESK = "desk"
@@ -65,10 +66,10 @@ class TransitionPolicy:
         (S.IN_PROGRESS, S.CANCELLED): Step(frozenset({ADMIN, OPERATOR}), needs_reason=True),
     }
     labels = {
-        ADMIN: "an administrator",
-        OPERATOR: "the park operator",
-        PROVIDER: "the provider",
-        REQUESTER: "the requesting enterprise",
+        ADMIN: gettext_lazy("an administrator"),
+        OPERATOR: gettext_lazy("the park operator"),
+        PROVIDER: gettext_lazy("the provider"),
+        REQUESTER: gettext_lazy("the requesting enterprise"),
     }
 
     def targets(self, state: str) -> list[str]:
@@ -77,17 +78,28 @@ class TransitionPolicy:
     def check(self, actor: Any, request: Any, to_state: str, *, reason: str = "") -> Decision:
         actor = policy.actor_for(actor)
         if to_state not in State.values:
-            return refuse(f"unknown state {to_state!r}; known: {', '.join(State.values)}")
+            return refuse(
+                _("unknown state %(value)s; known: %(known)s")
+                % {"value": repr(to_state), "known": ", ".join(str(label) for label in State.labels)}
+            )
         step = self.steps.get((request.state, to_state))
         if step is None:
-            options = ", ".join(self.targets(request.state)) or "none (the request is finished)"
-            return refuse(f"a {request.state} request cannot become {to_state}; possible: {options}")
+            options = ", ".join(state_label(s) for s in self.targets(request.state)) or _(
+                "none (the request is finished)"
+            )
+            return refuse(
+                _("a request in state %(state)s cannot become %(to)s; possible: %(options)s")
+                % {"state": state_label(request.state), "to": state_label(to_state), "options": options}
+            )
         hats = parties(actor, request)
         if not hats & step.allowed:
-            who = " or ".join(self.labels[p] for p in sorted(step.allowed))
-            return refuse(f"only {who} may move a {request.state} request to {to_state}")
+            who = _(" or ").join(str(self.labels[p]) for p in sorted(step.allowed))
+            return refuse(
+                _("only %(who)s may move a request in state %(state)s to %(to)s")
+                % {"who": who, "state": state_label(request.state), "to": state_label(to_state)}
+            )
         if step.needs_reason and not reason.strip():
-            return refuse(f"moving to {to_state} needs a reason")
+            return refuse(_("moving to %(to)s needs a reason") % {"to": state_label(to_state)})
         return ALLOW
 
     def allowed_targets(self, actor: Any, request: Any) -> list[str]:

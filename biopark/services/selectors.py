@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.errors import PermissionRefused, ValidationFailed
@@ -27,10 +28,11 @@ def catalogue(
 ) -> list[Service]:
     """Active services, optionally only those of a category, serving a stage, or offered in a park."""
     if category and category not in Category.values:
-        raise ValidationFailed(f"unknown category {category!r}", field="category")
+        raise ValidationFailed(_("unknown category %(value)s") % {"value": repr(category)}, field="category")
     if stage and stage not in STAGE_CODES:
         raise ValidationFailed(
-            f"unknown stage {stage!r}; known stages: {', '.join(STAGE_CODES)}", field="stage"
+            _("unknown stage %(value)s; known stages: %(known)s")
+            % {"value": repr(stage), "known": ", ".join(STAGE_CODES)}, field="stage"
         )
     qs = Service.objects.filter(active=True).select_related(
         "provider_organisation", "provider_platform", "provider_platform__operator", "park"
@@ -71,7 +73,7 @@ def request_list(
         if state == "open":
             qs = qs.filter(state__in=OPEN_STATES)
         elif state not in State.values:
-            raise ValidationFailed(f"unknown state {state!r}", field="state")
+            raise ValidationFailed(_("unknown state %(value)s") % {"value": repr(state)}, field="state")
         else:
             qs = qs.filter(state=state)
     if overdue:

@@ -15,15 +15,18 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.accounts.models import Profile
+from biopark.core import formatting
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import Conflict, PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
 from biopark.core.text import search_blob
 from biopark.core.writes import Editable, apply_changes, clean_names, one_of, optional_key
-from biopark.ecosystem.models import STAGE_CODES, Organisation, Platform
+from biopark.ecosystem.models import STAGE_CODES, STAGES, Organisation, Platform
 from biopark.pipeline.models import Project
 from biopark.services import files
 from biopark.services.models import (
@@ -34,6 +37,7 @@ from biopark.services.models import (
     Service,
     ServiceRequest,
     State,
+    state_label,
 )
 from biopark.services.rules import ADMIN, OPERATOR, PROVIDER, REQUESTER, TRANSITIONS, parties
 
@@ -72,7 +76,10 @@ def _stages(value: Any, name: str) -> list[str]:
     stages = list(value or [])
     bad = [s for s in stages if s not in STAGE_CODES]
     if bad:
-        raise ValidationFailed(f"unknown stage {bad[0]!r}; known stages: {', '.join(STAGE_CODES)}", field=name)
+        raise ValidationFailed(
+            _("unknown stage %(value)s; known stages: %(known)s")
+            % {"value": repr(bad[0]), "known": ", ".join(str(label) for _code, label in STAGES)}, field=name
+        )
     return list(dict.fromkeys(stages))
 
 
@@ -80,16 +87,18 @@ def _price(value: Any, name: str) -> Decimal | None:
     try:
         amount = None if value in (None, "") else Decimal(str(value))
     except InvalidOperation as exc:
-        raise ValidationFailed(f"price_amount must be a decimal number, got {value!r}", field=name) from exc
+        raise ValidationFailed(
+            _("the price must be a decimal number, got %(value)s") % {"value": repr(value)}, field=name
+        ) from exc
     if amount is not None and (not amount.is_finite() or amount < 0):
-        raise ValidationFailed("price_amount must be 0 or more", field=name)
+        raise ValidationFailed(_("the price must be 0 or more"), field=name)
     return amount
 
 
 def _currency(value: Any, name: str) -> str:
     code = (value or "").upper()
     if code and code not in ("CNY", "USD", "EUR"):
-        raise ValidationFailed(f"unknown currency {value!r} (CNY, USD or EUR)", field=name)
+        raise ValidationFailed(_("unknown currency %(value)s (CNY, USD or EUR)") % {"value": repr(value)}, field=name)
     return code
 
 
@@ -97,26 +106,27 @@ def _target_days(value: Any, name: str) -> int:
     try:
         days = int(value)
     except (TypeError, ValueError) as exc:
-        raise ValidationFailed("target_days must be a whole number of days", field=name) from exc
+        raise ValidationFailed(_("the target time must be a whole number of days"), field=name) from exc
     if not 1 <= days <= 3650:
-        raise ValidationFailed("target_days must be between 1 and 3650", field=name)
+        raise ValidationFailed(_("the target time must be between 1 and 3650 days"), field=name)
     return days
 
 
 def _check_service(service: Service) -> None:
     if not (service.name_zh or service.name_en):
-        raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+        raise ValidationFailed(_("a Chinese or an English name is required"), field="name_zh")
     if service.price_amount is not None and not service.currency:
-        raise ValidationFailed("a price needs its currency", field="currency")
+        raise ValidationFailed(_("a price needs its currency"), field="currency")
     if service.key and Service.objects.filter(key=service.key).exclude(pk=service.pk).exists():
-        raise ValidationFailed(f"the key {service.key!r} is taken", field="key")
+        raise ValidationFailed(_("the key %(key)s is taken") % {"key": repr(service.key)}, field="key")
     service.search_text = search_blob(service.name_zh, service.name_en, aliases=service.aliases)
 
 
 SERVICE_EDITABLE = Editable(
     fields=SERVICE_FIELDS,
     convert={
-        "category": one_of(Category.values, "category"), "price_model": one_of(PriceModel.values, "price model"),
+        "category": one_of(Category, gettext_lazy("category")),
+        "price_model": one_of(PriceModel, gettext_lazy("price model")),
         "stages": _stages, "aliases": clean_names, "price_amount": _price, "currency": _currency,
         "target_days": _target_days, "active": lambda value, name: bool(value), "key": optional_key,
     },
@@ -134,13 +144,13 @@ def service_create(
 ) -> Service:
     policy.require(actor, policy.CREATE, Service)
     if provider_organisation is None and provider_platform is None:
-        raise ValidationFailed("a service needs a provider: an organisation or a platform", field="provider")
+        raise ValidationFailed(_("a service needs a provider: an organisation or a platform"), field="provider")
     service = Service(provider_organisation=provider_organisation, provider_platform=provider_platform)
     service.park_id = (provider_platform.park_id if provider_platform else None) or (
         provider_organisation.park_id if provider_organisation else None
     )
     if "category" not in data:
-        raise ValidationFailed("a service needs a category", field="category")
+        raise ValidationFailed(_("a service needs a category"), field="category")
     SERVICE_EDITABLE.apply(service, data)
     policy.require(actor, policy.CREATE, service)
     service.save()
@@ -188,14 +198,21 @@ def _notify(request: ServiceRequest, from_state: str, to_state: str, note: str) 
     to = recipients(request)
     if not to:
         return
-    subject = f"[BioPark] request #{request.pk} {from_state or 'new'} → {to_state}: {request.title}"[:200]
-    body = (
-        f"Service request #{request.pk} ({request.service}) is now {to_state}"
-        + (f" (was {from_state})" if from_state else "")
-        + ".\n"
-        + (f"Note: {note}\n" if note else "")
-        + (f"Due: {request.due_on}\n" if request.due_on else "")
-    )
+    # Written in the language of the person who made the change (the request's page is in both).
+    frm, to_label = state_label(from_state) if from_state else _("new"), state_label(to_state)
+    subject = (
+        _("[BioPark] request #%(id)s %(from)s → %(to)s: %(title)s")
+        % {"id": request.pk, "from": frm, "to": to_label, "title": request.title}
+    )[:200]
+    lines = [_("Service request #%(id)s (%(service)s) is now %(to)s.") % {
+        "id": request.pk, "service": request.service, "to": to_label}]
+    if from_state:
+        lines.append(_("It was %(from)s.") % {"from": frm})
+    if note:
+        lines.append(_("Note: %(note)s") % {"note": note})
+    if request.due_on:
+        lines.append(_("Due: %(date)s") % {"date": formatting.format_date(request.due_on, get_language())})
+    body = "\n".join(lines) + "\n"
     transaction.on_commit(lambda: send_mail(subject, body, None, to, fail_silently=True))
 
 
@@ -228,15 +245,15 @@ def request_submit(
     actor_ = policy.actor_for(actor)
     title = (title or "").strip()
     if not title:
-        raise ValidationFailed("a request needs a title", field="title")
+        raise ValidationFailed(_("a request needs a title"), field="title")
     if not service.active:
-        raise ValidationFailed("this service is not offered any more", field="service")
+        raise ValidationFailed(_("this service is not offered any more"), field="service")
     if not actor_.organisation_id:
         policy.require(actor, policy.CREATE, ServiceRequest)
-        raise ValidationFailed("your account is not attached to an organisation", field="organisation")
+        raise ValidationFailed(_("your account is not attached to an organisation"), field="organisation")
     requester_org = Organisation.objects.get(pk=actor_.organisation_id)
     if project is not None and project.organisation_id != requester_org.pk:
-        raise ValidationFailed("the project must belong to your organisation", field="project")
+        raise ValidationFailed(_("the project must belong to your organisation"), field="project")
     now = now or timezone.now()
     request = ServiceRequest(
         service=service,
@@ -302,7 +319,7 @@ def request_transition(
         raise PermissionRefused(decision.reason)
     if rating is not None:
         if to_state != State.CLOSED:
-            raise ValidationFailed("a rating is given when the request is closed", field="rating")
+            raise ValidationFailed(_("a rating is given when the request is closed"), field="rating")
         _check_rating(rating)
     now = now or timezone.now()
     frm = locked.state
@@ -331,7 +348,7 @@ def request_transition(
 
 def _check_rating(rating: Any) -> int:
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise ValidationFailed("the rating is a whole number from 1 to 5", field="rating")
+        raise ValidationFailed(_("the rating is a whole number from 1 to 5"), field="rating")
     return rating
 
 
@@ -339,9 +356,9 @@ def _check_rating(rating: Any) -> int:
 def request_rate(*, actor: Any, request: ServiceRequest, rating: int, comment: str = "") -> ServiceRequest:
     hats = parties(policy.actor_for(actor), request)
     if REQUESTER not in hats and ADMIN not in hats:
-        raise PermissionRefused("only the requesting enterprise rates the service")
+        raise PermissionRefused(_("only the requesting enterprise rates the service"))
     if request.state not in (State.DELIVERED, State.CLOSED):
-        raise ValidationFailed("a request is rated once it is delivered", field="rating")
+        raise ValidationFailed(_("a request is rated once it is delivered"), field="rating")
     _check_rating(rating)
     before = snapshot(request, ["rating", "rating_comment"])
     request.rating, request.rating_comment = rating, (comment or "").strip()[:500]
@@ -360,7 +377,7 @@ def request_comment(*, actor: Any, request: ServiceRequest, text: str) -> Reques
     policy.require(actor, policy.CHANGE, request)
     text = (text or "").strip()
     if not text:
-        raise ValidationFailed("the comment is empty", field="text")
+        raise ValidationFailed(_("the comment is empty"), field="text")
     user = _user(actor)
     return RequestEvent.objects.create(
         request=request, kind="comment", text=text[:5000], actor=_auth_user(user), actor_label=_label(user)
@@ -371,13 +388,13 @@ def request_comment(*, actor: Any, request: ServiceRequest, text: str) -> Reques
 def request_assign(*, actor: Any, request: ServiceRequest, assignee: Any) -> ServiceRequest:
     hats = parties(policy.actor_for(actor), request)
     if not hats & {ADMIN, OPERATOR, PROVIDER}:
-        raise PermissionRefused("only the provider, the park operator or an administrator assigns a request")
+        raise PermissionRefused(_("only the provider, the park operator or an administrator assigns a request"))
     if not request.is_open:
-        raise ValidationFailed(f"a {request.state} request cannot be reassigned", field="assignee")
+        raise ValidationFailed(_("a request in state %(state)s cannot be reassigned") % {"state": request.get_state_display()}, field="assignee")
     if assignee is not None:
         profile = Profile.objects.filter(user=assignee).first()
         if profile is None or profile.organisation_id != request.provider_organisation_id:
-            raise ValidationFailed("the assignee must be a member of the provider", field="assignee")
+            raise ValidationFailed(_("the assignee must be a member of the provider"), field="assignee")
     before = snapshot(request, ["assignee_id"])
     request.assignee = assignee
     request.save(update_fields=["assignee"])
@@ -386,8 +403,8 @@ def request_assign(*, actor: Any, request: ServiceRequest, assignee: Any) -> Ser
         _event(
             request,
             actor=actor,
-            kind="comment",
-            text=f"assigned to {assignee.get_username() if assignee else '—'}",
+            kind="assign",  # shown as "assigned to …" in the reader's language
+            text=assignee.get_username() if assignee else "",
         )
         record_change(actor=_user(actor), obj=request, action=ChangeRecord.UPDATE, changes=changes)
     return request

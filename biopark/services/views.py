@@ -10,11 +10,12 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from biopark.accounts import policy
-from biopark.core import uploads
+from biopark.core import formatting, uploads
 from biopark.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from biopark.core.handlers import forbidden as _forbidden
 from biopark.core.params import BadParameter, Params
@@ -69,7 +70,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             if project is None or not policy.decide(request.user, policy.VIEW, project):
                 raise NotFound(_("No such project"), field="project")
             context["project"] = project
-            context["project_stage"] = selectors.project_stage(project)
+            context["project_stage"] = str(dict(STAGES).get(selectors.project_stage(project), ""))
             context["services"] = selectors.services_for_project(project)
         else:
             context["services"] = selectors.catalogue(
@@ -326,7 +327,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         "data": data,
         "park": park or "",
         "overdue_count": len([r for r in data.queue if getattr(r, "overdue", False)]),
-        "monthly_svg": charts.vbar([(m["month"], m["total"]) for m in data.monthly[-12:]],
+        "monthly_svg": charts.vbar([(formatting.format_date(m["month"], get_language(), precision="month"), m["total"])
+                                    for m in data.monthly[-12:]],
                                    title=_("Requests per month")),
         "accept_svg": charts.hbar([(c.label, num(c.median_hours_to_accept)) for c in cats],
                                   title=_("Median hours to accept")),

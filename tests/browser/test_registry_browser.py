@@ -46,7 +46,8 @@ def test_sign_in_search_in_chinese_open_and_edit(browser_page, live_server):
     page.wait_for_url(f"**/organisations/{org.pk}/")
     assert "抗体偶联药物研发企业" in page.inner_text("main")
     assert "康诺亚" in page.inner_text("main")
-    assert "description_zh" in page.inner_text("#history")
+    history = page.inner_text("#history")
+    assert "— → 抗体偶联药物研发企业" in history and "description_zh" not in history  # a label, not the column
 
     org.refresh_from_db()
     assert org.description_zh == "抗体偶联药物研发企业"

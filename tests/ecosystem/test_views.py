@@ -102,7 +102,7 @@ def test_import_page_dry_run_then_import(roles):
     data = f"name_zh,park\n页面导入企业,{roles['zone'].pk}\n".encode()
     dry = client.post("/import/", {"type": "organisations", "apply": "0",
                                    "file": SimpleUploadedFile("o.csv", data)})
-    assert dry.status_code == 200 and "create: 1" in dry.content.decode()
+    assert dry.status_code == 200 and "新记录: 1" in dry.content.decode()
     assert not Organisation.objects.filter(name_zh="页面导入企业").exists()
     done = client.post("/import/", {"type": "organisations", "apply": "1",
                                     "file": SimpleUploadedFile("o.csv", data)})

@@ -102,7 +102,7 @@ def test_a_refused_cancellation_is_an_admin_message_and_changes_nothing(booked):
                            follow=True)
     assert response.status_code == 200
     text = response.content.decode()
-    assert "only pending bookings are approved or rejected; this one is confirmed" in text
+    assert "只有待审批的预约可以批准或拒绝；该预约的状态为：已确认" in text
     assert row(Booking, booking.pk) == before
 
 

@@ -7,14 +7,15 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from biopark.facilities import charts, services
 from tests.core.test_svg import HOSTILE, NS
 
 
 def test_bar_chart_escapes_quotes_in_title_and_labels():
-    markup = charts.bar_chart([HOSTILE, "w2"], [1.0, 2.0], [4.0, 4.0], title=HOSTILE)
+    with translation.override("en"):
+        markup = charts.bar_chart([HOSTILE, "w2"], [1.0, 2.0], [4.0, 4.0], title=HOSTILE)
     root = ET.fromstring(markup)
     assert root.attrib["aria-label"] == HOSTILE
     assert set(root.attrib) == {"class", "viewBox", "width", "height", "role", "aria-label"}

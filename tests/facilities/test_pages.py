@@ -44,7 +44,7 @@ def test_book_and_cancel_through_the_page(client, fac):
     url = f"/facilities/resources/{fac['resource'].pk}/"
     resp = client.post(url, {"start": local.isoformat(timespec="minutes"),
                              "end": (local + dt.timedelta(minutes=10)).isoformat(timespec="minutes")})
-    assert resp.status_code == 422 and "rule: min_length" in resp.content.decode()
+    assert resp.status_code == 422 and "（规则：最短时长）" in resp.content.decode()
     assert Booking.objects.count() == 0
     resp = client.post(url, {"start": local.isoformat(timespec="minutes"),
                              "end": (local + dt.timedelta(hours=1)).isoformat(timespec="minutes"), "project_label": "X"})
@@ -55,7 +55,7 @@ def test_book_and_cancel_through_the_page(client, fac):
     slot = {"start": local.isoformat(timespec="minutes"),
             "end": (local + dt.timedelta(hours=1)).isoformat(timespec="minutes")}
     resp = client.post(url, slot)
-    assert resp.status_code == 422 and "rule: overlap" in resp.content.decode()
+    assert resp.status_code == 422 and "该时段已被预约（规则：时段冲突）" in resp.content.decode()
     assert "/waitlist/" in resp.content.decode()
     assert client.post(f"{url}waitlist/", slot).status_code == 302
     from biopark.facilities.models import WaitlistEntry

@@ -17,6 +17,13 @@ from biopark.facilities.policy import BookingPolicy as _Base
 from biopark.facilities.policy import Refusal as _Refusal
 from tests.facilities.conftest import NOW, local
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the refusals' English wording; the site's default language is Chinese."""
+    with translation.override("en"):
+        yield
+
 pytestmark = pytest.mark.django_db
 
 H = dt.timedelta(hours=1)
@@ -59,12 +66,12 @@ def test_time_order(fac):
 
 def test_min_length(fac):
     e = refused_by(fac, "min_length", NOW + 2 * H, NOW + 2 * H + dt.timedelta(minutes=15))
-    assert e.message == "bookings last at least 30 min (rule: min_length)"
+    assert e.message == "bookings last at least 30 min (rule: minimum length)"
 
 
 def test_max_length(fac):
     e = refused_by(fac, "max_length", NOW + 2 * H, NOW + 11 * H)
-    assert e.message == "bookings last at most 8 h (rule: max_length)"
+    assert e.message == "bookings last at most 8 h (rule: maximum length)"
 
 
 def test_past(fac):
@@ -75,13 +82,13 @@ def test_notice(fac):
     fac["resource"].notice_minutes = 24 * 60
     fac["resource"].save()
     e = refused_by(fac, "notice", NOW + 2 * H, NOW + 3 * H)
-    assert e.message == "book at least 24 h before the start (rule: notice)"
+    assert e.message == "book at least 24 h before the start (rule: notice period)"
     assert book(fac, NOW + 25 * H, NOW + 26 * H).pk
 
 
 def test_advance(fac):
     e = refused_by(fac, "advance", NOW + dt.timedelta(days=61), NOW + dt.timedelta(days=61) + H)
-    assert e.message == "bookings open at most 60 days ahead (rule: advance)"
+    assert e.message == "bookings open at most 60 days ahead (rule: booking horizon)"
 
 
 def test_opening_hours_in_park_time(fac):
@@ -156,7 +163,7 @@ def test_qualification_needed_and_expiry(fac):
     services.qualification_grant(actor=manager, resource=resource, user=fac["member"], expires_on=dt.date(2030, 3, 10))
     assert book(fac, NOW + 2 * H, NOW + 3 * H).pk
     e = refused_by(fac, "qualification_expired", local(2030, 3, 12, 9), local(2030, 3, 12, 10))
-    assert "expires on 2030-03-10" in e.message
+    assert "expires on 10 Mar 2030" in e.message
     services.qualification_grant(actor=manager, resource=resource, user=fac["member"], expires_on=None)
     assert book(fac, local(2030, 3, 12, 9), local(2030, 3, 12, 10)).pk
 

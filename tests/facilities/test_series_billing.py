@@ -106,7 +106,7 @@ def test_usage_pricing_and_statement_totals(fac):
     assert st.totals == {"CNY": Decimal("366.66")}
     assert st.total == Decimal("366.66")
     text = statement_csv(st)
-    assert text.splitlines()[-1] == "total,,,,,,,,,,,,366.66,CNY"
+    assert text.splitlines()[-1] == "合计,,,,,,,,,,,,366.66,CNY"
     assert "P1" in text
     wb = load_workbook(io.BytesIO(statement_xlsx(st)))
     ws = wb.active

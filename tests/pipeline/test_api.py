@@ -90,11 +90,11 @@ def test_portfolio_api_and_xlsx(client, roles):
     body = client.get(f"{API}/portfolio").json()
     assert body["total"] == 1
     assert {m["key"]: m["count"] for m in body["modalities"]}["vaccine"] == 1
-    assert body["therapeutic_areas"] == [{"key": "infectious disease", "label": "infectious disease", "count": 1}]
+    assert body["therapeutic_areas"] == [{"key": "infectious disease", "label": "感染性疾病", "count": 1}]
     _error(client.get(f"{API}/portfolio", {"modality": "pill"}), 422, "modality")
     r = client.get(f"{API}/portfolio.xlsx")
     assert r.status_code == 200
     wb = load_workbook(io.BytesIO(r.content))
-    assert wb.sheetnames == ["Funnel", "Modalities", "Therapeutic areas", "Time in stage", "Transitions", "Projects"]
-    assert wb["Funnel"]["C2"].value == 1  # discovery
-    assert wb["Projects"]["A2"].value == project.pk
+    assert wb.sheetnames == ["漏斗", "技术类型", "治疗领域", "阶段停留时间", "阶段转化", "创新项目"]  # the reader's language
+    assert wb["漏斗"]["C2"].value == 1  # discovery
+    assert wb["创新项目"]["A2"].value == project.pk

@@ -58,8 +58,10 @@ def test_skip_and_back_need_a_reason_and_show_in_history(roles, project):
     back = record(member, project, ind, "preclinical", "2020-07-01", reason="regulator asked for more tox data")
     assert back.direction == "back"
     notes = list(ChangeRecord.objects.filter(object_id=project.pk).values_list("note", flat=True))
-    assert "back: regulator asked for more tox data" in notes
-    assert "skip: preclinical package licensed in" in notes
+    assert "regulator asked for more tox data" in notes
+    assert "preclinical package licensed in" in notes
+    changes = ChangeRecord.objects.filter(object_id=project.pk).latest("id").changes
+    assert changes["direction"] == [None, "back"]  # the move, shown by its label in the history
 
 
 @pytest.mark.parametrize(

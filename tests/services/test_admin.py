@@ -82,7 +82,7 @@ def test_a_service_refused_by_its_service_function_is_a_form_error(desk):
     data = form_post(Service, admin_user, service, price_amount="100.00", currency="")
     response = staff_client(admin_user).post(admin_url(Service, "change", service.pk), data)
     assert response.status_code == 200
-    assert "a price needs its currency" in response.content.decode()
+    assert "填写价格时需要注明币种" in response.content.decode()
     assert Service.objects.values().get(pk=service.pk) == before
 
 
@@ -108,7 +108,8 @@ def test_reassigning_in_the_admin_goes_through_request_assign(desk):
     request.refresh_from_db()
     assert (request.assignee, request.state) == (colleague, State.SUBMITTED)
     assert history(request)[-1] == ("update", provider.username, {"assignee_id": [None, colleague.pk]})
-    assert RequestEvent.objects.filter(request=request).latest("id").text == f"assigned to {colleague.username}"
+    event = RequestEvent.objects.filter(request=request).latest("id")
+    assert (event.kind, event.text) == ("assign", colleague.username)  # shown as "assigned to …" in each language
 
 
 def test_an_assignee_outside_the_provider_is_a_form_error(desk):
@@ -117,7 +118,7 @@ def test_an_assignee_outside_the_provider_is_a_form_error(desk):
     data = form_post(ServiceRequest, provider, request, assignee=desk["users"]["enterprise_member"])
     response = staff_client(provider).post(admin_url(ServiceRequest, "change", request.pk), data)
     assert response.status_code == 200
-    assert "the assignee must be a member of the provider" in response.content.decode()
+    assert "负责人必须是服务提供方的成员" in response.content.decode()
     request.refresh_from_db()
     assert request.assignee is None
 

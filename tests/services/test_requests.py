@@ -57,7 +57,7 @@ def test_full_cycle_notifies_every_state_change(desk, django_capture_on_commit_c
         with django_capture_on_commit_callbacks(execute=True):
             move(desk, req, who, state, rating=5 if state == State.CLOSED else None)
         assert len(mail.outbox) == i
-        assert f"→ {state}" in mail.outbox[-1].subject
+        assert f"→ {state.label}：GLP tox study" in mail.outbox[-1].subject  # the reader's labels, not codes
     req.refresh_from_db()
     assert (req.state, req.rating) == (State.CLOSED, 5)
     assert [e.to_state for e in RequestEvent.objects.filter(request=req, kind="state")] == [

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from biopark.accounts.models import Role
+from biopark.core.formatting import format_date
 from biopark.services import services
 from biopark.services.models import Attachment, RequestEvent, ServiceRequest, State
 from tests.factories import OrganisationFactory, make_user
@@ -74,7 +75,7 @@ def test_request_this_service_through_the_page(client, desk):
     assert (created.title, created.project_id, created.state) == ("Two-week tox", project.pk, State.SUBMITTED)
     # An empty title is refused on the page, nothing is created.
     response = client.post(f"/services/{desk['service'].pk}/", {"title": "  "})
-    assert response.status_code == 422 and "a request needs a title" in response.content.decode()
+    assert response.status_code == 422 and "服务申请需要标题" in response.content.decode()
     assert ServiceRequest.objects.count() == 1
     # An operator cannot request services: no form, and a post is refused.
     client.force_login(desk["users"]["operator"])
@@ -120,7 +121,7 @@ def test_buttons_follow_the_transition_policy(client, desk):
     # The requester may withdraw; accepting is shown disabled with the policy's reason.
     assert '<input type="hidden" name="state" value="withdrawn">' in page
     assert "<button disabled>Accepted</button>" in page
-    assert "only an administrator or the park operator or the provider may move a submitted request" in page
+    assert "only an administrator or the park operator or the provider may move a request in state Submitted to Accepted" in page
     client.force_login(desk["users"]["provider"])
     page = client.get(f"/services/requests/{req.pk}/").content.decode()
     assert "<button>Accepted</button>" in page and "<button disabled>Withdrawn</button>" in page
@@ -133,15 +134,15 @@ def test_refused_transition_via_the_page_changes_nothing(client, desk):
     client.force_login(desk["users"]["enterprise_member"])
     response = client.post(f"/services/requests/{req.pk}/transition", {"state": "accepted"})
     assert response.status_code == 403
-    assert "only an administrator or the park operator or the provider may move" in response.content.decode()
+    assert "only an administrator or the park operator or the provider may move a request in state Submitted" in response.content.decode()
     # The htmx form gets the panel back with the reason, 422 for a rejection without its reason.
     client.force_login(desk["users"]["provider"])
     response = client.post(f"/services/requests/{req.pk}/transition", {"state": "rejected"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
-    assert response.status_code == 422 and "moving to rejected needs a reason" in body
+    assert response.status_code == 422 and "moving to Rejected needs a reason" in body
     assert body.lstrip().startswith('<div id="panel"') and "<html" not in body
     response = client.post(f"/services/requests/{req.pk}/transition", {"state": "delivered"})
-    assert response.status_code == 409 and "a submitted request cannot become delivered" in response.content.decode()
+    assert response.status_code == 409 and "a request in state Submitted cannot become Delivered" in response.content.decode()
     assert (RequestEvent.objects.count(), ServiceRequest.objects.get().state) == before
 
 
@@ -161,7 +162,7 @@ def test_transitions_comment_assign_rate_through_the_page(client, desk):
     assert response.status_code == 200 and "Study starts Monday." in response.content.decode()
     assert RequestEvent.objects.filter(kind="comment", text="Study starts Monday.").count() == 1
     response = client.post(f"/services/requests/{req.pk}/comment", {"text": "  "}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 422 and "the comment is empty" in response.content.decode()
+    assert response.status_code == 422 and "评论为空" in response.content.decode()
     for state in ("in_progress", "delivered"):
         assert client.post(f"/services/requests/{req.pk}/transition", {"state": state}).status_code == 302
     # The provider may not rate; the requester closes with a rating, then changes it with the rating form.
@@ -178,7 +179,8 @@ def test_transitions_comment_assign_rate_through_the_page(client, desk):
     req.refresh_from_db()
     assert (req.rating, req.rating_comment) == (5, "quick")
     page = client.get(f"/services/requests/{req.pk}/").content.decode()
-    assert "Study starts Monday." in page and "→ <strong>closed</strong>" in page
+    assert "Study starts Monday." in page and "已交付 → <strong>已关闭</strong>" in page  # labels, not codes
+    assert f"已指派给 {desk['users']['provider'].username}" in page
 
 
 def test_attachment_upload_and_download_through_the_page(client, desk, settings, tmp_path):
@@ -194,7 +196,7 @@ def test_attachment_upload_and_download_through_the_page(client, desk, settings,
     assert (attachment.original_name, attachment.size, attachment.kind) == ("protocol.pdf", 14, "pdf")
     fake = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00", content_type="application/pdf")
     response = client.post(f"/services/requests/{req.pk}/attach", {"file": fake}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 422 and "is not a .pdf file" in response.content.decode()
+    assert response.status_code == 422 and "文件内容不是 .pdf 文件" in response.content.decode()
     assert Attachment.objects.count() == 1
     settings.BIOPARK_ATTACHMENT_MAX_BYTES = 10
     big = SimpleUploadedFile("big.txt", b"x" * 11)
@@ -261,9 +263,9 @@ def test_desk_page_exact_numbers(client, desk):
     providers = body.split('id="providers"')[1].split("</table>")[0]
     assert "<td>Provider Ltd</td><td>2</td><td>1</td><td>40</td>" in providers
     monthly = body.split('id="monthly"')[1].split("</table>")[0]
-    assert "<td>2024-03</td><td>2</td>" in monthly
-    this_month = timezone.localtime(timezone.now()).strftime("%Y-%m")
-    forty_ago = timezone.localtime(timezone.now() - dt.timedelta(days=40)).strftime("%Y-%m")
+    assert "<td>Mar 2024</td><td>2</td>" in monthly  # months as an English reader writes them
+    this_month = format_date(timezone.localdate(), "en", precision="month")
+    forty_ago = format_date(timezone.localdate(timezone.now() - dt.timedelta(days=40)), "en", precision="month")
     if this_month == forty_ago:
         assert f"<td>{this_month}</td><td>2</td>" in monthly
     else:
