@@ -4,9 +4,9 @@ change a record (read each value, check the record, save only the changed column
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from biopark.core.errors import ValidationFailed
 from biopark.core.models import ChangeRecord
