@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.audit import diff, record_change, snapshot
@@ -15,7 +16,9 @@ from biopark.core.errors import Conflict, ValidationFailed
 from biopark.core.models import ChangeRecord, Citation, Source
 from biopark.core.text import NameInfo, han_bigrams, match_key, search_blob
 from biopark.core.writes import record_write
-from biopark.ecosystem.fields import EDITABLE, FOREIGN, MODEL_TYPE, PARTIAL_DATES, TYPE_NAMES
+from biopark.ecosystem.fields import (
+    EDITABLE, FOREIGN, MODEL_TYPE, PARTIAL_DATES, TYPE_LABELS, TYPE_NAMES, field_label,
+)
 from biopark.ecosystem.models import STAGE_CODES, Organisation, Park, Person, Platform, Position, Relation
 
 M = TypeVar("M", bound=models.Model)
@@ -28,7 +31,7 @@ def _clean_aliases(value: Any) -> list[str]:
         # Spreadsheets give aliases as one cell: "a; b; c" (or with Chinese semicolons).
         value = value.replace("；", ";").split(";")
     if not isinstance(value, Iterable):
-        raise ValidationFailed("aliases must be a list of names", field="aliases")
+        raise ValidationFailed(_("Aliases must be a list of names."), field="aliases")
     return [str(v).strip() for v in value if str(v).strip()]
 
 
@@ -40,7 +43,8 @@ def _clean_stages(value: Any) -> list[str]:
     unknown = [v for v in value if v not in STAGE_CODES]
     if unknown:
         raise ValidationFailed(
-            f"unknown stage {unknown[0]!r}; known stages: {', '.join(STAGE_CODES)}", field="stages"
+            _("Unknown stage %(stage)s; known stages: %(known)s.") % {"stage": unknown[0], "known": ", ".join(STAGE_CODES)},
+            field="stages",
         )
     return list(dict.fromkeys(value))
 
@@ -60,7 +64,11 @@ def _resolve_fk(name: str, value: Any) -> Any:
             or target._default_manager.filter(models.Q(name_zh=text) | models.Q(name_en=text)).first()
         )
     if found is None:
-        raise ValidationFailed(f"{name}: no {target.__name__.lower()} {value!r}", field=name)
+        raise ValidationFailed(
+            _("%(field)s: there is no %(type)s %(value)s.")
+            % {"field": field_label(name), "type": TYPE_LABELS[MODEL_TYPE[target]], "value": value},
+            field=name,
+        )
     return found
 
 
@@ -72,7 +80,7 @@ def converted_fields(model: type[models.Model], data: Mapping[str, Any]) -> dict
     allowed = EDITABLE[model]
     unknown = [k for k in data if k not in allowed]
     if unknown:
-        raise ValidationFailed(f"unknown field {unknown[0]!r}", field=unknown[0])
+        raise ValidationFailed(_("Unknown field %(field)s.") % {"field": unknown[0]}, field=unknown[0])
     out: dict[str, Any] = {}
     for name, value in data.items():
         if name == "aliases":
@@ -119,7 +127,9 @@ def _to_bool(value: Any, name: str) -> bool:
         return True
     if text in {"0", "false", "no", "n", "否", ""}:
         return False
-    raise ValidationFailed(f"{name} must be true or false, got {value!r}", field=name)
+    raise ValidationFailed(
+        _("%(field)s must be yes or no, not %(value)s.") % {"field": field_label(name), "value": value}, field=name
+    )
 
 
 def derived_fields(
@@ -154,7 +164,7 @@ def refresh_derived(instance: models.Model) -> None:
 def validate(instance: models.Model) -> None:
     """Model validation turned into a ValidationFailed that names every bad field."""
     if not (getattr(instance, "name_zh", "") or getattr(instance, "name_en", "")):
-        raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+        raise ValidationFailed(_("A Chinese or an English name is required."), field="name_zh")
     if isinstance(instance, Park) and instance.pk and instance.parent_id:
         _check_no_park_cycle(instance)
     try:
@@ -162,7 +172,8 @@ def validate(instance: models.Model) -> None:
     except ValidationError as exc:
         fields = {k: "; ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
         first = next(iter(fields.items()))
-        raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields) from exc
+        message = _("%(field)s: %(message)s") % {"field": field_label(first[0]), "message": first[1]}
+        raise ValidationFailed(message, fields=fields) from exc
 
 
 def _check_no_park_cycle(park: Park) -> None:
@@ -172,7 +183,7 @@ def _check_no_park_cycle(park: Park) -> None:
     current: int | None = park.pk
     while current is not None:
         if current in seen:
-            raise ValidationFailed("a park cannot be nested inside itself", field="parent")
+            raise ValidationFailed(_("A park cannot be nested inside itself."), field="parent")
         seen.add(current)
         current = parents.get(current)
 
@@ -201,7 +212,9 @@ def record_create(*, actor: Any, model: type[M], data: Mapping[str, Any], note: 
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
-        raise Conflict(f"a {model.__name__.lower()} with these values exists already ({exc})") from exc
+        raise Conflict(
+            _("A %(type)s with these values exists already.") % {"type": TYPE_LABELS[MODEL_TYPE[model]]}
+        ) from exc
     after = snapshot(instance, _audited_fields(model))
     record_change(
         actor=_user(actor), obj=instance, action=ChangeRecord.CREATE, changes=diff({}, after), note=note
@@ -293,13 +306,13 @@ def position_add(
         # The organisation at the other end must be one the actor may name (its park's, or one of no park).
         policy.require(actor, policy.LINK, organisation)
     if not (title_zh or title_en):
-        raise ValidationFailed("a position needs a title in Chinese or English", field="title_zh")
+        raise ValidationFailed(_("A position needs a title in Chinese or English."), field="title_zh")
     try:
         start_date, end_date = PartialDate.parse(start), PartialDate.parse(end)
     except ValueError as exc:
         raise ValidationFailed(str(exc), field="start") from exc
     if start_date and end_date and end_date.value < start_date.value:
-        raise ValidationFailed("a position cannot end before it starts", field="end")
+        raise ValidationFailed(_("A position cannot end before it starts."), field="end")
     position = Position.objects.create(
         person=person,
         organisation=organisation,
@@ -342,7 +355,7 @@ def relation_create(
         note=note,
     )
     if relation.subject_type == relation.object_type and relation.subject_id == relation.object_id:
-        raise ValidationFailed("a record cannot be related to itself", field="object")
+        raise ValidationFailed(_("A record cannot be related to itself."), field="object")
     policy.require(actor, policy.CREATE, relation)
     existing = Relation.objects.filter(
         subject_type=relation.subject_type,
@@ -401,7 +414,7 @@ def citation_add(
 def organisation_merge(*, actor: Any, keep: Organisation, duplicate: Organisation) -> Organisation:
     """Fold `duplicate` into `keep`: its names become aliases, its links move, it is deleted."""
     if keep.pk == duplicate.pk:
-        raise ValidationFailed("cannot merge a record with itself", field="duplicate")
+        raise ValidationFailed(_("A record cannot be merged with itself."), field="duplicate")
     policy.require(actor, policy.CHANGE, keep)
     policy.require(actor, policy.DELETE, duplicate)
     from django.contrib.contenttypes.models import ContentType

@@ -13,6 +13,7 @@ from biopark.core import uploads
 from biopark.core.errors import DomainError
 from biopark.ecosystem import importer, jobs, tabular
 from biopark.ecosystem.models import ImportJob
+from biopark.ecosystem.fields import PLURAL_LABELS
 from biopark.ecosystem.views import TYPE_OF_PLURAL, _forbidden
 
 CONTENT_TYPES = {
@@ -25,7 +26,7 @@ CONTENT_TYPES = {
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
     context: dict = {
-        "types": list(TYPE_OF_PLURAL.items()),
+        "types": [(plural, PLURAL_LABELS[plural]) for plural in TYPE_OF_PLURAL],
         "report": None,
         "error": "",
         "max_mb": uploads.megabytes(uploads.max_upload_bytes()),
@@ -37,9 +38,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
         context["selected"] = plural
         try:
             if plural not in TYPE_OF_PLURAL:
-                raise DomainError("choose what the file holds", field="type")
+                raise DomainError(_("Choose what the file holds."), field="type")
             if upload is None:
-                raise DomainError("choose a file", field="file")
+                raise DomainError(_("Choose a file."), field="file")
             uploads.check_size(upload)  # before anything reads it
             fmt = tabular.detect_format(upload.name or "")
             data = upload.read()

@@ -9,16 +9,24 @@ from html.parser import HTMLParser
 # Attributes a person reads (a tooltip, a placeholder, what a screen reader says, an image's text).
 READ_ATTRS = {"title", "placeholder", "aria-label", "alt"}
 BUTTON_INPUTS = {"submit", "button", "reset"}
-SKIP_CONTENT = {"script", "style", "template"}
+# <code> holds identifiers a person types as they are (a file's column names, a recipe's keys), like a URL.
+SKIP_CONTENT = {"script", "style", "template", "code"}
 
 # Codes that are themselves labels in both languages, language names on the language switch, and the
 # file-format names people know them by. Keep it short: anything else must be translated.
 ALLOWED_WORDS = {
     "ADC", "IND", "NDA", "BLA", "GLP", "GMP", "CRO", "CDMO", "CNY", "USD", "EUR", "API", "CSV", "XLSX", "JSON",
     "ICS", "iCal", "PDF", "SVG", "ID", "English", "BioPark",
+    # how a date or time is to be typed
+    "YYYY", "MM", "DD", "HH",
+    # text encodings offered for an import
+    "UTF", "GB", "GBK",
+    # phase numerals (II 期临床), file sizes, and the word Django's own Chinese catalogue uses for e-mail
+    "II", "III", "IV", "KB", "MB", "Email",
 }
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|(?<![\w.])/[\w\-./?=&%#]*")
+# Addresses, e-mail addresses, paths, and API tokens (a secret shown once to its owner is data, not text).
+_URL = re.compile(r"\bbp_[\w-]+…?|(?:https?://|www\.)\S+|\S+@\S+\.\w+|(?<![\w.])/[\w\-./?=&%#]*")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
