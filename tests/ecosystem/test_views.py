@@ -61,7 +61,7 @@ def test_edit_errors_are_shown_and_nothing_is_saved(roles):
     client = signed_in(roles["users"]["admin"])
     response = client.post(f"/organisations/{org.pk}/edit/", {"name_zh": "", "name_en": "", "kind": "enterprise", "version": org.version})
     assert response.status_code == 422
-    assert "name is required" in response.content.decode()
+    assert "需要填写中文名称或英文名称。" in response.content.decode()
     assert Organisation.objects.get(pk=org.pk).name_zh == org.name_zh
 
 
