@@ -33,6 +33,19 @@ def _wrong_body(operation: dict[str, Any], schema: dict[str, Any]) -> dict[str, 
     return {name: WRONG.get(prop.get("type", "string"), 12345) for name, prop in ref.get("properties", {}).items()}
 
 
+def _enum_values(node: Any, out: set[str]) -> None:
+    """Every enum value of the OpenAPI document: the codes a client sends, which an error may list."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "enum" and isinstance(value, list):
+                out.update(str(v) for v in value)
+            else:
+                _enum_values(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _enum_values(value, out)
+
+
 def _check(response: Any, mask: DataMask, label: str, out: dict[str, list[str]]) -> None:
     if response.status_code < 400 or not response.get("Content-Type", "").startswith("application/json"):
         return
@@ -50,7 +63,10 @@ def _check(response: Any, mask: DataMask, label: str, out: dict[str, list[str]])
 def _crawl(world: dict[str, Any]) -> dict[str, list[str]]:
     if "zh" in _RESULTS:
         return _RESULTS["zh"]
-    mask = DataMask(data_values())
+    codes: set[str] = set()
+    _enum_values(Client().get("/api/v1/openapi.json").json(), codes)
+    # Record names, and the API's own identifiers (enum codes), are not text to translate.
+    mask = DataMask(data_values() | codes)
     out: dict[str, list[str]] = {}
     headers = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
     for who in ("admin", "viewer", "anonymous"):

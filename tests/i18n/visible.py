@@ -81,7 +81,8 @@ class DataMask:
         if not values:
             return None
         ordered = sorted(values, key=len, reverse=True)
-        return re.compile("|".join(re.escape(v) for v in ordered))
+        # Whole words only: a short code ("ip") must not eat into a word ("ship") that should be judged.
+        return re.compile(r"(?<![A-Za-z])(?:" + "|".join(re.escape(v) for v in ordered) + r")(?![A-Za-z])")
 
     def with_extra(self, extra: Iterable[str]) -> DataMask:
         return DataMask(self.values | {e for e in extra if e})
