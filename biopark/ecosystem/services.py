@@ -17,7 +17,13 @@ from biopark.core.models import ChangeRecord, Citation, Source
 from biopark.core.text import NameInfo, han_bigrams, match_key, search_blob
 from biopark.core.writes import record_write
 from biopark.ecosystem.fields import (
-    EDITABLE, FOREIGN, MODEL_TYPE, PARTIAL_DATES, TYPE_LABELS, TYPE_NAMES, field_label,
+    EDITABLE,
+    FOREIGN,
+    MODEL_TYPE,
+    PARTIAL_DATES,
+    TYPE_LABELS,
+    TYPE_NAMES,
+    field_label,
 )
 from biopark.ecosystem.models import STAGE_CODES, Organisation, Park, Person, Platform, Position, Relation
 

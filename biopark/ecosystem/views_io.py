@@ -12,8 +12,8 @@ from biopark.accounts import policy
 from biopark.core import uploads
 from biopark.core.errors import DomainError
 from biopark.ecosystem import importer, jobs, tabular
-from biopark.ecosystem.models import ImportJob
 from biopark.ecosystem.fields import PLURAL_LABELS
+from biopark.ecosystem.models import ImportJob
 from biopark.ecosystem.views import TYPE_OF_PLURAL, _forbidden
 
 CONTENT_TYPES = {
