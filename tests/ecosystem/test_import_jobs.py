@@ -49,7 +49,7 @@ def inline_jobs(monkeypatch):
 def test_small_files_stay_synchronous(roles, inline_jobs):
     client = signed_in(roles["users"]["operator"])
     response = post(client, org_csv(roles["zone"].pk, 2))
-    assert response.status_code == 200 and "create: 2" in response.content.decode()
+    assert response.status_code == 200 and "new: 2" in response.content.decode()
     assert inline_jobs == [] and ImportJob.objects.count() == 0
 
 
@@ -68,7 +68,7 @@ def test_large_upload_creates_a_job_and_redirects_to_its_report(roles, inline_jo
     assert Organisation.objects.filter(name_zh__startswith="后台导入企业").count() == 3
     assert not (jobs.upload_dir() / job.stored_as).exists()  # the uploaded bytes go when the job ends
     page = client.get(response["Location"]).content.decode()
-    assert 'id="import-report"' in page and "create: 3" in page and "后台导入企业00002" in page
+    assert 'id="import-report"' in page and "new: 3" in page and "后台导入企业00002" in page
     assert 'hx-trigger="every 1s"' not in page  # finished: no more polling
     assert '<progress id="import-progress" max="3" value="3">' in page
     listing = client.get("/import/").content.decode()
@@ -93,7 +93,7 @@ def test_job_page_shows_a_progress_bar_that_polls_until_done(roles):
     })
     done = client.get(f"/import/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in done and 'value="4000"' in done
-    assert 'id="import-report"' in done and "create: 1" in done and "新企业" in done and "Dry run" in done
+    assert 'id="import-report"' in done and "new: 1" in done and "新企业" in done and "Dry run" in done
 
 
 def test_a_bad_file_ends_as_failed_with_the_message(roles, inline_jobs):
@@ -195,7 +195,7 @@ def test_a_real_thread_runs_the_job_while_the_page_polls(roles, monkeypatch):
     thread.join(timeout=30)
     assert not thread.is_alive()
     assert 'data-status="done"' in seen[-1], seen[-1]
-    assert "hx-trigger" not in seen[-1] and "create: 1200" in seen[-1]
+    assert "hx-trigger" not in seen[-1] and "new: 1200" in seen[-1]
     values = [int(re.search(r'<progress id="import-progress" max="1200" value="(\d+)"', s).group(1)) for s in seen]
     assert values == sorted(values) and values[-1] == 1200  # the bar only moves forward
     job.refresh_from_db()

@@ -102,13 +102,13 @@ def test_import_page_dry_run_then_import(roles):
     data = f"name_zh,park\n页面导入企业,{roles['zone'].pk}\n".encode()
     dry = client.post("/import/", {"type": "organisations", "apply": "0",
                                    "file": SimpleUploadedFile("o.csv", data)})
-    assert dry.status_code == 200 and "create: 1" in dry.content.decode()
+    assert dry.status_code == 200 and "新建: 1" in dry.content.decode()
     assert not Organisation.objects.filter(name_zh="页面导入企业").exists()
     done = client.post("/import/", {"type": "organisations", "apply": "1",
                                     "file": SimpleUploadedFile("o.csv", data)})
     assert done.status_code == 200 and Organisation.objects.filter(name_zh="页面导入企业").count() == 1
     bad = client.post("/import/", {"type": "organisations", "apply": "1", "file": SimpleUploadedFile("o.txt", data)})
-    assert bad.status_code == 422 and "unsupported file type" in bad.content.decode()
+    assert bad.status_code == 422 and "不支持的文件类型" in bad.content.decode()
     export = client.get("/export/organisations.csv")
     assert export.status_code == 200 and "页面导入企业" in export.content.decode("utf-8-sig")
 
