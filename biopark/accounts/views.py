@@ -86,7 +86,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["username"]
+        field: Any = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
 
 
