@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?=
 
-.PHONY: install run demo serve test test-fast lint bench messages clean
+.PHONY: install run demo serve test test-fast lint bench messages messages-check clean
 
 $(BIN)/biopark: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ lint: install
 
 bench: install
 	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+# Fails on a message marked for translation without a Chinese translation, or on an empty or fuzzy entry.
+messages-check: install
+	$(BIN)/pytest -p no:cacheprovider -q tests/i18n/test_catalogues.py
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

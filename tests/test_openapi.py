@@ -86,7 +86,7 @@ def test_a_json_body_that_is_not_an_object_is_refused(roles, body):
     error = assert_api_error(
         client.patch(f"/api/v1/organisations/{org.pk}", body, content_type="application/json"), 422, "body"
     )
-    assert error["code"] == "validation_error" and error["message"].startswith("the body must be a JSON object")
+    assert error["code"] == "validation_error" and error["message"] == "请求正文必须是 JSON 对象。"
     assert Organisation.objects.filter(pk=org.pk).values().get() == before
     count = Organisation.objects.count()
     assert_api_error(client.post("/api/v1/organisations", body, content_type="application/json"), 422, "body")

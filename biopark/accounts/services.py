@@ -31,14 +31,14 @@ def _signed_in(actor: Any) -> None:
         raise PermissionRefused(_("Sign in first."))
 
 
-def _clean_name(value: str, *, field: str, limit: int, default: str) -> str:
+def _clean_name(value: str, *, field: str, label: str, limit: int, default: str) -> str:
     text = " ".join((value or "").split())
     if len(text) > limit:
         raise ValidationFailed(
-            _("%(field)s is longer than %(n)d characters.") % {"field": field, "n": limit}, field=field
+            _("%(field)s is longer than %(n)d characters.") % {"field": label, "n": limit}, field=field
         )
     if any(ord(ch) < 32 for ch in text):
-        raise ValidationFailed(_("%(field)s contains a control character.") % {"field": field}, field=field)
+        raise ValidationFailed(_("%(field)s contains a control character.") % {"field": label}, field=field)
     return text or default
 
 
@@ -46,7 +46,7 @@ def _clean_name(value: str, *, field: str, limit: int, default: str) -> str:
 def api_token_create(*, actor: Any, name: str = "web") -> tuple[ApiToken, str]:
     """A new API token for the actor; returns the row and the raw value (shown once, stored hashed)."""
     _signed_in(actor)
-    name = _clean_name(name, field="name", limit=NAME_MAX, default="web")
+    name = _clean_name(name, field="name", label=_("Name"), limit=NAME_MAX, default=_("web"))
     raw = ApiToken.new_raw()
     token = ApiToken.objects.create(user=actor, name=name, token_hash=hash_token(raw), prefix=raw[:8])
     record_change(actor=actor, obj=token, action=ChangeRecord.CREATE, changes={"name": [None, name]})
@@ -84,7 +84,7 @@ def feed_token_create(
         raise ValidationFailed(_("Choose a resource."), field="resource")
     if kind == FeedToken.Kind.BOOKINGS:
         target_id = None
-    label = _clean_name(label, field="label", limit=LABEL_MAX, default="")
+    label = _clean_name(label, field="label", label=_("Label"), limit=LABEL_MAX, default="")
     raw = FeedToken.new_raw()
     token = FeedToken.objects.create(
         user=actor, kind=kind, target_id=target_id, label=label, token_hash=hash_token(raw), prefix=raw[:8]

@@ -7,7 +7,7 @@ from biopark.accounts import views
 # registration/password_*.html templates that extend the admin's look.
 urlpatterns = [
     path("", views.account_page, name="account"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=views.LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("token/", views.token_page, name="token"),
     path("tokens/", views.api_token_create, name="api-token-create"),

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -75,6 +77,17 @@ def feed_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(exc.message) from exc
     messages.success(request, _("The calendar feed is revoked; its address no longer works."))
     return redirect("account")
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, with its user-name length enforced: Django only sets the field's max_length
+    after the field is built, so a longer name reached authenticate(), and django-axes then failed to
+    record the attempt in its 255-character column (a server error on PostgreSQL)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 YEAR, MONTH, DAY = "year", "month", "day"
 PRECISION_CHOICES = [(YEAR, "year"), (MONTH, "month"), (DAY, "day")]
 
@@ -27,7 +29,7 @@ class PartialDate:
             return None
         match = _PATTERN.match(text)
         if not match:
-            raise ValueError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+            raise ValueError(_("%(text)s is not a date (use YYYY, YYYY-MM or YYYY-MM-DD).") % {"text": text})
         year, month, day = match.groups()
         try:
             if day:
@@ -36,7 +38,7 @@ class PartialDate:
                 return cls(dt.date(int(year), int(month), 1), MONTH)
             return cls(dt.date(int(year), 1, 1), YEAR)
         except ValueError as exc:
-            raise ValueError(f"not a date: {text!r} ({exc})") from exc
+            raise ValueError(_("%(text)s is not a day of the calendar.") % {"text": text}) from exc
 
     def __str__(self) -> str:
         return format_partial(self.value, self.precision)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field, WithJsonSchema
 
 
@@ -24,7 +25,7 @@ def choice(values: Iterable[Any]) -> Any:
 
     def check(value: str) -> str:
         if value not in allowed:
-            raise ValueError(f"must be one of: {', '.join(allowed)}")
+            raise ValueError(_("Choose one of: %(expected)s.") % {"expected": ", ".join(allowed)})
         return value
 
     return Annotated[str, AfterValidator(check), WithJsonSchema({"type": "string", "enum": allowed})]
@@ -36,7 +37,7 @@ def documented(values: Iterable[Any]) -> Any:
 
 def _no_control(value: str) -> str:
     if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
-        raise ValueError("contains a control character that is not allowed")
+        raise ValueError(_("This text contains a control character that is not allowed."))
     return value
 
 

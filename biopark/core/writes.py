@@ -193,14 +193,18 @@ class Editable:
             self.check(instance)
 
 
-def model_errors(instance: models.Model, *, exclude: Sequence[str] = (), **options: Any) -> None:
-    """Django's model validation (`full_clean`) as a ValidationFailed that names every bad field."""
+def model_errors(
+    instance: models.Model, *, exclude: Sequence[str] = (), label: Callable[[str], str] | None = None, **options: Any
+) -> None:
+    """Django's model validation (`full_clean`) as a ValidationFailed that names every bad field (by `label`, or
+    by the field's verbose name)."""
     try:
         instance.full_clean(exclude=list(exclude), **options)
     except ValidationError as exc:
         fields = {k: "; ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
         first = next(iter(fields.items()))
-        raise ValidationFailed(f"{field_label(type(instance), first[0])}: {first[1]}", fields=fields) from exc
+        name = label(first[0]) if label is not None else field_label(type(instance), first[0])
+        raise ValidationFailed(_("%(field)s: %(message)s") % {"field": name, "message": first[1]}, fields=fields) from exc
 
 
 def field_label(model: type[models.Model], name: str) -> str:

@@ -14,7 +14,7 @@ from biopark.core.pagination import COUNT_CAP, Page, paginate
 from biopark.core.schema_types import SafeText
 from biopark.core.writes import etag_of, version_from_etag
 from biopark.ecosystem import merge, selectors, services
-from biopark.ecosystem.fields import TYPE_NAMES
+from biopark.ecosystem.fields import MODEL_TYPE, TYPE_LABELS, TYPE_NAMES
 from biopark.ecosystem.merge_schemas import MergeIn, MergeOut, MergePreviewOut
 from biopark.ecosystem.models import Organisation, Park, Person, Platform, Relation
 from biopark.ecosystem.schemas import (
@@ -48,7 +48,7 @@ def _get_visible(model: type, pk: int, user: Any) -> Any:
     obj = model.objects.filter(pk=pk).first()
     # A record the caller may not see answers exactly like one that does not exist.
     if obj is None or not policy.decide(user, policy.VIEW, obj):
-        raise NotFound(f"no {model.__name__.lower()} {pk}")
+        raise NotFound(_("There is no %(type)s %(id)s.") % {"type": TYPE_LABELS[MODEL_TYPE[model]], "id": pk})
     return obj
 
 
@@ -121,7 +121,10 @@ def add_position(request: HttpRequest, pk: int, payload: PositionIn) -> Any:
     if payload.organisation is not None:
         organisation = Organisation.objects.filter(pk=payload.organisation).first()
         if organisation is None or not policy.decide(request.auth, policy.VIEW, organisation):
-            raise ValidationFailed(f"no organisation {payload.organisation}", field="organisation")
+            raise ValidationFailed(
+                _("There is no %(type)s %(id)s.") % {"type": TYPE_LABELS["organisation"], "id": payload.organisation},
+                field="organisation",
+            )
     services.position_add(
         actor=request.auth,
         person=person,
@@ -141,10 +144,16 @@ def create_relation(request: HttpRequest, payload: RelationIn) -> Any:
     for side in ("subject", "object"):
         type_name = getattr(payload, f"{side}_type")
         if type_name not in TYPE_NAMES:
-            raise ValidationFailed(f"unknown type {type_name!r}; known: {', '.join(TYPE_NAMES)}", field=f"{side}_type")
+            raise ValidationFailed(
+                _("Unknown record type %(type)s; known: %(known)s.") % {"type": type_name, "known": ", ".join(TYPE_NAMES)},
+                field=f"{side}_type",
+            )
         target = TYPE_NAMES[type_name].objects.filter(pk=getattr(payload, f"{side}_id")).first()
         if target is None or not policy.decide(request.auth, policy.VIEW, target):
-            raise ValidationFailed(f"no {type_name} {getattr(payload, f'{side}_id')}", field=f"{side}_id")
+            raise ValidationFailed(
+                _("There is no %(type)s %(id)s.") % {"type": TYPE_LABELS[type_name], "id": getattr(payload, f"{side}_id")},
+                field=f"{side}_id",
+            )
         ends.append(target)
     relation = services.relation_create(
         actor=request.auth, subject=ends[0], predicate=payload.predicate, obj=ends[1], note=payload.note
@@ -156,7 +165,7 @@ def create_relation(request: HttpRequest, payload: RelationIn) -> Any:
 def delete_relation(request: HttpRequest, pk: int) -> Any:
     relation = Relation.objects.filter(pk=pk).first()
     if relation is None or not policy.decide(request.auth, policy.VIEW, relation):  # hidden answers like missing
-        raise NotFound(f"no relation {pk}")
+        raise NotFound(_("There is no relation %(id)s.") % {"id": pk})
     services.relation_delete(actor=request.auth, relation=relation)
     return Status(204, None)
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import models
 from django.http import QueryDict
 
-from biopark.ecosystem.fields import EDITABLE, FOREIGN, PARTIAL_DATES
+from biopark.ecosystem.fields import EDITABLE, FIELD_LABELS, FOREIGN, PARTIAL_DATES
 from biopark.ecosystem.models import STAGES
 
 
@@ -55,8 +55,8 @@ def mark_conflicts(typed: list[FieldView], saved: list[FieldView]) -> int:
 
 
 def _label(model: type[models.Model], name: str) -> str:
-    if name in PARTIAL_DATES:
-        return "成立时间 / Founded (YYYY, YYYY-MM or YYYY-MM-DD)"
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
     field: Any = model._meta.get_field(name)
     return str(field.verbose_name)
 

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from biopark.accounts import policy
 from biopark.core.audit import diff, snapshot
@@ -43,6 +43,13 @@ POSITION_COLUMNS = ["title_zh", "title_en", "organisation"]
 BATCH = 1000
 # Below this many rows a helper process costs more to start than it saves.
 PARALLEL_MIN_ROWS = 5000
+
+
+# What the import report calls each row's result.
+STATUS_LABELS: dict[str, Any] = {
+    "create": gettext_lazy("new"), "update": gettext_lazy("changed"), "unchanged": gettext_lazy("unchanged"),
+    "merge": gettext_lazy("merged into an existing record"), "error": gettext_lazy("error"),
+}
 
 
 @dataclass

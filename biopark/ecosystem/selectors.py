@@ -10,13 +10,14 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.dates import format_partial
 from biopark.core.errors import ValidationFailed
 from biopark.core.models import ChangeRecord, Citation
 from biopark.core.text import is_han_pair, query_terms
-from biopark.ecosystem.fields import MODEL_TYPE, PARTIAL_DATES, TYPE_NAMES
+from biopark.ecosystem.fields import MODEL_TYPE, PARTIAL_DATES, TYPE_LABELS, TYPE_NAMES
 from biopark.ecosystem.models import Figure, Organisation, Park, Person, Platform, Position, Relation
 
 
@@ -24,7 +25,8 @@ def entity_model(type_name: str) -> type[models.Model]:
     try:
         return TYPE_NAMES[type_name]
     except KeyError as exc:
-        raise ValueError(f"unknown record type {type_name!r}") from exc
+        raise ValueError(_("Unknown record type %(type)s; known: %(known)s.")
+                         % {"type": type_name, "known": ", ".join(str(v) for v in TYPE_LABELS.values())}) from exc
 
 
 def visible(model: type[models.Model], user: Any) -> models.QuerySet:
@@ -79,7 +81,7 @@ def record_list(
     qs = search(visible(model, user), q)
     if kind:
         if not any(f.name == "kind" for f in model._meta.get_fields()):
-            raise ValidationFailed(f"{model.__name__.lower()} records have no kind to filter by", field="kind")
+            raise ValidationFailed(_("These records have no kind to filter by."), field="kind")
         qs = qs.filter(kind=kind)
     if park_id is not None and model is not Person:
         field = "parent_id" if model is Park else "park_id"
@@ -184,7 +186,7 @@ def resolve_record(type_name: str, text: str) -> Any:
     model = entity_model(type_name)
     text = (text or "").strip()
     if not text:
-        raise ValidationFailed("name the other record (id, key or name)", field="other")
+        raise ValidationFailed(_("Name the other record (id, key or name)."), field="other")
     manager = model._default_manager
     if text.isdigit():
         found = manager.filter(pk=int(text)).first()
@@ -198,9 +200,13 @@ def resolve_record(type_name: str, text: str) -> Any:
     if len(hits) == 1:
         return hits[0]
     if not hits:
-        raise ValidationFailed(f"no {type_name} matches {text!r}", field="other")
+        raise ValidationFailed(
+            _("No %(type)s matches %(text)s.") % {"type": TYPE_LABELS[type_name], "text": text}, field="other"
+        )
     raise ValidationFailed(
-        f"{text!r} matches several records ({', '.join(str(h) for h in hits)}…): give its id or key", field="other"
+        _("%(text)s matches several records (%(hits)s…): give its id or key.")
+        % {"text": text, "hits": ", ".join(str(h) for h in hits)},
+        field="other",
     )
 
 

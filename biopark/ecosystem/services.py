@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.audit import diff, record_change, snapshot
@@ -14,7 +15,15 @@ from biopark.core.errors import Conflict, ValidationFailed
 from biopark.core.models import ChangeRecord, Citation, Source
 from biopark.core.text import NameInfo, han_bigrams, match_key, search_blob
 from biopark.core.writes import Attributes, Convert, Editable, apply_changes, model_errors, optional_key, text
-from biopark.ecosystem.fields import EDITABLE, FOREIGN, MODEL_TYPE, PARTIAL_DATES, TYPE_NAMES
+from biopark.ecosystem.fields import (
+    EDITABLE,
+    FOREIGN,
+    MODEL_TYPE,
+    PARTIAL_DATES,
+    TYPE_LABELS,
+    TYPE_NAMES,
+    field_label,
+)
 from biopark.ecosystem.models import STAGE_CODES, Organisation, Park, Person, Platform, Position, Relation
 
 M = TypeVar("M", bound=models.Model)
@@ -27,7 +36,7 @@ def _clean_aliases(value: Any) -> list[str]:
         # Spreadsheets give aliases as one cell: "a; b; c" (or with Chinese semicolons).
         value = value.replace("；", ";").split(";")
     if not isinstance(value, Iterable):
-        raise ValidationFailed("aliases must be a list of names", field="aliases")
+        raise ValidationFailed(_("Aliases must be a list of names."), field="aliases")
     return [str(v).strip() for v in value if str(v).strip()]
 
 
@@ -39,7 +48,8 @@ def _clean_stages(value: Any) -> list[str]:
     unknown = [v for v in value if v not in STAGE_CODES]
     if unknown:
         raise ValidationFailed(
-            f"unknown stage {unknown[0]!r}; known stages: {', '.join(STAGE_CODES)}", field="stages"
+            _("Unknown stage %(stage)s; known stages: %(known)s.") % {"stage": unknown[0], "known": ", ".join(STAGE_CODES)},
+            field="stages",
         )
     return list(dict.fromkeys(value))
 
@@ -59,7 +69,11 @@ def _resolve_fk(name: str, value: Any) -> Any:
             or target._default_manager.filter(models.Q(name_zh=text) | models.Q(name_en=text)).first()
         )
     if found is None:
-        raise ValidationFailed(f"{name}: no {target.__name__.lower()} {value!r}", field=name)
+        raise ValidationFailed(
+            _("%(field)s: there is no %(type)s %(value)s.")
+            % {"field": field_label(name), "type": TYPE_LABELS[MODEL_TYPE[target]], "value": value},
+            field=name,
+        )
     return found
 
 
@@ -113,7 +127,9 @@ def _to_bool(value: Any, name: str) -> bool:
         return True
     if text in {"0", "false", "no", "n", "否", ""}:
         return False
-    raise ValidationFailed(f"{name} must be true or false, got {value!r}", field=name)
+    raise ValidationFailed(
+        _("%(field)s must be yes or no, not %(value)s.") % {"field": field_label(name), "value": value}, field=name
+    )
 
 
 def derived_fields(
@@ -148,10 +164,10 @@ def refresh_derived(instance: models.Model) -> None:
 def validate(instance: models.Model) -> None:
     """Model validation turned into a ValidationFailed that names every bad field."""
     if not (getattr(instance, "name_zh", "") or getattr(instance, "name_en", "")):
-        raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+        raise ValidationFailed(_("A Chinese or an English name is required."), field="name_zh")
     if isinstance(instance, Park) and instance.pk and instance.parent_id:
         _check_no_park_cycle(instance)
-    model_errors(instance, exclude=["search_text", "search_grams", "match_key"], validate_unique=True)
+    model_errors(instance, exclude=["search_text", "search_grams", "match_key"], label=field_label, validate_unique=True)
 
 
 def _derive_and_validate(instance: models.Model) -> None:
@@ -171,7 +187,7 @@ def _check_no_park_cycle(park: Park) -> None:
     current: int | None = park.pk
     while current is not None:
         if current in seen:
-            raise ValidationFailed("a park cannot be nested inside itself", field="parent")
+            raise ValidationFailed(_("A park cannot be nested inside itself."), field="parent")
         seen.add(current)
         current = parents.get(current)
 
@@ -198,7 +214,9 @@ def record_create(*, actor: Any, model: type[M], data: Mapping[str, Any], note: 
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
-        raise Conflict(f"a {model.__name__.lower()} with these values exists already ({exc})") from exc
+        raise Conflict(
+            _("A %(type)s with these values exists already.") % {"type": TYPE_LABELS[MODEL_TYPE[model]]}
+        ) from exc
     after = snapshot(instance, _audited_fields(model))
     record_change(
         actor=_user(actor), obj=instance, action=ChangeRecord.CREATE, changes=diff({}, after), note=note
@@ -285,13 +303,13 @@ def position_add(
         # The organisation at the other end must be one the actor may name (its park's, or one of no park).
         policy.require(actor, policy.LINK, organisation)
     if not (title_zh or title_en):
-        raise ValidationFailed("a position needs a title in Chinese or English", field="title_zh")
+        raise ValidationFailed(_("A position needs a title in Chinese or English."), field="title_zh")
     try:
         start_date, end_date = PartialDate.parse(start), PartialDate.parse(end)
     except ValueError as exc:
         raise ValidationFailed(str(exc), field="start") from exc
     if start_date and end_date and end_date.value < start_date.value:
-        raise ValidationFailed("a position cannot end before it starts", field="end")
+        raise ValidationFailed(_("A position cannot end before it starts."), field="end")
     position = Position.objects.create(
         person=person,
         organisation=organisation,
@@ -334,7 +352,7 @@ def relation_create(
         note=note,
     )
     if relation.subject_type == relation.object_type and relation.subject_id == relation.object_id:
-        raise ValidationFailed("a record cannot be related to itself", field="object")
+        raise ValidationFailed(_("A record cannot be related to itself."), field="object")
     policy.require(actor, policy.CREATE, relation)
     existing = Relation.objects.filter(
         subject_type=relation.subject_type,

@@ -52,7 +52,9 @@ class Table:
 def detect_format(filename: str) -> str:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if ext not in FORMATS:
-        raise ValidationFailed(f"unsupported file type {ext or '(none)'!r}: use .csv, .xlsx or .json", field="file")
+        raise ValidationFailed(
+            gettext("Unsupported file type %(ext)s: use .csv, .xlsx or .json.") % {"ext": ext or "—"}, field="file"
+        )
     return ext
 
 
@@ -66,7 +68,7 @@ def read_table(data: bytes, fmt: str, *, encoding: str = "utf-8") -> Table:
     elif fmt == "json":
         table = _read_json(data, encoding)
     else:
-        raise ValidationFailed(f"unsupported format {fmt!r}", field="format")
+        raise ValidationFailed(gettext("Unsupported format %(fmt)s.") % {"fmt": fmt}, field="format")
     if len(table.rows) > max_rows():
         raise _too_many_rows(max_rows())
     return table
@@ -85,9 +87,13 @@ def _codec(encoding: str) -> str:
     try:
         name = codecs.lookup(encoding[:40]).name
     except (LookupError, ValueError) as exc:  # ValueError: a NUL in the name
-        raise ValidationFailed(f"unknown encoding {encoding[:40]!r}", field="encoding") from exc
+        raise ValidationFailed(
+            gettext("Unknown text encoding %(name)s.") % {"name": encoding[:40]}, field="encoding"
+        ) from exc
     if name.replace("_", "-") not in TEXT_ENCODINGS:
-        raise ValidationFailed(f"{encoding[:40]!r} is not a text file encoding", field="encoding")
+        raise ValidationFailed(
+            gettext("%(name)s is not a text file encoding.") % {"name": encoding[:40]}, field="encoding"
+        )
     return "utf-8-sig" if name == "utf-8" else name
 
 
@@ -98,8 +104,9 @@ def _decode(data: bytes, encoding: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ValidationFailed(
-            f"line {line}: the file is not valid {encoding} (byte 0x{data[exc.start]:02x}); save it as UTF-8, "
-            "or name its encoding (e.g. --encoding gb18030)",
+            gettext("Line %(line)s: the file is not valid %(encoding)s (byte 0x%(byte)s); save it as UTF-8, "
+                    "or choose its encoding (GB18030, say).")
+            % {"line": line, "encoding": encoding, "byte": f"{data[exc.start]:02x}"},
             field="file",
         ) from exc
 
@@ -109,9 +116,9 @@ def _clean_header(header: Iterable[Any]) -> list[str]:
     seen: set[str] = set()
     for index, col in enumerate(columns, start=1):
         if not col:
-            raise ValidationFailed(f"line 1: column {index} has no name", field="file")
+            raise ValidationFailed(gettext("Line 1: column %(n)s has no name.") % {"n": index}, field="file")
         if col in seen:
-            raise ValidationFailed(f"line 1: column {col!r} appears twice", field="file")
+            raise ValidationFailed(gettext("Line 1: column %(name)s appears twice.") % {"name": col}, field="file")
         seen.add(col)
     return columns
 
@@ -122,9 +129,9 @@ def _read_csv(data: bytes, encoding: str) -> Table:
     try:
         header = next(reader)
     except StopIteration:
-        raise ValidationFailed("the file is empty: it has no header row", field="file") from None
+        raise ValidationFailed(gettext("The file is empty: it has no header row."), field="file") from None
     except csv.Error as exc:
-        raise ValidationFailed(f"line 1: not a readable CSV ({exc})", field="file") from exc
+        raise ValidationFailed(gettext("Line %(line)s: not a readable CSV file.") % {"line": 1}, field="file") from exc
     columns = _clean_header(header)
     rows = []
     try:
@@ -134,11 +141,15 @@ def _read_csv(data: bytes, encoding: str) -> Table:
                 continue
             if len(values) > len(columns):
                 raise ValidationFailed(
-                    f"line {line}: {len(values)} cells but the header has {len(columns)} columns", field="file"
+                    gettext("Line %(line)s: %(cells)s cells but the header has %(columns)s columns.")
+                    % {"line": line, "cells": len(values), "columns": len(columns)},
+                    field="file",
                 )
             rows.append((line, {c: (values[i] if i < len(values) else "") for i, c in enumerate(columns)}))
     except csv.Error as exc:
-        raise ValidationFailed(f"line {reader.line_num}: not a readable CSV ({exc})", field="file") from exc
+        raise ValidationFailed(
+            gettext("Line %(line)s: not a readable CSV file.") % {"line": reader.line_num}, field="file"
+        ) from exc
     return Table(columns, rows)
 
 
@@ -190,7 +201,7 @@ def _read_sheet(sheet: Any) -> Table:
     iterator = sheet.iter_rows(values_only=True)
     header = next(iterator, None)
     if header is None:
-        raise ValidationFailed("the workbook's first sheet is empty: it has no header row", field="file")
+        raise ValidationFailed(gettext("The workbook's first sheet is empty: it has no header row."), field="file")
     while header and header[-1] is None:
         header = header[:-1]
     columns = _clean_header(header)
@@ -202,7 +213,9 @@ def _read_sheet(sheet: Any) -> Table:
             raise _too_many_rows(limit)
         extra = [v for v in values[len(columns) :] if v not in (None, "")]
         if extra:
-            raise ValidationFailed(f"line {line}: a value stands outside the header's columns", field="file")
+            raise ValidationFailed(
+                gettext("Line %(line)s: a value stands outside the header's columns.") % {"line": line}, field="file"
+            )
         rows.append((line, {c: _cell(values[i] if i < len(values) else None) for i, c in enumerate(columns)}))
     return Table(columns, rows)
 
@@ -222,16 +235,18 @@ def _read_json(data: bytes, encoding: str) -> Table:
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValidationFailed(f"line {exc.lineno}: not valid JSON ({exc.msg})", field="file") from exc
+        raise ValidationFailed(gettext("Line %(line)s: not valid JSON.") % {"line": exc.lineno}, field="file") from exc
     if isinstance(payload, dict) and isinstance(payload.get("records"), list):
         payload = payload["records"]
     if not isinstance(payload, list):
-        raise ValidationFailed('JSON must be a list of records, or {"records": [...]}', field="file")
+        raise ValidationFailed(gettext('JSON must be a list of records, or {"records": [...]}.'), field="file")
     columns: dict[str, None] = {}
     rows = []
     for number, item in enumerate(payload, start=1):
         if not isinstance(item, dict):
-            raise ValidationFailed(f"item {number}: a record must be a JSON object", field="file")
+            raise ValidationFailed(
+                gettext("Item %(n)s: a record must be a JSON object.") % {"n": number}, field="file"
+            )
         for key in item:
             columns.setdefault(str(key), None)
         rows.append((number, {str(k): ("" if v is None else v) for k, v in item.items()}))
@@ -258,4 +273,4 @@ def write_table(columns: list[str], records: Iterable[dict[str, Any]], fmt: str)
         return spreadsheet.csv_bytes([columns, *rows])
     if fmt == "xlsx":
         return spreadsheet.xlsx_bytes({"records": [columns, *rows]})
-    raise ValidationFailed(f"unsupported format {fmt!r}", field="format")
+    raise ValidationFailed(gettext("Unsupported format %(fmt)s.") % {"fmt": fmt}, field="format")

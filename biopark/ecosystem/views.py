@@ -16,8 +16,8 @@ from biopark.core.handlers import forbidden as _forbidden
 from biopark.core.handlers import visible_or_404 as _visible_or_404
 from biopark.core.params import Params
 from biopark.ecosystem import forms, selectors, services
-from biopark.ecosystem.fields import MODEL_TYPE, TYPE_NAMES
-from biopark.ecosystem.models import Organisation, Park, Person, Platform, Relation
+from biopark.ecosystem.fields import MODEL_TYPE, PLURAL_LABELS, TYPE_LABELS, TYPE_NAMES
+from biopark.ecosystem.models import STAGES, Organisation, Park, Person, Platform, Relation
 
 PLURAL = {"park": "parks", "organisation": "organisations", "person": "people", "platform": "platforms"}
 TYPE_OF_PLURAL = {v: k for k, v in PLURAL.items()}
@@ -25,7 +25,7 @@ TYPE_OF_PLURAL = {v: k for k, v in PLURAL.items()}
 
 def _model(plural: str) -> Any:
     if plural not in TYPE_OF_PLURAL:
-        raise Http404("unknown record type")
+        raise Http404(_("Unknown record type."))
     return TYPE_NAMES[TYPE_OF_PLURAL[plural]]
 
 
@@ -62,6 +62,7 @@ def record_list(request: HttpRequest, plural: str) -> HttpResponse:
     page = Paginator(qs, 50).get_page(params.int("page", maximum=10**6))
     context: dict[str, Any] = {
         "plural": plural,
+        "plural_label": PLURAL_LABELS[plural],
         "type": MODEL_TYPE[model],
         "page": page,
         "q": q,
@@ -90,7 +91,8 @@ def record_detail(request: HttpRequest, plural: str, pk: int) -> HttpResponse:
         "may_change": policy.decide(request.user, policy.CHANGE, obj).allowed,
         "plural_of": PLURAL,
         "predicates": Relation.Predicate.choices,
-        "entity_types": list(PLURAL.items()),
+        "entity_types": [(t, TYPE_LABELS[t]) for t in PLURAL],
+        "stage_labels": {code: str(label) for code, label in STAGES},
     }
     if model is Person:
         context["positions"] = list(obj.positions.select_related("organisation"))

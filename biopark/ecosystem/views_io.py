@@ -12,6 +12,8 @@ from biopark.accounts import policy
 from biopark.core import uploads
 from biopark.core.errors import DomainError
 from biopark.ecosystem import importer, jobs, tabular
+from biopark.ecosystem.fields import FIELD_LABELS, PLURAL_LABELS
+from biopark.ecosystem.importer import STATUS_LABELS
 from biopark.ecosystem.models import ImportJob
 from biopark.ecosystem.views import TYPE_OF_PLURAL, _forbidden
 
@@ -25,7 +27,8 @@ CONTENT_TYPES = {
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
     context: dict = {
-        "types": list(TYPE_OF_PLURAL.items()),
+        "status_labels": STATUS_LABELS, "field_labels": FIELD_LABELS,
+        "types": [(plural, PLURAL_LABELS[plural]) for plural in TYPE_OF_PLURAL],
         "report": None,
         "error": "",
         "max_mb": uploads.megabytes(uploads.max_upload_bytes()),
@@ -37,9 +40,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
         context["selected"] = plural
         try:
             if plural not in TYPE_OF_PLURAL:
-                raise DomainError("choose what the file holds", field="type")
+                raise DomainError(_("Choose what the file holds."), field="type")
             if upload is None:
-                raise DomainError("choose a file", field="file")
+                raise DomainError(_("Choose a file."), field="file")
             uploads.check_size(upload)  # before anything reads it
             fmt = tabular.detect_format(upload.name or "")
             data = upload.read()
@@ -80,6 +83,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Only the person who started an import (or an administrator) may see it."))
     done = min(jobs.rows_done(job), job.rows_total)
     context = {
+        "status_labels": STATUS_LABELS, "field_labels": FIELD_LABELS,
         "job": job,
         "rows_done": done,
         "percent": round(100 * done / job.rows_total) if job.rows_total else 0,

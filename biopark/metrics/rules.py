@@ -36,7 +36,7 @@ def writer_decision(actor: policy.Actor) -> policy.Decision:
     if actor.role == Role.OPERATOR:
         return policy.ALLOW
     if actor.role in (Role.VIEWER, Role.INVESTOR):
-        return policy.refuse(f"the {Role(actor.role).label} role may only read")
+        return policy.refuse(_("the %(role)s role may only read") % {"role": Role(actor.role).label})
     return policy.refuse(_("only park operators and administrators manage indicators, frameworks and runs"))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.audit import diff, record_change, snapshot
@@ -41,7 +42,7 @@ def _clean_indicator(data: Mapping[str, Any]) -> dict[str, Any]:
         raise ValidationFailed("key must start with a letter and hold only letters, digits and _", field="key")
     out["key"] = key
     if not (out.get("name_zh") or out.get("name_en")):
-        raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+        raise ValidationFailed(_("a Chinese or an English name is required"), field="name_zh")
     if out.get("direction", 1) not in (1, -1):
         raise ValidationFailed("direction must be 1 (higher is better) or -1 (lower is better)", field="direction")
     computation = out.get("computation", "") or ""
@@ -229,7 +230,7 @@ def observations_import(*, actor: Any, table: Table, dry_run: bool = False) -> I
             setattr(report, status, getattr(report, status) + 1)
         return report
     for item in planned:
-        _, status = _upsert(actor=actor, park=item.park, indicator=item.indicator, year=item.year,
+        _saved, status = _upsert(actor=actor, park=item.park, indicator=item.indicator, year=item.year,
                             value=item.value, unit=item.unit, source=item.source, action=ChangeRecord.IMPORT)
         setattr(report, status, getattr(report, status) + 1)
     return report
@@ -298,7 +299,7 @@ def observations_compute(*, actor: Any, year: int, parks: Iterable[Park] | None 
         counts = registry_counts(indicator, park_list)
         for park in park_list:
             policy.require(actor, policy.CHANGE, Observation(park=park, indicator=indicator))
-            _, status = _upsert(actor=actor, park=park, indicator=indicator, year=year,
+            _saved, status = _upsert(actor=actor, park=park, indicator=indicator, year=year,
                                 value=decimal.Decimal(counts[park.pk]), unit=indicator.unit,
                                 source="registry", action=ChangeRecord.CREATE)
             setattr(report, status, getattr(report, status) + 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core import uploads
@@ -41,7 +42,7 @@ def import_observations(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         try:
             if upload is None:
-                raise DomainError("choose a file", field="file")
+                raise DomainError(_("Choose a file."), field="file")
             uploads.check_size(upload)
             table = tabular.read_table(upload.read(), tabular.detect_format(upload.name or ""),
                                        encoding=request.POST.get("encoding") or "utf-8")

@@ -64,14 +64,14 @@ def _run_out(run: Run) -> dict[str, Any]:
 def _visible_run(request: HttpRequest, pk: int) -> Run:
     run = selectors.run_get(pk)
     if not policy.decide(_auth(request), policy.VIEW, run):  # hidden answers like missing
-        raise NotFound(f"no run {pk}")
+        raise NotFound(_("There is no run %(id)s.") % {"id": pk})
     return run
 
 
 def _visible_framework(request: HttpRequest, key: str) -> Framework:
     framework = selectors.framework_get(key)
     if not policy.decide(_auth(request), policy.VIEW, framework):  # hidden answers like missing
-        raise NotFound(f"no framework {key!r}")
+        raise NotFound(_("There is no framework %(key)s.") % {"key": key})
     return framework
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.errors import NotFound
@@ -30,7 +31,7 @@ def framework_list(*, user: Any = None) -> models.QuerySet[Framework]:
 def framework_get(key: str) -> Framework:
     framework = Framework.objects.filter(key=key).first()
     if framework is None:
-        raise NotFound(f"no framework {key!r}")
+        raise NotFound(_("There is no framework %(key)s.") % {"key": key})
     return framework
 
 
@@ -62,7 +63,7 @@ def latest_runs(*, user: Any) -> dict[int, Run]:
 def run_get(pk: int) -> Run:
     run = Run.objects.select_related("framework", "version").filter(pk=pk).first()
     if run is None:
-        raise NotFound(f"no run {pk}")
+        raise NotFound(_("There is no run %(id)s.") % {"id": pk})
     return run
 
 

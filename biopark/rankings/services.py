@@ -155,7 +155,7 @@ def framework_update(*, actor: Any, framework: Framework, imeta: Sequence[Mappin
     text_changes = {k: [getattr(framework, k), v] for k, v in texts.items() if getattr(framework, k) != v}
     if text_changes:
         if not ((texts.get("name_zh", framework.name_zh)) or texts.get("name_en", framework.name_en)):
-            raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+            raise ValidationFailed(_("a Chinese or an English name is required"), field="name_zh")
         for k, (_old, new) in text_changes.items():
             setattr(framework, k, new)
         framework.save(update_fields=list(text_changes))

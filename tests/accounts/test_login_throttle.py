@@ -115,3 +115,11 @@ def test_unknown_user_names_are_throttled_alike(db):
     _guess(5, username="nobody")
     response, _ = _sign_in("nobody", "anything")
     assert response.status_code == 429
+
+
+def test_a_user_name_longer_than_the_column_is_a_form_error(db):
+    # It reached authenticate(), and django-axes failed to store the attempt (a 500 on PostgreSQL).
+    response, _client = _sign_in("x" * 600, "whatever")
+    assert response.status_code == 200
+    assert "Wrong user name or password." in response.content.decode()
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == []

@@ -90,8 +90,8 @@ def test_old_token_page_address_still_works(people):
     assert ApiToken.objects.get(user=people["me"]).name == "web"
 
 
-@pytest.mark.parametrize("name, message", [("x" * 101, "name is longer than 100 characters."),
-                                           ("a\x00b", "name contains a control character.")])
+@pytest.mark.parametrize("name, message", [("x" * 101, "Name is longer than 100 characters."),
+                                           ("a\x00b", "Name contains a control character.")])
 def test_bad_token_name_is_refused(people, name, message):
     resp = _client(people["me"]).post("/accounts/tokens/", {"name": name})
     assert resp.status_code == 422

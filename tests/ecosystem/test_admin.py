@@ -89,7 +89,7 @@ def test_a_position_refused_by_its_service_is_a_form_error(roles):
                      start_on=dt.date(2024, 5, 1), end_on=dt.date(2020, 1, 1))
     response = staff_client(user).post(admin_url(Position, "add"), data)
     assert response.status_code == 200
-    assert "a position cannot end before it starts" in response.content.decode()
+    assert "职位的结束时间不能早于开始时间。" in response.content.decode()
     assert not Position.objects.filter(person=person).exists()
     assert history(person) == []
 
@@ -176,7 +176,7 @@ def test_a_park_nested_in_itself_is_a_form_error_not_a_server_error(roles):
     data = form_post(Park, user, park, parent=zone)
     response = staff_client(user).post(admin_url(Park, "change", park.pk), data)
     assert response.status_code == 200
-    assert "a park cannot be nested inside itself" in response.content.decode()
+    assert "园区不能嵌套在自身之内。" in response.content.decode()
     assert Park.objects.values().get(pk=park.pk) == before
 
 

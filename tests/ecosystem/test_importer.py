@@ -82,7 +82,7 @@ def test_bad_encoding_is_named_with_its_line():
     data = "name_zh,name_en\n甲,A\n".encode("gb18030")
     with pytest.raises(ValidationFailed) as exc:
         tabular.read_table(data, "csv")
-    assert "line 2" in exc.value.message and "UTF-8" in exc.value.message
+    assert "第 2 行" in exc.value.message and "UTF-8" in exc.value.message
     table = tabular.read_table(data, "csv", encoding="gb18030")
     assert table.rows == [(2, {"name_zh": "甲", "name_en": "A"})]
 
@@ -91,7 +91,7 @@ def test_missing_and_unknown_columns_and_empty_files():
     assert "missing column" in run(b"kind,city_en\nenterprise,Chengdu\n").file_error
     assert "unknown column 'nmae_en'" in run(b"name_zh,nmae_en\n\xe7\x94\xb2,A\n").file_error
     assert "no data rows" in run(b"name_zh,name_en\n").file_error
-    with pytest.raises(ValidationFailed, match="empty"):
+    with pytest.raises(ValidationFailed, match="文件为空"):
         tabular.read_table(b"", "csv")
     assert Organisation.objects.count() == 0
 
@@ -103,7 +103,7 @@ def test_wrong_types_in_json_and_xlsx():
     assert Organisation.objects.count() == 0
     with pytest.raises(ValidationFailed, match="XLSX"):
         tabular.read_table(b"not a zip", "xlsx")
-    with pytest.raises(ValidationFailed, match="item 2"):
+    with pytest.raises(ValidationFailed, match="第 2 项"):
         tabular.read_table(b'[{"name_zh": "a"}, 3]', "json")
 
 

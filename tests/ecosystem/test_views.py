@@ -61,7 +61,7 @@ def test_edit_errors_are_shown_and_nothing_is_saved(roles):
     client = signed_in(roles["users"]["admin"])
     response = client.post(f"/organisations/{org.pk}/edit/", {"name_zh": "", "name_en": "", "kind": "enterprise", "version": org.version})
     assert response.status_code == 422
-    assert "name is required" in response.content.decode()
+    assert "需要填写中文名称或英文名称。" in response.content.decode()
     assert Organisation.objects.get(pk=org.pk).name_zh == org.name_zh
 
 
@@ -108,7 +108,7 @@ def test_import_page_dry_run_then_import(roles):
                                     "file": SimpleUploadedFile("o.csv", data)})
     assert done.status_code == 200 and Organisation.objects.filter(name_zh="页面导入企业").count() == 1
     bad = client.post("/import/", {"type": "organisations", "apply": "1", "file": SimpleUploadedFile("o.txt", data)})
-    assert bad.status_code == 422 and "unsupported file type" in bad.content.decode()
+    assert bad.status_code == 422 and "不支持的文件类型" in bad.content.decode()
     export = client.get("/export/organisations.csv")
     assert export.status_code == 200 and "页面导入企业" in export.content.decode("utf-8-sig")
 

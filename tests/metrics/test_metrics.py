@@ -169,7 +169,7 @@ def test_api_import_list_and_errors(client, parks):
                                     "fields": {"line 2": "park: no park 'nowhere'"}}
     wrong = SimpleUploadedFile("obs.pdf", b"%PDF")
     assert client.post("/api/v1/metrics/observations/import", {"file": wrong}).json()["error"]["fields"] == {
-        "file": "unsupported file type 'pdf': use .csv, .xlsx or .json"}
+        "file": "不支持的文件类型 pdf：请使用 .csv、.xlsx 或 .json。"}
     client.force_login(parks["users"]["viewer"])
     resp = client.post("/api/v1/metrics/observations/import",
                        {"file": SimpleUploadedFile("obs.csv", GOOD.replace("12.5", "99").encode())})

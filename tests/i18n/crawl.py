@@ -1,0 +1,188 @@
+"""The translation crawl: a signed-in client walks every page it can reach (the URL resolver's routes filled
+with the world's records, then every link found), submits each form empty and with bad values, and notes every
+visible text with words that did not pass through translation."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+from django.db import models, transaction
+from django.test import Client
+
+from tests.i18n.visible import DataMask, offending, visible_texts
+
+# Files (exports, calendar feeds, charts) are not pages; their headers are checked by the apps' own tests.
+FILES = re.compile(r"\.(csv|xlsx|ics|json|svg|png|pdf|zip)$")
+SKIP = ("/admin/", "/api/", "/static/", "/media/", "/i18n/", "/accounts/logout/")
+MAX_PAGES = 400
+BAD_BY_TYPE = {
+    "date": "2016-13-45", "datetime-local": "2016-13-45T25:61", "time": "25:61", "number": "abc",
+    "email": "not-an-email", "url": "not a url", "month": "2016-13", "week": "2016-W99",
+}
+BAD_TEXT = "x" * 600
+BAD_CHOICE = "no-such-choice"
+
+
+def data_values() -> set[str]:
+    """Every free-text value stored in the project's tables (names, titles, notes) and user names: text a page
+    may show as it was entered. Coded fields (with choices) and JSON are left out: codes must show as labels."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    values: set[str] = set()
+    wanted = [m for m in apps.get_models() if m.__module__.startswith("biopark.")] + [get_user_model()]
+    for model in wanted:
+        names = [f.name for f in model._meta.concrete_fields
+                 if isinstance(f, (models.CharField, models.TextField)) and not f.choices and f.name != "password"]
+        for row in model._default_manager.values_list(*names) if names else []:
+            values.update(str(v) for v in row if v)
+        json_fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
+        for row in model._default_manager.values_list(*json_fields) if json_fields else []:
+            for value in row:
+                _json_names(value, "", values)
+    return values
+
+
+def _json_names(value: Any, key: str, out: set[str]) -> None:
+    """Names kept in JSON (an index's indicator names, aliases): under a key that says it is a name."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _json_names(v, str(k), out)
+    elif isinstance(value, list):
+        for v in value:
+            _json_names(v, key, out)
+    elif isinstance(value, str) and re.search(r"name|label|title|alias|code", key, re.I):
+        out.add(value)
+
+
+@dataclass
+class Form:
+    method: str
+    action: str
+    fields: list[tuple[str, str, str]] = field(default_factory=list)  # (name, type, value)
+    choices: dict[str, list[str]] = field(default_factory=dict)
+
+
+class FormsAndLinks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.forms: list[Form] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        elif tag == "form":
+            self.forms.append(Form(a.get("method", "get").lower(), a.get("action", "")))
+        elif not self.forms or not a.get("name"):
+            return
+        elif tag == "input":
+            self.forms[-1].fields.append((a["name"], a.get("type", "text").lower(), a.get("value", "")))
+        elif tag == "select":
+            self._select = a["name"]
+            self.forms[-1].fields.append((a["name"], "select", ""))
+            self.forms[-1].choices[a["name"]] = []
+        elif tag == "textarea":
+            self.forms[-1].fields.append((a["name"], "textarea", ""))
+        elif tag == "button" and a.get("value"):
+            self.forms[-1].fields.append((a["name"], "button", a["value"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+
+
+def _signature(url: str) -> tuple[str, tuple[str, ...]]:
+    """A page once per shape: /rankings/runs/1/units/P2/ stands for every unit of every run."""
+    parts = urlsplit(url)
+    return re.sub(r"\d+", "N", parts.path), tuple(sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}))
+
+
+@dataclass
+class Crawl:
+    client: Client
+    mask: DataMask
+    who: str
+    findings: dict[str, list[str]] = field(default_factory=dict)
+    seen: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
+    forms_done: set[tuple[str, str, tuple[str, ...]]] = field(default_factory=set)
+    pages: int = 0
+
+    def note(self, label: str, response: Any, mask: DataMask | None = None) -> None:
+        if "text/html" not in response.get("Content-Type", ""):
+            return
+        bad = offending(visible_texts(response.content.decode()), mask or self.mask)
+        if bad:
+            self.findings[f"{self.who} {label} [{response.status_code}]"] = bad
+
+    def walk(self, seeds: list[str]) -> None:
+        queue = deque(seeds)
+        while queue and self.pages < MAX_PAGES:
+            url = queue.popleft()
+            sig = _signature(url)
+            if sig in self.seen or url.startswith(SKIP) or not url.startswith("/") or FILES.search(urlsplit(url).path):
+                continue
+            self.seen.add(sig)
+            response = self.client.get(url)
+            self.pages += 1
+            if response.status_code >= 500:
+                self.findings[f"{self.who} GET {url} [{response.status_code}]"] = ["(a server error)"]
+            self.note(f"GET {url}", response)
+            if "text/html" not in response.get("Content-Type", ""):
+                continue
+            parser = FormsAndLinks()
+            parser.feed(response.content.decode())
+            for href in parser.links:
+                target = urljoin(url, href)
+                if target.startswith("/") and "#" not in target:
+                    queue.append(target)
+            for form in parser.forms:
+                self.submit(url, form)
+
+    def submit(self, page: str, form: Form) -> None:
+        action = urljoin(page, form.action or page)
+        if action.startswith(SKIP) or not action.startswith("/"):
+            return
+        key = (form.method, urlsplit(action).path, tuple(sorted(n for n, _, _ in form.fields)))
+        if key in self.forms_done:
+            return
+        self.forms_done.add(key)
+        for variant in ("empty", "bad"):
+            data = self._values(form, bad=variant == "bad")
+            # Each submission is undone, so the world stays the same for the next page and role.
+            with transaction.atomic():
+                if form.method == "post":
+                    response = self.client.post(action, data)
+                else:
+                    response = self.client.get(urlsplit(action).path + "?" + urlencode(data, doseq=True))
+                transaction.set_rollback(True)
+            self.pages += 1
+            if response.status_code >= 500:
+                self.findings[f"{self.who} {form.method.upper()} {action} ({variant}) [500]"] = ["(a server error)"]
+            typed = [str(v) for vs in data.values() for v in (vs if isinstance(vs, list) else [vs])]
+            self.note(f"{form.method.upper()} {action} ({variant}, from {page})", response, self.mask.with_extra(typed))
+
+    @staticmethod
+    def _values(form: Form, *, bad: bool) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for name, kind, value in form.fields:
+            if kind in ("hidden", "submit", "button"):
+                if value:
+                    data[name] = value
+            elif kind in ("checkbox", "radio", "file", "image", "reset"):
+                continue
+            elif not bad:
+                data[name] = ""
+            elif kind == "select":
+                data[name] = BAD_CHOICE
+            else:
+                data[name] = BAD_BY_TYPE.get(kind, BAD_TEXT)
+        return data

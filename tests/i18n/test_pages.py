@@ -1,0 +1,81 @@
+"""Every page, in the pseudo-locale and in Simplified Chinese, for every role: no visible text that came from
+code without passing through translation (see tests/i18n/visible.py for what counts, and its allow-list).
+
+Pages are found by filling every route of the URL resolver with the world's records (so each record type's
+detail and edit pages are seen) and following every link; each form is submitted empty and with bad values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.i18n.crawl import BAD_BY_TYPE, BAD_CHOICE, BAD_TEXT, Crawl, data_values
+from tests.i18n.visible import DataMask
+from tests.test_hostile_params import fill, page_routes
+from tests.world import path_values
+
+pytestmark = pytest.mark.django_db
+
+# The most able role first: a form is submitted (empty and with bad values) by the first role that sees it.
+ROLES = ["admin", "operator", "platform_manager", "member", "investor", "viewer", "anonymous"]
+# Pages of the apps whose strings another branch translates (h5: facilities, pipeline, services). Their
+# findings are reported by test_pending_apps_are_translated (expected to fail) instead of failing the crawl.
+# Remove this list once that work is merged.
+PENDING_PREFIXES = ("/facilities/", "/pipeline/", "/services/")
+
+_RESULTS: dict[str, dict[str, list[str]]] = {}
+
+
+def _crawl(world: dict[str, Any], language: str) -> dict[str, list[str]]:
+    if language in _RESULTS:
+        return _RESULTS[language]
+    # What the crawl itself types is data too, also where a later page echoes it (a flash message).
+    mask = DataMask(data_values() | {BAD_TEXT, BAD_CHOICE, *BAD_BY_TYPE.values()})
+    values = path_values(world)
+    seeds = ["/"] + [url for route in page_routes() for url in fill(route, values, world)]
+    seeds += ["/no/such/page/", "/organisations/999999/"]
+    findings: dict[str, list[str]] = {}
+    forms_done: set[Any] = set()
+    for who in ROLES:
+        client = Client(raise_request_exception=False)
+        client.cookies["django_language"] = language
+        if world["users"][who] is not None:
+            client.force_login(world["users"][who])
+        crawl = Crawl(client=client, mask=mask, who=who, forms_done=forms_done)
+        crawl.walk(seeds)
+        findings.update(crawl.findings)
+    _RESULTS[language] = findings
+    return findings
+
+
+def _is_pending(label: str) -> bool:
+    url = label.split(" ", 2)[2]
+    return url.startswith(PENDING_PREFIXES) or "from /facilities/" in url or "from /pipeline/" in url \
+        or "from /services/" in url
+
+
+def _report(findings: dict[str, list[str]]) -> str:
+    lines = [f"{len(findings)} page(s) show text that did not pass through translation:"]
+    for label, texts in sorted(findings.items()):
+        lines.append(f"  {label}")
+        lines.extend(f"      {t!r}" for t in texts)
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module", params=["pseudo", "zh-hans"])
+def language(request: pytest.FixtureRequest, pseudo_locale: str) -> str:
+    return pseudo_locale if request.param == "pseudo" else request.param
+
+
+def test_every_page_is_translated(module_world, language):
+    findings = {k: v for k, v in _crawl(module_world, language).items() if not _is_pending(k)}
+    assert not findings, _report(findings)
+
+
+@pytest.mark.xfail(reason="h5 translates facilities, pipeline and services; remove PENDING_PREFIXES after merge",
+                   strict=False)
+def test_pending_apps_are_translated(module_world, language):
+    findings = {k: v for k, v in _crawl(module_world, language).items() if _is_pending(k)}
+    assert not findings, _report(findings)

@@ -1,0 +1,109 @@
+"""What a person reads on a page, and which of it came from code without passing through translation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from html.parser import HTMLParser
+
+# Attributes a person reads (a tooltip, a placeholder, what a screen reader says, an image's text).
+READ_ATTRS = {"title", "placeholder", "aria-label", "alt"}
+BUTTON_INPUTS = {"submit", "button", "reset"}
+# <code> holds identifiers a person types as they are (a file's column names, a recipe's keys), like a URL.
+SKIP_CONTENT = {"script", "style", "template", "code"}
+
+# Codes that are themselves labels in both languages, language names on the language switch, and the
+# file-format names people know them by. Keep it short: anything else must be translated.
+ALLOWED_WORDS = {
+    "ADC", "IND", "NDA", "BLA", "GLP", "GMP", "CRO", "CDMO", "CNY", "USD", "EUR", "API", "CSV", "XLSX", "JSON",
+    "ICS", "iCal", "PDF", "SVG", "ID", "English", "BioPark",
+    # how a date or time is to be typed
+    "YYYY", "MM", "DD", "HH",
+    # text encodings offered for an import
+    "UTF", "GB", "GBK",
+    # phase numerals (II 期临床), file sizes, and the word Django's own Chinese catalogue uses for e-mail
+    "II", "III", "IV", "KB", "MB", "Email",
+}
+
+# Addresses, e-mail addresses, paths, and API tokens (a secret shown once to its owner is data, not text).
+_URL = re.compile(r"\bbp_[\w-]+…?|(?:https?://|www\.)\S+|\S+@\S+\.\w+|(?<![\w.])/[\w\-./?=&%#]*")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+class VisibleText(HTMLParser):
+    """Collects text nodes and read attributes, outside script/style/template."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SKIP_CONTENT:
+            self._skip += 1
+        values = dict(attrs)
+        for name in READ_ATTRS:
+            if values.get(name):
+                self.texts.append(str(values[name]))
+        if tag == "input" and (values.get("type") or "").lower() in BUTTON_INPUTS and values.get("value"):
+            self.texts.append(str(values["value"]))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        saved = self._skip
+        self.handle_starttag(tag, attrs)
+        self._skip = saved
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SKIP_CONTENT and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.texts.append(data.strip())
+
+
+def visible_texts(html: str) -> list[str]:
+    parser = VisibleText()
+    parser.feed(html)
+    parser.close()
+    return parser.texts
+
+
+class DataMask:
+    """Removes strings that came from data (record names, user input) from a text before it is judged."""
+
+    def __init__(self, values: Iterable[str]):
+        self.values = {v.strip() for v in values if v and len(v.strip()) >= 2}
+        self._pattern = self._compile(self.values)
+
+    @staticmethod
+    def _compile(values: set[str]) -> re.Pattern[str] | None:
+        if not values:
+            return None
+        ordered = sorted(values, key=len, reverse=True)
+        # Whole words only: a short code ("ip") must not eat into a word ("ship") that should be judged.
+        return re.compile(r"(?<![A-Za-z])(?:" + "|".join(re.escape(v) for v in ordered) + r")(?![A-Za-z])")
+
+    def with_extra(self, extra: Iterable[str]) -> DataMask:
+        return DataMask(self.values | {e for e in extra if e})
+
+    def strip(self, text: str) -> str:
+        return self._pattern.sub(" ", text) if self._pattern else text
+
+
+def untranslated(text: str, mask: DataMask) -> list[str]:
+    """The plain Latin words of a text that are neither data, nor a URL, nor an allowed code.
+
+    In the pseudo-locale every translated letter is accented, and in Chinese a translated text has no
+    English, so any such word left came from code without passing through translation."""
+    rest = _URL.sub(" ", mask.strip(text))
+    return [w for w in _LATIN_WORD.findall(rest) if w not in ALLOWED_WORDS]
+
+
+def offending(texts: Iterable[str], mask: DataMask) -> list[str]:
+    """Each text with an untranslated word, once, in page order."""
+    found: dict[str, None] = {}
+    for text in texts:
+        if untranslated(text, mask):
+            found[" ".join(text.split())[:160]] = None
+    return list(found)
