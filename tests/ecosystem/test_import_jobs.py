@@ -222,7 +222,14 @@ def test_a_worker_thread_runs_the_job_while_the_page_polls(roles, run_queued_tas
     response = post(client, org_csv(roles["zone"].pk, 1200, prefix="线程企业"))
     assert response.status_code == 302
     job = ImportJob.objects.get()
-    thread = threading.Thread(target=run_queued_tasks)
+
+    def work() -> None:
+        try:
+            run_queued_tasks()
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=work)
     thread.start()
     seen: list[str] = []
     deadline = time.monotonic() + 120

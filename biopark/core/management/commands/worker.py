@@ -22,6 +22,10 @@ class Command(db_worker.Command):
         "reaches the database."
     )
 
+    # The web server runs Django's system checks; a worker skips them and starts a few seconds sooner (they
+    # load every URL and API module, which a worker never serves).
+    requires_system_checks: list[str] = []
+
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         # Every queue unless told otherwise: a task added later on a queue of its own is not left waiting.
