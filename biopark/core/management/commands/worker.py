@@ -7,9 +7,9 @@ this command adds the sweep (biopark.core.background) and takes every queue by d
 
 from __future__ import annotations
 
+from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import CommandParser
 from django_tasks_db.management.commands import db_worker
 
 from biopark.core import background
@@ -26,7 +26,7 @@ class Command(db_worker.Command):
     # load every URL and API module, which a worker never serves).
     requires_system_checks: list[str] = []
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         # Every queue unless told otherwise: a task added later on a queue of its own is not left waiting.
         parser.set_defaults(queue_name="*")
