@@ -79,3 +79,13 @@ def test_demo_users_have_one_role_each(demo):
     assert roles == {"admin": "admin", "operator": "operator", "platform": "platform_manager",
                      "enterprise": "enterprise_member", "investor": "investor", "viewer": "viewer"}
     assert Profile.objects.get(user__username="operator").park.key == "park:chengdu-hitech"
+
+
+def test_every_demo_user_signs_in_with_the_demo_password(demo):
+    from django.contrib.auth import get_user_model
+
+    from biopark.accounts.demo_users import DEMO_PASSWORD, DEMO_USERS
+
+    users = get_user_model().objects.filter(username__in=[u for u, _r, _a in DEMO_USERS])
+    assert sorted((u.username, u.check_password(DEMO_PASSWORD), u.check_password(DEMO_PASSWORD + "x"))
+                  for u in users) == sorted((u, True, False) for u, _r, _a in DEMO_USERS)
