@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,33 @@ def roles(db):
 
 def pytest_configure(config):
     os.environ.setdefault("BIOPARK_DATA_DIR", str(REPO / "var" / "test"))
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """A transaction open for a whole test module, rolled back after its last test: data a module builds once
+    (the demo, a world of records) is shared by its tests without being rebuilt for each. Each test still runs in
+    its own savepoint (pytest-django's `db` nests inside), so one test's writes never reach the next. Only for
+    modules whose tests use `db`, not `transactional_db` or a live server (those commit and flush)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_data(module_db, django_db_blocker) -> None:
+    """The whole demo (registry, facilities, pipeline, services, rankings and its users), built once per module."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock(), open(os.devnull, "w") as quiet:
+        call_command("demo", stdout=quiet)
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,10 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from biopark.accounts import merge
         from biopark.accounts.permissions import register
         from biopark.accounts.policy import register_core_rules
 
         register_core_rules()
         register()
+        merge.register()

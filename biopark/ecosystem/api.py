@@ -5,15 +5,17 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from biopark.accounts import policy
-from biopark.core.errors import NotFound, ValidationFailed
+from biopark.core.errors import NotFound, PermissionRefused, ValidationFailed
 from biopark.core.pagination import COUNT_CAP, Page, paginate
 from biopark.core.schema_types import SafeText
 from biopark.core.writes import etag_of, version_from_etag
-from biopark.ecosystem import selectors, services
+from biopark.ecosystem import merge, selectors, services
 from biopark.ecosystem.fields import TYPE_NAMES
+from biopark.ecosystem.merge_schemas import MergeIn, MergeOut, MergePreviewOut
 from biopark.ecosystem.models import Organisation, Park, Person, Platform, Relation
 from biopark.ecosystem.schemas import (
     ChangeOut,
@@ -157,3 +159,51 @@ def delete_relation(request: HttpRequest, pk: int) -> Any:
         raise NotFound(f"no relation {pk}")
     services.relation_delete(actor=request.auth, relation=relation)
     return Status(204, None)
+
+
+def _merge_pair(request: HttpRequest, pk: int, into: int) -> tuple[Organisation, Organisation]:
+    """The duplicate (from the path) and the survivor (named in the query or body), both visible."""
+    duplicate = _get_visible(Organisation, pk, request.auth)
+    if into == duplicate.pk:
+        raise ValidationFailed(_("an organisation cannot be merged into itself"), field="into")
+    keep = Organisation.objects.filter(pk=into).first()
+    if keep is None or not policy.decide(request.auth, policy.VIEW, keep):
+        raise ValidationFailed(_("no organisation %(id)s") % {"id": into}, field="into")
+    return keep, duplicate
+
+
+def _filled_text(filled: dict[str, list[Any]]) -> dict[str, str]:
+    return {name: str(pair[1]) for name, pair in filled.items()}
+
+
+@router.get("/organisations/{int:pk}/merge", response=MergePreviewOut, operation_id="preview_organisation_merge",
+            summary="Preview merging an organisation into another")
+def preview_merge(request: HttpRequest, pk: int, into: int) -> Any:
+    keep, duplicate = _merge_pair(request, pk, into)
+    decision = merge.merge_decision(request.auth, keep, duplicate)
+    if not decision:
+        raise PermissionRefused(str(decision.reason))
+    plan = merge.merge_preview(keep=keep, duplicate=duplicate)
+    return {
+        "duplicate": duplicate.pk, "into": keep.pk, "kinds": plan.kinds, "aliases_added": plan.aliases_added,
+        "fields_filled": _filled_text(plan.fields_filled),
+    }
+
+
+@router.post("/organisations/{int:pk}/merge", response=MergeOut, operation_id="merge_organisation",
+             summary="Merge an organisation into another (it is deleted; its rows follow the survivor)")
+def merge_organisation(request: HttpRequest, pk: int, payload: MergeIn) -> Any:
+    keep, duplicate = _merge_pair(request, pk, payload.into)
+    summary = merge.organisation_merge(actor=request.auth, keep=keep, duplicate=duplicate)
+    return {
+        "into": summary.keep.pk,
+        "merged": summary.duplicate_id,
+        "merged_name": summary.duplicate_name,
+        "moved": [
+            {"app": summary.apps[kind], "kind": kind, "label": summary.labels[kind], "moved": o.moved,
+             "dropped": o.dropped}
+            for kind, o in summary.moved.items()
+        ],
+        "aliases_added": summary.aliases_added,
+        "fields_filled": _filled_text(summary.fields_filled),
+    }

@@ -8,7 +8,8 @@ class EcosystemConfig(AppConfig):
 
     def ready(self) -> None:
         from biopark.core import background
-        from biopark.ecosystem import jobs
+        from biopark.ecosystem import jobs, merge_followers
 
+        merge_followers.register()
         # Every worker sweeps the imports whose worker died (see biopark.core.background).
         background.register_sweeper("ecosystem.import_jobs", jobs.expire_stale)

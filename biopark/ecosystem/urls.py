@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from biopark.ecosystem import views, views_io
+from biopark.ecosystem import views, views_io, views_merge
 
 _TYPES = "parks|organisations|people|platforms"
 
@@ -21,4 +21,5 @@ urlpatterns = [
         name="relation-remove",
     ),
     path("people/<int:pk>/positions/", views.position_create, name="position-add"),
+    path("organisations/<int:pk>/merge/", views_merge.organisation_merge, name="organisation-merge"),
 ]

@@ -112,6 +112,7 @@ def record_detail(request: HttpRequest, plural: str, pk: int) -> HttpResponse:
         )
         context["people"] = list(obj.positions.select_related("person"))
         context["platforms"] = list(obj.platforms_operated.all())
+        context["may_merge"] = policy.decide(request.user, policy.DELETE, obj).allowed and context["may_change"]
     if model is Park:
         context["children"] = list(obj.children.all())
         context["organisations"] = list(obj.organisations.order_by("id")[:100])

@@ -8,6 +8,8 @@ class FacilitiesConfig(AppConfig):
     verbose_name = "Facilities"
 
     def ready(self) -> None:
+        from biopark.facilities import merge
         from biopark.facilities.permissions import register
 
         register()
+        merge.register()

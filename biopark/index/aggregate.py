@@ -1,4 +1,4 @@
-"""Aggregation up the framework (COINr's ``a_amean``, ``a_gmean``, ``a_hmean``, ``a_copeland``)."""
+"""Aggregation up the framework (COINr's ``a_amean``, ``a_gmean``, ``a_hmean``, ``a_genmean``, ``a_copeland``)."""
 
 from __future__ import annotations
 
@@ -23,9 +23,12 @@ def resolve_weights(framework: Framework, overrides: Mapping[str, float]) -> dic
 
 
 def weighted_mean(x: FloatArray, w: FloatArray, method: str, where: str = "",
-                  units: tuple[str, ...] = ()) -> FloatArray:
-    """Row-wise weighted mean of ``x`` (units × children); NaNs are skipped with their weights."""
+                  units: tuple[str, ...] = (), p: float = 1.0) -> FloatArray:
+    """Row-wise weighted mean of ``x`` (units × children); NaNs are skipped with their weights, except by
+    ``genmean`` (COINr's ``a_genmean`` sums without removing them: one missing child gives a missing mean)."""
     present = ~np.isnan(x)
+    if method == "genmean":
+        return _genmean(x, w, p, where, units)
     wsum = present.astype(np.float64) @ w
     with np.errstate(divide="ignore", invalid="ignore"):
         if method == "amean":
@@ -50,6 +53,18 @@ def weighted_mean(x: FloatArray, w: FloatArray, method: str, where: str = "",
         else:
             raise IndexInputError(f"aggregate: unknown method {method!r}")
     out[~present.any(axis=1)] = np.nan
+    return np.asarray(out, dtype=np.float64)
+
+
+def _genmean(x: FloatArray, w: FloatArray, p: float, where: str, units: tuple[str, ...]) -> FloatArray:
+    """COINr's ``a_genmean``: ``(Σ w·x^p / Σ w)^(1/p)``."""
+    bad = ~np.isnan(x) & (x <= 0)
+    if p < 0 and bad.any():
+        i = int(np.argwhere(bad)[0][0])
+        raise IndexInputError(f"aggregate (genmean) {where}: unit {units[i] if units else i} has a value ≤ 0; "
+                              "a generalised mean with negative p needs positive values")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = ((x ** p) @ w / w.sum()) ** (1.0 / p)
     return np.asarray(out, dtype=np.float64)
 
 
@@ -112,9 +127,10 @@ def aggregate(normalised: Dataset, framework: Framework, spec: AggregateSpec) ->
             columns[agg] = copeland(x, w)
             codes.append(agg)
             continue
-        y = weighted_mean(x, w, method, agg, normalised.units)
-        if spec.dat_thresh > 0:
-            y = np.where(np.mean(~np.isnan(x), axis=1) < spec.dat_thresh, np.nan, y)
+        y = weighted_mean(x, w, method, agg, normalised.units, spec.p)
+        thresh = spec.dat_thresh_for_level(framework.levels[agg])
+        if thresh > 0:
+            y = np.where(np.mean(~np.isnan(x), axis=1) < thresh, np.nan, y)
         columns[agg] = y
         codes.append(agg)
     return Dataset(normalised.units, tuple(codes), np.column_stack([columns[c] for c in codes]))

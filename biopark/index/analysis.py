@@ -1,4 +1,5 @@
-"""Analysis helpers: effective weights, PCA weights, correlations, Cronbach's alpha, strengths/weaknesses."""
+"""Analysis helpers: effective weights, PCA weights, correlations, Cronbach's alpha (strengths and
+weaknesses are in :mod:`biopark.index.strengths`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from biopark.index.dataset import Dataset, FloatArray
-from biopark.index.stats import pairwise_correlation, rank_descending_min
+from biopark.index.stats import pairwise_correlation
 from biopark.index.tables import Framework
 
 
@@ -128,33 +129,3 @@ def cronbach_alpha(data: Dataset, framework: Framework) -> dict[str, float]:
         total = float(cov.sum())
         out[agg] = float(k / (k - 1) * (1 - np.trace(cov) / total)) if total > 0 else float("nan")
     return out
-
-
-@dataclass(frozen=True)
-class UnitProfile:
-    """A unit's best and worst columns by rank among all units (rank 1 = best)."""
-
-    unit: str
-    strengths: tuple[tuple[str, int], ...]
-    weaknesses: tuple[tuple[str, int], ...]
-
-
-def strengths_weaknesses(data: Dataset, top_n: int = 5) -> dict[str, UnitProfile]:
-    """Top and bottom ``top_n`` columns of each unit, by the unit's rank on each column.
-
-    ``data`` should be direction-adjusted (e.g. the normalised data set), so that a high rank is good.
-    Ties between columns keep the column order of ``data``.
-    """
-    ranks = np.column_stack([rank_descending_min(data.values[:, j]) for j in range(len(data.codes))])
-    profiles: dict[str, UnitProfile] = {}
-    for i, unit in enumerate(data.units):
-        r = ranks[i]
-        ok = np.flatnonzero(~np.isnan(r))
-        order = ok[np.argsort(r[ok], kind="stable")]
-        worst = ok[np.argsort(-r[ok], kind="stable")]
-        profiles[unit] = UnitProfile(
-            unit,
-            tuple((data.codes[j], int(r[j])) for j in order[:top_n]),
-            tuple((data.codes[j], int(r[j])) for j in worst[:top_n]),
-        )
-    return profiles

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +15,7 @@ from biopark.index.pipeline import STAGES, run_steps
 from biopark.index.recipe import AggregateSpec, Recipe
 from biopark.index.stages import ScreenRecord, TreatRecord
 from biopark.index.stats import rank_descending_min
+from biopark.index.strengths import StrWeakOptions, UnitProfile, strengths_weaknesses
 from biopark.index.tables import IndexInput
 from biopark.index.uncertainty import SensitivityResult, UncertaintyResult, analyse
 
@@ -102,9 +103,20 @@ class BuildResult:
         """Cronbach's alpha of each aggregate's children (aggregated data set)."""
         return analysis.cronbach_alpha(self.dataset("aggregated"), self.input.framework)
 
-    def strengths_weaknesses(self, top_n: int = 5) -> dict[str, analysis.UnitProfile]:
-        """Each unit's top/bottom ``top_n`` indicators by rank (normalised, direction-adjusted data)."""
-        return analysis.strengths_weaknesses(self.dataset("normalised"), top_n)
+    def strengths_weaknesses(self, top_n: int = 5, bottom_n: int | None = None, *, dset: str = "raw",
+                             use_group: str | None = None, unq_discard: float | None = None,
+                             min_discard: bool = True, report_level: int = 2,
+                             adjust_direction: bool | None = None, sig_figs: int | None = 3,
+                             units: Sequence[str] | None = None) -> dict[str, UnitProfile]:
+        """Each unit's strengths and weaknesses as COINr's ``get_str_weak`` (see
+        :mod:`biopark.index.strengths`): by default on the raw data set with directions applied, the
+        five best and five worst indicators by rank, indicators where the unit ranks last left out."""
+        options = StrWeakOptions(dset=dset, top_n=top_n, bottom_n=top_n if bottom_n is None else bottom_n,
+                                 use_group=use_group, unq_discard=unq_discard, min_discard=min_discard,
+                                 report_level=report_level, adjust_direction=adjust_direction,
+                                 sig_figs=sig_figs)
+        # COINr's data set names are capitalised ("Raw", "Normalised"); BioPark's are lower case.
+        return strengths_weaknesses(self.dataset(dset.lower()), self.input, options, units)
 
 
 def compute_results(aggregated: Dataset, inp: IndexInput) -> Results:

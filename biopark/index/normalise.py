@@ -10,7 +10,7 @@ import numpy as np
 from biopark.index.dataset import Dataset, FloatArray
 from biopark.index.errors import IndexInputError
 from biopark.index.recipe import NormaliseSpec
-from biopark.index.stats import rank_ascending_min
+from biopark.index.stats import rank_ascending
 
 # Methods that divide by a spread and so cannot handle a constant indicator.
 NEEDS_SPREAD = ("minmax", "zscore", "dist2max")
@@ -24,9 +24,16 @@ def _spread_error(method: str, code: str, value: float) -> IndexInputError:
 
 
 def normalise_column(x: FloatArray, code: str, direction: int, spec: NormaliseSpec,
-                     target: float = math.nan) -> FloatArray:
-    """Normalise one indicator column (NaN kept). ``direction`` -1 makes low raw values score high."""
+                     target: float = math.nan, ref_row: int | None = None) -> FloatArray:
+    """Normalise one indicator column (NaN kept). ``direction`` -1 makes low raw values score high.
+    ``ref_row`` is the row of the reference unit (``dist2ref``)."""
     method = spec.method
+    if method == "scaled":
+        # COINr's n_scaled on the direction-adjusted values: (x − npara[0]) / (npara[1] − npara[0]) × factor.
+        lo_p, hi_p = spec.npara
+        return (x * direction - lo_p) / (hi_p - lo_p) * spec.scale_factor
+    if method == "dist2ref":
+        return _dist2ref(x * direction, code, spec, ref_row)
     if method == "goalposts":
         return _goalposts(x, code, direction, spec)
     if method == "dist2targ":
@@ -58,7 +65,7 @@ def normalise_column(x: FloatArray, code: str, direction: int, spec: NormaliseSp
         if hi == 0:
             raise IndexInputError(f"normalise (fracmax): indicator {code} has maximum 0")
         return xs / hi
-    ranks = rank_ascending_min(xs)
+    ranks = rank_ascending(xs, spec.ties)
     if method == "rank":
         return ranks
     if method == "borda":
@@ -69,6 +76,20 @@ def normalise_column(x: FloatArray, code: str, direction: int, spec: NormaliseSp
             raise IndexInputError(f"normalise (prank): indicator {code} has fewer than two values")
         return (ranks - 1.0) / (n - 1)
     raise IndexInputError(f"normalise: unknown method {method!r}")
+
+
+def _dist2ref(xs: FloatArray, code: str, spec: NormaliseSpec, ref_row: int | None) -> FloatArray:
+    """COINr's n_dist2ref: ``1 − (x_ref − x) / (x_ref − min x)``; a missing reference value gives NaNs."""
+    if ref_row is None:
+        raise IndexInputError(f"normalise (dist2ref): reference unit {spec.ref!r} is not in the data set")
+    xref = float(xs[ref_row])
+    if math.isnan(xref):
+        return np.full(xs.shape, np.nan)
+    lo = float(np.nanmin(xs))
+    if xref == lo:
+        raise IndexInputError(f"normalise (dist2ref): on {code} the reference unit {spec.ref} has the worst value")
+    y = 1.0 - (xref - xs) / (xref - lo)
+    return np.minimum(y, 1.0) if spec.cap_max else y
 
 
 def _goalposts(x: FloatArray, code: str, direction: int, spec: NormaliseSpec) -> FloatArray:
@@ -89,11 +110,19 @@ def _goalposts(x: FloatArray, code: str, direction: int, spec: NormaliseSpec) ->
 
 def normalise(data: Dataset, spec: NormaliseSpec, directions: Mapping[str, int],
               targets: Mapping[str, float]) -> Dataset:
-    """Normalise every indicator of ``data`` with one spec."""
-    for code in spec.goalposts:
+    """Normalise every indicator of ``data``: with the spec of ``spec.indiv`` for the indicators it lists
+    (COINr's ``indiv_specs``), else with ``spec`` itself."""
+    for code in (*spec.goalposts, *spec.indiv):
         if code not in data.codes:
-            raise IndexInputError(f"normalise (goalposts): {code!r} is not an indicator")
-    cols = [normalise_column(data.values[:, j], c, directions[c], spec, targets.get(c, math.nan))
-            for j, c in enumerate(data.codes)]
+            raise IndexInputError(f"normalise: {code!r} is not an indicator of the data set")
+    cols = []
+    for j, c in enumerate(data.codes):
+        col_spec = spec.indiv.get(c, spec)
+        for gp in col_spec.goalposts:
+            if gp not in data.codes:
+                raise IndexInputError(f"normalise (goalposts): {gp!r} is not an indicator")
+        ref_row = data.units.index(col_spec.ref) if col_spec.ref in data.units else None
+        cols.append(normalise_column(data.values[:, j], c, directions[c], col_spec, targets.get(c, math.nan),
+                                     ref_row))
     values = np.column_stack(cols) if cols else data.values.copy()
     return Dataset(data.units, data.codes, values)

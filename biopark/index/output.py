@@ -45,7 +45,8 @@ def write_build(result: BuildResult, out_dir: str | Path) -> list[Path]:
     The analysis files: ``weights.csv`` (weight and effective weight of every node), ``correlations.csv``
     (Pearson matrix of the aggregated data set), ``parent_correlations.csv``, ``cronbach.csv`` (alpha of each
     aggregate's children), ``pca_weights.csv`` (first-component loadings per group of indicators) and
-    ``strengths_weaknesses.csv`` (each unit's five best and worst indicators by rank), and ``warnings.csv``
+    ``strengths_weaknesses.csv`` (each unit's strengths and weaknesses as COINr's ``get_str_weak`` with
+    its defaults: raw data, directions applied, five each, COINr's table columns), and ``warnings.csv``
     (table, group, reason) listing analysis tables that could not be computed for a group (such a group
     appears in its table with ``NA`` values and the reason in the ``unavailable`` column; the build and
     the other groups are unaffected).
@@ -77,8 +78,10 @@ def write_build(result: BuildResult, out_dir: str | Path) -> list[Path]:
                    result.uncertainty.rows())
             names.append("uncertainty.csv")
         if result.sensitivity is not None:
-            _write(staging / "sensitivity.csv", ["factor", "first_order", "total_order"],
-                   result.sensitivity.rows())
+            columns = ["factor", "first_order", "total_order"]
+            if result.sensitivity.bootstrap:
+                columns += ["first_q05", "first_q95", "total_q05", "total_q95"]
+            _write(staging / "sensitivity.csv", columns, result.sensitivity.rows())
             names.append("sensitivity.csv")
         names.extend(_write_analysis(result, staging))
         out.mkdir(exist_ok=True)
@@ -114,10 +117,12 @@ def _write_analysis(result: BuildResult, staging: Path) -> list[str]:
                                else ((c, None) for c in g.codes))))
     _write(staging / "warnings.csv", ["table", "group", "reason"],
            ({"table": w.table, "group": w.group, "reason": w.reason} for w in pca_unavailable(pca)))
-    _write(staging / "strengths_weaknesses.csv", ["uCode", "kind", "position", "iCode", "rank"],
-           ({"uCode": p.unit, "kind": kind, "position": i, "iCode": code, "rank": rank}
+    _write(staging / "strengths_weaknesses.csv",
+           ["uCode", "kind", "position", "iCode", "iName", "group", "rank", "value", "unit"],
+           ({"uCode": p.unit, "kind": kind, "position": i, "iCode": r.code, "iName": r.name, "group": r.group,
+             "rank": r.rank, "value": r.value, "unit": r.unit}
             for p in result.strengths_weaknesses().values()
-            for kind, items in (("strength", p.strengths), ("weakness", p.weaknesses))
-            for i, (code, rank) in enumerate(items, start=1)))
+            for kind, rows in (("strength", p.strength_rows), ("weakness", p.weakness_rows))
+            for i, r in enumerate(rows, start=1)))
     return ["weights.csv", "correlations.csv", "parent_correlations.csv", "cronbach.csv", "pca_weights.csv",
             "strengths_weaknesses.csv", "warnings.csv"]

@@ -27,14 +27,17 @@ from typing import Any
 import yaml
 
 from biopark.index.errors import IndexInputError
+from biopark.index.stats import RANK_TIES
 
 STEP_ORDER = ("denominate", "impute", "screen", "treat", "normalise", "aggregate")
 IMPUTE_METHODS = ("none", "mean", "median", "group_mean", "group_median")
-TREAT_METHODS = ("winsorise", "none")
-TREAT_FALLBACKS = ("log", "none")
+# COINr's transformations (log_CT, log_CT_plus, log_CT_orig, boxcox); "log" is the older name of log_CT.
+TRANSFORMS = ("log", "log_CT", "log_CT_plus", "log_CT_orig", "boxcox")
+TREAT_METHODS = ("winsorise", "none", *TRANSFORMS)  # COINr's f1
+TREAT_FALLBACKS = ("none", *TRANSFORMS)  # COINr's f2
 NORMALISE_METHODS = ("none", "minmax", "zscore", "rank", "borda", "prank", "goalposts", "fracmax",
-                     "dist2max", "dist2targ")
-AGGREGATE_METHODS = ("amean", "gmean", "hmean", "copeland")
+                     "dist2max", "dist2targ", "dist2ref", "scaled")
+AGGREGATE_METHODS = ("amean", "gmean", "hmean", "genmean", "copeland")
 GOALPOST_TRANSFORMS = ("none", "log")
 
 
@@ -47,15 +50,25 @@ class DenominateSpec:
 class ImputeSpec:
     method: str = "none"
     group: str | None = None
+    # COINr's impute_by: "column" (each indicator over units) or "row" (each unit over its indicators,
+    # within the aggregation groups of group_level if given; by default on min-max normalised values).
+    by: str = "column"
+    group_level: int | None = None
+    normalise_first: bool | None = None  # None: True for by=row, False for by=column (as COINr)
 
 
 @dataclass(frozen=True)
 class ScreenSpec:
-    min_availability: float = 0.0
+    # COINr's dat_thresh (2/3 when not given, as COINr's Screen).
+    min_availability: float = 2 / 3
     # As COINr's Screen: availability of the data set the step receives ("current"). "before_impute" counts
     # it on the data set that entered the first impute step (kept for recipes written before step order
     # was free; putting screen before impute says the same thing the COINr way).
     availability_of: str = "current"
+    unit_screen: str = "byNA"  # COINr's unit_screen: byNA, byzeros or byNAandzeros
+    nonzero_thresh: float = 0.05  # byzeros: minimum share of non-zero values among the available ones
+    force_include: tuple[str, ...] = ()  # COINr's Force: units kept / dropped whatever their data
+    force_exclude: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,12 @@ class TreatSpec:
     # winmax bounds the number of winsorisation steps.
     count: str = "points"
     exclude: tuple[str, ...] = ()
+    combine: bool = False  # COINr's combine_treat: the fallback acts on the winsorised values
+    force_win: bool = False  # COINr's force_win: winsorise up to winmax even once the test passes
+    boxcox_lambda: float = 1.0  # COINr's boxcox(lambda), used when method or fallback is boxcox
+    makepos: bool = True  # boxcox: shift to a minimum of 1 first
+    # COINr's indiv_specs: per indicator, parameters overriding the step's own (or "none" to leave it alone).
+    indiv: Mapping[str, TreatSpec] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -89,6 +108,12 @@ class NormaliseSpec:
     trunc: bool = True
     targets: Mapping[str, float] = field(default_factory=dict)
     cap_max: bool = False
+    npara: tuple[float, float] = (0.0, 100.0)  # n_scaled
+    scale_factor: float = 100.0  # n_scaled
+    ref: str | None = None  # n_dist2ref: the reference unit (COINr's iref names it by row number)
+    ties: str = "min"  # n_rank, n_borda, n_prank
+    # COINr's indiv_specs: a whole spec per indicator, used instead of the step's own (not merged with it).
+    indiv: Mapping[str, NormaliseSpec] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -96,11 +121,21 @@ class AggregateSpec:
     # One method for all levels, or one per level starting at level 2.
     method: tuple[str, ...] = ("amean",)
     weights: Mapping[str, float] = field(default_factory=dict)
-    dat_thresh: float = 0.0
+    # One threshold for all levels, or one per level starting at level 2 (COINr's dat_thresh vector).
+    dat_thresh: tuple[float, ...] = (0.0,)
+    p: float = 1.0  # exponent of the generalised mean (COINr's a_genmean, f_ag_para = list(p = ...))
 
     def method_for_level(self, level: int) -> str:
         """Method used to compute aggregates at ``level`` (≥ 2)."""
         return self.method[min(level - 2, len(self.method) - 1)]
+
+    def dat_thresh_for_level(self, level: int) -> float:
+        """Data availability threshold of the aggregates at ``level`` (≥ 2)."""
+        return self.dat_thresh[min(level - 2, len(self.dat_thresh) - 1)]
+
+    @property
+    def any_dat_thresh(self) -> bool:
+        return any(t > 0 for t in self.dat_thresh)
 
 
 StepSpec = DenominateSpec | ImputeSpec | ScreenSpec | TreatSpec | NormaliseSpec | AggregateSpec
@@ -134,6 +169,7 @@ class UncertaintySpec:
 class SensitivitySpec:
     replications: int
     seed: int
+    bootstrap: int = 0  # COINr's Nboot: resamples for the 5 %/95 % quantiles of the indices (0: none)
 
 
 @dataclass(frozen=True)
@@ -216,61 +252,49 @@ def parse_step(name: str, params: Any, where: str) -> StepSpec:
         _check_keys(params, (), where)
         return DenominateSpec()
     if name == "impute":
-        _check_keys(params, ("method", "group"), where)
+        _check_keys(params, ("method", "group", "by", "group_level", "normalise_first"), where)
         method = _choice(params.get("method", "mean"), IMPUTE_METHODS, f"{where}, method")
         group = params.get("group")
         if method.startswith("group_") and not isinstance(group, str):
             raise IndexInputError(f"{where}: method {method} needs 'group' (a Group column of iData)")
-        return ImputeSpec(method, group)
+        by = _choice(params.get("by", "column"), ("column", "row"), f"{where}, by")
+        if by == "row" and method.startswith("group_"):
+            raise IndexInputError(f"{where}: by row imputes from the unit's own indicators; use mean or median")
+        level = params.get("group_level")
+        normalise_first = params.get("normalise_first")
+        if normalise_first is not None and not isinstance(normalise_first, bool):
+            raise IndexInputError(f"{where}, normalise_first: expected true or false")
+        return ImputeSpec(method, group, by, None if level is None else _integer(level, f"{where}, group_level", 2),
+                          normalise_first)
     if name == "screen":
-        _check_keys(params, ("min_availability", "availability_of"), where)
-        thresh = _number(params.get("min_availability", 0.0), f"{where}, min_availability", 0.0)
-        if thresh > 1:
-            raise IndexInputError(f"{where}, min_availability: must be between 0 and 1")
+        _check_keys(params, ("min_availability", "availability_of", "unit_screen", "nonzero_thresh", "force"), where)
+        thresh = _number(params.get("min_availability", 2 / 3), f"{where}, min_availability", 0.0)
+        nonzero = _number(params.get("nonzero_thresh", 0.05), f"{where}, nonzero_thresh", 0.0)
+        if thresh > 1 or nonzero > 1:
+            raise IndexInputError(f"{where}, {'min_availability' if thresh > 1 else 'nonzero_thresh'}: "
+                                  "must be between 0 and 1")
         basis = _choice(params.get("availability_of", "current"), ("before_impute", "current"),
                         f"{where}, availability_of")
-        return ScreenSpec(thresh, basis)
+        force = params.get("force", {})
+        if not isinstance(force, Mapping):
+            raise IndexInputError(f"{where}, force: expected {{include: [uCode, ...], exclude: [uCode, ...]}}")
+        _check_keys(force, ("include", "exclude"), f"{where}, force")
+        lists = {}
+        for key in ("include", "exclude"):
+            codes = force.get(key, [])
+            if not isinstance(codes, Sequence) or isinstance(codes, str):
+                raise IndexInputError(f"{where}, force.{key}: expected a list of unit codes")
+            lists[key] = tuple(str(c) for c in codes)
+        return ScreenSpec(thresh, basis,
+                          _choice(params.get("unit_screen", "byNA"), ("byNA", "byzeros", "byNAandzeros"),
+                                  f"{where}, unit_screen"),
+                          nonzero, lists["include"], lists["exclude"])
     if name == "treat":
-        _check_keys(params, ("method", "winmax", "skew", "kurtosis", "fallback", "count", "exclude"), where)
-        exclude = params.get("exclude", [])
-        if not isinstance(exclude, Sequence) or isinstance(exclude, str):
-            raise IndexInputError(f"{where}, exclude: expected a list of indicator codes")
-        return TreatSpec(
-            method=_choice(params.get("method", "winsorise"), TREAT_METHODS, f"{where}, method"),
-            winmax=_integer(params.get("winmax", 5), f"{where}, winmax"),
-            skew=_number(params.get("skew", 2.0), f"{where}, skew", 0.0),
-            kurtosis=_number(params.get("kurtosis", 3.5), f"{where}, kurtosis"),
-            fallback=_choice(params.get("fallback", "log"), TREAT_FALLBACKS, f"{where}, fallback"),
-            count=_choice(params.get("count", "points"), ("points", "iterations"), f"{where}, count"),
-            exclude=tuple(str(c) for c in exclude),
-        )
+        return _parse_treat(params, where)
     if name == "normalise":
-        _check_keys(params, ("method", "range", "mean", "sd", "goalposts", "trunc", "targets", "cap_max"), where)
-        method = _choice(params.get("method", "minmax"), NORMALISE_METHODS, f"{where}, method")
-        rng = params.get("range", [0, 100])
-        if not isinstance(rng, Sequence) or isinstance(rng, str) or len(rng) != 2:
-            raise IndexInputError(f"{where}, range: expected [lower, upper]")
-        lo, hi = _number(rng[0], f"{where}, range"), _number(rng[1], f"{where}, range")
-        sd = _number(params.get("sd", 1.0), f"{where}, sd")
-        if sd <= 0:
-            raise IndexInputError(f"{where}, sd: must be positive")
-        gps_raw = params.get("goalposts", {})
-        if not isinstance(gps_raw, Mapping):
-            raise IndexInputError(f"{where}, goalposts: expected a mapping iCode -> [lower, upper, scale]")
-        if method == "goalposts" and not gps_raw:
-            raise IndexInputError(f"{where}: method goalposts needs 'goalposts' for every indicator")
-        targets = params.get("targets", {})
-        if not isinstance(targets, Mapping):
-            raise IndexInputError(f"{where}, targets: expected a mapping iCode -> target")
-        return NormaliseSpec(
-            method=method, range=(lo, hi), mean=_number(params.get("mean", 0.0), f"{where}, mean"), sd=sd,
-            goalposts={str(k): _goalpost(str(k), v, where) for k, v in gps_raw.items()},
-            trunc=bool(params.get("trunc", True)),
-            targets={str(k): _number(v, f"{where}, targets.{k}") for k, v in targets.items()},
-            cap_max=bool(params.get("cap_max", False)),
-        )
+        return _parse_normalise(params, where)
     if name == "aggregate":
-        _check_keys(params, ("method", "weights", "dat_thresh"), where)
+        _check_keys(params, ("method", "weights", "dat_thresh", "p"), where)
         raw_method = params.get("method", "amean")
         methods = [raw_method] if isinstance(raw_method, str) else raw_method
         if not isinstance(methods, Sequence) or not methods:
@@ -278,13 +302,111 @@ def parse_step(name: str, params: Any, where: str) -> StepSpec:
         weights = params.get("weights", {})
         if not isinstance(weights, Mapping):
             raise IndexInputError(f"{where}, weights: expected a mapping iCode -> weight")
-        thresh = _number(params.get("dat_thresh", 0.0), f"{where}, dat_thresh", 0.0)
+        raw_thresh = params.get("dat_thresh", 0.0)
+        threshs = raw_thresh if isinstance(raw_thresh, Sequence) and not isinstance(raw_thresh, str) \
+            else [raw_thresh]
+        if not threshs:
+            raise IndexInputError(f"{where}, dat_thresh: expected a number or a list (one per level)")
+        level_thresh = tuple(_number(t, f"{where}, dat_thresh", 0.0) for t in threshs)
+        if any(t > 1 for t in level_thresh):
+            raise IndexInputError(f"{where}, dat_thresh: must be between 0 and 1")
+        chosen = tuple(_choice(m, AGGREGATE_METHODS, f"{where}, method") for m in methods)
+        p = _number(params.get("p", 1.0), f"{where}, p")
+        if "genmean" in chosen and p == 0:
+            raise IndexInputError(f"{where}, p: 0 is the limit of the generalised mean; use gmean instead")
         return AggregateSpec(
-            method=tuple(_choice(m, AGGREGATE_METHODS, f"{where}, method") for m in methods),
+            method=chosen,
             weights={str(k): _number(v, f"{where}, weights.{k}", 0.0) for k, v in weights.items()},
-            dat_thresh=thresh,
+            dat_thresh=level_thresh, p=p,
         )
     raise IndexInputError(f"{where}: unknown step {name!r}; expected one of {', '.join(STEP_ORDER)}")
+
+
+def _parse_treat(params: Mapping[str, Any], where: str, nested: bool = False) -> TreatSpec:
+    allowed = ["method", "winmax", "skew", "kurtosis", "fallback", "count", "exclude", "combine", "force_win",
+               "lambda", "makepos"]
+    _check_keys(params, allowed if nested else [*allowed, "indiv"], where)
+    exclude = params.get("exclude", [])
+    if not isinstance(exclude, Sequence) or isinstance(exclude, str):
+        raise IndexInputError(f"{where}, exclude: expected a list of indicator codes")
+    indiv_raw = params.get("indiv", {})
+    if not isinstance(indiv_raw, Mapping):
+        raise IndexInputError(f"{where}, indiv: expected a mapping iCode -> parameters or 'none'")
+    own = {k: v for k, v in params.items() if k not in ("indiv", "exclude")}
+    indiv: dict[str, TreatSpec] = {}
+    for code, sub in indiv_raw.items():
+        w = f"{where}, indiv.{code}"
+        if sub == "none":
+            indiv[str(code)] = TreatSpec(method="none")
+        elif isinstance(sub, Mapping):
+            indiv[str(code)] = _parse_treat({**own, **sub}, w, nested=True)
+        else:
+            raise IndexInputError(f"{w}: expected a mapping of treatment parameters or 'none'")
+    for flag in ("combine", "force_win", "makepos"):
+        if flag in params and not isinstance(params[flag], bool):
+            raise IndexInputError(f"{where}, {flag}: expected true or false")
+    return TreatSpec(
+        method=_choice(params.get("method", "winsorise"), TREAT_METHODS, f"{where}, method"),
+        winmax=_integer(params.get("winmax", 5), f"{where}, winmax"),
+        skew=_number(params.get("skew", 2.0), f"{where}, skew", 0.0),
+        kurtosis=_number(params.get("kurtosis", 3.5), f"{where}, kurtosis"),
+        fallback=_choice(params.get("fallback", "log"), TREAT_FALLBACKS, f"{where}, fallback"),
+        count=_choice(params.get("count", "points"), ("points", "iterations"), f"{where}, count"),
+        exclude=tuple(str(c) for c in exclude),
+        combine=bool(params.get("combine", False)), force_win=bool(params.get("force_win", False)),
+        boxcox_lambda=_number(params.get("lambda", 1.0), f"{where}, lambda"),
+        makepos=bool(params.get("makepos", True)), indiv=indiv,
+    )
+
+
+def _pair(value: Any, where: str) -> tuple[float, float]:
+    if not isinstance(value, Sequence) or isinstance(value, str) or len(value) != 2:
+        raise IndexInputError(f"{where}: expected [lower, upper]")
+    return _number(value[0], where), _number(value[1], where)
+
+
+def _parse_normalise(params: Mapping[str, Any], where: str, nested: bool = False) -> NormaliseSpec:
+    allowed = ["method", "range", "mean", "sd", "goalposts", "trunc", "targets", "cap_max", "npara",
+               "scale_factor", "ref", "ties"]
+    _check_keys(params, allowed if nested else [*allowed, "indiv"], where)
+    method = _choice(params.get("method", "minmax"), NORMALISE_METHODS, f"{where}, method")
+    lo, hi = _pair(params.get("range", [0, 100]), f"{where}, range")
+    sd = _number(params.get("sd", 1.0), f"{where}, sd")
+    if sd <= 0:
+        raise IndexInputError(f"{where}, sd: must be positive")
+    gps_raw = params.get("goalposts", {})
+    if not isinstance(gps_raw, Mapping):
+        raise IndexInputError(f"{where}, goalposts: expected a mapping iCode -> [lower, upper, scale]")
+    if method == "goalposts" and not gps_raw:
+        raise IndexInputError(f"{where}: method goalposts needs 'goalposts' for every indicator")
+    targets = params.get("targets", {})
+    if not isinstance(targets, Mapping):
+        raise IndexInputError(f"{where}, targets: expected a mapping iCode -> target")
+    npara = _pair(params.get("npara", [0, 100]), f"{where}, npara")
+    if npara[0] == npara[1]:
+        raise IndexInputError(f"{where}, npara: lower and upper are equal")
+    ref = params.get("ref")
+    if method == "dist2ref" and not isinstance(ref, str):
+        raise IndexInputError(f"{where}: method dist2ref needs 'ref' (the uCode of the reference unit)")
+    indiv_raw = params.get("indiv", {})
+    if not isinstance(indiv_raw, Mapping):
+        raise IndexInputError(f"{where}, indiv: expected a mapping iCode -> normalisation parameters")
+    indiv = {}
+    for code, sub in indiv_raw.items():
+        if not isinstance(sub, Mapping):
+            raise IndexInputError(f"{where}, indiv.{code}: expected a mapping of normalisation parameters")
+        indiv[str(code)] = _parse_normalise(sub, f"{where}, indiv.{code}", nested=True)
+    return NormaliseSpec(
+        method=method, range=(lo, hi), mean=_number(params.get("mean", 0.0), f"{where}, mean"), sd=sd,
+        goalposts={str(k): _goalpost(str(k), v, where) for k, v in gps_raw.items()},
+        trunc=bool(params.get("trunc", True)),
+        targets={str(k): _number(v, f"{where}, targets.{k}") for k, v in targets.items()},
+        cap_max=bool(params.get("cap_max", False)),
+        npara=npara, scale_factor=_number(params.get("scale_factor", 100.0), f"{where}, scale_factor"),
+        ref=None if ref is None else str(ref),
+        ties=_choice(params.get("ties", "min"), RANK_TIES, f"{where}, ties"),
+        indiv=indiv,
+    )
 
 
 def _parse_steps(raw_steps: Any) -> tuple[Step, ...]:
@@ -383,11 +505,12 @@ def load_recipe(path_or_dict: str | Path | Mapping[str, Any]) -> Recipe:
         sens = raw["sensitivity"]
         if not isinstance(sens, Mapping):
             raise IndexInputError("recipe sensitivity: expected {replications: N}")
-        _check_keys(sens, ("replications", "seed"), "recipe sensitivity")
+        _check_keys(sens, ("replications", "seed", "bootstrap"), "recipe sensitivity")
         if uncertainty is None:
             raise IndexInputError("recipe sensitivity: needs an 'uncertainty' section listing what to vary")
         sensitivity = SensitivitySpec(
             replications=_integer(sens.get("replications", 500), "recipe sensitivity, replications", 2),
             seed=_integer(sens.get("seed", uncertainty.seed + 1), "recipe sensitivity, seed"),
+            bootstrap=_integer(sens.get("bootstrap", 0), "recipe sensitivity, bootstrap"),
         )
     return Recipe(steps, uncertainty, sensitivity, str(raw.get("name", name)))

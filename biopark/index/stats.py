@@ -98,3 +98,27 @@ def rank_ascending_min_average(x: FloatArray) -> FloatArray:
     hi = np.searchsorted(s, vals, side="right")
     out[ok] = (lo + hi + 1) / 2.0
     return out
+
+
+RANK_TIES = ("min", "max", "average", "first", "last")
+
+
+def rank_ascending(x: FloatArray, ties: str = "min") -> FloatArray:
+    """R's ``rank(x, ties.method = ties, na.last = "keep")`` for ``ties`` in :data:`RANK_TIES`."""
+    if ties == "min":
+        return rank_ascending_min(x)
+    if ties == "average":
+        return rank_ascending_min_average(x)
+    out = np.full(x.shape, np.nan)
+    ok = np.flatnonzero(~np.isnan(x))
+    vals = x[ok]
+    if ties == "max":
+        out[ok] = np.searchsorted(np.sort(vals), vals, side="right")
+        return out
+    # "first": equal values ranked in order of appearance; "last": in reverse order of appearance.
+    position = np.arange(vals.size) if ties == "first" else -np.arange(vals.size)
+    order = np.lexsort((position, vals))
+    ranks = np.empty(vals.size)
+    ranks[order] = np.arange(1, vals.size + 1)
+    out[ok] = ranks
+    return out

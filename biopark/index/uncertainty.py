@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -59,7 +59,8 @@ class UncertaintyResult:
 
 @dataclass(frozen=True)
 class SensitivityResult:
-    """Sobol indices of each varied assumption on the mean absolute rank shift of the target."""
+    """Sobol indices of each varied assumption on the mean absolute rank shift of the target, with
+    COINr-style bootstrap 5 %/95 % quantiles when the recipe asks for ``bootstrap`` resamples (else NaN)."""
 
     target: str
     factors: tuple[str, ...]
@@ -69,11 +70,20 @@ class SensitivityResult:
     runs: int
     failed: int
     output_variance: float
+    bootstrap: int = 0
+    first_q05: FloatArray = field(default_factory=lambda: np.zeros(0))
+    first_q95: FloatArray = field(default_factory=lambda: np.zeros(0))
+    total_q05: FloatArray = field(default_factory=lambda: np.zeros(0))
+    total_q95: FloatArray = field(default_factory=lambda: np.zeros(0))
 
     def rows(self) -> Iterator[dict[str, str | float]]:
         for k, name in enumerate(self.factors):
-            yield {"factor": name, "first_order": float(self.first_order[k]),
-                   "total_order": float(self.total_order[k])}
+            row: dict[str, str | float] = {"factor": name, "first_order": float(self.first_order[k]),
+                                           "total_order": float(self.total_order[k])}
+            if self.bootstrap:
+                row.update({"first_q05": float(self.first_q05[k]), "first_q95": float(self.first_q95[k]),
+                            "total_q05": float(self.total_q05[k]), "total_q95": float(self.total_q95[k])})
+            yield row
 
 
 @dataclass(frozen=True)
@@ -159,22 +169,22 @@ class _Engine:
                 subtree.append(code)
                 stack.extend(fw.children[code])
         self.subtree = tuple(a for a in fw.aggregates if a in subtree)
-        self._transformed: dict[tuple[int, str], tuple[FloatArray, FloatArray, np.ndarray]] = {}
+        self._transformed: dict[tuple[int, str, float], tuple[FloatArray, FloatArray, np.ndarray]] = {}
         self._margins: dict[tuple[int, tuple[str, ...]], FloatArray] = {}
 
     @staticmethod
     def _choice(u: FloatArray, n: int) -> np.ndarray:
         return np.minimum((u * n).astype(np.int64), n - 1)
 
-    def _indicator_inputs(self, v: int, method: str) -> tuple[FloatArray, FloatArray, np.ndarray]:
+    def _indicator_inputs(self, v: int, method: str, p: float) -> tuple[FloatArray, FloatArray, np.ndarray]:
         """(transformed values with NaN→0, presence mask, per-indicator "outside the method's domain")."""
-        key = (v, method)
+        key = (v, method, p)
         if key not in self._transformed:
             x = self.variants[v]
             present = ~np.isnan(x)
             filled = np.where(present, x, 1.0)
-            outside = np.asarray(_outside_domain(filled, present, method).any(axis=0))
-            t = _forward(np.where(_outside_domain(filled, present, method), 1.0, filled), method)
+            outside = np.asarray(_outside_domain(filled, present, method, p).any(axis=0))
+            t = _forward(np.where(_outside_domain(filled, present, method, p), 1.0, filled), method, p)
             transformed = np.asarray(np.where(present, t, 0.0), dtype=np.float64)
             self._transformed[key] = (transformed, present.astype(np.float64), outside)
         return self._transformed[key]
@@ -186,7 +196,7 @@ class _Engine:
         values: dict[str, FloatArray] = {}
         failed = np.zeros(weights.shape[0], dtype=bool)
         # Without missing values every child is present, so the presence bookkeeping can be skipped.
-        complete = not self.has_nan[v] and spec.dat_thresh == 0
+        complete = not self.has_nan[v] and not spec.any_dat_thresh
         for agg in self.subtree:
             level = self.fw.levels[agg]
             method = spec.method_for_level(level)
@@ -196,7 +206,7 @@ class _Engine:
                 if method == "copeland":
                     out = self._copeland(v, level, children, wc, values)
                 elif complete:
-                    out = self._complete_mean(v, level, method, children, wc, values, failed)
+                    out = self._complete_mean(v, level, method, spec.p, children, wc, values, failed)
                 else:
                     out = self._partial_mean(v, level, method, children, wc, values, failed, spec)
             values[agg] = out
@@ -220,27 +230,28 @@ class _Engine:
             cols = [values[c] for c in children]
         return copeland_scores(cols, wc)
 
-    def _complete_mean(self, v: int, level: int, method: str, children: tuple[str, ...], wc: FloatArray,
-                       values: dict[str, FloatArray], failed: np.ndarray) -> FloatArray:
+    def _complete_mean(self, v: int, level: int, method: str, p: float, children: tuple[str, ...],
+                       wc: FloatArray, values: dict[str, FloatArray], failed: np.ndarray) -> FloatArray:
         wn = wc / wc.sum(axis=1, keepdims=True)
         if level == 2:
-            t, _, outside = self._indicator_inputs(v, method)
+            t, _, outside = self._indicator_inputs(v, method, p)
             cols = [self.node_index[c] for c in children]
             if outside[cols].any():
                 failed[:] = True
-            return _inverse(t[:, cols] @ wn.T, method)
+            return _inverse(t[:, cols] @ wn.T, method, p)
         acc = np.zeros_like(values[children[0]])
         for k, child in enumerate(children):
             y = values[child]
             if method != "amean":
-                failed |= _outside_domain(y, np.ones(y.shape, dtype=bool), method).any(axis=0)
-            acc += _forward(y, method) * wn[:, k]
-        return _inverse(acc, method)
+                failed |= _outside_domain(y, np.ones(y.shape, dtype=bool), method, p).any(axis=0)
+            acc += _forward(y, method, p) * wn[:, k]
+        return _inverse(acc, method, p)
 
     def _partial_mean(self, v: int, level: int, method: str, children: tuple[str, ...], wc: FloatArray,
                       values: dict[str, FloatArray], failed: np.ndarray, spec: AggregateSpec) -> FloatArray:
+        p = spec.p
         if level == 2:
-            t, present, outside = self._indicator_inputs(v, method)
+            t, present, outside = self._indicator_inputs(v, method, p)
             cols = [self.node_index[c] for c in children]
             if outside[cols].any():
                 failed[:] = True
@@ -255,14 +266,17 @@ class _Engine:
                 y = values[child]
                 ok = ~np.isnan(y)
                 filled = np.where(ok, y, 1.0)
-                bad = _outside_domain(filled, ok, method)
+                bad = _outside_domain(filled, ok, method, p)
                 failed |= bad.any(axis=0)
-                num += np.where(ok & ~bad, _forward(np.where(bad, 1.0, filled), method), 0.0) * wc[:, k]
+                num += np.where(ok & ~bad, _forward(np.where(bad, 1.0, filled), method, p), 0.0) * wc[:, k]
                 den += ok * wc[:, k]
                 count += ok
-        out = np.where(count == 0, np.nan, _inverse(num / den, method))
-        if spec.dat_thresh > 0:
-            out = np.where(count / len(children) < spec.dat_thresh, np.nan, out)
+        out = np.where(count == 0, np.nan, _inverse(num / den, method, p))
+        if method == "genmean":  # COINr's a_genmean: one missing child makes the mean missing
+            out = np.where(count < len(children), np.nan, out)
+        thresh = spec.dat_thresh_for_level(level)
+        if thresh > 0:
+            out = np.where(count / len(children) < thresh, np.nan, out)
         return np.asarray(out, dtype=np.float64)
 
     def ranks(self, sample: FloatArray, chunk: int) -> tuple[np.ndarray, np.ndarray]:
@@ -298,28 +312,35 @@ class _Engine:
         return out, failed
 
 
-def _outside_domain(x: FloatArray, present: np.ndarray, method: str) -> np.ndarray:
-    """Where a present value cannot enter ``method`` (≤ 0 for gmean, 0 for hmean)."""
-    if method == "gmean":
+def _outside_domain(x: FloatArray, present: np.ndarray, method: str, p: float = 1.0) -> np.ndarray:
+    """Where a present value cannot enter ``method`` (≤ 0 for gmean and for genmean with p < 0, 0 for
+    hmean, < 0 for genmean with a fractional p: R's power gives NaN there, counted here as a failure)."""
+    if method == "gmean" or (method == "genmean" and p < 0):
         return np.asarray(present & (x <= 0))
     if method == "hmean":
         return np.asarray(present & (x == 0))
+    if method == "genmean" and p != int(p):
+        return np.asarray(present & (x < 0))
     return np.zeros(x.shape, dtype=bool)
 
 
-def _forward(x: FloatArray, method: str) -> FloatArray:
+def _forward(x: FloatArray, method: str, p: float = 1.0) -> FloatArray:
     if method == "gmean":
         return np.log(x)
     if method == "hmean":
         return 1.0 / x
+    if method == "genmean":
+        return np.asarray(x ** p, dtype=np.float64)
     return x
 
 
-def _inverse(m: FloatArray, method: str) -> FloatArray:
+def _inverse(m: FloatArray, method: str, p: float = 1.0) -> FloatArray:
     if method == "gmean":
         return np.exp(m)
     if method == "hmean":
         return 1.0 / m
+    if method == "genmean":
+        return np.asarray(m ** (1.0 / p), dtype=np.float64)
     return m
 
 
@@ -357,35 +378,98 @@ def analyse(inp: IndexInput, recipe: Recipe, codes: Sequence[str], nominal_ranks
                             spec.replications, int(failed.sum()), ranks, failed)
     sens = None
     if recipe.sensitivity is not None:
-        sens = _sobol(engine, recipe.sensitivity.replications, recipe.sensitivity.seed, nominal, spec.chunk)
+        sens = _sobol(engine, recipe.sensitivity.replications, recipe.sensitivity.seed, nominal, spec.chunk,
+                      recipe.sensitivity.bootstrap)
     return unc, sens
 
 
-def _sobol(engine: _Engine, n: int, seed: int, nominal: FloatArray, chunk: int) -> SensitivityResult:
-    rng = np.random.default_rng(seed)
-    a, b = rng.random((n, engine.dims)), rng.random((n, engine.dims))
-    k = len(engine.factors)
+@dataclass(frozen=True)
+class SobolEstimate:
+    """COINr's ``SA_estimate``: first- and total-order indices, with bootstrap quantiles when asked."""
+
+    first_order: FloatArray
+    total_order: FloatArray
+    variance: float
+    first_q05: FloatArray
+    first_q95: FloatArray
+    total_q05: FloatArray
+    total_q95: FloatArray
+
+
+def saltelli_sample(rng: np.random.Generator, n: int, groups: Sequence[Sequence[int]], dims: int) -> FloatArray:
+    """COINr's ``SA_sample``: rows A (n), B (n), then for each factor A with that factor's columns from B."""
+    a, b = rng.random((n, dims)), rng.random((n, dims))
     blocks = [a, b]
-    for f in engine.factors:
+    for cols in groups:
         ab = a.copy()
-        ab[:, list(f.columns)] = b[:, list(f.columns)]
+        ab[:, list(cols)] = b[:, list(cols)]
         blocks.append(ab)
-    ranks, failed = engine.ranks(np.vstack(blocks), chunk)
-    shift = np.abs(ranks - nominal[None, :]).mean(axis=1)
-    shift[failed] = np.nan  # as COINr: a failed regeneration gives NA
-    shift = shift.reshape(k + 2, n)
-    f_a, f_b = shift[0], shift[1]
-    base = np.concatenate([f_a, f_b])
+    return np.vstack(blocks)
+
+
+def sobol_estimate(y: FloatArray, n: int, d: int, n_boot: int = 0,
+                   rng: np.random.Generator | None = None) -> SobolEstimate:
+    """Sobol indices from outputs ``y`` of a :func:`saltelli_sample` (length n·(d + 2)), as COINr's
+    ``SA_estimate``: variance of y over A and B together (n − 1 denominator); first order (Saltelli 2010)
+    ``mean(yB·(yABi − yA)) / V``; total order (Jansen 1999) ``mean((yA − yABi)²) / (2V)``.
+
+    With ``n_boot`` > 0, as COINr with ``Nboot``: for each factor and index separately, the n terms of the
+    estimator are resampled with replacement ``n_boot`` times (V is not re-estimated) and the 5 % and 95 %
+    quantiles (R's default type 7) of the resampled indices are reported.
+
+    NaN outputs (failed replications; COINr's would make every index NA) are left out: the variance is over
+    the A and B outputs present, and each factor's estimate over the rows where yA, yB and yABi are present.
+    """
+    if y.shape != (n * (d + 2),):
+        raise ValueError(f"y has {y.size} values; a Saltelli sample of n={n}, d={d} has {n * (d + 2)}")
+    blocks = y.reshape(d + 2, n)
+    y_a, y_b = blocks[0], blocks[1]
+    base = np.concatenate([y_a, y_b])
     base = base[~np.isnan(base)]
     variance = float(np.var(base, ddof=1)) if base.size > 1 else 0.0
-    first = np.full(k, np.nan)
-    total = np.full(k, np.nan)
-    if variance > 0:
-        for i in range(k):
-            f_ab = shift[2 + i]
-            # Saltelli (2010) first order and Jansen (1999) total order, over complete sample rows.
-            ok = ~(np.isnan(f_a) | np.isnan(f_b) | np.isnan(f_ab))
-            first[i] = np.mean(f_b[ok] * (f_ab[ok] - f_a[ok])) / variance
-            total[i] = 0.5 * np.mean((f_a[ok] - f_ab[ok]) ** 2) / variance
-    return SensitivityResult(engine.target, tuple(f.name for f in engine.factors), first, total, n,
-                             n * (k + 2), int(failed.sum()), variance)
+    nan = np.full(d, np.nan)
+    est = SobolEstimate(nan.copy(), nan.copy(), variance, nan.copy(), nan.copy(), nan.copy(), nan.copy())
+    if variance <= 0:
+        return est
+    rng = rng if rng is not None else np.random.default_rng()
+    for i in range(d):
+        y_ab = blocks[2 + i]
+        ok = ~(np.isnan(y_a) | np.isnan(y_b) | np.isnan(y_ab))
+        if not ok.any():
+            continue
+        first_terms = y_b[ok] * (y_ab[ok] - y_a[ok])
+        total_terms = (y_a[ok] - y_ab[ok]) ** 2
+        est.first_order[i] = first_terms.mean() / variance
+        est.total_order[i] = total_terms.mean() / (2 * variance)
+        if n_boot > 0:
+            first_boot = _bootstrap_means(first_terms, n_boot, rng) / variance
+            total_boot = _bootstrap_means(total_terms, n_boot, rng) / (2 * variance)
+            est.first_q05[i], est.first_q95[i] = np.quantile(first_boot, [0.05, 0.95])
+            est.total_q05[i], est.total_q95[i] = np.quantile(total_boot, [0.05, 0.95])
+    return est
+
+
+def _bootstrap_means(terms: FloatArray, n_boot: int, rng: np.random.Generator) -> FloatArray:
+    """Means of ``n_boot`` resamples (with replacement, same size) of ``terms``, in memory-bounded chunks."""
+    m = terms.size
+    out = np.empty(n_boot)
+    step = max(1, 2_000_000 // m)
+    for start in range(0, n_boot, step):
+        stop = min(n_boot, start + step)
+        out[start:stop] = terms[rng.integers(0, m, size=(stop - start, m))].mean(axis=1)
+    return out
+
+
+def _sobol(engine: _Engine, n: int, seed: int, nominal: FloatArray, chunk: int,
+           n_boot: int = 0) -> SensitivityResult:
+    rng = np.random.default_rng(seed)
+    k = len(engine.factors)
+    sample = saltelli_sample(rng, n, [f.columns for f in engine.factors], engine.dims)
+    ranks, failed = engine.ranks(sample, chunk)
+    # COINr's output: the mean absolute rank shift against the nominal ranks; a failed regeneration is NA.
+    shift = np.abs(ranks - nominal[None, :]).mean(axis=1)
+    shift[failed] = np.nan
+    est = sobol_estimate(shift, n, k, n_boot, rng)
+    return SensitivityResult(engine.target, tuple(f.name for f in engine.factors), est.first_order,
+                             est.total_order, n, n * (k + 2), int(failed.sum()), est.variance, n_boot,
+                             est.first_q05, est.first_q95, est.total_q05, est.total_q95)

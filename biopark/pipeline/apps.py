@@ -8,6 +8,7 @@ class PipelineConfig(AppConfig):
     verbose_name = "Pipeline"
 
     def ready(self) -> None:
-        from biopark.pipeline import rules
+        from biopark.pipeline import merge, rules
 
         rules.register()
+        merge.register()

@@ -8,6 +8,7 @@ class ServicesConfig(AppConfig):
     verbose_name = "Services"
 
     def ready(self) -> None:
-        from biopark.services import rules
+        from biopark.services import merge, rules
 
         rules.register()
+        merge.register()

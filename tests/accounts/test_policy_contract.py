@@ -7,7 +7,6 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.core.management import call_command
 
 from biopark.accounts import policy
 from biopark.accounts.demo_users import DEMO_USERS
@@ -63,8 +62,7 @@ def test_an_action_a_rule_does_not_know_is_refused_for_every_model_and_role():
 
 
 @pytest.fixture
-def demo_world(db):
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - the command closes nothing of ours
+def demo_world(demo_data, db):
     users = {username: get_user_model().objects.get(username=username) for username, *_rest in DEMO_USERS}
     return users
 

@@ -13,10 +13,17 @@ from biopark.ecosystem.models import Organisation, Park, Person, Platform
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def registry_demo(module_db, django_db_blocker):
+    """The registry part of the demo, loaded once for this module (each test runs in its own savepoint)."""
+    with django_db_blocker.unblock():
+        load_demo(log=lambda _msg: None)
+        ensure_demo_users()
+
+
 @pytest.fixture
-def demo():
-    load_demo(log=lambda _msg: None)
-    ensure_demo_users()
+def demo(registry_demo, db):
+    return None
 
 
 def find(model, q):

@@ -3,7 +3,7 @@ import pytest
 from biopark.accounts.policy import SYSTEM
 from biopark.core.errors import ValidationFailed
 from biopark.core.models import ChangeRecord
-from biopark.ecosystem import selectors, services
+from biopark.ecosystem import merge, selectors, services
 from biopark.ecosystem.models import Organisation, Park, Relation
 from tests.factories import OrganisationFactory, ParkFactory, PersonFactory
 
@@ -89,7 +89,7 @@ def test_merge_folds_duplicate_into_keeper():
     keep = OrganisationFactory(name_zh="康诺亚", name_en="Keymed Biosciences", park=park)
     twin = OrganisationFactory(name_zh="", name_en="Konoya", park=park)
     services.relation_create(actor=SYSTEM, subject=twin, predicate="located_in", obj=park)
-    services.organisation_merge(actor=SYSTEM, keep=keep, duplicate=twin)
+    merge.organisation_merge(actor=SYSTEM, keep=keep, duplicate=twin)
     keep.refresh_from_db()
     assert keep.aliases == ["Konoya"]
     assert not Organisation.objects.filter(pk=twin.pk).exists()
