@@ -260,14 +260,14 @@ def _dead_jobs(now: dt.datetime) -> list[ImportJob]:
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
     )
     dead = []
-    for job in running.only("pk", "stored_as", "dry_run", "attempts", "task_id"):
+    for job in running.only("pk", "status", "stored_as", "dry_run", "attempts", "task_id"):
         touched = _upload_touched_at(job.stored_as)
         if touched is None or touched < cutoff:
             dead.append(job)
     # A queued job waits as long as its task does (every worker may be busy); it is dead when the task is
     # gone: the process that queued it died between its commit and the queueing, say.
     queued = ImportJob.objects.filter(status=ImportJob.Status.QUEUED, created_at__lt=cutoff)
-    dead += [job for job in queued.only("pk", "stored_as", "dry_run", "attempts", "task_id")
+    dead += [job for job in queued.only("pk", "status", "stored_as", "dry_run", "attempts", "task_id")
              if not _task_waiting(job.task_id)]
     return dead
 
