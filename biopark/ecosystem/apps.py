@@ -7,10 +7,11 @@ class EcosystemConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from biopark.ecosystem import (  # models are loaded only now: the rules name them
-            merge_followers,
-            rules,
-        )
+        # Models are loaded only now: the rules, the merge followers and the jobs name them.
+        from biopark.core import background
+        from biopark.ecosystem import jobs, merge_followers, rules
 
         rules.register()
         merge_followers.register()
+        # Every worker sweeps the imports whose worker died (see biopark.core.background).
+        background.register_sweeper("ecosystem.import_jobs", jobs.expire_stale)

@@ -86,3 +86,19 @@ def test_demo_users_have_one_role_each(demo):
     assert roles == {"admin": "admin", "operator": "operator", "platform": "platform_manager",
                      "enterprise": "enterprise_member", "investor": "investor", "viewer": "viewer"}
     assert Profile.objects.get(user__username="operator").park.key == "park:chengdu-hitech"
+
+
+def test_every_demo_user_signs_in_with_the_demo_password(demo, settings):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import check_password
+
+    from biopark.accounts.demo_users import DEMO_PASSWORD, DEMO_USERS
+
+    # The module's demo was built before the tests' fast hasher was set: accept both hashers here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher",
+                                 "django.contrib.auth.hashers.MD5PasswordHasher"]
+    hashes = dict(get_user_model().objects.filter(username__in=[u for u, _r, _a in DEMO_USERS])
+                  .values_list("username", "password"))
+    assert sorted(hashes) == sorted(u for u, _r, _a in DEMO_USERS)
+    (shared,) = set(hashes.values())  # hashed once for all of them
+    assert check_password(DEMO_PASSWORD, shared) and not check_password(DEMO_PASSWORD + "x", shared)
