@@ -1,0 +1,227 @@
+"""The one entry point: `extract(text, names=NameIndex(...))` -> Extraction of typed, spanned records.
+
+Order matters: known names first (they are the most reliable and block rules from re-reading the same
+characters), then rule-found names, then what is built on names (positions, agreements, events), then numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from . import events as ev
+from .names import NameIndex
+from .patterns import EN_TITLE_WORDS, ZH_TITLES, en_organisations, en_people, zh_organisations, zh_people
+from .quantities import Quantity, dates, quantities
+from .records import Extraction, Record
+from .text import fold, has_cjk, language_of, sentences
+
+LANGUAGES = ("zh", "en", "mixed")
+MAX_CHARS = 2_000_000
+_ENTITY_TYPE = {"organisation": "organisation", "park": "organisation", "person": "person",
+                "platform": "project", "project": "project"}
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    kind: str  # organisation | person | project
+    surface: str
+    match: str | None
+    confidence: float
+    canonical: tuple[str | None, str | None] = (None, None)  # (zh, en)
+    alias_of: str | None = None
+
+
+def extract(text: str, *, names: NameIndex, document_date: date | str | None = None,
+            language: str | None = None) -> Extraction:
+    if not isinstance(text, str):
+        raise TypeError("text: expected str")
+    if len(text) > MAX_CHARS:
+        raise ValueError(f"text: longer than {MAX_CHARS} characters")
+    if not isinstance(names, NameIndex):
+        raise TypeError("names: expected a NameIndex")
+    if isinstance(document_date, str):
+        try:
+            document_date = date.fromisoformat(document_date)
+        except ValueError as exc:
+            raise ValueError(f"document_date: {document_date!r} is not an ISO date (YYYY-MM-DD)") from exc
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"language: {language!r} is not one of {', '.join(LANGUAGES)}")
+    lang = language or language_of(text)
+    mentions = _mentions(text, names)
+    records = _entity_records(mentions)
+    records += _positions(text, mentions)
+    found_dates = dates(text, document_date)
+    qty = [q for q in quantities(text) if not any(d.start <= q.start < d.end for d in found_dates)]
+    records += [_figure(text, q) for q in qty]
+    records += _sentence_records(text, mentions, qty, found_dates)
+    records.sort(key=lambda r: (r.span[0], r.type))
+    return Extraction(lang, document_date.isoformat() if document_date else None, len(text), records)
+
+
+# --- names ---------------------------------------------------------------------------------------------------
+
+def _overlaps(start: int, end: int, taken: list[Mention]) -> bool:
+    return any(m.start < end and start < m.end for m in taken)
+
+
+def _mentions(text: str, names: NameIndex) -> list[Mention]:
+    out = [Mention(h.start, h.end, _ENTITY_TYPE[h.entry.type], text[h.start:h.end], h.entry.id,
+                   0.95 if h.form == "name" else 0.85, (h.entry.name_zh, h.entry.name_en))
+           for h in names.find(text)]
+    known = list(out)
+    for span in zh_organisations(text) + en_organisations(text):
+        inside = [m for m in known if m.start >= span.start and m.end <= span.end]
+        if _overlaps(span.start, span.end, out) and not (inside and span.end - span.start > max(
+                m.end - m.start for m in inside) + 1 and all(m.start >= span.start for m in inside)):
+            continue
+        if any(m.start == span.start and m.end == span.end for m in out):
+            continue
+        out.append(Mention(span.start, span.end, "organisation", span.text, None, 0.6,
+                           (span.text, None) if has_cjk(span.text) else (None, span.text)))
+    for _title, span in zh_people(text):
+        if not _overlaps(span.start, span.end, out):
+            out.append(Mention(span.start, span.end, "person", span.text, None, 0.65, (span.text, None)))
+    for span in en_people(text):
+        if _overlaps(span.start, span.end, out):
+            continue
+        near = names.fuzzy_person(span.text)
+        if near:
+            entry, score = near
+            out.append(Mention(span.start, span.end, "person", span.text, entry.id, round(0.8 * score / 100, 2),
+                               (entry.name_zh, entry.name_en), alias_of=entry.id))
+        else:
+            out.append(Mention(span.start, span.end, "person", span.text, None, 0.6, (None, span.text)))
+    # drop nested rule mentions (keep the outer one), then sort
+    out = [m for m in out if m.match or not any(o is not m and o.start <= m.start and m.end <= o.end and
+                                                 (o.end - o.start) > (m.end - m.start) and o.match is None
+                                                 for o in out)]
+    return sorted(out, key=lambda m: (m.start, -m.end))
+
+
+def _entity_records(mentions: list[Mention]) -> list[Record]:
+    grouped: dict[str, list[Mention]] = {}
+    for m in mentions:
+        grouped.setdefault(m.match or f"{m.kind}:{fold(m.surface)}", []).append(m)
+    records = []
+    for group in grouped.values():
+        first = group[0]
+        zh, en = first.canonical
+        fields: dict[str, object] = {"name": first.surface, "name_zh": zh, "name_en": en,
+                                     "mentions": [[m.start, m.end] for m in group]}
+        if first.alias_of:
+            fields["proposed_alias"] = first.surface
+        confidence = min(1.0, max(m.confidence for m in group) + 0.02 * (len(group) - 1))
+        records.append(Record(first.kind, fields, (first.start, first.end), confidence, first.match))
+    return records
+
+
+# --- positions -----------------------------------------------------------------------------------------------
+
+_EN_TITLE_RX = re.compile(rf"\b(?:{EN_TITLE_WORDS})\b", re.IGNORECASE)
+_ZH_TITLE_GAP = re.compile(rf"\s?(?:党组|党委|党工委)?(?:(?:{ZH_TITLES})、?){{1,3}}\s?")
+
+
+def _positions(text: str, mentions: list[Mention]) -> list[Record]:
+    people = [m for m in mentions if m.kind == "person"]
+    orgs = [m for m in mentions if m.kind == "organisation"]
+    bounds = list(sentences(text))
+    out: list[Record] = []
+    for i, person in enumerate(people):
+        sentence_end = next((e for s, e in bounds if s <= person.start < e), len(text))
+        stop = min([sentence_end] + [p.start for p in people[i + 1:] if p.start > person.end])
+        cursor = person.end
+        for org in (o for o in orgs if person.end <= o.start < stop):
+            title = _en_title(text[cursor:org.start])
+            if title:
+                out.append(_position(person, org, title, person.start, org.end))
+            cursor = org.end
+        out += _zh_positions(text, person, orgs)
+    return out
+
+
+def _en_title(between: str) -> str | None:
+    """'Deputy Director' from ', Deputy Director of the ' (a title must end the gap, before 'of')."""
+    m = re.fullmatch(r"\s*(?:,|and|;)?\s*(?:,|and)?\s*(?:the\s+|a\s+)?(?P<title>[^,;()]{2,80}?)\s+(?:of|at|in)\s+"
+                     r"(?:the\s+)?", between, re.IGNORECASE)
+    if not m or not _EN_TITLE_RX.search(m["title"]):
+        return None
+    return m["title"].strip()
+
+
+def _zh_positions(text: str, person: Mention, orgs: list[Mention]) -> list[Record]:
+    """组织 + 职务 + 姓名: the title fills the gap between an organisation and the name."""
+    if not has_cjk(person.surface):
+        return []
+    for org in orgs:
+        gap = text[org.end:person.start]
+        if 0 < person.start - org.end <= 12 and _ZH_TITLE_GAP.fullmatch(gap):
+            return [_position(person, org, gap.strip(" 、"), org.start, person.end)]
+    return []
+
+
+def _position(person: Mention, org: Mention, title: str, start: int, end: int) -> Record:
+    fields = {"person": person.surface, "person_match": person.match, "title": title,
+              "organisation": org.surface, "organisation_match": org.match}
+    return Record("position", fields, (start, end), round(min(person.confidence, org.confidence) * 0.9, 2))
+
+
+# --- numbers and sentences -----------------------------------------------------------------------------------
+
+def _figure(text: str, q: Quantity) -> Record:
+    fields = {"amount": q.amount, "currency": q.currency, "unit": q.unit, "qualifier": q.qualifier,
+              "text": text[q.start:q.end]}
+    return Record("figure", fields, (q.start, q.end), 0.8)
+
+
+def _sentence_records(text: str, mentions: list[Mention], qty: list[Quantity], found_dates: list) -> list[Record]:
+    out: list[Record] = []
+    for start, end in sentences(text):
+        sentence = text[start:end]
+        inside = [m for m in mentions if start <= m.start < end]
+        orgs = list({(m.match or fold(m.surface)): m for m in inside if m.kind == "organisation"}.values())
+        money = [q for q in qty if start <= q.start < end and q.is_money]
+        when = next((d.value for d in found_dates if start <= d.start < end), None)
+        kind = ev.agreement_kind(sentence)
+        if kind and len(orgs) >= 2:
+            fields = {"kind": kind, "parties": [_ref(o) for o in orgs], "date": when,
+                      "amount": money[0].amount if money else None, "currency": money[0].currency if money else None}
+            out.append(Record("agreement", fields, (start, end), 0.6 if money else 0.5))
+        elif (ekind := ev.event_kind(sentence)) and orgs:
+            fields = {"kind": ekind, "participants": [_ref(o) for o in orgs], "date": when}
+            out.append(Record("event", fields, (start, end), 0.5))
+        subject = next((m for m in inside if m.kind == "project"), None) or (orgs[0] if orgs else None)
+        for s, e, label in ev.stages(sentence):
+            fields = {"stage": label, "subject": _ref(subject) if subject else None, "text": sentence[s:e]}
+            out.append(Record("stage", fields, (start + s, start + e), 0.55))
+        if ev.is_target(sentence):
+            for q in (q for q in qty if start <= q.start < end):
+                fields = {"amount": q.amount, "currency": q.currency, "unit": q.unit, "qualifier": q.qualifier,
+                          "by": when, "subject": _ref(subject) if subject else None}
+                out.append(Record("target", fields, (q.start, q.end), 0.5))
+        out += _relations(text, inside)
+        for m in inside:
+            if m.kind == "project" and m.match:
+                pass  # known projects already have their entity record
+    return out
+
+
+def _relations(text: str, inside: list[Mention]) -> list[Record]:
+    out = []
+    orgs = [m for m in inside if m.kind in ("organisation", "project")]
+    for a, b in zip(orgs, orgs[1:], strict=False):
+        between = text[a.end:b.start]
+        if len(between) > 30:
+            continue
+        kind = ev.relation_kind(between)
+        if kind:
+            out.append(Record("relation", {"subject": _ref(a), "predicate": kind, "object": _ref(b)},
+                              (a.start, b.end), 0.4))
+    return out
+
+
+def _ref(m: Mention) -> dict[str, str | None]:
+    return {"name": m.surface, "match": m.match}

@@ -1,0 +1,130 @@
+"""Rules for names the registry does not know yet: organisation suffixes and person-title patterns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --- organisations -------------------------------------------------------------------------------------------
+
+_ZH_ORG_SUFFIX = ("股份有限公司|有限责任公司|有限公司|集团|公司|大学|学院|医院|研究院|研究所|研究中心|创新中心|中心|实验室|"
+                  "管理委员会|管委会|委员会|科技局|局|协会|商会|基金会|产业园|科技园|生物城|医药城|高新区|开发区")
+# Characters that cannot be inside a Chinese organisation name: a name starts after the last of them.
+_ZH_BREAK = "，。、；：！？“”‘’（）()《》与和及同在由是为将对向从于等了并把被给让使其该此这那已正也都还就再又更位名家个"
+_ZH_VERBS = ("签约", "签署", "签订", "合作", "落户", "入驻", "举行", "出席", "参加", "宣布", "成立", "获得", "完成",
+             "授权", "许可", "引进", "联合", "共建", "携手", "达成", "表示", "介绍", "主任", "院长", "局长", "书记",
+             "董事长", "总经理", "教授", "院士", "副", "获批", "启动", "开展", "发布", "建设", "推动", "支持")
+_ZH_ORG = re.compile(rf"[\u4e00-\u9fffA-Za-z0-9（）()]{{1,18}}?(?:{_ZH_ORG_SUFFIX})")
+
+_EN_SUFFIX = (r"University|Hospital|Institute|Center|Centre|Laboratory|Laboratories|Lab|Group|Bureau|Committee|"
+              r"Administration|Association|Academy|Foundation|Pharmaceuticals?|Pharma|Biotech|Biosciences|"
+              r"Biotechnology|Therapeutics|Biologics|Medical|Company|Corporation|Inc\.?|Corp\.?|Ltd\.?|"
+              r"Co\.,?\s*Ltd\.?|LLC|GmbH|AG|Park|Zone|Commission|Ministry|Council|Chamber of Commerce")
+_CAP = r"(?:[A-Z][A-Za-z0-9\-'&\.]*|[A-Z]{2,})"
+_CONN = r"(?:of|and|for|the|on|in|&)"
+_EN_ORG = re.compile(rf"\b{_CAP}(?:[ \t]+(?:{_CONN}[ \t]+)*{_CAP}|,[ \t]*Ltd\.?|[ \t]*\([A-Z][A-Za-z]+\))*")
+_EN_SUFFIX_RE = re.compile(rf"\b(?:{_EN_SUFFIX})(?:(?<=\.)|\b)")
+_EN_NOT_START = {"The", "A", "An", "On", "In", "At", "As", "By", "With", "From", "This", "That", "Its", "Their",
+                 "His", "Her", "After", "Before", "During", "Under", "And", "Of", "For"}
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def zh_organisations(text: str) -> list[Span]:
+    out: list[Span] = []
+    for m in _ZH_ORG.finditer(text):
+        start, chunk = m.start(), m.group()
+        cut = max((chunk.rfind(c) for c in _ZH_BREAK), default=-1)
+        for verb in _ZH_VERBS:
+            at = chunk.rfind(verb)
+            if at >= 0 and at + len(verb) < len(chunk) - 1:
+                cut = max(cut, at + len(verb) - 1)
+        start += cut + 1
+        name = text[start:m.end()]
+        if len(name) >= 4 and not re.fullmatch(r"[（）()]*.{0,2}(?:公司|中心|大学|集团)", name):
+            out.append(Span(start, m.end(), name))
+    return out
+
+
+def en_organisations(text: str) -> list[Span]:
+    out: list[Span] = []
+    for m in _EN_ORG.finditer(text):
+        words = m.group()
+        if not _EN_SUFFIX_RE.search(words):
+            continue
+        start = m.start()
+        first = words.split()[0]
+        if first in _EN_NOT_START:
+            start += len(first)
+            while start < m.end() and text[start] in " \t":
+                start += 1
+        name = text[start:m.end()].rstrip(" ,")
+        # cut what follows the last suffix word ("Pfizer Inc. for US"), unless it is an "of" complement
+        last = list(_EN_SUFFIX_RE.finditer(name))[-1]
+        if last.end() < len(name) and not re.match(r"\s+(?:of|for)\s", name[last.end():]):
+            name = name[:last.end()]
+        # trailing connector words belong to the sentence, not the name
+        name = re.sub(rf"(?:[ \t]+{_CONN})+$", "", name)
+        if len(name.split()) >= 2 or re.search(r"Co\.|Ltd|Inc", name):
+            out.append(Span(start, start + len(name), name))
+    return out
+
+
+# --- people and titles ---------------------------------------------------------------------------------------
+
+ZH_TITLES = ("党工委副书记|党工委书记|管委会主任|管委会副主任|首席执行官|首席科学家|董事长|副董事长|总经理|副总经理|总裁|"
+             "副总裁|创始人|主任|副主任|局长|副局长|厅长|副厅长|市长|副市长|书记|副书记|院长|副院长|所长|副所长|"
+             "校长|副校长|部长|副部长|处长|会长|秘书长|总干事|教授|研究员|院士|主席|副主席|理事长|常委")
+_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+                "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+                "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌"
+                "毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦"
+                "麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖"
+                "巩明佘池查麻苑迟邝")
+_ZH_PERSON_AFTER_TITLE = re.compile(rf"(?P<title>{ZH_TITLES})(?P<name>[\u4e00-\u9fff]{{2,3}})")
+_ZH_NOT_NAME_END = set("等在表示介绍说指出强调出席参加主持致辞和与及一行的为是")
+
+EN_TITLE_WORDS = (r"Director|Deputy|Secretary|Member|President|Vice|Chairman|Chairwoman|Chair|Mayor|Head|Professor|"
+                  r"CEO|Founder|Co-founder|Dean|Academician|Chief|General Manager|Manager|Minister|Governor|Partner|"
+                  r"Researcher|Scientist|Executive|Officer|Commissioner|Counselor|Consul|Ambassador|Party Secretary")
+_EN_NAME = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,2}"
+_EN_PERSON_TITLE_AFTER = re.compile(rf"\b(?P<name>{_EN_NAME}),\s+(?:the\s+|a\s+|an\s+)?(?=(?:{EN_TITLE_WORDS})\b|"
+                                    rf"(?:{EN_TITLE_WORDS.lower()})\b)")
+_EN_PERSON_TITLE_BEFORE = re.compile(rf"\b(?:Dr\.|Prof\.|Mr\.|Ms\.|Mrs\.|(?:{EN_TITLE_WORDS}))\s+(?P<name>{_EN_NAME})\b")
+
+
+def zh_people(text: str) -> list[tuple[Span, Span]]:
+    """(title, name) pairs like 主任孔磊; the name must start with a common surname."""
+    out = []
+    for m in _ZH_PERSON_AFTER_TITLE.finditer(text):
+        name = m["name"]
+        if name[0] not in _SURNAMES:
+            continue
+        while len(name) > 2 and name[-1] in _ZH_NOT_NAME_END:
+            name = name[:-1]
+        if name[-1] in _ZH_NOT_NAME_END or name[1] in _ZH_NOT_NAME_END:
+            continue
+        # a three-character candidate whose last character starts a common word is usually two characters
+        if len(name) == 3 and text[m.start("name") + 2:m.start("name") + 4] in ("出席", "参加", "主持", "表示", "介绍",
+                                                                                  "指出", "致辞", "一行", "等人"):
+            name = name[:2]
+        out.append((Span(m.start("title"), m.end("title"), m["title"]),
+                    Span(m.start("name"), m.start("name") + len(name), name)))
+    return out
+
+
+def en_people(text: str) -> list[Span]:
+    out = []
+    for rx in (_EN_PERSON_TITLE_AFTER, _EN_PERSON_TITLE_BEFORE):
+        for m in rx.finditer(text):
+            name = m["name"]
+            words = name.split()
+            if words[0] in _EN_NOT_START or any(re.fullmatch(EN_TITLE_WORDS, w) for w in words):
+                continue
+            out.append(Span(m.start("name"), m.end("name"), name))
+    return out
