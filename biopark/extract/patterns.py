@@ -66,7 +66,7 @@ def en_organisations(text: str) -> list[Span]:
         name = text[start:m.end()].rstrip(" ,")
         # cut what follows the last suffix word ("Pfizer Inc. for US"), unless it is an "of" complement
         last = list(_EN_SUFFIX_RE.finditer(name))[-1]
-        if last.end() < len(name) and not re.match(r"\s+(?:of|for)\s", name[last.end():]):
+        if last.end() < len(name) and not re.match(r"\s+of\s", name[last.end():]):
             name = name[:last.end()]
         # trailing connector words belong to the sentence, not the name
         name = re.sub(rf"(?:[ \t]+{_CONN})+$", "", name)
