@@ -42,6 +42,7 @@ BENCHMARKS = {
     "pipeline_portfolio.py": True,
     "index_uncertainty_asem.py": False,
     "index_uncertainty_large.py": False,
+    "extract_quality.py": False,
 }
 
 
