@@ -73,7 +73,8 @@ def _mentions(text: str, names: NameIndex) -> list[Mention]:
                    0.95 if h.form == "name" else 0.85, (h.entry.name_zh, h.entry.name_en))
            for h in names.find(text)]
     known = list(out)
-    for span in zh_organisations(text) + en_organisations(text):
+    known_ends = frozenset(m.end for m in known)
+    for span in zh_organisations(text, known_ends) + en_organisations(text):
         inside = [m for m in known if m.start >= span.start and m.end <= span.end]
         if _overlaps(span.start, span.end, out) and not (inside and span.end - span.start > max(
                 m.end - m.start for m in inside) + 1 and all(m.start >= span.start for m in inside)):

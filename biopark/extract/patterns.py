@@ -10,7 +10,10 @@ from dataclasses import dataclass
 _ZH_ORG_SUFFIX = ("股份有限公司|有限责任公司|有限公司|集团|公司|大学|学院|医院|研究院|研究所|研究中心|创新中心|中心|实验室|"
                   "管理委员会|管委会|委员会|科技局|局|协会|商会|基金会|产业园|科技园|生物城|医药城|高新区|开发区")
 # Characters that cannot be inside a Chinese organisation name: a name starts after the last of them.
-_ZH_BREAK = "，。、；：！？“”‘’（）()《》与和及同在由是为将对向从于等了并把被给让使其该此这那已正也都还就再又更位名家个"
+_ZH_BREAK = "，。、；：！？“”‘’（）()《》「」【】与在由是为将对向从于等了并把被给让使其该此这那已正也都还就再又更位名家个"
+# Conjunctions that also occur inside names (安和, 和黄): they split only after a complete name.
+_ZH_CONJ = "和及同"
+_ZH_SUFFIX_END = re.compile(rf"(?:{_ZH_ORG_SUFFIX})$")
 _ZH_VERBS = ("签约", "签署", "签订", "合作", "落户", "入驻", "举行", "出席", "参加", "宣布", "成立", "获得", "完成",
              "授权", "许可", "引进", "联合", "共建", "携手", "达成", "表示", "介绍", "主任", "院长", "局长", "书记",
              "董事长", "总经理", "教授", "院士", "副", "获批", "启动", "开展", "发布", "建设", "推动", "支持")
@@ -35,11 +38,15 @@ class Span:
     text: str
 
 
-def zh_organisations(text: str) -> list[Span]:
+def zh_organisations(text: str, known_ends: frozenset[int] = frozenset()) -> list[Span]:
+    """Names ending in an organisation suffix; `known_ends` are where registry names end (a list boundary)."""
     out: list[Span] = []
     for m in _ZH_ORG.finditer(text):
         start, chunk = m.start(), m.group()
         cut = max((chunk.rfind(c) for c in _ZH_BREAK), default=-1)
+        for i, c in enumerate(chunk):
+            if c in _ZH_CONJ and (start + i in known_ends or _ZH_SUFFIX_END.search(text[max(0, start + i - 6):start + i])):
+                cut = max(cut, i)
         for verb in _ZH_VERBS:
             at = chunk.rfind(verb)
             if at >= 0 and at + len(verb) < len(chunk) - 1:
@@ -58,6 +65,12 @@ def en_organisations(text: str) -> list[Span]:
         if not _EN_SUFFIX_RE.search(words):
             continue
         start = m.start()
+        lead = _EN_TITLE_LEAD.match(words)
+        if lead:  # "Vice President of Nordlys Pharma AG": the title is not part of the name
+            start += lead.end()
+            words = words[lead.end():]
+            if not words or not _EN_SUFFIX_RE.search(words):
+                continue
         first = words.split()[0]
         if first in _EN_NOT_START:
             start += len(first)
@@ -93,6 +106,7 @@ EN_TITLE_WORDS = (r"Director|Deputy|Secretary|Member|President|Vice|Chairman|Cha
                   r"CEO|Founder|Co-founder|Dean|Academician|Chief|General Manager|Manager|Minister|Governor|Partner|"
                   r"Researcher|Scientist|Executive|Officer|Commissioner|Counselor|Consul|Ambassador|Party Secretary")
 _EN_NAME = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,2}"
+_EN_TITLE_LEAD = re.compile(rf"(?:(?:{EN_TITLE_WORDS}|General|and)\s+)*(?:{EN_TITLE_WORDS})\s+(?:of|at)\s+(?:the\s+)?")
 _EN_PERSON_TITLE_AFTER = re.compile(rf"\b(?P<name>{_EN_NAME}),\s+(?:the\s+|a\s+|an\s+)?(?=(?:{EN_TITLE_WORDS})\b|"
                                     rf"(?:{EN_TITLE_WORDS.lower()})\b)")
 _EN_PERSON_TITLE_BEFORE = re.compile(rf"\b(?:Dr\.|Prof\.|Mr\.|Ms\.|Mrs\.|(?:{EN_TITLE_WORDS}))\s+(?P<name>{_EN_NAME})\b")
