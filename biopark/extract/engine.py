@@ -7,12 +7,13 @@ characters), then rule-found names, then what is built on names (positions, agre
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from . import events as ev
+from .mentions import Mention
 from .names import NameIndex
-from .patterns import EN_TITLE_WORDS, ZH_TITLES, en_organisations, en_people, zh_organisations, zh_people
+from .patterns import en_organisations, en_people, zh_organisations, zh_people
+from .positions import positions
 from .quantities import Quantity, dates, quantities
 from .records import Extraction, Record
 from .text import fold, has_cjk, language_of, sentences
@@ -21,18 +22,6 @@ LANGUAGES = ("zh", "en", "mixed")
 MAX_CHARS = 2_000_000
 _ENTITY_TYPE = {"organisation": "organisation", "park": "organisation", "person": "person",
                 "platform": "project", "project": "project"}
-
-
-@dataclass
-class Mention:
-    start: int
-    end: int
-    kind: str  # organisation | person | project
-    surface: str
-    match: str | None
-    confidence: float
-    canonical: tuple[str | None, str | None] = (None, None)  # (zh, en)
-    alias_of: str | None = None
 
 
 def extract(text: str, *, names: NameIndex, document_date: date | str | None = None,
@@ -53,7 +42,7 @@ def extract(text: str, *, names: NameIndex, document_date: date | str | None = N
     lang = language or language_of(text)
     mentions = _mentions(text, names)
     records = _entity_records(mentions)
-    records += _positions(text, mentions)
+    records += positions(text, mentions, names)
     found_dates = dates(text, document_date)
     qty = [q for q in quantities(text) if not any(d.start <= q.start < d.end for d in found_dates)]
     records += [_figure(text, q) for q in qty]
@@ -118,56 +107,6 @@ def _entity_records(mentions: list[Mention]) -> list[Record]:
         confidence = min(1.0, max(m.confidence for m in group) + 0.02 * (len(group) - 1))
         records.append(Record(first.kind, fields, (first.start, first.end), confidence, first.match))
     return records
-
-
-# --- positions -----------------------------------------------------------------------------------------------
-
-_EN_TITLE_RX = re.compile(rf"\b(?:{EN_TITLE_WORDS})\b", re.IGNORECASE)
-_ZH_TITLE_GAP = re.compile(rf"\s?(?:党组|党委|党工委)?(?:(?:{ZH_TITLES})、?){{1,3}}\s?")
-
-
-def _positions(text: str, mentions: list[Mention]) -> list[Record]:
-    people = [m for m in mentions if m.kind == "person"]
-    orgs = [m for m in mentions if m.kind == "organisation"]
-    bounds = list(sentences(text))
-    out: list[Record] = []
-    for i, person in enumerate(people):
-        sentence_end = next((e for s, e in bounds if s <= person.start < e), len(text))
-        stop = min([sentence_end] + [p.start for p in people[i + 1:] if p.start > person.end])
-        cursor = person.end
-        for org in (o for o in orgs if person.end <= o.start < stop):
-            title = _en_title(text[cursor:org.start])
-            if title:
-                out.append(_position(person, org, title, person.start, org.end))
-            cursor = org.end
-        out += _zh_positions(text, person, orgs)
-    return out
-
-
-def _en_title(between: str) -> str | None:
-    """'Deputy Director' from ', Deputy Director of the ' (a title must end the gap, before 'of')."""
-    m = re.fullmatch(r"\s*(?:,|and|;)?\s*(?:,|and)?\s*(?:the\s+|a\s+)?(?P<title>[^,;()]{2,80}?)\s+(?:of|at|in)\s+"
-                     r"(?:the\s+)?", between, re.IGNORECASE)
-    if not m or not _EN_TITLE_RX.search(m["title"]):
-        return None
-    return m["title"].strip()
-
-
-def _zh_positions(text: str, person: Mention, orgs: list[Mention]) -> list[Record]:
-    """组织 + 职务 + 姓名: the title fills the gap between an organisation and the name."""
-    if not has_cjk(person.surface):
-        return []
-    for org in orgs:
-        gap = text[org.end:person.start]
-        if 0 < person.start - org.end <= 12 and _ZH_TITLE_GAP.fullmatch(gap):
-            return [_position(person, org, gap.strip(" 、"), org.start, person.end)]
-    return []
-
-
-def _position(person: Mention, org: Mention, title: str, start: int, end: int) -> Record:
-    fields = {"person": person.surface, "person_match": person.match, "title": title,
-              "organisation": org.surface, "organisation_match": org.match}
-    return Record("position", fields, (start, end), round(min(person.confidence, org.confidence) * 0.9, 2))
 
 
 # --- numbers and sentences -----------------------------------------------------------------------------------

@@ -110,7 +110,10 @@ def corpus_articles(data_dir: Path, corpus_dir: Path) -> list[Article]:
         def present(rec: dict[str, Any], folded: str = folded) -> bool:
             return any(fold(n) in folded for n in _names(rec))
 
+        mentioned = [every[m["record"]] for m in doc.get("mentions") or [] if m["record"] in every]
         orgs = [r for s in ("parks", "organisations") for r in doc.get(s) or [] if present(r)]
+        orgs += [r for r in {r["key"]: r for r in mentioned}.values()
+                 if r["key"].startswith(("org:", "park:")) and present(r) and r not in orgs]
         people = [r for r in doc.get("people") or [] if present(r)]
         gold: dict[str, list[Any]] = {
             "organisations": [_names(r) for r in orgs],

@@ -115,10 +115,17 @@ class NameIndex:
         candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         hits: list[Hit] = []
         last_end = -1
+        container: tuple[int, int, Entry] | None = None
         for start, end, entry, kind in candidates:
             if start >= last_end:
                 hits.append(Hit(start, end, entry, kind))
                 last_end = end
+                container = (start, end, entry)
+            elif (container and container[2].type in ("platform", "project") and entry.type in ("organisation", "park")
+                  and end <= container[1] and not any(h.start < end and start < h.end and h.entry.type != "platform"
+                                                      for h in hits)):
+                # an organisation named inside a project's name ("… Plan of Tianfu Jincheng Laboratory") counts too
+                hits.append(Hit(start, end, entry, kind))
         return hits
 
     def fuzzy_person(self, name: str, threshold: float = 82.0) -> tuple[Entry, float] | None:

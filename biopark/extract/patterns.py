@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+EN_TITLE_WORDS_RAW = (r"Director|Deputy|Secretary|Member|President|Vice|Chairman|Mayor|Head|Professor|Dean|Chief|"
+                      r"Minister|Governor")
+
 # --- organisations -------------------------------------------------------------------------------------------
 
 _ZH_ORG_SUFFIX = ("股份有限公司|有限责任公司|有限公司|集团|公司|大学|学院|医院|研究院|研究所|研究中心|创新中心|中心|实验室|"
-                  "管理委员会|管委会|委员会|科技局|局|协会|商会|基金会|产业园|科技园|生物城|医药城|高新区|开发区")
+                  "管理委员会|管委会|委员会|(?:管理|发展|科学技术|科技|商务|卫生健康|卫健|监督管理|统计|财政|税务|药监|知识产权|投资促进|投促|经信|外事)局|协会|商会|基金会|产业园|科技园|生物城|医药城|高新区|开发区")
 # Characters that cannot be inside a Chinese organisation name: a name starts after the last of them.
-_ZH_BREAK = "，。、；：！？“”‘’（）()《》「」【】与在由是为将对向从于等了并把被给让使其该此这那已正也都还就再又更位名家个"
+_ZH_BREAK = "，。、；：！？“”‘’（）()《》「」【】的与在由是为将对向从于等了并把被给让使其该此这那已正也都还就再又更位名家个"
 # Conjunctions that also occur inside names (安和, 和黄): they split only after a complete name.
 _ZH_CONJ = "和及同"
 _ZH_SUFFIX_END = re.compile(rf"(?:{_ZH_ORG_SUFFIX})$")
@@ -23,10 +26,17 @@ _EN_SUFFIX = (r"University|Hospital|Institute|Center|Centre|Laboratory|Laborator
               r"Administration|Association|Academy|Foundation|Pharmaceuticals?|Pharma|Biotech|Biosciences|"
               r"Biotechnology|Therapeutics|Biologics|Medical|Company|Corporation|Inc\.?|Corp\.?|Ltd\.?|"
               r"Co\.,?\s*Ltd\.?|LLC|GmbH|AG|Park|Zone|Commission|Ministry|Council|Chamber of Commerce")
-_CAP = r"(?:[A-Z][A-Za-z0-9\-'&\.]*|[A-Z]{2,})"
-_CONN = r"(?:of|and|for|the|on|in|&)"
-_EN_ORG = re.compile(rf"\b{_CAP}(?:[ \t]+(?:{_CONN}[ \t]+)*{_CAP}|,[ \t]*Ltd\.?|[ \t]*\([A-Z][A-Za-z]+\))*")
+_CAP = r"(?:[A-Z][A-Za-z0-9\-'&]*(?:(?:(?<=Co)|(?<=Inc)|(?<=Ltd)|(?<=LTD)|(?<=Corp)|(?<=St))\.)?)"
+_CONN = r"(?:of|and|for|the|&)"
+_EN_ORG = re.compile(rf"\b{_CAP}(?:[ \t]+(?:{_CONN}[ \t]+)*{_CAP}|,[ \t]*(?:Ltd|LTD)\.?|[ \t]*\([A-Z][A-Za-z]+\))*")
 _EN_SUFFIX_RE = re.compile(rf"\b(?:{_EN_SUFFIX})(?:(?<=\.)|\b)")
+# Headline verbs and generic words: a name never consists of generic words only, and a verb ends it.
+_EN_VERBS = {"Launches", "Opens", "Signs", "Settles", "Takes", "Holds", "Hosts", "Visits", "Meets", "Wins", "Joins",
+             "Announces", "Unveils", "Becomes", "Builds", "Starts", "Attends", "Releases"}
+_EN_GENERIC = {"China", "Chinese", "National", "International", "Innovation", "Center", "Centre", "Medical", "Medicine",
+               "Research", "Science", "Sciences", "Technology", "Industry", "Industrial", "Biotech", "Biotechnology",
+               "Park", "Zone", "Economic", "New", "Life", "Biopharmaceutical", "Pharmaceutical", "Group", "Company",
+               "Vision", "Development", "High-tech", "and", "of", "for", "the", "&"}
 _EN_NOT_START = {"The", "A", "An", "On", "In", "At", "As", "By", "With", "From", "This", "That", "Its", "Their",
                  "His", "Her", "After", "Before", "During", "Under", "And", "Of", "For"}
 
@@ -60,7 +70,7 @@ def zh_organisations(text: str, known_ends: frozenset[int] = frozenset()) -> lis
 
 def en_organisations(text: str) -> list[Span]:
     out: list[Span] = []
-    for m in _EN_ORG.finditer(text):
+    for m in _en_pieces(text):
         words = m.group()
         if not _EN_SUFFIX_RE.search(words):
             continue
@@ -83,9 +93,43 @@ def en_organisations(text: str) -> list[Span]:
             name = name[:last.end()]
         # trailing connector words belong to the sentence, not the name
         name = re.sub(rf"(?:[ \t]+{_CONN})+$", "", name)
-        if len(name.split()) >= 2 or re.search(r"Co\.|Ltd|Inc", name):
+        if (len(name.split()) >= 2 or re.search(r"Co\.|Ltd|Inc", name)) and not set(name.split()) <= _EN_GENERIC:
             out.append(Span(start, start + len(name), name))
     return out
+
+
+class _Piece:
+    """A regex-match-like slice of text (start, end, group) after splitting a capitalised run."""
+
+    def __init__(self, text: str, start: int, end: int):
+        self._text, self._start, self._end = text, start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._text[self._start:self._end]
+
+
+_SPLIT = re.compile(rf"\s+and\s+(?=(?:{EN_TITLE_WORDS_RAW})\b)|(?P<keep>\b(?:Office|Zone|Area|University|Hospital|"
+                    rf"Center|Centre|Institute|Park|Inc\.|Ltd\.|LTD\.|AG|Group|Bureau|Committee|Commission|"
+                    rf"Pharmaceutical|Medical|Biotech|Pharma|Biosciences|Therapeutics))\s+and\s+|(?:^|\s+)(?:{'|'.join(sorted(_EN_VERBS))})\s+")
+
+
+def _en_pieces(text: str) -> list[_Piece]:
+    """Capitalised runs, split where 'and' starts a title or follows a complete name, and at headline verbs."""
+    pieces = []
+    for m in _EN_ORG.finditer(text):
+        cursor = m.start()
+        for cut in _SPLIT.finditer(m.group()):
+            end = cut.end("keep") if cut.group("keep") else cut.start()
+            pieces.append(_Piece(text, cursor, m.start() + end))
+            cursor = m.start() + cut.end()
+        pieces.append(_Piece(text, cursor, m.end()))
+    return [p for p in pieces if p.end() > p.start()]
 
 
 # --- people and titles ---------------------------------------------------------------------------------------
@@ -106,7 +150,8 @@ EN_TITLE_WORDS = (r"Director|Deputy|Secretary|Member|President|Vice|Chairman|Cha
                   r"CEO|Founder|Co-founder|Dean|Academician|Chief|General Manager|Manager|Minister|Governor|Partner|"
                   r"Researcher|Scientist|Executive|Officer|Commissioner|Counselor|Consul|Ambassador|Party Secretary")
 _EN_NAME = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,2}"
-_EN_TITLE_LEAD = re.compile(rf"(?:(?:{EN_TITLE_WORDS}|General|and)\s+)*(?:{EN_TITLE_WORDS})\s+(?:of|at)\s+(?:the\s+)?")
+_EN_TITLE_LEAD = re.compile(rf"(?:(?:{EN_TITLE_WORDS})(?:-[A-Z][a-z]+)?\s+|General\s+|and\s+)*"
+                            rf"(?:{EN_TITLE_WORDS})(?:-[A-Z][a-z]+)?\s+(?:of|at)\s+(?:the\s+)?")
 _EN_PERSON_TITLE_AFTER = re.compile(rf"\b(?P<name>{_EN_NAME}),\s+(?:the\s+|a\s+|an\s+)?(?=(?:{EN_TITLE_WORDS})\b|"
                                     rf"(?:{EN_TITLE_WORDS.lower()})\b)")
 _EN_PERSON_TITLE_BEFORE = re.compile(rf"\b(?:Dr\.|Prof\.|Mr\.|Ms\.|Mrs\.|(?:{EN_TITLE_WORDS}))\s+(?P<name>{_EN_NAME})\b")

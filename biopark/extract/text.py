@@ -7,7 +7,10 @@ from collections.abc import Iterator
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_SENTENCE_END = re.compile(r"[。！？；!?\n]+|(?<=[a-z0-9\)])\.(?=\s+[A-Z\"“(])|\.\s*$")
+# A full stop ends a sentence unless it ends an abbreviation (Co., Ltd., Dr.) that names continue after.
+_ABBREVIATIONS = "".join(rf"(?<!\b{a})" for a in ("Co", "Ltd", "LTD", "Inc", "Corp", "Dr", "Mr", "Ms", "Mrs", "St", "No",
+                                                  "Prof", "Jr", "vs"))
+_SENTENCE_END = re.compile(rf"[。！？；!?\n]+|(?<=[a-z0-9\)]){_ABBREVIATIONS}\.(?=\s+[A-Z\"“(])|\.\s*$")
 
 
 def has_cjk(text: str) -> bool:
