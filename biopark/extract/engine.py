@@ -46,7 +46,12 @@ def extract(text: str, *, names: NameIndex, document_date: date | str | None = N
     found_dates = dates(text, document_date)
     qty = [q for q in quantities(text) if not any(d.start <= q.start < d.end for d in found_dates)]
     records += [_figure(text, q) for q in qty]
-    records += _sentence_records(text, mentions, qty, found_dates)
+    fullest: dict[str, Mention] = {}
+    for m in mentions:
+        key = entity_key(m)
+        if key not in fullest or len(m.surface) > len(fullest[key].surface):
+            fullest[key] = m
+    records += _sentence_records(text, mentions, qty, found_dates, fullest)
     records.sort(key=lambda r: (r.span[0], r.type))
     return Extraction(lang, document_date.isoformat() if document_date else None, len(text), records)
 
@@ -92,13 +97,23 @@ def _mentions(text: str, names: NameIndex) -> list[Mention]:
     return sorted(out, key=lambda m: (m.start, -m.end))
 
 
+_LEGAL_SUFFIX = re.compile(r"[\s,]*(?:co\.?,?\s*ltd\.?|ltd\.?|inc\.?|corp\.?|ag|gmbh|llc|plc|s\.a\.|"
+                           r"股份有限公司|有限责任公司|有限公司)$")
+
+
+def entity_key(m: Mention) -> str:
+    """Same registry record, or the same new name up to its legal form ("Bluefin Biologics Co., Ltd.")."""
+    return m.match or f"{m.kind}:{_LEGAL_SUFFIX.sub('', fold(m.surface).strip())}"
+
+
 def _entity_records(mentions: list[Mention]) -> list[Record]:
     grouped: dict[str, list[Mention]] = {}
     for m in mentions:
-        grouped.setdefault(m.match or f"{m.kind}:{fold(m.surface)}", []).append(m)
+        grouped.setdefault(entity_key(m), []).append(m)
     records = []
     for group in grouped.values():
-        first = group[0]
+        # the fullest form names the record ("… Co., Ltd." rather than a headline's short form)
+        first = max(group, key=lambda m: (m.match is not None, len(m.surface), -m.start))
         zh, en = first.canonical
         fields: dict[str, object] = {"name": first.surface, "name_zh": zh, "name_en": en,
                                      "mentions": [[m.start, m.end] for m in group]}
@@ -117,19 +132,22 @@ def _figure(text: str, q: Quantity) -> Record:
     return Record("figure", fields, (q.start, q.end), 0.8)
 
 
-def _sentence_records(text: str, mentions: list[Mention], qty: list[Quantity], found_dates: list) -> list[Record]:
+def _sentence_records(text: str, mentions: list[Mention], qty: list[Quantity], found_dates: list,
+                      fullest: dict[str, Mention]) -> list[Record]:
     out: list[Record] = []
     for start, end in sentences(text):
         sentence = text[start:end]
         inside = [m for m in mentions if start <= m.start < end]
-        orgs = list({(m.match or fold(m.surface)): m for m in inside if m.kind == "organisation"}.values())
-        money = [q for q in qty if start <= q.start < end and q.is_money]
+        orgs = list({entity_key(m): fullest.get(entity_key(m), m) for m in inside if m.kind == "organisation"}.values())
+        # the deal value is the largest sum in its sentence (an upfront payment is a part of it)
+        money = sorted((q for q in qty if start <= q.start < end and q.is_money), key=lambda q: -float(q.amount))
         when = next((d.value for d in found_dates if start <= d.start < end), None)
         kind = ev.agreement_kind(sentence)
         if kind and len(orgs) >= 2:
             fields = {"kind": kind, "parties": [_ref(o) for o in orgs], "date": when,
                       "amount": money[0].amount if money else None, "currency": money[0].currency if money else None}
             out.append(Record("agreement", fields, (start, end), 0.6 if money else 0.5))
+            _merge_last_agreement(out)
         elif (ekind := ev.event_kind(sentence)) and orgs:
             fields = {"kind": ekind, "participants": [_ref(o) for o in orgs], "date": when}
             out.append(Record("event", fields, (start, end), 0.5))
@@ -147,6 +165,23 @@ def _sentence_records(text: str, mentions: list[Mention], qty: list[Quantity], f
             if m.kind == "project" and m.match:
                 pass  # known projects already have their entity record
     return out
+
+
+def _merge_last_agreement(out: list[Record]) -> None:
+    """A headline and its body sentence report one deal: merge agreements between the same parties."""
+    new = out[-1]
+    keys = {(p["match"] or _LEGAL_SUFFIX.sub("", fold(p["name"] or "").strip())) for p in new.fields["parties"]}
+    for old in out[:-1]:
+        if old.type != "agreement":
+            continue
+        old_keys = {(p["match"] or _LEGAL_SUFFIX.sub("", fold(p["name"] or "").strip())) for p in old.fields["parties"]}
+        if old_keys == keys:
+            if new.fields["amount"] and (not old.fields["amount"] or
+                                         float(new.fields["amount"]) > float(old.fields["amount"])):
+                old.fields["amount"], old.fields["currency"] = new.fields["amount"], new.fields["currency"]
+            old.fields["date"] = old.fields["date"] or new.fields["date"]
+            out.pop()
+            return
 
 
 def _relations(text: str, inside: list[Mention]) -> list[Record]:

@@ -144,7 +144,7 @@ _SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑
                 "麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖"
                 "巩明佘池查麻苑迟邝")
 _ZH_PERSON_AFTER_TITLE = re.compile(rf"(?P<title>{ZH_TITLES})(?P<name>[\u4e00-\u9fff]{{2,3}})")
-_ZH_NOT_NAME_END = set("等在表示介绍说指出强调出席参加主持致辞和与及一行的为是")
+_ZH_NOT_NAME_END = set("等在表示介绍说指出强调出席参加主持致辞和与及的为是")
 
 EN_TITLE_WORDS = (r"Director|Deputy|Secretary|Member|President|Vice|Chairman|Chairwoman|Chair|Mayor|Head|Professor|"
                   r"CEO|Founder|Co-founder|Dean|Academician|Chief|General Manager|Manager|Minister|Governor|Partner|"

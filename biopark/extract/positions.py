@@ -127,6 +127,22 @@ def _zh_positions(text: str, person: Mention, orgs: list[Mention], names: NameIn
             title = part["title"] if target is not org or not body else part.group()
             out.append(_position(person, target, title, org.start, person.end))
         return out
+    return _zh_short_name(text, person, orgs)
+
+
+def _zh_short_name(text: str, person: Mention, orgs: list[Mention]) -> list[Record]:
+    """'启明医疗总经理赵一鸣': a short form of an organisation named elsewhere in the text, then the title."""
+    head = text[max(0, person.start - 16):person.start]
+    m = re.search(rf"(?P<short>[\u4e00-\u9fff]{{2,8}}?)(?P<title>(?:{ZH_TITLES})+)$", head)
+    if not m:
+        return []
+    short = m["short"]
+    for size in range(len(short), 1, -1):
+        tail = short[-size:]
+        org = next((o for o in orgs if tail in o.surface and len(tail) >= 2 and o.surface != tail), None)
+        if org and size >= 2:
+            start = person.start - len(head) + m.start("short") + len(short) - size
+            return [_position(person, org, m["title"], start, person.end)]
     return []
 
 
