@@ -45,7 +45,7 @@ def extract(text: str, *, names: NameIndex, document_date: date | str | None = N
     records += positions(text, mentions, names)
     found_dates = dates(text, document_date)
     qty = [q for q in quantities(text) if not any(d.start <= q.start < d.end for d in found_dates)]
-    records += [_figure(text, q) for q in qty]
+    records += _figures(text, qty)
     fullest: dict[str, Mention] = {}
     for m in mentions:
         key = entity_key(m)
@@ -126,10 +126,18 @@ def _entity_records(mentions: list[Mention]) -> list[Record]:
 
 # --- numbers and sentences -----------------------------------------------------------------------------------
 
-def _figure(text: str, q: Quantity) -> Record:
-    fields = {"amount": q.amount, "currency": q.currency, "unit": q.unit, "qualifier": q.qualifier,
-              "text": text[q.start:q.end]}
-    return Record("figure", fields, (q.start, q.end), 0.8)
+def _figures(text: str, qty: list[Quantity]) -> list[Record]:
+    """One record per distinct figure; a figure repeated in the text adds its mention, not a second record."""
+    seen: dict[tuple, Record] = {}
+    for q in qty:
+        key = (q.amount, q.currency, q.unit_head or q.unit, q.qualifier)
+        if key in seen:
+            seen[key].fields["mentions"].append([q.start, q.end])
+            continue
+        fields = {"amount": q.amount, "currency": q.currency, "unit": q.unit, "unit_head": q.unit_head,
+                  "qualifier": q.qualifier, "text": text[q.start:q.end], "mentions": [[q.start, q.end]]}
+        seen[key] = Record("figure", fields, (q.start, q.end), 0.8)
+    return list(seen.values())
 
 
 def _sentence_records(text: str, mentions: list[Mention], qty: list[Quantity], found_dates: list,

@@ -166,10 +166,12 @@ def _greedy(pred: list[Any], gold: list[Any], same: Any) -> Tally:
 def _unit_ok(pred: dict[str, Any], gold: dict[str, Any]) -> bool:
     if gold.get("currency"):
         return True
-    g, p = str(gold.get("unit") or ""), str(pred.get("unit") or "")
+    g, p = str(gold.get("unit") or ""), f"{pred.get('unit') or ''} {pred.get('unit_head') or ''}"
     if re.search(r"[\u4e00-\u9fff]", g):
         return bool(p) and g[0] in p
     stems = {w.rstrip("s") for w in re.split(r"[_\s]+", g.lower()) if len(w) > 2}
+    if not stems:  # gold without a unit: any unit will do
+        return True
     return any(w.rstrip("s") in stems for w in p.lower().split())
 
 
@@ -181,17 +183,24 @@ def score(article: Article, extraction: Extraction, index: NameIndex) -> Report:
         pred = [_entity_names(r.fields, r.match, index) for r in by[kind]]
         report.by_type[kind].add(_greedy(pred, _as_lists(gold.get(key) or []), _same))
 
+    entities = _as_lists(gold.get("organisations") or []) + _as_lists(gold.get("people") or [])
+
+    def expand(names: list[str]) -> list[str]:
+        """A gold name and every other name of the gold entity it belongs to."""
+        return names + [n for group in entities if _same(group, names) for n in group]
+
     def position_ok(p: Any, g: dict[str, Any]) -> bool:
         titles = [t for t in _as_lists([g["title"]])[0]]
-        return (_same(_entity_names({"name": p["person"]}, p["person_match"], index), _as_lists([g["person"]])[0])
+        return (_same(_entity_names({"name": p["person"]}, p["person_match"], index),
+                      expand(_as_lists([g["person"]])[0]))
                 and _same(_entity_names({"name": p["organisation"]}, p["organisation_match"], index),
-                          _as_lists([g["organisation"]])[0])
+                          expand(_as_lists([g["organisation"]])[0]))
                 and any(fuzz.partial_ratio(fold(p["title"]), fold(t)) >= 80 for t in titles))
     report.by_type["position"].add(_greedy([r.fields for r in by["position"]], gold.get("positions") or [],
                                            position_ok))
 
     def agreement_ok(p: Any, g: dict[str, Any]) -> bool:
-        parties = _as_lists(g["parties"])
+        parties = [expand(names) for names in _as_lists(g["parties"])]
         hit = sum(any(_same(_entity_names(x, x.get("match"), index), names) for x in p["parties"]) for names in parties)
         return (hit >= min(2, len(parties)) and str(p.get("amount")) == str(g.get("amount"))
                 and (p.get("currency") or None) == (g.get("currency") or None))

@@ -15,7 +15,15 @@ _QUAL_ZH = {"约": "about", "大约": "about", "近": "nearly", "将近": "nearl
             "不少于": "at_least", "至少": "at_least"}
 _QUAL_EN = {"about": "about", "approximately": "about", "around": "about", "nearly": "nearly", "almost": "nearly",
             "more than": "more_than", "over": "more_than", "up to": "up_to", "at least": "at_least",
-            "no less than": "at_least", "not less than": "at_least", "as many as": "up_to"}
+            "no less than": "at_least", "not less than": "at_least", "as many as": "up_to", "exceeds": "more_than",
+            "exceeded": "more_than", "exceeding": "more_than", "surpassing": "more_than", "over": "more_than"}
+_WORD_NUMBERS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split()) if i >= 2}
+# head nouns that name the same kind of thing, so "companies" and "enterprises" compare equal
+_UNIT_HEADS = {"companies": "enterprises", "company": "enterprises", "firms": "enterprises", "firm": "enterprises",
+               "enterprise": "enterprises", "centres": "centers", "centre": "centers", "center": "centers",
+               "platform": "platforms"}
 _MULT_ZH = {"万亿": Decimal("1e12"), "亿": Decimal("1e8"), "千万": Decimal("1e7"), "百万": Decimal("1e6"),
             "万": Decimal("1e4"), "千": Decimal("1e3")}
 _MULT_EN = {"trillion": Decimal("1e12"), "billion": Decimal("1e9"), "bn": Decimal("1e9"), "million": Decimal("1e6"),
@@ -34,9 +42,11 @@ _ZH_QTY = re.compile(
 )
 _EN_QTY = re.compile(
     rf"(?P<qual>\b(?:{'|'.join(sorted(_QUAL_EN, key=len, reverse=True))})\s+)?"
-    rf"(?P<pre>US\$|HK\$|RMB|CNY|USD|EUR|[$€¥￥])?\s*(?P<num>{_NUM})\s*"
+    rf"(?P<pre>US\$|HK\$|RMB|CNY|USD|EUR|[$€¥￥])?\s*(?P<num>{_NUM}|\b(?:{'|'.join(_WORD_NUMBERS)})\b)\s*"
     rf"(?P<mult>trillion|billion|million|thousand|bn|mn)?\s*"
-    rf"(?:(?P<cur>yuan|RMB|CNY|USD|US dollars|dollars|euros|euro|EUR)\b|(?P<noun>(?:[a-z][a-z\-]+\s+){{0,2}}[a-z][a-z\-]+s)\b)?",
+    rf"(?:(?P<cur>yuan|RMB|CNY|USD|US dollars|dollars|euros|euro|EUR)\b|"
+    rf"(?P<label>Fortune\s+(?:Global\s+)?500\s+)?"
+    rf"(?P<noun>(?:[a-z][a-z\-]+\s+){{0,5}}?(?:[a-z][a-z\-]+s|centre|center))\b)?",
     re.IGNORECASE,
 )
 _NOT_COUNT = {"years", "days", "months", "hours", "minutes", "weeks", "times", "percent", "points", "yuan", "dollars"}
@@ -50,6 +60,7 @@ class Quantity:
     currency: str | None
     unit: str | None
     qualifier: str | None
+    unit_head: str | None = None
 
     @property
     def is_money(self) -> bool:
@@ -77,18 +88,27 @@ def quantities(text: str) -> list[Quantity]:
     for m in _EN_QTY.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
+        word_number = _WORD_NUMBERS.get(m["num"].lower())
         if text[max(0, m.start("num") - 1):m.start("num")].isalpha() or re.match(r"(19|20)\d\d$", m["num"] or ""):
             continue  # part of a code like "H1", or a year
         if re.search(r"(?:phase|stage|no\.|number)\s*$", text[max(0, m.start("num") - 8):m.start("num")], re.I):
             continue
+        if re.search(r"(?:Fortune|Global|Top)\s*$", text[max(0, m.start("num") - 8):m.start("num")], re.I) and not m["qual"]:
+            continue  # "Fortune Global 500" is a name, not a count
         currency = _CUR_EN.get((m["pre"] or m["cur"] or "").lower())
         noun = (m["noun"] or "").lower()
-        if currency is None and (not noun or noun.split()[-1] in _NOT_COUNT):
+        if currency is None and (not noun or noun.split()[-1] in _NOT_COUNT or not noun.split()[-1].isalpha()):
             continue
-        amount = _number(m["num"]) * _MULT_EN.get((m["mult"] or "").lower(), Decimal(1))
+        if word_number and (currency or m["mult"] or not noun):
+            continue
+        number = _number(word_number or m["num"])
+        amount = number * _MULT_EN.get((m["mult"] or "").lower(), Decimal(1))
         qual = _QUAL_EN.get(" ".join((m["qual"] or "").lower().split()))
         end = m.end() if (m["cur"] or noun) else m.end("num") if not m["mult"] else m.end("mult")
-        found.append(Quantity(m.start(), end, _plain(amount), currency, None if currency else noun, qual))
+        head = noun.split()[-1] if noun else None
+        start = next(m.start(g) for g in ("qual", "pre", "num") if m[g])
+        found.append(Quantity(start, end, _plain(amount), currency, None if currency else noun, qual,
+                              _UNIT_HEADS.get(head, head) if head else None))
     return sorted(found, key=lambda q: q.start)
 
 

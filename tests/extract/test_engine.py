@@ -45,7 +45,8 @@ def test_chinese_title_position_and_agreement(index: NameIndex) -> None:
                    "parties": [{"name": "苏州安和生物科技有限公司", "match": None}, {"name": "苏州工业园区", "match": "park:sip"}]},
         "span": [19, 54], "match": None}]
     assert _of(result.records, "figure") == [{
-        "fields": {"amount": "1200000000", "currency": "CNY", "unit": None, "qualifier": "about", "text": "约12亿元"},
+        "fields": {"amount": "1200000000", "currency": "CNY", "unit": None, "unit_head": None, "qualifier": "about",
+                   "text": "约12亿元", "mentions": [[48, 53]]},
         "span": [48, 53], "match": None}]
 
 
@@ -94,14 +95,22 @@ def test_licensing_deal_stage_and_date(index: NameIndex) -> None:
     ("27 academicians", ("27", None, "academicians", None)),
     ("up to US$ 1.2 billion", ("1200000000", "USD", None, "up_to")),
     ("about EUR 30 million", ("30000000", "EUR", None, "about")),
+    ("nearly 20 Fortune Global 500 drug companies", ("20", None, "drug companies", "nearly")),
+    ("sales exceeding 100 billion yuan", ("100000000000", "CNY", None, "more_than")),
+    ("four new reports", ("4", None, "new reports", None)),
 ])
 def test_quantities(text: str, expected: tuple) -> None:
     (q,) = quantities(text)
     assert (q.amount, q.currency, q.unit, q.qualifier) == expected
 
 
-def test_years_and_phases_are_not_figures() -> None:
-    assert quantities("In 2023 the phase 2 study began.") == []
+def test_years_phases_and_rankings_are_not_figures() -> None:
+    assert quantities("In 2023 the phase 2 study began. One of the Fortune 500 joined.") == []
+
+
+def test_repeated_figure_is_one_record_with_two_mentions(index: NameIndex) -> None:
+    figures = _of(extract("27 academicians came. The 27 academicians spoke.", names=index).records, "figure")
+    assert [(f["fields"]["amount"], f["fields"]["mentions"]) for f in figures] == [("27", [[0, 15], [26, 41]])]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
