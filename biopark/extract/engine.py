@@ -42,7 +42,8 @@ def extract(text: str, *, names: NameIndex, document_date: date | str | None = N
     lang = language or language_of(text)
     mentions = _mentions(text, names)
     records = _entity_records(mentions)
-    records += positions(text, mentions, names)
+    found_positions = positions(text, mentions, names)
+    records += found_positions
     found_dates = dates(text, document_date)
     qty = [q for q in quantities(text) if not any(d.start <= q.start < d.end for d in found_dates)]
     records += _figures(text, qty)
@@ -51,7 +52,13 @@ def extract(text: str, *, names: NameIndex, document_date: date | str | None = N
         key = entity_key(m)
         if key not in fullest or len(m.surface) > len(fullest[key].surface):
             fullest[key] = m
-    records += _sentence_records(text, mentions, qty, found_dates, fullest)
+    employers: dict[str, list[Mention]] = {}  # person key -> organisations they hold a title at
+    by_match = {m.match: m for m in mentions if m.match}
+    for pos in found_positions:
+        org = by_match.get(pos.fields["organisation_match"]) if pos.fields["organisation_match"] else None
+        if org:
+            employers.setdefault(pos.fields["person_match"] or fold(pos.fields["person"]), []).append(org)
+    records += _sentence_records(text, mentions, qty, found_dates, fullest, employers)
     records.sort(key=lambda r: (r.span[0], r.type))
     return Extraction(lang, document_date.isoformat() if document_date else None, len(text), records)
 
@@ -141,7 +148,7 @@ def _figures(text: str, qty: list[Quantity]) -> list[Record]:
 
 
 def _sentence_records(text: str, mentions: list[Mention], qty: list[Quantity], found_dates: list,
-                      fullest: dict[str, Mention]) -> list[Record]:
+                      fullest: dict[str, Mention], employers: dict[str, list[Mention]]) -> list[Record]:
     out: list[Record] = []
     for start, end in sentences(text):
         sentence = text[start:end]
@@ -151,12 +158,19 @@ def _sentence_records(text: str, mentions: list[Mention], qty: list[Quantity], f
         money = sorted((q for q in qty if start <= q.start < end and q.is_money), key=lambda q: -float(q.amount))
         when = next((d.value for d in found_dates if start <= d.start < end), None)
         kind = ev.agreement_kind(sentence)
-        if kind and len(orgs) >= 2:
-            fields = {"kind": kind, "parties": [_ref(o) for o in orgs], "date": when,
+        # signatories stand for their organisations ("X, Y and Z signed on behalf of the three parties")
+        signers = [o for m in inside if m.kind == "person" for o in employers.get(m.match or fold(m.surface), [])]
+        parties_of = orgs + [o for o in signers if entity_key(o) not in {entity_key(x) for x in orgs}]
+        groups = [[o for o in orgs if start + a <= o.start < start + b] for a, b in ev.party_groups(sentence)]
+        groups = [g for g in groups if len(g) >= 2] or [parties_of]
+        for group in groups if kind else []:
+            if len(group) < 2:
+                continue
+            fields = {"kind": kind, "parties": [_ref(o) for o in group], "date": when,
                       "amount": money[0].amount if money else None, "currency": money[0].currency if money else None}
             out.append(Record("agreement", fields, (start, end), 0.6 if money else 0.5))
             _merge_last_agreement(out)
-        elif (ekind := ev.event_kind(sentence)) and orgs:
+        if not (kind and any(len(g) >= 2 for g in groups)) and (ekind := ev.event_kind(sentence)) and orgs:
             fields = {"kind": ekind, "participants": [_ref(o) for o in orgs], "date": when}
             out.append(Record("event", fields, (start, end), 0.5))
         subject = next((m for m in inside if m.kind == "project"), None) or (orgs[0] if orgs else None)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 _LICENCE = re.compile(r"许可|授权|licen[cs]", re.IGNORECASE)
-_AGREEMENT = re.compile(r"签约|签署|签订|合作协议|协议|备忘录|许可|授权|\bsign(?:ed|s|ing)?\b|agreement|"
-                        r"memorandum|\bMoU\b|licen[cs](?:ed|es|ing|e)\b|partnership", re.IGNORECASE)
-_EVENT = re.compile(r"入驻|落户|揭牌|开幕|开园|启动|成立|举办|举行|召开|settled in|settles in|moved into|opened|"
+# "签约仪式" / "signing ceremony" alone is an event; the agreement needs a signing, a contract or a licence.
+_AGREEMENT = re.compile(r"签约(?!仪式)|签署|签订|合作协议|协议|备忘录|许可|授权|\bsign(?:ed|s)?\b|signing of|agreement|"
+                        r"contracts?\b|memorandum|\bMoU\b|licen[cs](?:ed|es|ing|e)\b|partnership", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+(?P<clause>.+?)(?=,?\s+as well as\b|;|$)", re.IGNORECASE | re.DOTALL)
+_EVENT = re.compile(r"签约仪式|signing ceremony|入驻|落户|揭牌|开幕|开园|启动|成立|举办|举行|召开|settled in|settles in|moved into|opened|"
                     r"launched|inaugurat\w+|held|hosted|unveiled|established|founded", re.IGNORECASE)
 _EVENT_KIND = [(re.compile(r"入驻|落户|settle|moved into", re.I), "settlement"),
                (re.compile(r"揭牌|开幕|开园|opened|inaugurat|unveil", re.I), "opening"),
@@ -34,6 +36,19 @@ def agreement_kind(sentence: str) -> str | None:
     if not _AGREEMENT.search(sentence):
         return None
     return "licensing" if _LICENCE.search(sentence) else "cooperation"
+
+
+def party_groups(sentence: str) -> list[tuple[int, int]]:
+    """Spans of "between A and B, C and D" pairs, or of one "between A, B, and C" group, in a sentence."""
+    groups: list[tuple[int, int]] = []
+    for m in _BETWEEN.finditer(sentence):
+        start = m.start("clause")
+        chunks = [(start + c.start(), start + c.end()) for c in re.finditer(r"(?:[^,]|,\s*and\b)+", m["clause"])]
+        if len(chunks) > 1 and all(re.search(r"\band\b", sentence[a:b]) for a, b in chunks):
+            groups += chunks
+        else:
+            groups.append((m.start("clause"), m.end("clause")))
+    return groups
 
 
 def event_kind(sentence: str) -> str | None:

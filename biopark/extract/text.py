@@ -10,7 +10,9 @@ _LATIN = re.compile(r"[A-Za-z]")
 # A full stop ends a sentence unless it ends an abbreviation (Co., Ltd., Dr.) that names continue after.
 _ABBREVIATIONS = "".join(rf"(?<!\b{a})" for a in ("Co", "Ltd", "LTD", "Inc", "Corp", "Dr", "Mr", "Ms", "Mrs", "St", "No",
                                                   "Prof", "Jr", "vs"))
-_SENTENCE_END = re.compile(rf"[。！？；!?\n]+|(?<=[a-z0-9\)]){_ABBREVIATIONS}\.(?=\s+[A-Z\"“(])|\.\s*$")
+# "Zone.As the only …": machine-translated text often drops the space after a full stop.
+_SENTENCE_END = re.compile(rf"[。！？；;!?\n]+|(?<=[a-z0-9\)]){_ABBREVIATIONS}\.(?=\s+[A-Z\"“(])|(?<=[a-z]{{2}})\.(?=[A-Z][a-z])|"
+                           r"\.\s*$")
 
 
 def has_cjk(text: str) -> bool:
