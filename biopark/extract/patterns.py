@@ -24,15 +24,17 @@ _ZH_ORG = re.compile(rf"[\u4e00-\u9fffA-Za-z0-9（）()]{{1,18}}?(?:{_ZH_ORG_SUF
 
 _EN_SUFFIX = (r"University|Hospital|Institute|Center|Centre|Laboratory|Laboratories|Lab|Group|Bureau|Committee|"
               r"Administration|Association|Academy|Foundation|Pharmaceuticals?|Pharma|Biotech|Biosciences|"
-              r"Biotechnology|Therapeutics|Biologics|Medical|Company|Corporation|Inc\.?|Corp\.?|Ltd\.?|"
-              r"Co\.,?\s*Ltd\.?|LLC|GmbH|AG|Park|Zone|Commission|Ministry|Council|Chamber of Commerce")
+              r"Biotechnology|Therapeutics|Biologics|Company|Corporation|Office|Department|Government|Customs|Capital|"
+              r"Bio-City|Inc\.?|Corp\.?|Ltd\.?|"
+              r"Co\.,?\s*(?:Ltd|LTD)\.?|LTD\.?|LLC|GmbH|AG|Park|Zone|Commission|Ministry|Council|Chamber of Commerce")
 _CAP = r"(?:[A-Z][A-Za-z0-9\-'&]*(?:(?:(?<=Co)|(?<=Inc)|(?<=Ltd)|(?<=LTD)|(?<=Corp)|(?<=St))\.)?)"
 _CONN = r"(?:of|and|for|the|&)"
 _EN_ORG = re.compile(rf"\b{_CAP}(?:[ \t]+(?:{_CONN}[ \t]+)*{_CAP}|,[ \t]*(?:Ltd|LTD)\.?|[ \t]*\([A-Z][A-Za-z]+\))*")
 _EN_SUFFIX_RE = re.compile(rf"\b(?:{_EN_SUFFIX})(?:(?<=\.)|\b)")
 # Headline verbs and generic words: a name never consists of generic words only, and a verb ends it.
 _EN_VERBS = {"Launches", "Opens", "Signs", "Settles", "Takes", "Holds", "Hosts", "Visits", "Meets", "Wins", "Joins",
-             "Announces", "Unveils", "Becomes", "Builds", "Starts", "Attends", "Releases"}
+             "Announces", "Unveils", "Becomes", "Builds", "Starts", "Attends", "Releases", "Visit", "Visits", "Led",
+             "Team"}
 _EN_GENERIC = {"China", "Chinese", "National", "International", "Innovation", "Center", "Centre", "Medical", "Medicine",
                "Research", "Science", "Sciences", "Technology", "Industry", "Industrial", "Biotech", "Biotechnology",
                "Park", "Zone", "Economic", "New", "Life", "Biopharmaceutical", "Pharmaceutical", "Group", "Company",
@@ -68,8 +70,13 @@ def zh_organisations(text: str, known_ends: frozenset[int] = frozenset()) -> lis
     return out
 
 
+_LOWER_LEGAL = re.compile(r"(?:^|(?<=,)|(?<=\band)|(?<=\bthe))\s*(?P<name>(?:(?!and\b)[a-z][\w\-&]*\s+){1,8}co\.,?\s*ltd\.?)",
+                          re.IGNORECASE)
+
+
 def en_organisations(text: str) -> list[Span]:
-    out: list[Span] = []
+    out: list[Span] = [Span(m.start("name"), m.end("name"), m["name"]) for m in _LOWER_LEGAL.finditer(text)
+                       if m["name"][0].islower()]
     for m in _en_pieces(text):
         words = m.group()
         if not _EN_SUFFIX_RE.search(words):
@@ -86,6 +93,8 @@ def en_organisations(text: str) -> list[Span]:
             start += len(first)
             while start < m.end() and text[start] in " \t":
                 start += 1
+        while re.match(r"(?:the|The)\s", text[start:m.end()]):
+            start = start + 4 + (len(text[start + 4:m.end()]) - len(text[start + 4:m.end()].lstrip()))
         name = text[start:m.end()].rstrip(" ,")
         # cut what follows the last suffix word ("Pfizer Inc. for US"), unless it is an "of" complement
         last = list(_EN_SUFFIX_RE.finditer(name))[-1]
@@ -151,7 +160,7 @@ EN_TITLE_WORDS = (r"Director|Deputy|Secretary|Member|President|Vice|Chairman|Cha
                   r"Researcher|Scientist|Executive|Officer|Commissioner|Counselor|Consul|Ambassador|Party Secretary")
 _EN_NAME = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,2}"
 _EN_TITLE_LEAD = re.compile(rf"(?:(?:{EN_TITLE_WORDS})(?:-[A-Z][a-z]+)?\s+|General\s+|and\s+)*"
-                            rf"(?:{EN_TITLE_WORDS})(?:-[A-Z][a-z]+)?\s+(?:of|at)\s+(?:the\s+)?")
+                            rf"(?:{EN_TITLE_WORDS})(?:-[A-Z][a-z]+)?\s+(?:[A-Z][a-z]+\s+){{0,3}}(?:of|at)\s+(?:the\s+)?")
 _EN_PERSON_TITLE_AFTER = re.compile(rf"\b(?P<name>{_EN_NAME}),\s+(?:the\s+|a\s+|an\s+)?(?=(?:{EN_TITLE_WORDS})\b|"
                                     rf"(?:{EN_TITLE_WORDS.lower()})\b)")
 _EN_PERSON_TITLE_BEFORE = re.compile(rf"\b(?:Dr\.|Prof\.|Mr\.|Ms\.|Mrs\.|(?:{EN_TITLE_WORDS}))\s+(?P<name>{_EN_NAME})\b")
