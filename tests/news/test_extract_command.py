@@ -18,6 +18,15 @@ pytestmark = pytest.mark.django_db
 ARTICLE = "北京亦庄生物医药管委会主任严明出席。苏州沐光生物科技有限公司与北京亦庄生物医药管委会签署合作协议，总投资约3亿元。"
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The CLI speaks the site's default language (Chinese); these tests read its English messages."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _run(*args: str) -> dict:
     out = io.StringIO()
     call_command("extract", *args, stdout=out)
@@ -110,3 +119,15 @@ def test_command_line_exit_code_is_2_without_traceback(tmp_path: Path, capsys) -
     out, err = capsys.readouterr()
     assert "unsupported file type .docx" in err and "Traceback" not in err
     assert out == ""
+
+
+def test_errors_are_translated(tmp_path: Path) -> None:
+    from django.utils import translation
+
+    from biopark.news.documents import DocumentError, read_document
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    with translation.override("zh-hans"), pytest.raises(DocumentError) as info:
+        read_document(path)
+    assert str(info.value) == f"{path}：不支持的文件类型 .pdf（支持 .txt、.html；暂不支持 .docx 和 .pdf）"
