@@ -151,59 +151,79 @@ def _sentence_records(text: str, mentions: list[Mention], qty: list[Quantity], f
                       fullest: dict[str, Mention], employers: dict[str, list[Mention]]) -> list[Record]:
     out: list[Record] = []
     for start, end in sentences(text):
-        sentence = text[start:end]
         inside = [m for m in mentions if start <= m.start < end]
         orgs = list({entity_key(m): fullest.get(entity_key(m), m) for m in inside if m.kind == "organisation"}.values())
-        # the deal value is the largest sum in its sentence (an upfront payment is a part of it)
-        money = sorted((q for q in qty if start <= q.start < end and q.is_money), key=lambda q: -float(q.amount))
         when = next((d.value for d in found_dates if start <= d.start < end), None)
-        kind = ev.agreement_kind(sentence)
-        # signatories stand for their organisations ("X, Y and Z signed on behalf of the three parties")
-        signers = [o for m in inside if m.kind == "person" for o in employers.get(m.match or fold(m.surface), [])]
-        parties_of = orgs + [o for o in signers if entity_key(o) not in {entity_key(x) for x in orgs}]
-        groups = [[o for o in orgs if start + a <= o.start < start + b] for a, b in ev.party_groups(sentence)]
-        groups = [g for g in groups if len(g) >= 2] or [parties_of]
-        for group in groups if kind else []:
-            if len(group) < 2:
-                continue
-            fields = {"kind": kind, "parties": [_ref(o) for o in group], "date": when,
-                      "amount": money[0].amount if money else None, "currency": money[0].currency if money else None}
-            out.append(Record("agreement", fields, (start, end), 0.6 if money else 0.5))
-            _merge_last_agreement(out)
-        if not (kind and any(len(g) >= 2 for g in groups)) and (ekind := ev.event_kind(sentence)) and orgs:
-            fields = {"kind": ekind, "participants": [_ref(o) for o in orgs], "date": when}
-            out.append(Record("event", fields, (start, end), 0.5))
+        in_sentence = [q for q in qty if start <= q.start < end]
+        out += _deals(text, (start, end), inside, orgs, in_sentence, when, employers)
         subject = next((m for m in inside if m.kind == "project"), None) or (orgs[0] if orgs else None)
-        for s, e, label in ev.stages(sentence):
-            fields = {"stage": label, "subject": _ref(subject) if subject else None, "text": sentence[s:e]}
-            out.append(Record("stage", fields, (start + s, start + e), 0.55))
-        if ev.is_target(sentence):
-            for q in (q for q in qty if start <= q.start < end):
-                fields = {"amount": q.amount, "currency": q.currency, "unit": q.unit, "qualifier": q.qualifier,
-                          "by": when, "subject": _ref(subject) if subject else None}
-                out.append(Record("target", fields, (q.start, q.end), 0.5))
+        out += _stages_and_targets(text[start:end], start, subject, in_sentence, when)
         out += _relations(text, inside)
-        for m in inside:
-            if m.kind == "project" and m.match:
-                pass  # known projects already have their entity record
+    return _merge_agreements(out)
+
+
+def _deals(text: str, span: tuple[int, int], inside: list[Mention], orgs: list[Mention], qty: list[Quantity],
+           when: str | None, employers: dict[str, list[Mention]]) -> list[Record]:
+    """Agreements (with parties, value and date) or, failing those, events in one sentence."""
+    start, end = span
+    sentence = text[start:end]
+    out: list[Record] = []
+    # the deal value is the largest sum in its sentence (an upfront payment is a part of it)
+    money = sorted((q for q in qty if q.is_money), key=lambda q: -float(q.amount))
+    kind = ev.agreement_kind(sentence)
+    # signatories stand for their organisations ("X, Y and Z signed on behalf of the three parties")
+    signers = [o for m in inside if m.kind == "person" for o in employers.get(m.match or fold(m.surface), [])]
+    parties = orgs + [o for o in signers if entity_key(o) not in {entity_key(x) for x in orgs}]
+    groups = [[o for o in orgs if start + a <= o.start < start + b] for a, b in ev.party_groups(sentence)]
+    groups = [g for g in groups if len(g) >= 2] or ([parties] if len(parties) >= 2 else [])
+    for group in groups if kind else []:
+        fields = {"kind": kind, "parties": [_ref(o) for o in group], "date": when,
+                  "amount": money[0].amount if money else None, "currency": money[0].currency if money else None}
+        out.append(Record("agreement", fields, (start, end), 0.6 if money else 0.5))
+    if not (kind and groups) and (ekind := ev.event_kind(sentence)) and orgs:
+        fields = {"kind": ekind, "participants": [_ref(o) for o in orgs], "date": when}
+        out.append(Record("event", fields, (start, end), 0.5))
     return out
 
 
-def _merge_last_agreement(out: list[Record]) -> None:
-    """A headline and its body sentence report one deal: merge agreements between the same parties."""
-    new = out[-1]
-    keys = {(p["match"] or _LEGAL_SUFFIX.sub("", fold(p["name"] or "").strip())) for p in new.fields["parties"]}
-    for old in out[:-1]:
-        if old.type != "agreement":
+def _stages_and_targets(sentence: str, start: int, subject: Mention | None, qty: list[Quantity],
+                        when: str | None) -> list[Record]:
+    out: list[Record] = []
+    for s, e, label in ev.stages(sentence):
+        fields = {"stage": label, "subject": _ref(subject) if subject else None, "text": sentence[s:e]}
+        out.append(Record("stage", fields, (start + s, start + e), 0.55))
+    if ev.is_target(sentence):
+        for q in qty:
+            fields = {"amount": q.amount, "currency": q.currency, "unit": q.unit, "qualifier": q.qualifier,
+                      "by": when, "subject": _ref(subject) if subject else None}
+            out.append(Record("target", fields, (q.start, q.end), 0.5))
+    return out
+
+
+def _party_keys(record: Record) -> frozenset[str]:
+    return frozenset(p["match"] or _LEGAL_SUFFIX.sub("", fold(p["name"] or "").strip()) for p in record.fields["parties"])
+
+
+def _merge_agreements(records: list[Record]) -> list[Record]:
+    """A headline and its body sentence report one deal: agreements between the same parties become one,
+    valued at the larger sum and dated by whichever sentence gives a date."""
+    out: list[Record] = []
+    first: dict[frozenset[str], Record] = {}
+    for record in records:
+        if record.type != "agreement":
+            out.append(record)
             continue
-        old_keys = {(p["match"] or _LEGAL_SUFFIX.sub("", fold(p["name"] or "").strip())) for p in old.fields["parties"]}
-        if old_keys == keys:
-            if new.fields["amount"] and (not old.fields["amount"] or
-                                         float(new.fields["amount"]) > float(old.fields["amount"])):
-                old.fields["amount"], old.fields["currency"] = new.fields["amount"], new.fields["currency"]
-            old.fields["date"] = old.fields["date"] or new.fields["date"]
-            out.pop()
-            return
+        keys = _party_keys(record)
+        old = first.get(keys)
+        if old is None:
+            first[keys] = record
+            out.append(record)
+            continue
+        new_amount, old_amount = record.fields["amount"], old.fields["amount"]
+        if new_amount and (not old_amount or float(new_amount) > float(old_amount)):
+            old.fields["amount"], old.fields["currency"] = new_amount, record.fields["currency"]
+        old.fields["date"] = old.fields["date"] or record.fields["date"]
+    return out
 
 
 def _relations(text: str, inside: list[Mention]) -> list[Record]:

@@ -33,7 +33,7 @@ _EN_ORG = re.compile(rf"\b{_CAP}(?:[ \t]+(?:{_CONN}[ \t]+)*{_CAP}|,[ \t]*(?:Ltd|
 _EN_SUFFIX_RE = re.compile(rf"\b(?:{_EN_SUFFIX})(?:(?<=\.)|\b)")
 # Headline verbs and generic words: a name never consists of generic words only, and a verb ends it.
 _EN_VERBS = {"Launches", "Opens", "Signs", "Settles", "Takes", "Holds", "Hosts", "Visits", "Meets", "Wins", "Joins",
-             "Announces", "Unveils", "Becomes", "Builds", "Starts", "Attends", "Releases", "Visit", "Visits", "Led",
+             "Announces", "Unveils", "Becomes", "Builds", "Starts", "Attends", "Releases", "Visit", "Led",
              "Team"}
 _EN_GENERIC = {"China", "Chinese", "National", "International", "Innovation", "Center", "Centre", "Medical", "Medicine",
                "Research", "Science", "Sciences", "Technology", "Industry", "Industrial", "Biotech", "Biotechnology",

@@ -16,10 +16,9 @@ _QUAL_ZH = {"约": "about", "大约": "about", "近": "nearly", "将近": "nearl
 _QUAL_EN = {"about": "about", "approximately": "about", "around": "about", "nearly": "nearly", "almost": "nearly",
             "more than": "more_than", "over": "more_than", "up to": "up_to", "at least": "at_least",
             "no less than": "at_least", "not less than": "at_least", "as many as": "up_to", "exceeds": "more_than",
-            "exceeded": "more_than", "exceeding": "more_than", "surpassing": "more_than", "over": "more_than"}
+            "exceeded": "more_than", "exceeding": "more_than", "surpassing": "more_than"}
 _WORD_NUMBERS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty".split()) if i >= 2}
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]) if i >= 2}
 # head nouns that name the same kind of thing, so "companies" and "enterprises" compare equal
 _UNIT_HEADS = {"companies": "enterprises", "company": "enterprises", "firms": "enterprises", "firm": "enterprises",
                "enterprise": "enterprises", "centres": "centers", "centre": "centers", "center": "centers",

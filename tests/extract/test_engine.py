@@ -152,3 +152,14 @@ def test_engine_imports_no_django_and_no_biopark_app() -> None:
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
                 for name in names:
                     assert not name.startswith(("django", "biopark")), f"{path.name} imports {name}"
+
+
+def test_headline_and_body_report_one_deal_valued_at_the_total(index: NameIndex) -> None:
+    text = ("Corvid Biologics licenses antibody to Halvard Therapeutics Inc.\n"
+            "Corvid Biologics Co., Ltd. licensed the antibody to Halvard Therapeutics Inc. for an upfront 40 million USD, "
+            "with a total of up to 700 million USD, on 2 May.")
+    (deal,) = _of(extract(text, names=index, document_date="2025-05-10").records, "agreement")
+    assert deal["fields"] == {"kind": "licensing", "date": "2025-05-02", "amount": "700000000", "currency": "USD",
+                              "parties": [{"name": "Corvid Biologics Co., Ltd.", "match": None},
+                                          {"name": "Halvard Therapeutics Inc.", "match": None}]}
+    assert deal["span"] == [0, 64]  # the headline, where the deal is first reported
