@@ -42,6 +42,7 @@ BENCHMARKS = {
     "pipeline_portfolio.py": True,
     "index_uncertainty_asem.py": False,
     "index_uncertainty_large.py": False,
+    "extract_quality.py": False,
 }
 
 
@@ -191,6 +192,9 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "index_uncertainty_asem.py": lambda out: _equal((out["units"], out["replications"]), (51, 20)),
     "index_uncertainty_large.py": lambda out: _equal((out["units"], out["indicators"], out["replications"]),
                                                      (60, 60, 20)),
+    "extract_quality.py": lambda out: _equal((out["articles"], {t: v["gold"] for t, v in out["heldout"].items()}),
+                                             (5, {"organisation": 10, "person": 6, "position": 6, "agreement": 3,
+                                                  "figure": 10})),
 }
 
 

@@ -468,6 +468,17 @@ def _passage(text: str, cite: dict[str, Any], where: str) -> str:
     return passage
 
 
+# Records the article names only elliptically ("管委会" for the BDA committee, a field for a national centre).
+# Those forms would be over-broad as aliases (they match other bodies), so the citation check accepts them here.
+ELLIPTICAL = {
+    "org:bda-admin": ["管委会"],
+    "org:bgi-genomics": ["Genomics"],
+    "org:nmiic-intelligent-casting": ["smart casting"],
+    "org:nmiic-advanced-polymers": ["polymer materials"],
+    "org:nmiic-bio-breeding": ["biological breeding"],
+}
+
+
 def _names_in(passage: str, names: list[str]) -> bool:
     p = _norm(passage)
     return any(_norm(n) in p for n in names)
@@ -488,7 +499,7 @@ def test_citations(stem: str) -> None:
     for _, section, where, rec in (x for x in _cited_items() if x[0] == stem):
         passage = _passage(text, rec["cite"], where)
         if section in ("parks", "organisations", "people", "platforms"):
-            if not _names_in(passage, _names(rec)):
+            if not _names_in(passage, _names(rec) + ELLIPTICAL.get(rec["key"], [])):
                 problems.append(f"{where}: passage names none of {_names(rec)}")
         elif section == "mentions":
             target = defs[rec["record"]][2]

@@ -1,0 +1,244 @@
+"""The one entry point: `extract(text, names=NameIndex(...))` -> Extraction of typed, spanned records.
+
+Order matters: known names first (they are the most reliable and block rules from re-reading the same
+characters), then rule-found names, then what is built on names (positions, agreements, events), then numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from . import events as ev
+from .mentions import Mention
+from .names import NameIndex
+from .patterns import en_organisations, en_people, zh_organisations, zh_people
+from .positions import positions
+from .quantities import Quantity, dates, quantities
+from .records import Extraction, Record
+from .text import fold, has_cjk, language_of, sentences
+
+LANGUAGES = ("zh", "en", "mixed")
+MAX_CHARS = 2_000_000
+_ENTITY_TYPE = {"organisation": "organisation", "park": "organisation", "person": "person",
+                "platform": "project", "project": "project"}
+
+
+def extract(text: str, *, names: NameIndex, document_date: date | str | None = None,
+            language: str | None = None) -> Extraction:
+    if not isinstance(text, str):
+        raise TypeError("text: expected str")
+    if len(text) > MAX_CHARS:
+        raise ValueError(f"text: longer than {MAX_CHARS} characters")
+    if not isinstance(names, NameIndex):
+        raise TypeError("names: expected a NameIndex")
+    if isinstance(document_date, str):
+        try:
+            document_date = date.fromisoformat(document_date)
+        except ValueError as exc:
+            raise ValueError(f"document_date: {document_date!r} is not an ISO date (YYYY-MM-DD)") from exc
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"language: {language!r} is not one of {', '.join(LANGUAGES)}")
+    lang = language or language_of(text)
+    mentions = _mentions(text, names)
+    records = _entity_records(mentions)
+    found_positions = positions(text, mentions, names)
+    records += found_positions
+    found_dates = dates(text, document_date)
+    qty = [q for q in quantities(text) if not any(d.start <= q.start < d.end for d in found_dates)]
+    records += _figures(text, qty)
+    fullest: dict[str, Mention] = {}
+    for m in mentions:
+        key = entity_key(m)
+        if key not in fullest or len(m.surface) > len(fullest[key].surface):
+            fullest[key] = m
+    employers: dict[str, list[Mention]] = {}  # person key -> organisations they hold a title at
+    by_match = {m.match: m for m in mentions if m.match}
+    for pos in found_positions:
+        org = by_match.get(pos.fields["organisation_match"]) if pos.fields["organisation_match"] else None
+        if org:
+            employers.setdefault(pos.fields["person_match"] or fold(pos.fields["person"]), []).append(org)
+    records += _sentence_records(text, mentions, qty, found_dates, fullest, employers)
+    records.sort(key=lambda r: (r.span[0], r.type))
+    return Extraction(lang, document_date.isoformat() if document_date else None, len(text), records)
+
+
+# --- names ---------------------------------------------------------------------------------------------------
+
+def _overlaps(start: int, end: int, taken: list[Mention]) -> bool:
+    return any(m.start < end and start < m.end for m in taken)
+
+
+def _mentions(text: str, names: NameIndex) -> list[Mention]:
+    out = [Mention(h.start, h.end, _ENTITY_TYPE[h.entry.type], text[h.start:h.end], h.entry.id,
+                   0.95 if h.form == "name" else 0.85, (h.entry.name_zh, h.entry.name_en))
+           for h in names.find(text)]
+    known = list(out)
+    known_ends = frozenset(m.end for m in known)
+    for span in zh_organisations(text, known_ends) + en_organisations(text):
+        inside = [m for m in known if m.start >= span.start and m.end <= span.end]
+        if _overlaps(span.start, span.end, out) and not (inside and span.end - span.start > max(
+                m.end - m.start for m in inside) + 1 and all(m.start >= span.start for m in inside)):
+            continue
+        if any(m.start == span.start and m.end == span.end for m in out):
+            continue
+        out.append(Mention(span.start, span.end, "organisation", span.text, None, 0.6,
+                           (span.text, None) if has_cjk(span.text) else (None, span.text)))
+    for _title, span in zh_people(text):
+        if not _overlaps(span.start, span.end, out):
+            out.append(Mention(span.start, span.end, "person", span.text, None, 0.65, (span.text, None)))
+    for span in en_people(text):
+        if _overlaps(span.start, span.end, out):
+            continue
+        near = names.fuzzy_person(span.text)
+        if near:
+            entry, score = near
+            out.append(Mention(span.start, span.end, "person", span.text, entry.id, round(0.8 * score / 100, 2),
+                               (entry.name_zh, entry.name_en), alias_of=entry.id))
+        else:
+            out.append(Mention(span.start, span.end, "person", span.text, None, 0.6, (None, span.text)))
+    # drop nested rule mentions (keep the outer one), then sort
+    out = [m for m in out if m.match or not any(o is not m and o.start <= m.start and m.end <= o.end and
+                                                 (o.end - o.start) > (m.end - m.start) and o.match is None
+                                                 for o in out)]
+    return sorted(out, key=lambda m: (m.start, -m.end))
+
+
+_LEGAL_SUFFIX = re.compile(r"[\s,]*(?:co\.?,?\s*ltd\.?|ltd\.?|inc\.?|corp\.?|ag|gmbh|llc|plc|s\.a\.|"
+                           r"股份有限公司|有限责任公司|有限公司)$")
+
+
+def entity_key(m: Mention) -> str:
+    """Same registry record, or the same new name up to its legal form ("Bluefin Biologics Co., Ltd.")."""
+    return m.match or f"{m.kind}:{_LEGAL_SUFFIX.sub('', fold(m.surface).strip())}"
+
+
+def _entity_records(mentions: list[Mention]) -> list[Record]:
+    grouped: dict[str, list[Mention]] = {}
+    for m in mentions:
+        grouped.setdefault(entity_key(m), []).append(m)
+    records = []
+    for group in grouped.values():
+        # the fullest form names the record ("… Co., Ltd." rather than a headline's short form)
+        first = max(group, key=lambda m: (m.match is not None, len(m.surface), -m.start))
+        zh, en = first.canonical
+        fields: dict[str, object] = {"name": first.surface, "name_zh": zh, "name_en": en,
+                                     "mentions": [[m.start, m.end] for m in group]}
+        if first.alias_of:
+            fields["proposed_alias"] = first.surface
+        confidence = min(1.0, max(m.confidence for m in group) + 0.02 * (len(group) - 1))
+        records.append(Record(first.kind, fields, (first.start, first.end), confidence, first.match))
+    return records
+
+
+# --- numbers and sentences -----------------------------------------------------------------------------------
+
+def _figures(text: str, qty: list[Quantity]) -> list[Record]:
+    """One record per distinct figure; a figure repeated in the text adds its mention, not a second record."""
+    seen: dict[tuple, Record] = {}
+    for q in qty:
+        key = (q.amount, q.currency, q.unit_head or q.unit, q.qualifier)
+        if key in seen:
+            seen[key].fields["mentions"].append([q.start, q.end])
+            continue
+        fields = {"amount": q.amount, "currency": q.currency, "unit": q.unit, "unit_head": q.unit_head,
+                  "qualifier": q.qualifier, "text": text[q.start:q.end], "mentions": [[q.start, q.end]]}
+        seen[key] = Record("figure", fields, (q.start, q.end), 0.8)
+    return list(seen.values())
+
+
+def _sentence_records(text: str, mentions: list[Mention], qty: list[Quantity], found_dates: list,
+                      fullest: dict[str, Mention], employers: dict[str, list[Mention]]) -> list[Record]:
+    out: list[Record] = []
+    for start, end in sentences(text):
+        inside = [m for m in mentions if start <= m.start < end]
+        orgs = list({entity_key(m): fullest.get(entity_key(m), m) for m in inside if m.kind == "organisation"}.values())
+        when = next((d.value for d in found_dates if start <= d.start < end), None)
+        in_sentence = [q for q in qty if start <= q.start < end]
+        out += _deals(text, (start, end), inside, orgs, in_sentence, when, employers)
+        subject = next((m for m in inside if m.kind == "project"), None) or (orgs[0] if orgs else None)
+        out += _stages_and_targets(text[start:end], start, subject, in_sentence, when)
+        out += _relations(text, inside)
+    return _merge_agreements(out)
+
+
+def _deals(text: str, span: tuple[int, int], inside: list[Mention], orgs: list[Mention], qty: list[Quantity],
+           when: str | None, employers: dict[str, list[Mention]]) -> list[Record]:
+    """Agreements (with parties, value and date) or, failing those, events in one sentence."""
+    start, end = span
+    sentence = text[start:end]
+    out: list[Record] = []
+    # the deal value is the largest sum in its sentence (an upfront payment is a part of it)
+    money = sorted((q for q in qty if q.is_money), key=lambda q: -float(q.amount))
+    kind = ev.agreement_kind(sentence)
+    # signatories stand for their organisations ("X, Y and Z signed on behalf of the three parties")
+    signers = [o for m in inside if m.kind == "person" for o in employers.get(m.match or fold(m.surface), [])]
+    parties = orgs + [o for o in signers if entity_key(o) not in {entity_key(x) for x in orgs}]
+    groups = [[o for o in orgs if start + a <= o.start < start + b] for a, b in ev.party_groups(sentence)]
+    groups = [g for g in groups if len(g) >= 2] or ([parties] if len(parties) >= 2 else [])
+    for group in groups if kind else []:
+        fields = {"kind": kind, "parties": [_ref(o) for o in group], "date": when,
+                  "amount": money[0].amount if money else None, "currency": money[0].currency if money else None}
+        out.append(Record("agreement", fields, (start, end), 0.6 if money else 0.5))
+    if not (kind and groups) and (ekind := ev.event_kind(sentence)) and orgs:
+        fields = {"kind": ekind, "participants": [_ref(o) for o in orgs], "date": when}
+        out.append(Record("event", fields, (start, end), 0.5))
+    return out
+
+
+def _stages_and_targets(sentence: str, start: int, subject: Mention | None, qty: list[Quantity],
+                        when: str | None) -> list[Record]:
+    out: list[Record] = []
+    for s, e, label in ev.stages(sentence):
+        fields = {"stage": label, "subject": _ref(subject) if subject else None, "text": sentence[s:e]}
+        out.append(Record("stage", fields, (start + s, start + e), 0.55))
+    if ev.is_target(sentence):
+        for q in qty:
+            fields = {"amount": q.amount, "currency": q.currency, "unit": q.unit, "qualifier": q.qualifier,
+                      "by": when, "subject": _ref(subject) if subject else None}
+            out.append(Record("target", fields, (q.start, q.end), 0.5))
+    return out
+
+
+def _party_keys(record: Record) -> frozenset[str]:
+    return frozenset(p["match"] or _LEGAL_SUFFIX.sub("", fold(p["name"] or "").strip()) for p in record.fields["parties"])
+
+
+def _merge_agreements(records: list[Record]) -> list[Record]:
+    """A headline and its body sentence report one deal: agreements between the same parties become one,
+    valued at the larger sum and dated by whichever sentence gives a date."""
+    out: list[Record] = []
+    first: dict[frozenset[str], Record] = {}
+    for record in records:
+        if record.type != "agreement":
+            out.append(record)
+            continue
+        keys = _party_keys(record)
+        old = first.get(keys)
+        if old is None:
+            first[keys] = record
+            out.append(record)
+            continue
+        new_amount, old_amount = record.fields["amount"], old.fields["amount"]
+        if new_amount and (not old_amount or float(new_amount) > float(old_amount)):
+            old.fields["amount"], old.fields["currency"] = new_amount, record.fields["currency"]
+        old.fields["date"] = old.fields["date"] or record.fields["date"]
+    return out
+
+
+def _relations(text: str, inside: list[Mention]) -> list[Record]:
+    out = []
+    orgs = [m for m in inside if m.kind in ("organisation", "project")]
+    for a, b in zip(orgs, orgs[1:], strict=False):
+        between = text[a.end:b.start]
+        if len(between) > 30:
+            continue
+        kind = ev.relation_kind(between)
+        if kind:
+            out.append(Record("relation", {"subject": _ref(a), "predicate": kind, "object": _ref(b)},
+                              (a.start, b.end), 0.4))
+    return out
+
+
+def _ref(m: Mention) -> dict[str, str | None]:
+    return {"name": m.surface, "match": m.match}

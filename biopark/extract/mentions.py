@@ -1,0 +1,17 @@
+"""A name found in the text: known (its registry id in `match`) or new (found by a rule)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Mention:  # a name found in the text, known (match set) or new
+    start: int
+    end: int
+    kind: str  # organisation | person | project
+    surface: str
+    match: str | None
+    confidence: float
+    canonical: tuple[str | None, str | None] = (None, None)  # (zh, en)
+    alias_of: str | None = None

@@ -1,0 +1,165 @@
+"""biopark.extract on small texts of our own: exact records expected."""
+
+from __future__ import annotations
+
+import ast
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from biopark.extract.engine import extract
+from biopark.extract.names import NameIndex
+from biopark.extract.quantities import dates, quantities
+from biopark.extract.records import Record
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def index() -> NameIndex:
+    return NameIndex([
+        ("org:bda-admin", "organisation", ["北京经济技术开发区管委会", "BDA Management Committee"]),
+        ("person:kong-lei", "person", ["孔磊", "Kong Lei"]),
+        ("park:sip", "park", ["苏州工业园区", "Suzhou Industrial Park", "SIP"]),
+        ("org:keymed", "organisation", ["康诺亚", "Keymed Biosciences"]),
+    ])
+
+
+def _of(records: list[Record], type_: str) -> list[dict]:
+    return [{"fields": r.fields, "span": list(r.span), "match": r.match} for r in records if r.type == type_]
+
+
+def test_chinese_title_position_and_agreement(index: NameIndex) -> None:
+    text = "北京经济技术开发区管委会主任孔磊出席。苏州安和生物科技有限公司与苏州工业园区签署合作协议，总投资约12亿元。"
+    result = extract(text, names=index, document_date=date(2025, 3, 1))
+    assert result.language == "zh"
+    assert _of(result.records, "position") == [{
+        "fields": {"person": "孔磊", "person_match": "person:kong-lei", "title": "主任",
+                   "organisation": "北京经济技术开发区管委会", "organisation_match": "org:bda-admin"},
+        "span": [0, 16], "match": None}]
+    assert [(r["fields"]["name"], r["match"]) for r in _of(result.records, "organisation")] == [
+        ("北京经济技术开发区管委会", "org:bda-admin"), ("苏州安和生物科技有限公司", None), ("苏州工业园区", "park:sip")]
+    assert _of(result.records, "agreement") == [{
+        "fields": {"kind": "cooperation", "date": None, "amount": "1200000000", "currency": "CNY",
+                   "parties": [{"name": "苏州安和生物科技有限公司", "match": None}, {"name": "苏州工业园区", "match": "park:sip"}]},
+        "span": [19, 54], "match": None}]
+    assert _of(result.records, "figure") == [{
+        "fields": {"amount": "1200000000", "currency": "CNY", "unit": None, "unit_head": None, "qualifier": "about",
+                   "text": "约12亿元", "mentions": [[48, 53]]},
+        "span": [48, 53], "match": None}]
+
+
+def test_english_list_of_officials_and_garbled_name(index: NameIndex) -> None:
+    text = ("Kong Lie, director of the BDA Management Committee, and Anna Berg, Vice President of "
+            "Nordlys Pharma AG, attended.")
+    result = extract(text, names=index)
+    people = _of(result.records, "person")
+    assert [(p["fields"]["name"], p["match"], p["fields"].get("proposed_alias")) for p in people] == [
+        ("Kong Lie", "person:kong-lei", "Kong Lie"), ("Anna Berg", None, None)]
+    positions = [(p["fields"]["person"], p["fields"]["title"], p["fields"]["organisation"])
+                 for p in _of(result.records, "position")]
+    assert positions == [("Kong Lie", "director", "BDA Management Committee"),
+                         ("Anna Berg", "Vice President", "Nordlys Pharma AG")]
+
+
+def test_pinyin_and_traditional_forms_match(index: NameIndex) -> None:
+    result = extract("Kong Lei visited 蘇州工業園區 and met Keymed Biosciences.", names=index)
+    assert [(r.type, r.match) for r in result.records if r.type in ("person", "organisation")] == [
+        ("person", "person:kong-lei"), ("organisation", "park:sip"), ("organisation", "org:keymed")]
+
+
+def test_acronym_matches_only_in_capitals(index: NameIndex) -> None:
+    assert [r.match for r in extract("SIP and sip", names=index).records] == ["park:sip"]
+
+
+def test_licensing_deal_stage_and_date(index: NameIndex) -> None:
+    text = "On March 3, Keymed Biosciences licensed its antibody to Halvard Therapeutics Inc. for 1.052billion yuan."
+    result = extract(text + " The antibody is in phase 2 trials.", names=index, document_date="2024-06-01")
+    (agreement,) = _of(result.records, "agreement")
+    assert agreement["fields"] == {
+        "kind": "licensing", "date": "2024-03-03", "amount": "1052000000", "currency": "CNY",
+        "parties": [{"name": "Keymed Biosciences", "match": "org:keymed"},
+                    {"name": "Halvard Therapeutics Inc.", "match": None}]}
+    assert [r["fields"]["stage"] for r in _of(result.records, "stage")] == ["phase_2"]
+    assert [r["fields"]["amount"] for r in _of(result.records, "figure")] == ["1052000000"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("12亿美元", ("1200000000", "USD", None, None)),
+    ("超过300名专家", ("300", None, "名专家", "more_than")),
+    ("600余家合作单位", ("600", None, "家合作单位", "more_than")),
+    ("最高5000万欧元", ("50000000", "EUR", None, "up_to")),
+    ("不低于2亿元", ("200000000", "CNY", None, "at_least")),
+    ("more than 600 cooperating units", ("600", None, "cooperating units", "more_than")),
+    ("27 academicians", ("27", None, "academicians", None)),
+    ("up to US$ 1.2 billion", ("1200000000", "USD", None, "up_to")),
+    ("about EUR 30 million", ("30000000", "EUR", None, "about")),
+    ("nearly 20 Fortune Global 500 drug companies", ("20", None, "drug companies", "nearly")),
+    ("sales exceeding 100 billion yuan", ("100000000000", "CNY", None, "more_than")),
+    ("four new reports", ("4", None, "new reports", None)),
+])
+def test_quantities(text: str, expected: tuple) -> None:
+    (q,) = quantities(text)
+    assert (q.amount, q.currency, q.unit, q.qualifier) == expected
+
+
+def test_years_phases_and_rankings_are_not_figures() -> None:
+    assert quantities("In 2023 the phase 2 study began. One of the Fortune 500 joined.") == []
+
+
+def test_repeated_figure_is_one_record_with_two_mentions(index: NameIndex) -> None:
+    figures = _of(extract("27 academicians came. The 27 academicians spoke.", names=index).records, "figure")
+    assert [(f["fields"]["amount"], f["fields"]["mentions"]) for f in figures] == [("27", [[0, 15], [26, 41]])]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("3月23日", "2024-03-23"), ("2022年1月19日", "2022-01-19"), ("January 6", "2024-01-06"),
+    ("6 March 2021", "2021-03-06"), ("this year", "2024"), ("去年", "2023"),
+])
+def test_partial_dates_resolve_from_document_date(text: str, expected: str) -> None:
+    assert [d.value for d in dates(text, date(2024, 5, 1))] == [expected]
+
+
+def test_month_day_without_document_date_keeps_year_unknown() -> None:
+    assert [d.value for d in dates("3月23日", None)] == ["--03-23"]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"document_date": "23 March"}, "document_date"),
+    ({"language": "fr"}, "language"),
+])
+def test_bad_arguments_name_the_field(index: NameIndex, kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        extract("text", names=index, **kwargs)
+
+
+def test_name_index_rejects_unknown_type() -> None:
+    with pytest.raises(ValueError, match="type"):
+        NameIndex([("x:1", "city", ["Taizhou"])])
+
+
+def test_empty_registry_still_finds_new_names() -> None:
+    result = extract("深圳明澜医疗器械有限公司董事长何文亮表示。", names=NameIndex())
+    assert [(r.type, r.fields["name"] if "name" in r.fields else r.fields["title"]) for r in result.records] == [
+        ("organisation", "深圳明澜医疗器械有限公司"), ("position", "董事长"), ("person", "何文亮")]
+
+
+def test_engine_imports_no_django_and_no_biopark_app() -> None:
+    for path in (REPO / "biopark" / "extract").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                for name in names:
+                    assert not name.startswith(("django", "biopark")), f"{path.name} imports {name}"
+
+
+def test_headline_and_body_report_one_deal_valued_at_the_total(index: NameIndex) -> None:
+    text = ("Corvid Biologics licenses antibody to Halvard Therapeutics Inc.\n"
+            "Corvid Biologics Co., Ltd. licensed the antibody to Halvard Therapeutics Inc. for an upfront 40 million USD, "
+            "with a total of up to 700 million USD, on 2 May.")
+    (deal,) = _of(extract(text, names=index, document_date="2025-05-10").records, "agreement")
+    assert deal["fields"] == {"kind": "licensing", "date": "2025-05-02", "amount": "700000000", "currency": "USD",
+                              "parties": [{"name": "Corvid Biologics Co., Ltd.", "match": None},
+                                          {"name": "Halvard Therapeutics Inc.", "match": None}]}
+    assert deal["span"] == [0, 64]  # the headline, where the deal is first reported
