@@ -8,10 +8,24 @@ WORKERS ?=
 
 .PHONY: install run demo serve test test-fast lint bench messages clean
 
+# The installer: uv (from PyPI) when it can be had, several times faster than pip (it installs in parallel
+# and keeps a cache); pip when not. A uv on the PATH is used as it is; otherwise pip puts uv into the
+# virtualenv first (one wheel); if that fails (offline, no wheel for this platform), pip installs everything.
+# `make install USE_UV=0` uses pip alone.
+USE_UV ?= 1
+UV ?= $(shell command -v uv 2>/dev/null)
+
 $(BIN)/biopark: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	@if [ "$(USE_UV)" != 1 ]; then uv=""; \
+	elif [ -n "$(UV)" ]; then uv="$(UV)"; \
+	elif $(BIN)/pip install --quiet uv; then uv="$(BIN)/uv"; \
+	else uv=""; fi; \
+	if [ -n "$$uv" ]; then \
+	  echo "installing with $$uv"; "$$uv" pip install --quiet --python $(BIN)/python -e ".[dev]"; \
+	else \
+	  echo "installing with pip"; $(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e ".[dev]"; \
+	fi
 	@touch $(BIN)/biopark
 
 install: $(BIN)/biopark
@@ -21,9 +35,10 @@ demo: install
 	$(BIN)/biopark compilemessages_py
 	$(BIN)/biopark demo
 
+# The web server and one background worker, in the foreground; Ctrl-C stops both.
 run: demo
 	$(BIN)/biopark collectstatic --noinput -v0
-	$(BIN)/biopark serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
+	$(BIN)/biopark serve --with-worker --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 # The whole suite: the index engine (no Django), the platform, and the browser tests, on every core
 # (pytest-xdist; `make test TEST_WORKERS=0` runs it in one process).

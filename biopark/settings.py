@@ -224,10 +224,22 @@ DEFAULT_FROM_EMAIL = env_str("BIOPARK_FROM_EMAIL", "biopark@localhost")
 # Where django.core.mail.backends.filebased.EmailBackend writes (password-reset mails in development).
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 
+# Background work (large imports first) runs as django-tasks tasks queued in the database (django-tasks-db)
+# and run by `biopark worker` processes: any number of them, on any machine that reaches the database.
+# Tests keep this backend and run the queue in their own process (tests/conftest.py: run_queued_tasks);
+# one test drives real worker processes. BIOPARK_TASKS_BACKEND may name another django-tasks backend.
 TASKS = {
     "default": {
-        "BACKEND": env_str("BIOPARK_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+        "BACKEND": env_str("BIOPARK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
+}
+# A running job gives a sign of life every HEARTBEAT_EVERY seconds; one silent for STALE_AFTER seconds died
+# with its worker and is marked failed by the next sweep (every worker sweeps while it runs; so do the
+# progress pages). Several beats may be missed before a live job is taken for dead (a loaded machine, a
+# pause of the database), yet a dead one is reported within a minute. Tests set tiny values.
+BIOPARK_JOBS = {
+    "HEARTBEAT_EVERY": float(env_str("BIOPARK_JOB_HEARTBEAT_SECONDS", "10")),
+    "STALE_AFTER": float(env_str("BIOPARK_JOB_STALE_SECONDS", "45")),
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -94,3 +94,22 @@ def assert_api_error(response, status, field=None):
     if field:
         assert field in body["error"]["fields"], body
     return body["error"]
+
+
+@pytest.fixture
+def run_queued_tasks():
+    """Run every queued background task to its end in this process, as `biopark worker --batch` would.
+
+    Tests keep the production task backend (django-tasks-db: tasks are rows in the database) and drain the
+    queue here with the same worker loop, so the enqueue path and the task code are the real ones;
+    tests/ecosystem/test_worker_process.py drives real worker processes."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from biopark.core import background
+
+    def run() -> None:
+        background.sweep()
+        Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+               max_tasks=None, worker_id="pytest", excluded_queue_names=[]).run()
+
+    return run

@@ -15,7 +15,7 @@ import yaml
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
-from biopark.accounts.demo_users import DEMO_PASSWORD, DEMO_USERS
+from biopark.accounts.demo_users import DEMO_USERS, demo_password_hash
 from biopark.accounts.models import Profile, Role
 from biopark.accounts.policy import SYSTEM
 from biopark.core.dates import PartialDate
@@ -209,7 +209,7 @@ def load_demo(log: Callable[[str], None] = print) -> dict[str, int]:
 
 
 def ensure_demo_users() -> list[tuple[str, str]]:
-    """One sign-in per role (password DEMO_PASSWORD), attached to demo records."""
+    """One sign-in per role (password accounts.demo_users.DEMO_PASSWORD), attached to demo records."""
     user_model = get_user_model()
     made = []
     enterprise = (
@@ -220,7 +220,7 @@ def ensure_demo_users() -> list[tuple[str, str]]:
     for username, role, attach in DEMO_USERS:
         user, created = user_model.objects.get_or_create(username=username)
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password_hash()
             user.is_staff = role in (Role.ADMIN, Role.OPERATOR, Role.PLATFORM_MANAGER)
             user.is_superuser = role == Role.ADMIN
             user.save()

@@ -1,15 +1,18 @@
-"""Background web imports: a file with more than BACKGROUND_ROWS rows is imported by a thread, not the request.
+"""Background web imports: a file with more than BACKGROUND_ROWS rows is queued as a django-tasks task and
+imported by a worker process (`biopark worker`), not by the request.
 
-The uploaded bytes are kept under MEDIA_ROOT/imports/<uuid> while the job runs (so the job can be re-read from
-its own record, and the jobs table does not carry megabytes of blobs) and removed when it ends. The thread
-reports progress in `ImportJob.rows_done` through a SEPARATE database connection in autocommit mode, so a
-polling request served by any worker process sees it even while the import's own connection is inside a
-transaction. The same numbers are also kept in `LIVE` (this process only) as a fallback.
+A job goes queued -> running -> succeeded | failed. The uploaded bytes are kept under
+MEDIA_ROOT/imports/<uuid> while the job waits and runs (the jobs table carries no megabytes of blobs) and
+removed when it ends. The importer writes all or nothing in one transaction, so a job that dies wrote
+nothing.
 
-While a job runs, a heartbeat thread gives a sign of life every HEARTBEAT_EVERY seconds: it touches the
-job's uploaded file (its modification time) and, on PostgreSQL, sets `heartbeat_at`. (On SQLite the import
-may hold the one write lock for a long time, so the file carries the beat there.) A queued or running job
-with no sign of life for STALE_AFTER died with its process; `expire_stale` marks it failed.
+While a job runs, a heartbeat thread of the worker gives a sign of life every HEARTBEAT_EVERY seconds and
+writes the progress (`rows_done`) with it, through the thread's own database connection (so other
+processes see it while the import's connection is inside its transaction). On SQLite the import holds the
+one write lock while it writes; a beat may then wait, so the thread also touches the job's upload (its
+modification time), which the sweep reads as a sign of life too. A running job silent for STALE_AFTER died
+with its worker: `expire_stale` (run by every worker's sweep thread and by the progress pages) marks it
+failed, or queues it again when its kind is safe to run twice (see `retry_safe`).
 """
 
 from __future__ import annotations
@@ -20,16 +23,17 @@ import os
 import threading
 import uuid
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, connection, connections
-from django.db.models import Q
-from django.db.models.sql import UpdateQuery
-from django.db.models.sql.constants import NO_RESULTS
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks_db.models import DBTaskResult
 
 from biopark.core.errors import DomainError
 from biopark.ecosystem import importer, tabular
@@ -38,101 +42,96 @@ from biopark.ecosystem.models import ImportJob
 log = logging.getLogger(__name__)
 
 BACKGROUND_ROWS = 2000  # files with more data rows than this are imported in the background
-HEARTBEAT_EVERY = 10.0  # seconds between two signs of life of a running job
-# A job silent this long died with its process. Four beats may be missed before a live job is taken for
-# dead (a loaded 2-core machine, a long pause of the database or the disk), yet the page says within a
-# minute that a killed import is gone and stops polling (it used to show "running" for ten minutes).
-STALE_AFTER = dt.timedelta(seconds=45)
+PROGRESS_EVERY = 500  # rows between two progress writes (the importer reports every 500 rows)
+MAX_ATTEMPTS = 2  # a job safe to retry is started at most this often
 DIED = gettext_noop(
     "The server process running this import stopped before it finished; nothing was imported. "
     "Upload the file again."
 )
-PROGRESS_EVERY = 500  # rows between two progress writes
-LIVE: dict[int, int] = {}  # job id -> rows done, for polls served by this process
-THREADS: dict[int, threading.Thread] = {}  # job id -> its thread (tests join it)
+LIVE_STATES = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+
+
+def heartbeat_every() -> float:
+    return float(settings.BIOPARK_JOBS["HEARTBEAT_EVERY"])
+
+
+def stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=float(settings.BIOPARK_JOBS["STALE_AFTER"]))
 
 
 def upload_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "imports"
 
 
+def retry_safe(job: ImportJob) -> bool:
+    """May a job whose worker died run again by itself? A dry run writes nothing, so yes (once more: a file
+    that kills its worker, by running it out of memory say, must not kill every worker in turn). An import
+    that writes does not: its owner was told it failed and may already have uploaded the file again, and a
+    second run behind their back would write it twice."""
+    return job.dry_run and job.attempts < MAX_ATTEMPTS
+
+
 def create_job(
     *, user: Any, type_name: str, file_name: str, data: bytes, encoding: str, dry_run: bool, accept_merges: bool,
     rows_total: int,
 ) -> ImportJob:
+    """Keep the upload, record the job, and queue its task once the job's row is committed."""
     stored_as = uuid.uuid4().hex
     folder = upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / stored_as).write_bytes(data)
-    return ImportJob.objects.create(
+    job = ImportJob.objects.create(
         user=user, type_name=type_name, file_name=file_name[:255], stored_as=stored_as, encoding=encoding,
         dry_run=dry_run, accept_merges=accept_merges, rows_total=rows_total,
     )
+    transaction.on_commit(lambda: enqueue(job.pk))
+    return job
 
 
-def spawn(job_id: int, table: tabular.Table | None = None) -> threading.Thread:
-    """Start the job's thread (tests may replace this to run the job inline)."""
-    thread = threading.Thread(target=_thread_main, args=(job_id, table), name=f"import-job-{job_id}", daemon=True)
-    THREADS[job_id] = thread
-    thread.start()
-    return thread
+@task()
+def import_task(job_id: int) -> str:
+    """The task a worker runs: import job `job_id` to its end; returns the job's final status."""
+    run_job(job_id)
+    return ImportJob.objects.values_list("status", flat=True).get(pk=job_id)
 
 
-class _Progress:
-    """The importer's progress callback: counts rows, writes rows_done at most every PROGRESS_EVERY rows."""
-
-    def __init__(self, job_id: int):
-        self.job_id = job_id
-        self.done = 0
-        self.written = 0
-        self._conn: Any = None
-
-    def __call__(self, increment: int) -> None:
-        self.done += increment
-        LIVE[self.job_id] = self.done
-        if self.done - self.written >= PROGRESS_EVERY:
-            self.write()
-
-    def write(self) -> None:
-        # On SQLite a second connection cannot write while the import's connection holds the write lock: skip
-        # (the in-process number and the final write still tell); PostgreSQL has no such lock.
-        if connection.vendor == "sqlite" and connection.in_atomic_block:
-            return
-        try:
-            if self._conn is None:
-                self._conn = connections.create_connection("default")
-            query = cast(UpdateQuery, ImportJob.objects.filter(pk=self.job_id).query.chain(UpdateQuery))
-            query.add_update_values({"rows_done": self.done, "heartbeat_at": timezone.now()})
-            query.get_compiler(connection=self._conn).execute_sql(NO_RESULTS)
-            self.written = self.done
-        except DatabaseError:  # progress is best effort: never fail an import for it
-            log.warning("import job %s: could not record progress", self.job_id, exc_info=True)
-
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+def enqueue(job_id: int) -> None:
+    """Queue the job's task and remember its id (the sweep asks the task backend about it)."""
+    result = import_task.enqueue(job_id)
+    ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(task_id=str(result.id))
 
 
 class _Heartbeat:
-    """Signs of life of a running job, from a thread of their own (so a long database statement of the
-    import does not silence them): the upload's modification time and, on PostgreSQL, `heartbeat_at`."""
+    """The running job's signs of life and progress, written from a thread of their own (so a long database
+    statement of the import silences neither) through that thread's own connection."""
 
-    def __init__(self, job_id: int, stored_as: str):
+    def __init__(self, job_id: int, attempt: int, stored_as: str):
         self.job_id = job_id
+        self.attempt = attempt
         self.path = upload_dir() / stored_as if stored_as else None
-        self.vendor = connection.vendor
-        self._stop = threading.Event()
+        self.done = 0
+        self._written = 0
+        self._wake = threading.Event()
+        self._stopping = False
         self.thread = threading.Thread(target=self._run, name=f"import-heartbeat-{job_id}", daemon=True)
 
     def start(self) -> _Heartbeat:
         self.thread.start()
         return self
 
+    def progress(self, increment: int) -> None:
+        """The importer's progress callback: count the rows; wake the thread when there is news to write."""
+        self.done += increment
+        if self.done - self._written >= PROGRESS_EVERY:
+            self._wake.set()
+
     def _run(self) -> None:
         try:
-            while not self._stop.wait(HEARTBEAT_EVERY):
-                self.beat()
+            while not self._stopping:
+                self._wake.wait(heartbeat_every())
+                self._wake.clear()
+                if not self._stopping:
+                    self.beat()
         finally:
             connection.close()  # this thread's own connection
 
@@ -143,84 +142,84 @@ class _Heartbeat:
                 os.utime(self.path, (now.timestamp(), now.timestamp()))
             except OSError:
                 log.warning("import job %s: could not touch its upload", self.job_id, exc_info=True)
-        if self.vendor != "postgresql":
-            return  # SQLite: the import may hold the write lock; a write here would wait for it
+        done = self.done
         try:
-            ImportJob.objects.filter(pk=self.job_id, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]).update(
-                heartbeat_at=now
-            )
-        except DatabaseError:  # a heartbeat is best effort; the file's time still tells
+            ImportJob.objects.filter(
+                pk=self.job_id, status=ImportJob.Status.RUNNING, attempts=self.attempt
+            ).update(heartbeat_at=now, rows_done=done)
+            self._written = done
+        except DatabaseError:  # best effort: a locked SQLite file; the upload's time still tells
             log.warning("import job %s: could not record its heartbeat", self.job_id, exc_info=True)
 
     def stop(self) -> None:
-        self._stop.set()
-        if self.thread.is_alive():
-            self.thread.join()
+        self._stopping = True
+        self._wake.set()
+        self.thread.join()
 
 
-def _thread_main(job_id: int, table: tabular.Table | None) -> None:
-    try:
-        run_job(job_id, table)
-    finally:
-        connection.close()  # this thread's own connection: do not leave it to the garbage collector
+def _start(job_id: int) -> ImportJob | None:
+    """queued -> running, only from queued: a job swept meanwhile, or already taken, is not run again."""
+    started = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, heartbeat_at=timezone.now(), rows_done=0, attempts=F("attempts") + 1,
+    )
+    if not started:
+        log.warning("import job %s is not queued any more; not run", job_id)
+        return None
+    return ImportJob.objects.get(pk=job_id)
 
 
-def run_job(job_id: int, table: tabular.Table | None = None) -> None:
+def run_job(job_id: int) -> None:
     """Run one job to its end; every outcome (including a crash) is written to the job, never raised."""
-    progress = _Progress(job_id)
-    heartbeat: _Heartbeat | None = None
+    job = _start(job_id)
+    if job is None:
+        return
+    heartbeat = _Heartbeat(job_id, job.attempts, job.stored_as).start()
+    # The outcome is written only for this attempt (a retry after a wrong sweep is a new attempt). It is
+    # written even if a sweep took the job for dead meanwhile: what the import did is the truth.
+    this_attempt = ImportJob.objects.filter(pk=job_id, attempts=job.attempts)
     try:
-        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.RUNNING, heartbeat_at=timezone.now())
-        job = ImportJob.objects.select_related("user").get(pk=job_id)
-        heartbeat = _Heartbeat(job_id, job.stored_as).start()
-        if table is None:
-            data = (upload_dir() / job.stored_as).read_bytes()
-            table = tabular.read_table(data, tabular.detect_format(job.file_name), encoding=job.encoding)
+        data = (upload_dir() / job.stored_as).read_bytes()
+        table = tabular.read_table(data, tabular.detect_format(job.file_name), encoding=job.encoding)
         report = importer.plan_and_apply(
             actor=get_user_model().objects.get(pk=job.user_id),
             type_name=job.type_name,
             table=table,
             dry_run=job.dry_run,
             accept_merges=job.accept_merges,
-            progress=progress,
+            progress=heartbeat.progress,
         )
-        ImportJob.objects.filter(pk=job_id).update(
-            status=ImportJob.Status.FAILED if report.file_error else ImportJob.Status.DONE,
+        heartbeat.stop()
+        this_attempt.update(
+            status=ImportJob.Status.FAILED if report.file_error else ImportJob.Status.SUCCEEDED,
             error=report.file_error,
             report=report.as_dict(),
             rows_done=len(table.rows),
+            heartbeat_at=timezone.now(),
             finished_at=timezone.now(),
         )
     except Exception as exc:  # noqa: BLE001 - the job records any failure; nothing is left to raise to
+        heartbeat.stop()
         message = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
         if not isinstance(exc, DomainError):
             log.exception("import job %s failed", job_id)
         try:
-            ImportJob.objects.filter(pk=job_id).update(
-                status=ImportJob.Status.FAILED, error=message, rows_done=progress.done, finished_at=timezone.now()
+            this_attempt.update(
+                status=ImportJob.Status.FAILED, error=message, rows_done=heartbeat.done, finished_at=timezone.now()
             )
         except DatabaseError:
             log.exception("import job %s: could not record the failure", job_id)
     finally:
-        if heartbeat is not None:
-            heartbeat.stop()
-        progress.close()
-        LIVE.pop(job_id, None)
-        _remove_upload(job_id)
+        heartbeat.stop()
+        _remove_upload(job.stored_as)
 
 
-def _remove_upload(job_id: int) -> None:
+def _remove_upload(stored_as: str) -> None:
+    if not stored_as:
+        return
     try:
-        stored = ImportJob.objects.filter(pk=job_id).values_list("stored_as", flat=True).first()
-        if stored:
-            (upload_dir() / stored).unlink(missing_ok=True)
-    except (DatabaseError, OSError):
-        log.warning("import job %s: could not remove the uploaded file", job_id, exc_info=True)
-
-
-def rows_done(job: ImportJob) -> int:
-    """The freshest progress: the database's, or this process's if it is ahead."""
-    return max(job.rows_done, LIVE.get(job.pk, 0))
+        (upload_dir() / stored_as).unlink(missing_ok=True)
+    except OSError:
+        log.warning("could not remove the uploaded file %s", stored_as, exc_info=True)
 
 
 def _upload_touched_at(stored_as: str) -> dt.datetime | None:
@@ -233,31 +232,60 @@ def _upload_touched_at(stored_as: str) -> dt.datetime | None:
         return None
 
 
-def expire_stale(now: dt.datetime | None = None) -> int:
-    """Mark failed the queued or running jobs whose process is gone (no sign of life for STALE_AFTER).
+def _task_waiting(task_id: str) -> bool:
+    """Is the job's task still queued or being taken by a worker?"""
+    if not task_id:
+        return False
+    try:
+        status = import_task.get_backend().get_result(task_id).status
+    except TaskResultDoesNotExist:
+        return False
+    return status in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 
-    An import writes all or nothing in one transaction, so a job that died wrote nothing: the message
-    says so. Jobs whose thread is alive in this process are left alone whatever their heartbeat.
-    Returns how many jobs were marked."""
-    now = now or timezone.now()
-    cutoff = now - STALE_AFTER
-    alive = [job_id for job_id, thread in THREADS.items() if thread.is_alive()]
-    silent = (
-        ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING])
-        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
-        .exclude(pk__in=alive)
-        .values_list("pk", "stored_as")
+
+def _fail_task(task_id: str) -> None:
+    """Close the task result of a dead attempt, which its worker left 'running' (the backend has no public
+    call for it: its model's own method records the failure)."""
+    if not task_id:
+        return
+    result = DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).first()
+    if result is not None:
+        result.set_failed(RuntimeError("the worker running this task stopped (its heartbeat went stale)"))
+
+
+def _dead_jobs(now: dt.datetime) -> list[ImportJob]:
+    """Running jobs without a sign of life since the cutoff, and queued ones whose task is gone."""
+    cutoff = now - stale_after()
+    running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
     )
-    ids = []
-    for job_id, stored_as in silent:
-        touched = _upload_touched_at(stored_as)
+    dead = []
+    for job in running.only("pk", "stored_as", "dry_run", "attempts", "task_id"):
+        touched = _upload_touched_at(job.stored_as)
         if touched is None or touched < cutoff:
-            ids.append(job_id)
-    if not ids:
-        return 0
-    marked = ImportJob.objects.filter(
-        pk__in=ids, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
-    ).update(status=ImportJob.Status.FAILED, error=DIED, finished_at=now)
-    for job_id in ids:
-        _remove_upload(job_id)
+            dead.append(job)
+    # A queued job waits as long as its task does (every worker may be busy); it is dead when the task is
+    # gone: the process that queued it died between its commit and the queueing, say.
+    queued = ImportJob.objects.filter(status=ImportJob.Status.QUEUED, created_at__lt=cutoff)
+    dead += [job for job in queued.only("pk", "stored_as", "dry_run", "attempts", "task_id")
+             if not _task_waiting(job.task_id)]
+    return dead
+
+
+def expire_stale(now: dt.datetime | None = None) -> int:
+    """Mark failed (or queue again, when `retry_safe`) the jobs whose worker died. Returns how many."""
+    now = now or timezone.now()
+    marked = 0
+    for job in _dead_jobs(now):
+        alive = ImportJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts)
+        if job.status == ImportJob.Status.RUNNING and retry_safe(job):
+            if alive.update(status=ImportJob.Status.QUEUED, heartbeat_at=None, rows_done=0, task_id=""):
+                _fail_task(job.task_id)
+                enqueue(job.pk)
+                marked += 1
+            continue
+        if alive.update(status=ImportJob.Status.FAILED, error=DIED, finished_at=now):
+            _fail_task(job.task_id)
+            _remove_upload(job.stored_as)
+            marked += 1
     return marked

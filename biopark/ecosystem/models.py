@@ -268,12 +268,14 @@ class _ReportEncoder(DjangoJSONEncoder):
 
 
 class ImportJob(models.Model):
-    """A web import too large to run inside the request: run by a background thread, polled by the page."""
+    """A web import too large to run inside the request: queued as a task, run by `biopark worker`, polled
+    by the page. queued -> running -> succeeded | failed; a job whose worker died goes to failed (or back to
+    queued when its kind is safe to run again, see jobs.expire_stale)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
@@ -289,10 +291,13 @@ class ImportJob(models.Model):
     report = models.JSONField(null=True, blank=True, encoder=_ReportEncoder)
     error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
-    # The last sign of life of the thread running the job (set with each progress write). A job that has
-    # shown none for jobs.STALE_AFTER died with its process: jobs.expire_stale() marks it failed.
+    # The last sign of life of the worker running the job (written with its progress). A job that has shown
+    # none for settings.BIOPARK_JOBS["STALE_AFTER"] died with its worker: jobs.expire_stale() marks it.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The django-tasks result (DBTaskResult id) of the current attempt, and how many attempts were started.
+    task_id = models.CharField(max_length=64, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -303,4 +308,4 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -49,14 +48,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
             dry_run = request.POST.get("apply") != "1"
             accept_merges = request.POST.get("accept_merges") == "1"
             if len(table.rows) > jobs.BACKGROUND_ROWS:
-                # A large file: check the permission now, then let a thread import it while the page polls.
+                # A large file: check the permission now, then queue it for a worker while the page polls.
                 policy.require(request.user, policy.IMPORT, importer.TYPE_NAMES[type_name])
                 job = jobs.create_job(
                     user=request.user, type_name=type_name, file_name=upload.name or "", data=data,
                     encoding=encoding, dry_run=dry_run, accept_merges=accept_merges, rows_total=len(table.rows),
                 )
-                # Start the thread once the job's row is committed (at once in autocommit mode).
-                transaction.on_commit(lambda: jobs.spawn(job.pk, table))
                 return redirect("import-job", pk=job.pk)
             report = importer.plan_and_apply(
                 actor=request.user, type_name=type_name, table=table, dry_run=dry_run, accept_merges=accept_merges,
@@ -78,7 +75,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     if job.user_id != request.user.pk and not policy.actor_for(request.user).is_admin:
         # Someone else's import answers like a missing one (its id says nothing).
         raise Http404(_("Only the person who started an import (or an administrator) may see it."))
-    done = min(jobs.rows_done(job), job.rows_total)
+    done = min(job.rows_done, job.rows_total)
     context = {
         "job": job,
         "rows_done": done,

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from biopark.accounts.demo_users import demo_password_hash
 from biopark.accounts.models import Profile, Role
 from biopark.accounts.policy import SYSTEM
 from biopark.core.errors import DomainError
@@ -22,7 +23,6 @@ from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import services, timeutil, usage
 from biopark.facilities.models import Booking, Outage, Qualification, Resource, UsageRecord
 
-DEMO_PASSWORD = "biopark-demo"
 DEMO_NOTE = "demo"
 PRICE_NOTE = "illustrative demo price, not the platform's tariff / 示意价格，非平台实际收费"
 WEEKDAYS = {d: [["08:30", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
@@ -95,7 +95,7 @@ def _members(count: int, parks: set[int]) -> list[Any]:
     for n in range(1, count + 1):
         user, created = users.objects.get_or_create(username=f"member-{n}")
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password_hash()
             user.save()
         Profile.objects.get_or_create(
             user=user, defaults={"role": Role.ENTERPRISE_MEMBER, "organisation": orgs[(n - 1) % len(orgs)]}

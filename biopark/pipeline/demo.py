@@ -183,9 +183,10 @@ def _synthetic_portfolio(count: int, today: dt.date) -> int:
     rng = random.Random(20231019)
     modalities = Modality.values
     made = 0
+    existing = set(Project.objects.filter(key__startswith="project:synthetic-").values_list("key", flat=True))
     for n in range(1, count + 1):
         key = f"project:synthetic-{n:03d}"
-        if Project.objects.filter(key=key).exists():
+        if key in existing:
             continue
         with transaction.atomic():
             project = services.project_create(

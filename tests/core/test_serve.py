@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import io
 import os
+import signal
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -62,3 +66,60 @@ def test_the_command_passes_the_data_folder(extra, expected, settings, tmp_path,
         assert args[i + 2: i + 4] == ["--control-socket-mode", "0600"]
     else:
         assert "--no-control-socket" in args and "--control-socket" not in args
+
+
+CHILD = """
+import pathlib, signal, sys, time
+out = pathlib.Path(sys.argv[1])
+def stop(signum, frame):
+    out.write_text(signal.Signals(signum).name)
+    sys.exit(0)
+signal.signal(signal.SIGINT, stop)
+signal.signal(signal.SIGTERM, stop)
+out.with_suffix(".ready").write_text("ready")
+if len(sys.argv) > 2:
+    sys.exit(int(sys.argv[2]))
+while True:
+    time.sleep(0.05)
+"""
+
+
+def _children(tmp_path: Path, *extra: list[str]) -> tuple[list[list[str]], list[Path]]:
+    outs = [tmp_path / "web.out", tmp_path / "worker.out"]
+    return [[sys.executable, "-c", CHILD, str(out), *more] for out, more in zip(outs, extra, strict=True)], outs
+
+
+def test_ctrl_c_stops_the_web_server_and_the_worker(tmp_path):
+    """`biopark serve --with-worker` (make run): one Ctrl-C reaches both processes and the command ends."""
+    commands, outs = _children(tmp_path, [], [])
+
+    def press_ctrl_c_when_both_run() -> None:
+        deadline = time.monotonic() + 60  # a guard against hanging, not a timing assertion
+        while not all(out.with_suffix(".ready").exists() for out in outs) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.kill(os.getpid(), signal.SIGINT)  # the terminal's Ctrl-C reaches the supervising process
+
+    presser = threading.Thread(target=press_ctrl_c_when_both_run)
+    presser.start()
+    code = serve.supervise(commands)
+    presser.join()
+    assert code == 0
+    assert [out.read_text() for out in outs] == ["SIGINT", "SIGINT"]
+
+
+def test_when_one_process_ends_the_other_is_stopped(tmp_path):
+    commands, outs = _children(tmp_path, [], ["3"])
+    assert serve.supervise(commands) == 3
+    assert outs[0].read_text() == "SIGTERM" and not outs[1].exists()
+
+
+def test_serve_with_worker_supervises_gunicorn_and_a_worker(settings, tmp_path, monkeypatch):
+    settings.DATA_DIR = tmp_path
+    seen: list[list[list[str]]] = []
+    monkeypatch.setattr(serve, "supervise", lambda commands: seen.append(commands) or 0)
+    with pytest.raises(SystemExit) as stopped:
+        call_command("serve", "--port", "8125", "--workers", "1", "--with-worker", stdout=io.StringIO())
+    assert stopped.value.code == 0
+    ((web, worker),) = seen
+    assert web[1:4] == ["-m", "gunicorn", "biopark.wsgi:application"] and "127.0.0.1:8125" in web
+    assert worker[1:] == ["-m", "biopark.cli", "worker", "--no-reload"]

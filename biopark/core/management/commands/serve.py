@@ -1,10 +1,15 @@
-"""Serve the platform with gunicorn (a production WSGI server), static files through WhiteNoise."""
+"""Serve the platform with gunicorn (a production WSGI server), static files through WhiteNoise; with
+--with-worker, also one background worker (`biopark worker`), both in the foreground as one command."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
+from types import FrameType
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -40,6 +45,47 @@ def gunicorn_argv(*, host: str, port: int, workers: int, threads: int, data_dir:
     ]
 
 
+def supervise(commands: list[list[str]], *, grace: float = 30.0) -> int:
+    """Run the commands side by side until one ends, or a signal asks all to stop; return the first exit code.
+
+    The children get sessions of their own, so the terminal's Ctrl-C reaches this process alone, which passes
+    each SIGINT or SIGTERM on to every child once: at the first one gunicorn stops and the worker finishes
+    the task in hand (nothing is half-written anyway); a second Ctrl-C makes the worker give it up. When one
+    child ends by itself, the others are stopped too: a web server without its worker (or the reverse) is
+    not what `make run` promises. A child that outlives `grace` seconds after that is killed.
+    """
+    children = [subprocess.Popen(command, start_new_session=True) for command in commands]
+
+    def pass_on(signum: int, frame: FrameType | None) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, pass_on) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        first_code: int | None = None
+        while first_code is None:
+            for child in children:
+                code = child.poll()
+                if code is not None:
+                    first_code = code
+                    break
+            else:
+                time.sleep(0.2)
+        pass_on(signal.SIGTERM, None)
+        deadline = time.monotonic() + grace
+        for child in children:
+            try:
+                child.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        return first_code
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 class Command(BaseCommand):
     help = "Serve BioPark with gunicorn."
 
@@ -51,6 +97,11 @@ class Command(BaseCommand):
         # tail: p99 three times p50). Put a buffering proxy (nginx) in front for slow clients on the internet.
         parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
         parser.add_argument("--threads", type=int, default=1)
+        parser.add_argument(
+            "--with-worker", action="store_true",
+            help="Also run one background worker (biopark worker); Ctrl-C stops both. More workers: run "
+            "`biopark worker` elsewhere against the same database.",
+        )
         parser.add_argument(
             "--no-control-socket", action="store_true",
             help="Do not open gunicorn's control socket (by default it is DATA_DIR/gunicorn.ctl, mode 0600).",
@@ -70,4 +121,9 @@ class Command(BaseCommand):
             threads=int(str(options["threads"])), data_dir=Path(settings.DATA_DIR),
             control_socket=not options["no_control_socket"],
         )
+        if options["with_worker"]:
+            self.stdout.write("With one background worker (biopark worker). Ctrl-C stops both.")
+            sys.stdout.flush()
+            worker = [sys.executable, "-m", "biopark.cli", "worker", "--no-reload"]
+            raise SystemExit(supervise([[sys.executable, "-m", *argv], worker]))
         os.execvp(sys.executable, [sys.executable, "-m", *argv])
