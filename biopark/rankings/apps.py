@@ -18,6 +18,12 @@ class RankingsConfig(AppConfig):
         for model, rule in RULES.items():
             policy.register_rule(model, rule, visible=_view_filter(FILTERS[model]), actions=actions)
 
+        from biopark.core import background
+        from biopark.rankings import jobs
+
+        # Every worker sweeps the runs whose worker died (see biopark.core.background).
+        background.register_sweeper("rankings.runs", jobs.expire_stale)
+
 
 def _view_filter(by_action: Callable[[Any, str], Q]) -> Callable[[Any], Q]:
     """A rule's filter for VIEW, as the policy asks for it."""

@@ -29,6 +29,8 @@ def _run_or_refusal(request: HttpRequest, pk: int) -> Run | HttpResponse:
         raise Http404(str(exc)) from exc
     if not policy.decide(request.user, policy.VIEW, run):  # hidden answers like missing
         raise Http404(_("No such run"))
+    if not run.built and request.resolver_match and request.resolver_match.url_name != "run":
+        return redirect("rankings:run", pk=run.pk)  # results pages of a run still being built: its progress
     return run
 
 
@@ -50,7 +52,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _framework_context(request: HttpRequest, framework: Framework, version: FrameworkVersion) -> dict[str, Any]:
-    return {
+    from biopark.rankings.views_runs import start_context
+
+    return {**start_context(request, framework),
         "framework": framework, "version": version, "tree": selectors.framework_tree(version),
         "versions": list(framework.versions.order_by("-number")),
         "runs": list(selectors.run_list(user=request.user, framework=framework)
@@ -158,14 +162,18 @@ def framework_edit(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def run_ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    from biopark.rankings import views_runs
+
     run = _run_or_refusal(request, pk)
     if isinstance(run, HttpResponse):
         return run
+    if not run.built:
+        return views_runs.progress(request, run)
     try:
         table = selectors.ranking_table(run, Params(request.GET).text("code") or None)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    context = {**_run_context(run), "table": table,
+    context = {**_run_context(run), **views_runs.analysis_context(run), "table": table,
                "may_publish": run.status == Run.Status.DRAFT and policy.decide(request.user, policy.CHANGE, run).allowed}
     template = "rankings/run.html#table" if getattr(request, "htmx", False) else "rankings/run.html"
     return render(request, template, context)
