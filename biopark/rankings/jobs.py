@@ -109,7 +109,9 @@ def execute(run_id: int) -> None:
     this_attempt = Run.objects.filter(pk=run_id, attempts=run.attempts)
 
     def stage(name: str) -> None:
-        this_attempt.update(job_stage=name, heartbeat_at=timezone.now())
+        # Kept on the object too: the build saves the run whole when it stores the results.
+        run.job_stage, run.heartbeat_at = name, timezone.now()
+        this_attempt.update(job_stage=name, heartbeat_at=run.heartbeat_at)
 
     try:
         services.run_build_queued(run=run, stage=stage)
