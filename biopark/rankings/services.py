@@ -207,6 +207,10 @@ def park_idata(version: FrameworkVersion, year: int) -> tuple[list[dict[str, Any
     if not parks:
         raise ValidationFailed(f"no observations of this framework's indicators in {year}", field="year")
     rows, unit_parks = [], {}
+    if not version.framework.synthetic:  # the demo's fictional parks are never ranked among the real ones
+        from biopark.rankings.coverage import SYNTHETIC_ROOT_KEY
+
+        parks = [p for p in parks if p.key != SYNTHETIC_ROOT_KEY]
     for park in parks:
         code = unit_code(park)
         unit_parks[code] = park.pk

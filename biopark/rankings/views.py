@@ -48,6 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
     frameworks = [(f, latest.get(f.pk)) for f in selectors.framework_list(user=request.user)]
     return render(request, "rankings/index.html", {
         "frameworks": frameworks, "any_synthetic": any(f.synthetic for f, _r in frameworks),
+        "may_create": policy.decide(request.user, policy.CREATE, Framework).allowed,
     })
 
 
