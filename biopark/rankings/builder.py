@@ -112,9 +112,9 @@ def draft_from_post(post: Any, catalogue: dict[str, dict[str, Any]]) -> Draft:
     present = {n.code for n in nodes}
     add_parent = str(post.get("add_parent", "")).strip()
     for code in post.getlist("add") if hasattr(post, "getlist") else []:
-        spec = catalogue.get(code)
-        if spec is not None and code not in present:
-            nodes.append(Node(code, "Indicator", spec["name"], add_parent, spec["direction"], "1", spec["unit"]))
+        added = catalogue.get(code)
+        if added is not None and code not in present:
+            nodes.append(Node(code, "Indicator", added["name"], add_parent, added["direction"], "1", added["unit"]))
             present.add(code)
     agg = str(post.get("agg_code", "")).strip()
     draft_errors: dict[str, str] = {}

@@ -94,8 +94,8 @@ def coverage(*, framework: Framework, version: FrameworkVersion, year: int,
     found: dict[tuple[int, str], Cell] = {}
     observed = Observation.objects.filter(year=year, park__in=parks, indicator__key__in=codes).values_list(
         "park_id", "indicator__key", "value", "source", "indicator__computation")
-    for park_id, code, value, source, computation in observed:
-        found[(park_id, code)] = Cell(float(value), source, bool(computation))
+    for park_id, key, value, source, computation in observed:
+        found[(park_id, str(key))] = Cell(float(value), source, bool(computation))
     table = [ParkCoverage(p, [found.get((p.pk, c)) for c in codes], columns) for p in parks]
     for j, column in enumerate(columns):
         column.parks_with_data = sum(1 for row in table if row.cells[j] is not None)

@@ -16,7 +16,8 @@ from biopark.core.errors import DomainError, PermissionRefused, ValidationFailed
 from biopark.core.params import Params
 from biopark.metrics import selectors as metric_selectors
 from biopark.metrics.models import Indicator
-from biopark.rankings import builder, coverage as coverage_mod, defaults, labels, selectors, services
+from biopark.rankings import builder, defaults, labels, selectors, services
+from biopark.rankings import coverage as coverage_mod
 from biopark.rankings.models import Framework
 from biopark.rankings.preview import preview
 from biopark.rankings.views import _forbidden, _framework_or_404
@@ -24,7 +25,7 @@ from biopark.rankings.views import _forbidden, _framework_or_404
 
 def _catalogue() -> dict[str, dict[str, Any]]:
     zh = (get_language() or "zh-hans").lower().startswith("zh")
-    return {i.key: {"name": (i.name_zh or i.name_en) if zh else (i.name_en or i.name_zh), "unit": i.unit,
+    return {str(i.key): {"name": (i.name_zh or i.name_en) if zh else (i.name_en or i.name_zh), "unit": i.unit,
                     "direction": i.direction, "pillar": i.pillar, "computed": bool(i.computation)}
             for i in Indicator.objects.order_by("pillar", "id")}
 

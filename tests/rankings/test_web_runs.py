@@ -13,8 +13,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from biopark.accounts.policy import SYSTEM
-from biopark.index import input_from_rows, load_recipe
 from biopark.index import build as index_build
+from biopark.index import input_from_rows, load_recipe
 from biopark.rankings import jobs
 from biopark.rankings.models import Framework, Run
 from biopark.rankings.services import framework_create, run_create
@@ -76,8 +76,8 @@ def test_run_started_on_the_web_is_queued_then_built_by_the_worker(roles, run_qu
 
 
 def test_results_page_shows_rank_intervals_and_sobol_indices_with_bootstrap(roles, run_queued_tasks):
-    framework = framework_create(actor=SYSTEM, key="toy-ua", kind="external", name_en="Toy UA", imeta=IMETA,
-                                 recipe=RECIPE_UA, owner_park=roles["park"])
+    framework_create(actor=SYSTEM, key="toy-ua", kind="external", name_en="Toy UA", imeta=IMETA,
+                     recipe=RECIPE_UA, owner_park=roles["park"])
     client = signed_in(roles["users"]["operator"])
     response = client.post("/api/v1/rankings/runs", {"framework": "toy-ua", "idata": IDATA5, "background": True},
                            content_type="application/json")
