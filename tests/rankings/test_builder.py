@@ -171,3 +171,13 @@ def test_builder_is_refused_to_those_who_do_not_own_the_framework(world):
         assert response.status_code == 403
     assert signed_in(world["users"]["viewer"]).post("/rankings/new/", form(key="viewer-index")).status_code == 403
     assert version_rows(framework) == before and Framework.objects.count() == 1
+
+
+def test_builder_and_errors_read_in_chinese(world):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(world["users"]["operator"])
+    page = client.get("/rankings/new/").content.decode()
+    for text in ("新建框架", "从指标目录添加指标", "由名录计算", "缺失值插补", "算术平均", "创建框架"):
+        assert text in page, text
+    response = client.post("/rankings/new/", form(**{"n-0-weight": "abc"}))
+    assert response.status_code == 422 and "权重：请填写大于或等于 0 的数字" in response.content.decode()
