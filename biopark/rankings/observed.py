@@ -11,8 +11,8 @@ from typing import Any
 
 from django.db import transaction
 
-from biopark.metrics.models import Observation
-from biopark.metrics.services import observations_compute
+from biopark.metrics.models import Indicator, Observation
+from biopark.metrics.services import observations_compute, registry_counts
 from biopark.rankings import coverage, defaults
 from biopark.rankings.models import Framework, Run
 from biopark.rankings.services import (
@@ -44,13 +44,27 @@ def observed_imeta(default: Framework, year: int) -> list[dict[str, Any]]:
     return [dict(r) for r in indicators + aggregates]
 
 
+def _registry_changed(parks: list[Any], year: int) -> bool:
+    """Do the stored registry observations of ``year`` differ from what the registry counts now? (Computing
+    them again would otherwise record an update of every unchanged value.)"""
+    stored = {(pid, str(key)): float(value) for pid, key, value in Observation.objects.filter(
+        year=year, park__in=parks, indicator__computation__gt="").values_list("park_id", "indicator__key", "value")}
+    for indicator in Indicator.objects.exclude(computation=""):
+        for park_id, count in registry_counts(indicator, parks).items():
+            if stored.get((park_id, str(indicator.key))) != float(count):
+                return True
+    return False
+
+
 @transaction.atomic
 def build_observed(*, actor: Any, year: int) -> Run | None:
     """Compute the registry indicators of the real top-level parks for ``year``, bring the observed framework
     up to date (a new version when the indicators with data changed) and build its run for the year.
     Returns None when no indicator tells the parks apart (nothing to rank)."""
     default = framework_ensure_default(actor=actor)
-    observations_compute(actor=actor, year=year, parks=coverage.parks_ranked(default))
+    parks = coverage.parks_ranked(default)
+    if _registry_changed(parks, year):
+        observations_compute(actor=actor, year=year, parks=parks)
     imeta = observed_imeta(default, year)
     if not any(r.get("Type") == "Indicator" for r in imeta):
         return None
