@@ -108,7 +108,8 @@ def draft_from_post(post: Any, catalogue: dict[str, dict[str, Any]]) -> Draft:
         spec = catalogue.get(code, {})
         nodes.append(Node(code, kind, str(post.get(f"n-{i}-name", "")).strip()[:300] or spec.get("name", ""),
                           str(post.get(f"n-{i}-parent", "")).strip(), direction,
-                          str(post.get(f"n-{i}-weight", "1")).strip()[:30], spec.get("unit", "")))
+                          str(post.get(f"n-{i}-weight", "1")).strip()[:30],
+                          str(post.get(f"n-{i}-unit", spec.get("unit", ""))).strip()[:100]))
     present = {n.code for n in nodes}
     add_parent = str(post.get("add_parent", "")).strip()
     for code in post.getlist("add") if hasattr(post, "getlist") else []:

@@ -57,6 +57,7 @@ def _render(request: HttpRequest, *, framework: Framework | None, draft: builder
     names = {code: spec["name"] for code, spec in catalogue.items()}
     slots = draft.steps + [builder.Step("", "", "")] * (builder.STEP_SLOTS - len(draft.steps))
     kind = framework.kind if framework else Framework.Kind.PARK
+    years = metric_selectors.observation_years() if kind == Framework.Kind.PARK else []
     return render(request, "rankings/builder.html", {
         "framework": framework, "texts": texts, "draft": draft, "errors": draft.errors,
         "nodes": [(i, n, names.get(n.code, n.name or n.code),
@@ -68,8 +69,8 @@ def _render(request: HttpRequest, *, framework: Framework | None, draft: builder
         "slots": [(i, s, [draft.errors[f"s-{i}-{f}"] for f in ("step", "method", "params")
                           if f"s-{i}-{f}" in draft.errors]) for i, s in enumerate(slots)], "steps": list(labels.STEPS.items()),
         "methods": [(step, list(labels.METHODS[step].items())) for step in labels.STEPS],
-        "years": metric_selectors.observation_years() if kind == Framework.Kind.PARK else [],
-        "preview_year": request.POST.get("preview_year", ""), "result": result,
+        "years": years, "preview_year": request.POST.get("preview_year", "") or (years[0] if years else ""),
+        "result": result,
         "note": request.POST.get("note", "")[:500], "is_park": kind == Framework.Kind.PARK,
     }, status=status)
 

@@ -181,3 +181,26 @@ def test_builder_and_errors_read_in_chinese(world):
         assert text in page, text
     response = client.post("/rankings/new/", form(**{"n-0-weight": "abc"}))
     assert response.status_code == 422 and "权重：请填写大于或等于 0 的数字" in response.content.decode()
+
+
+def test_the_default_framework_goes_through_the_builder_unchanged(world):
+    """The builder's page holds every field of a stored version: saving it untouched makes no new version."""
+    import re
+    from html import unescape
+
+    from biopark.rankings.services import framework_ensure_default
+
+    framework = framework_ensure_default(actor=SYSTEM)
+    admin = signed_in(world["users"]["admin"])
+    page = admin.get(f"/rankings/frameworks/{framework.key}/build/").content.decode()
+    data: dict[str, Any] = {}
+    # What a browser sends: every text and hidden input, no unchecked checkbox, each select's chosen option.
+    for name, value in re.findall(r'<input(?![^>]*type="checkbox")[^>]*name="([^"]+)" value="([^"]*)"', page):
+        data[name] = unescape(value)
+    for name, value in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(?:(?!</select>).)*?<option value="([^"]*)" '
+                                  r'selected', page, re.S):
+        data[name] = value
+    data.pop("csrfmiddlewaretoken", None)
+    response = admin.post(f"/rankings/frameworks/{framework.key}/build/", {**data, "action": "save"})
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert framework.versions.count() == 1
