@@ -204,3 +204,29 @@ def test_the_default_framework_goes_through_the_builder_unchanged(world):
     response = admin.post(f"/rankings/frameworks/{framework.key}/build/", {**data, "action": "save"})
     assert response.status_code == 302, response.context and response.context["errors"]
     assert framework.versions.count() == 1
+
+
+@pytest.mark.parametrize("changes", [
+    {"s-0-params": "range=[100, 0]"}, {"s-0-params": "range=\"abc\""}, {"s-0-params": "indiv={\"x\": 1}"},
+    {"s-0-params": "range=[0, 100]; ties=\"min\"; bogus=1"}, {"s-1-params": "p=-3"},
+    {"s-1-method": "genmean", "s-1-params": "p=\"x\""}, {"s-2-step": "treat", "s-2-params": "winmax=\"x\""},
+    {"s-2-step": "screen", "s-2-params": "min_availability=7"}, {"s-2-step": "impute", "s-2-params": "group=\"g\""},
+    {"s-0-step": "aggregate", "s-1-step": "normalise"}, {"n-1-weight": "1e400"}, {"n-1-weight": "nan"},
+    {"n-1-parent": "env_rent"}, {"n-1-type": "Aggregate"}, {"n-1-code": "not_in_catalogue"},
+    {"u_replications": "20", "u_noise": "0.2", "sa_replications": "10", "sa_bootstrap": "x"},
+    {"u_replications": "20", "u_noise": "0.2", "u_seed": "-1"}, {"preview_year": "99999"},
+    {"preview_year": "1999"}, {"n-0-name": "x" * 5000}, {"s-0-params": ";" * 3000},
+])
+def test_no_input_makes_a_server_error(world, changes):
+    client = signed_in(world["users"]["operator"])
+    client.post("/rankings/new/", form())
+    framework = Framework.objects.get(key="my-index")
+    v1 = framework.versions.get()
+    before = version_rows(framework)
+    for action in ("preview", "save"):
+        data = node_form(v1, **{"preview_year": str(YEAR), "action": action, **changes})
+        response = client.post("/rankings/frameworks/my-index/build/", data)
+        assert response.status_code in (200, 302, 422), (changes, action, response.status_code)
+        if response.status_code == 422:
+            assert response.context["errors"], changes
+            assert version_rows(framework) == before
