@@ -61,4 +61,4 @@ def factor_label(factor: str) -> str:
     name = str(STEPS.get(step, step))
     if not param:
         return _("%(step)s: whole specification") % {"step": name}
-    return f"{name}: {PARAMS.get(param, param)}"
+    return _("%(step)s: %(parameter)s") % {"step": name, "parameter": PARAMS.get(param, param)}
