@@ -25,7 +25,10 @@ def start_context(request: HttpRequest, framework: Framework) -> dict[str, Any]:
     if framework.kind == Framework.Kind.EXTERNAL:
         latest = (Run.objects.filter(framework=framework, job_status="succeeded").order_by("-id")
                   .only("pk", "label", "year").first())
-    return {"may_run": may, "run_years": years, "run_source": latest}
+    # Runs not built (queued, running, failed) are drafts: listed for those who may see them, newest first.
+    pending = list(selectors.run_list(user=request.user, framework=framework).exclude(job_status="succeeded")
+                   .only("pk", "label", "year", "job_status", "job_stage", "created_at", "framework", "version")[:10])
+    return {"may_run": may, "run_years": years, "run_source": latest, "pending_runs": pending}
 
 
 def run_start(request: HttpRequest, key: str) -> HttpResponse:

@@ -62,6 +62,8 @@ def test_run_started_on_the_web_is_queued_then_built_by_the_worker(roles, run_qu
     assert "waiting for a background worker" in waiting
     # The other results pages of an unbuilt run lead to its progress page.
     assert client.get(f"/rankings/runs/{run.pk}/uncertainty/")["Location"] == f"/rankings/runs/{run.pk}/"
+    framework_page = client.get(f"/rankings/frameworks/{framework.key}/").content.decode()
+    assert f'<a href="/rankings/runs/{run.pk}/">#{run.pk} again</a> · Queued' in framework_page
     # Not listed as the framework's latest run while it is not built.
     assert f'href="/rankings/runs/{first.pk}/"' in client.get("/rankings/").content.decode()
 
