@@ -44,7 +44,7 @@ def _data(framework: Framework, version: FrameworkVersion, year: int | None) -> 
             raise ValidationFailed(_("year: give the year of the observations (1900–2200)"), field="preview_year")
         rows, _parks = park_idata(version, year)
         return rows, _("observations of %(year)s") % {"year": year}
-    latest = Run.objects.filter(framework=framework, job_status=JobStatus.SUCCEEDED).order_by("-id").first()
+    latest = None if framework.pk is None else Run.objects.filter(framework=framework, job_status=JobStatus.SUCCEEDED).order_by("-id").first()
     if latest is None:
         raise ValidationFailed(_("this framework has no data yet: its first run is built through the API with its "
                                  "data table"), field="preview_year")
@@ -67,17 +67,19 @@ def _top_ranks(imeta: list[dict[str, Any]], recipe: dict[str, Any], rows: list[d
 def preview(*, framework: Framework, imeta: list[dict[str, Any]], recipe: dict[str, Any],
             year: int | None) -> Preview:
     """The draft's top-level ranking beside the current version's on the same data."""
-    current = framework.versions.order_by("-number").first()
-    assert current is not None
+    # A framework not saved yet (the builder's new framework) has no current version to compare with.
+    current = framework.versions.order_by("-number").first() if framework.pk else None
     # Park data are read for the draft's indicators (a draft may add some the current version lacks).
     draft_version = FrameworkVersion(framework=framework, number=0, imeta=imeta, recipe=recipe)
     rows, label = _data(framework, draft_version, year)
     code, drafted = _top_ranks(imeta, recipe, rows)
-    try:
-        current_rows = park_idata(current, year)[0] if framework.kind == Framework.Kind.PARK and year else rows
-        _code, now = _top_ranks(current.imeta, current.recipe, current_rows)
-    except ValidationFailed:
-        now = {}  # the current version cannot be built on these data: no comparison
+    now: dict[str, tuple[str, float | None, int | None]] = {}
+    if current is not None:
+        try:
+            current_rows = park_idata(current, year)[0] if framework.kind == Framework.Kind.PARK and year else rows
+            _code, now = _top_ranks(current.imeta, current.recipe, current_rows)
+        except ValidationFailed:
+            pass  # the current version cannot be built on these data: no comparison
     table = [PreviewRow(unit, name, score, rank, now.get(unit, ("", None, None))[2])
              for unit, (name, score, rank) in drafted.items()]
     table.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit))

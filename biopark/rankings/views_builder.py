@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
-from biopark.core.errors import DomainError, PermissionRefused, ValidationFailed
+from biopark.core.errors import DomainError, PermissionRefused
 from biopark.core.params import Params
 from biopark.metrics import selectors as metric_selectors
 from biopark.metrics.models import Indicator
@@ -85,10 +85,11 @@ def _handle(request: HttpRequest, framework: Framework | None, texts: dict[str, 
     if action in ("preview", "save") and not draft.errors:
         try:
             if action == "preview":
-                if framework is None:
-                    raise ValidationFailed(_("save the framework first; then preview changes to it"),
-                                           field="preview")
-                result = preview(framework=framework, imeta=imeta, recipe=recipe, year=_year(request, draft))
+                # A new framework is previewed as the park framework it will be (top-level parks).
+                target = framework or Framework(kind=Framework.Kind.PARK)
+                year = _year(request, draft)
+                if not draft.errors:
+                    result = preview(framework=target, imeta=imeta, recipe=recipe, year=year)
             elif framework is None:
                 created = services.framework_create(
                     actor=request.user, key=texts["key"], imeta=imeta, recipe=recipe, name_zh=texts["name_zh"],

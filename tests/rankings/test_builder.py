@@ -233,3 +233,15 @@ def test_no_input_makes_a_server_error(world):
             if response.status_code == 422:
                 assert response.context["errors"], changes
                 assert version_rows(framework) == before
+
+
+def test_a_new_framework_is_previewed_before_it_is_saved(world):
+    client = signed_in(world["users"]["operator"])
+    response = client.post("/rankings/new/", form(action="preview", preview_year=str(YEAR)))
+    assert response.status_code == 200
+    # Enterprises 10, 20, 40 -> 0, 33.33, 100; rent 30, 50, 40 (lower better) -> 100, 0, 50.
+    assert [(r.unit, round(r.score, 2), r.rank, r.current_rank) for r in response.context["result"].rows] == [
+        ("park-z", 75.0, 1, None), ("park-x", 50.0, 2, None), ("park-y", 16.67, 3, None)]
+    assert Framework.objects.count() == 0
+    response = client.post("/rankings/new/", form(action="preview", preview_year="abc"))
+    assert response.status_code == 422 and "year: give the year of the observations" in response.content.decode()
