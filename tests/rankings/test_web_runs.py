@@ -167,3 +167,15 @@ def test_a_run_whose_worker_died_is_swept_to_failed(roles):
     assert alive.job_status == "running"
     page = signed_in(roles["users"]["operator"]).get(f"/rankings/runs/{dead.pk}/").content.decode()
     assert "The worker building this run stopped before it finished" in page
+
+
+def test_pages_and_api_of_a_run_not_built_answer_without_a_server_error(roles):
+    framework = make_external(SYSTEM, owner_park=roles["park"])
+    queued = Run.objects.create(framework=framework, version=framework.versions.get(), job_status="queued")
+    client = signed_in(roles["users"]["operator"])
+    for path in ("uncertainty/", "units/P1/", "export.xlsx"):
+        assert client.get(f"/rankings/runs/{queued.pk}/{path}")["Location"] == f"/rankings/runs/{queued.pk}/"
+    answers = {path: client.get(f"/api/v1/rankings/runs/{queued.pk}{path}").status_code
+               for path in ("", "/ranking", "/units/P1", "/uncertainty", "/inputs", "/reproduce", "/export.xlsx")}
+    assert all(status < 500 for status in answers.values()), answers
+    assert answers[""] == 200 and answers["/ranking"] == 404
