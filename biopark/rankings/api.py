@@ -58,7 +58,8 @@ def _framework_out(framework: Framework) -> dict[str, Any]:
 def _run_out(run: Run) -> dict[str, Any]:
     return {"id": run.pk, "framework": run.framework.key, "version": run.version.number, "year": run.year,
             "label": run.label, "status": run.status, "synthetic": run.synthetic, "n_units": run.n_units,
-            "codes": run.codes, "created_at": run.created_at}
+            "codes": run.codes, "created_at": run.created_at, "job_status": run.job_status,
+            "job_error": _(run.job_error) if run.job_error else ""}
 
 
 def _visible_run(request: HttpRequest, pk: int) -> Run:
@@ -138,10 +139,16 @@ def list_runs(request: HttpRequest, filters: Query[Paging]) -> Any:
     return page
 
 
-@router.post("/runs", response={201: RunOut}, operation_id="rankings_create_run")
+@router.post("/runs", response={201: RunOut, 202: RunOut}, operation_id="rankings_create_run")
 def create_run(request: HttpRequest, payload: RunIn) -> Any:
+    """Build a run now (201), or with ``background`` queue it for a worker (202); GET /runs/{id} shows its
+    ``job_status`` (queued, running, succeeded, failed) and, when it failed, ``job_error``."""
     policy.require(_auth(request), policy.CREATE, Run)
     framework = selectors.framework_get(payload.framework)
+    if payload.background:
+        queued = services.run_queue(actor=_auth(request), framework=framework, year=payload.year,
+                                    idata=payload.idata, label=payload.label, publish=payload.publish)
+        return Status(202, _run_out(queued))
     run = services.run_create(actor=_auth(request), framework=framework, year=payload.year, idata=payload.idata,
                               label=payload.label, publish=payload.publish)
     return Status(201, _run_out(run))

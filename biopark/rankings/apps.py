@@ -7,6 +7,10 @@ class RankingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from biopark.rankings import rules  # models are loaded only now: the rules name them
+        # Models are loaded only now: the rules and the jobs name them.
+        from biopark.core import background
+        from biopark.rankings import jobs, rules
 
         rules.register()
+        # Every worker sweeps the runs whose worker died (see biopark.core.background).
+        background.register_sweeper("rankings.runs", jobs.expire_stale)

@@ -20,6 +20,7 @@ from biopark.metrics.catalogue import INDICATORS
 from biopark.metrics.services import observations_import
 from biopark.rankings import defaults
 from biopark.rankings.models import Framework, Run
+from biopark.rankings.observed import build_observed
 from biopark.rankings.services import framework_create, framework_ensure_default, latest_version, run_create
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -209,12 +210,23 @@ def _synthetic() -> dict[str, Any]:
     return counts
 
 
+def observed_run(year: int | None = None) -> Run | None:
+    """The default framework on the real parks with the data the platform has (see rankings.observed);
+    the year is the current one: registry counts describe the registry as it is now."""
+    from django.utils import timezone
+
+    return build_observed(actor=SYSTEM, year=year or timezone.now().year)
+
+
 def build_demo() -> str:
     """Add the example frameworks and runs. Safe to call again: it adds only what is missing."""
     messages = []
     synthetic = _synthetic()
     messages.append(f"synthetic park example: observations +{synthetic['created']}, "
                     f"run {'built' if synthetic['run'] else 'up to date'}")
+    observed = observed_run()
+    messages.append("real parks: " + (f"run {observed.pk} ({observed.n_units} parks)" if observed is not None
+                                      else "no indicator with data tells the parks apart"))
     with transaction.atomic():
         messages.append(f"ASEM: run {'built' if _asem() else 'up to date'}")
     with transaction.atomic():

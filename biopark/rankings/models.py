@@ -68,6 +68,13 @@ class FrameworkVersion(models.Model):
         return f"{self.framework_id} v{self.number}"
 
 
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
 class Run(models.Model):
     """A build of one framework version on one data table. The inputs are stored exactly as built
     (iData rows, iMeta rows, recipe), so the run can be rebuilt and checked later."""
@@ -82,11 +89,11 @@ class Run(models.Model):
     label = models.CharField(max_length=200, blank=True, default="")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
     synthetic = models.BooleanField(default=False)
-    idata = models.JSONField(help_text="iData rows as built")
+    idata = models.JSONField(default=list, help_text="iData rows as built")
     # PostgreSQL's jsonb does not keep the order of an object's keys: the column order is kept here.
     idata_columns = models.JSONField(default=list, blank=True)
-    imeta = models.JSONField(help_text="iMeta rows as built")
-    recipe = models.JSONField(help_text="recipe as built")
+    imeta = models.JSONField(default=list, help_text="iMeta rows as built")
+    recipe = models.JSONField(default=dict, help_text="recipe as built")
     # uCode -> registry park id, for park frameworks
     unit_parks = models.JSONField(default=dict, blank=True)
     codes = models.JSONField(default=list, help_text="aggregate codes, top level first")
@@ -98,10 +105,29 @@ class Run(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A run started from the web (or the API with "background") is queued and built by a background worker:
+    # queued -> running -> succeeded | failed. Runs built in the request are succeeded at once.
+    job_status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.SUCCEEDED)
+    publish_on_success = models.BooleanField(default=False, help_text="publish the run once it is built")
+    job_stage = models.CharField(max_length=20, blank=True, default="")
+    job_error = models.TextField(blank=True, default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["framework", "status", "-id"])]
+
+    @property
+    def built(self) -> bool:
+        return self.job_status == JobStatus.SUCCEEDED
+
+    @property
+    def job_finished(self) -> bool:
+        return self.job_status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
 
     def __str__(self) -> str:
         return f"{self.framework.key} run {self.pk}" + (f" ({self.year})" if self.year else "")

@@ -87,6 +87,8 @@ class RunIn(Schema):
     idata: list[dict[str, Any]] | None = None
     label: str = ""
     publish: bool = True
+    # Queue the run for a background worker (202, job_status "queued") instead of building it in the request.
+    background: bool = False
 
 
 class RunOut(Schema):
@@ -100,6 +102,8 @@ class RunOut(Schema):
     n_units: int
     codes: list[str]
     created_at: datetime
+    job_status: str = "succeeded"  # queued | running | succeeded | failed
+    job_error: str = ""
 
 
 class RankingRowOut(Schema):

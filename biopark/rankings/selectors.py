@@ -13,7 +13,8 @@ from biopark.accounts import policy
 from biopark.core.errors import NotFound
 from biopark.metrics.models import Indicator
 from biopark.rankings import defaults, rules
-from biopark.rankings.models import Framework, FrameworkVersion, Run, RunScore
+from biopark.rankings.labels import factor_label
+from biopark.rankings.models import Framework, FrameworkVersion, JobStatus, Run, RunScore
 
 
 def _zh() -> bool:
@@ -55,7 +56,8 @@ def run_list(*, user: Any, framework: Framework | None = None) -> models.QuerySe
 def latest_runs(*, user: Any) -> dict[int, Run]:
     """The newest visible run of each framework (framework id -> run), in one query."""
     out: dict[int, Run] = {}
-    for run in run_list(user=user).defer("idata", "imeta", "uncertainty", "sensitivity", "strengths"):
+    built = run_list(user=user).filter(job_status=JobStatus.SUCCEEDED)
+    for run in built.defer("idata", "imeta", "uncertainty", "sensitivity", "strengths"):
         out.setdefault(run.framework_id, run)
     return out
 
@@ -95,6 +97,8 @@ class RankingRow:
     park_id: int | None
     score: float | None
     children: list[float | None] = field(default_factory=list)
+    # 5th-95th percentile rank and median rank under the run's uncertainty analysis (its target only)
+    interval: tuple[float, float, float] | None = None
 
 
 @dataclass
@@ -134,6 +138,10 @@ def ranking_table(run: Run, code: str | None = None) -> RankingTable:
         rows.append(RankingRow(main.rank, unit, name, main.park_id, main.score,
                                [scores[c].score if c in scores else None for c in child_codes]))
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit_code))
+    if run.uncertainty and run.uncertainty.get("target") == code:
+        intervals = {u["uCode"]: (u["p05_rank"], u["p95_rank"], u["median_rank"]) for u in run.uncertainty["rows"]}
+        for row in rows:
+            row.interval = intervals.get(row.unit_code)
     level = next((int(r["Level"]) for r in run.imeta if r.get("iCode") == code), 0)
     return RankingTable(code, names.get(code, code), level, child_codes, [names.get(c, c) for c in child_codes],
                         rows)
@@ -183,6 +191,15 @@ def uncertainty_rows(run: Run) -> list[dict[str, Any]]:
                                                                                                "unit_name"))
     rows = [dict(r, name=names.get(r["uCode"], r["uCode"])) for r in run.uncertainty["rows"]]
     rows.sort(key=lambda r: (r["nominal_rank"], r["uCode"]))
+    return rows
+
+
+def sensitivity_rows(run: Run) -> list[dict[str, Any]]:
+    """Sobol indices of the run's sensitivity analysis, each factor with its label, largest total first."""
+    if not run.sensitivity:
+        return []
+    rows = [dict(r, label=factor_label(str(r["factor"]))) for r in run.sensitivity.get("rows", [])]
+    rows.sort(key=lambda r: (-(r.get("total_order") or 0.0), str(r["factor"])))
     return rows
 
 

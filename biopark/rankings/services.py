@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
@@ -19,7 +20,8 @@ from biopark.metrics import selectors as metric_selectors
 from biopark.metrics.models import Indicator
 from biopark.metrics.services import indicator_ensure_catalogue
 from biopark.rankings import defaults, engine
-from biopark.rankings.models import Framework, FrameworkVersion, Run, RunScore
+from biopark.rankings.coverage import SYNTHETIC_ROOT_KEY
+from biopark.rankings.models import Framework, FrameworkVersion, JobStatus, Run, RunScore
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 TEXT_FIELDS = ("name_zh", "name_en", "description_zh", "description_en", "credit")
@@ -205,6 +207,8 @@ def park_idata(version: FrameworkVersion, year: int) -> tuple[list[dict[str, Any
     if not parks:
         raise ValidationFailed(f"no observations of this framework's indicators in {year}", field="year")
     rows, unit_parks = [], {}
+    if not version.framework.synthetic:  # the demo's fictional parks are never ranked among the real ones
+        parks = [p for p in parks if p.key != SYNTHETIC_ROOT_KEY]
     for park in parks:
         code = unit_code(park)
         unit_parks[code] = park.pk
@@ -223,47 +227,121 @@ def _json_cell(value: Any) -> Any:
     return str(value)
 
 
-@transaction.atomic
-def run_create(*, actor: Any, framework: Framework, year: int | None = None,
-               idata: Sequence[Mapping[str, Any]] | None = None, label: str = "", publish: bool = True,
-               version: FrameworkVersion | None = None) -> Run:
-    """Build the framework's current (or given) version and store the run with its exact inputs.
-
-    Park frameworks read the year's observations; external frameworks need ``idata`` rows."""
-    # Building a run of a framework is its owners' business: checked on the run as it would be.
-    policy.require(actor, policy.CREATE, Run(framework=framework))
-    version = version or latest_version(framework)
+def _inputs(framework: Framework, version: FrameworkVersion, year: int | None,
+            idata: Sequence[Mapping[str, Any]] | None) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The iData rows a run builds on, and uCode -> park id (park frameworks read the year's observations;
+    external frameworks need ``idata`` rows)."""
     if version.framework_id != framework.pk:
-        raise ValidationFailed("this version belongs to another framework", field="version")
-    unit_parks: dict[str, int] = {}
+        raise ValidationFailed(_("this version belongs to another framework"), field="version")
     if framework.kind == Framework.Kind.PARK:
         if year is None:
-            raise ValidationFailed("a park framework needs the year of the observations", field="year")
+            raise ValidationFailed(_("a park framework needs the year of the observations"), field="year")
         if idata is not None:
-            raise ValidationFailed("a park framework reads its data from the observations", field="idata")
-        rows, unit_parks = park_idata(version, year)
-    else:
-        if not idata:
-            raise ValidationFailed("an external framework needs iData rows", field="idata")
-        rows = [{str(k): _json_cell(v) for k, v in r.items()} for r in idata]
+            raise ValidationFailed(_("a park framework reads its data from the observations"), field="idata")
+        return park_idata(version, year)
+    if not idata:
+        raise ValidationFailed(_("an external framework needs iData rows"), field="idata")
+    return [{str(k): _json_cell(v) for k, v in r.items()} for r in idata], {}
+
+
+def _build(version: FrameworkVersion, rows: list[dict[str, Any]]) -> tuple[list[str], dict[str, Any]]:
+    """Build ``version`` on ``rows``: the column order and the summary a run stores (writes nothing)."""
     columns = engine.column_order(rows)
-    result = engine.build_stored(rows, version.imeta, version.recipe, columns)
-    summary = engine.summarise(result)
-    run = Run.objects.create(
-        framework=framework, version=version, year=year, label=label[:200],
-        status=Run.Status.PUBLISHED if publish else Run.Status.DRAFT, synthetic=framework.synthetic,
-        idata=rows, idata_columns=columns, imeta=version.imeta, recipe=version.recipe, unit_parks=unit_parks,
-        codes=summary["codes"], uncertainty=summary["uncertainty"], sensitivity=summary["sensitivity"],
-        strengths=summary["strengths"], n_units=summary["n_units"], created_by=_user_or_none(actor),
-    )
+    return columns, engine.summarise(engine.build_stored(rows, version.imeta, version.recipe, columns))
+
+
+def _store(run: Run, rows: list[dict[str, Any]], built: tuple[list[str], dict[str, Any]],
+           unit_parks: dict[str, int], publish: bool) -> Run:
+    """Store a build's results and inputs on ``run`` (saved, scores written)."""
+    version = run.version
+    columns, summary = built
+    run.status = Run.Status.PUBLISHED if publish else Run.Status.DRAFT
+    run.synthetic = run.framework.synthetic
+    run.idata, run.idata_columns, run.imeta, run.recipe = rows, columns, version.imeta, version.recipe
+    run.unit_parks, run.codes, run.n_units = unit_parks, summary["codes"], summary["n_units"]
+    run.uncertainty, run.sensitivity, run.strengths = (summary["uncertainty"], summary["sensitivity"],
+                                                       summary["strengths"])
+    run.save()
     RunScore.objects.bulk_create([
         RunScore(run=run, code=s["code"], level=s["level"], unit_code=s["unit"], unit_name=s["name"][:300],
                  park_id=unit_parks.get(s["unit"]), score=s["score"], rank=s["rank"])
         for s in summary["scores"]
     ])
+    return run
+
+
+@transaction.atomic
+def run_create(*, actor: Any, framework: Framework, year: int | None = None,
+               idata: Sequence[Mapping[str, Any]] | None = None, label: str = "", publish: bool = True,
+               version: FrameworkVersion | None = None) -> Run:
+    """Build the framework's current (or given) version now and store the run with its exact inputs.
+
+    Park frameworks read the year's observations; external frameworks need ``idata`` rows."""
+    # Building a run of a framework is its owners' business: checked on the run as it would be.
+    policy.require(actor, policy.CREATE, Run(framework=framework))
+    version = version or latest_version(framework)
+    rows, unit_parks = _inputs(framework, version, year, idata)
+    run = Run(framework=framework, version=version, year=year, label=label[:200], created_by=_user_or_none(actor))
+    _store(run, rows, _build(version, rows), unit_parks, publish)
     record_change(actor=_user(actor), obj=run, action=ChangeRecord.CREATE,
                   changes={"framework": [None, framework.key], "version": [None, version.number],
                            "year": [None, year], "status": [None, run.status], "units": [None, run.n_units]})
+    return run
+
+
+@transaction.atomic
+def run_queue(*, actor: Any, framework: Framework, year: int | None = None,
+              idata: Sequence[Mapping[str, Any]] | None = None, label: str = "", publish: bool = False) -> Run:
+    """Queue a run of the framework's current version for a background worker (biopark.rankings.jobs).
+
+    The inputs are checked now (who may, the year, the rows); a park framework's observations are read
+    when the worker builds it. The run stays a draft, invisible to non-owners, until it is built."""
+    from biopark.rankings import jobs
+
+    policy.require(actor, policy.CREATE, Run(framework=framework))
+    version = latest_version(framework)
+    rows: list[dict[str, Any]] = []
+    if framework.kind == Framework.Kind.PARK:
+        if year is None or not 1900 <= year <= 2200:
+            raise ValidationFailed(_("year: give the year of the observations (1900–2200)"), field="year")
+        if idata is not None:
+            raise ValidationFailed(_("a park framework reads its data from the observations"), field="idata")
+    else:
+        rows, _parks = _inputs(framework, version, year, idata)
+        engine.make_input(rows, version.imeta)  # a malformed table is refused now, not in the worker
+    run = Run.objects.create(
+        framework=framework, version=version, year=year, label=label[:200], status=Run.Status.DRAFT,
+        synthetic=framework.synthetic, idata=rows, idata_columns=engine.column_order(rows), imeta=version.imeta,
+        recipe=version.recipe, publish_on_success=publish, job_status=JobStatus.QUEUED,
+        created_by=_user_or_none(actor),
+    )
+    record_change(actor=_user(actor), obj=run, action=ChangeRecord.CREATE,
+                  changes={"framework": [None, framework.key], "version": [None, version.number],
+                           "year": [None, year], "job_status": [None, JobStatus.QUEUED]})
+    transaction.on_commit(lambda: jobs.enqueue(run.pk))
+    return run
+
+
+def run_build_queued(*, run: Run, stage: Callable[[str], None]) -> Run:
+    """Build a queued run (called by the worker once the run is marked running): read its inputs, build,
+    then store results and scores in one transaction. ``stage`` is told which stage starts."""
+    framework = run.framework
+    stage("data")
+    if framework.kind == Framework.Kind.PARK:
+        rows, unit_parks = _inputs(framework, run.version, run.year, None)
+    else:
+        rows, unit_parks = list(run.idata), {}
+    stage("build")
+    # Built outside the transaction (a long uncertainty analysis holds no lock); stored inside it.
+    built = _build(run.version, rows)
+    stage("store")
+    with transaction.atomic():
+        _store(run, rows, built, unit_parks, run.publish_on_success)
+        run.job_status, run.finished_at, run.job_error = JobStatus.SUCCEEDED, timezone.now(), ""
+        run.save(update_fields=["job_status", "finished_at", "job_error"])
+        record_change(actor=run.created_by, obj=run, action=ChangeRecord.UPDATE,
+                      changes={"job_status": [JobStatus.RUNNING, JobStatus.SUCCEEDED], "units": [0, run.n_units],
+                               "status": [Run.Status.DRAFT, run.status]})
     return run
 
 
@@ -275,6 +353,8 @@ def run_publish(*, actor: Any, run: Run) -> Run:
         run.status = locked.status
     if run.status == Run.Status.PUBLISHED:
         return run
+    if (locked or run).job_status != JobStatus.SUCCEEDED:
+        raise ValidationFailed(_("only a run that was built can be published"), field="status")
     run.status = Run.Status.PUBLISHED
     run.save(update_fields=["status"])
     record_change(actor=_user(actor), obj=run, action=ChangeRecord.UPDATE,

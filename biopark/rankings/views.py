@@ -5,37 +5,20 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from biopark.core.params import Params
-from biopark.rankings import charts, exports, selectors, services
+from biopark.rankings import charts, exports, selectors, services, views_runs
 from biopark.rankings.models import Framework, FrameworkVersion, Run
-
-
-def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    return HttpResponseForbidden(render(request, "rankings/forbidden.html", {"reason": reason}).content)
-
-
-def _run_or_refusal(request: HttpRequest, pk: int) -> Run | HttpResponse:
-    try:
-        run = selectors.run_get(pk)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    if not policy.decide(request.user, policy.VIEW, run):  # hidden answers like missing
-        raise Http404(_("No such run"))
-    return run
-
-
-def _run_context(run: Run) -> dict[str, Any]:
-    names = selectors.node_names(run.imeta, run.framework)
-    return {"run": run, "framework": run.framework, "tabs": [(c, names.get(c, c)) for c in run.codes],
-            "synthetic": run.synthetic}
+from biopark.rankings.pages import forbidden as _forbidden
+from biopark.rankings.pages import framework_context as _framework_context
+from biopark.rankings.pages import framework_or_404 as _framework_or_404
+from biopark.rankings.pages import run_context as _run_context
+from biopark.rankings.pages import run_or_refusal as _run_or_refusal
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -46,27 +29,8 @@ def index(request: HttpRequest) -> HttpResponse:
     frameworks = [(f, latest.get(f.pk)) for f in selectors.framework_list(user=request.user)]
     return render(request, "rankings/index.html", {
         "frameworks": frameworks, "any_synthetic": any(f.synthetic for f, _r in frameworks),
+        "may_create": policy.decide(request.user, policy.CREATE, Framework).allowed,
     })
-
-
-def _framework_context(request: HttpRequest, framework: Framework, version: FrameworkVersion) -> dict[str, Any]:
-    return {
-        "framework": framework, "version": version, "tree": selectors.framework_tree(version),
-        "versions": list(framework.versions.order_by("-number")),
-        "runs": list(selectors.run_list(user=request.user, framework=framework)
-                     .defer("idata", "imeta", "uncertainty", "sensitivity", "strengths")[:50]),
-        "synthetic": framework.synthetic,
-        "may_change": policy.decide(request.user, policy.CHANGE, framework).allowed,
-        "may_copy": policy.decide(request.user, policy.CREATE, Framework).allowed,
-        "copy": {"key": f"{framework.key}-copy"[:100], "name_zh": framework.name_zh, "name_en": framework.name_en},
-    }
-
-
-def _framework_or_404(key: str) -> Framework:
-    framework = Framework.objects.select_related("owner_park", "copied_from").filter(key=key).first()
-    if framework is None:
-        raise Http404(_("No such framework"))
-    return framework
 
 
 def framework_detail(request: HttpRequest, key: str) -> HttpResponse:
@@ -161,11 +125,13 @@ def run_ranking(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_or_refusal(request, pk)
     if isinstance(run, HttpResponse):
         return run
+    if not run.built:
+        return views_runs.progress(request, run)
     try:
         table = selectors.ranking_table(run, Params(request.GET).text("code") or None)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    context = {**_run_context(run), "table": table,
+    context = {**_run_context(run), **views_runs.analysis_context(run), "table": table,
                "may_publish": run.status == Run.Status.DRAFT and policy.decide(request.user, policy.CHANGE, run).allowed}
     template = "rankings/run.html#table" if getattr(request, "htmx", False) else "rankings/run.html"
     return render(request, template, context)

@@ -1,0 +1,290 @@
+"""The framework builder's form: a draft (hierarchy rows and recipe steps) read from posted fields, checked
+field by field, and turned into iMeta rows and a recipe the engine accepts. Pure: reads and writes nothing.
+
+Nodes are rows ``n-<i>-*`` (code, type, name, parent, direction, weight, remove); catalogue indicators are
+added with ``add`` (one value per indicator) under ``add_parent``; a new aggregate with ``agg_code``,
+``agg_name``, ``agg_parent``. Steps are slots ``s-<i>-*`` (step, method, params); params are
+``name=value`` pairs separated by ";", each value read as JSON when it is JSON (numbers, lists, true/false)
+and as text otherwise. The analyses: ``u_replications``, ``u_seed``, ``u_noise`` and ``sa_replications``,
+``sa_bootstrap``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from biopark.rankings import labels
+
+CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$")
+STEP_SLOTS = 7
+MAX_NODES = 400
+
+
+@dataclass
+class Node:
+    code: str
+    type: str  # "Indicator" | "Aggregate"
+    name: str
+    parent: str
+    direction: int
+    weight: str  # as typed, so a bad value is shown back as it was
+    unit: str = ""
+
+
+@dataclass
+class Step:
+    step: str
+    method: str
+    params: str
+
+
+@dataclass
+class Draft:
+    nodes: list[Node]
+    steps: list[Step]
+    analyses: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+
+# --- from a stored version ---------------------------------------------------------------------
+
+
+def _params_text(params: dict[str, Any], skip: str) -> str:
+    return "; ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in params.items() if k != skip)
+
+
+def draft_from(imeta: list[dict[str, Any]], recipe: dict[str, Any]) -> Draft:
+    nodes = [Node(str(r["iCode"]), str(r["Type"]), str(r.get("iName") or ""), str(r.get("Parent") or ""),
+                  int(r.get("Direction") or 1), _number_text(r.get("Weight", 1)), str(r.get("Unit") or ""))
+             for r in imeta if r.get("Type") in ("Indicator", "Aggregate")]
+    steps = []
+    for entry in recipe.get("steps", []):
+        if not isinstance(entry, dict) or len(entry) != 1:
+            continue
+        name, params = next(iter(entry.items()))
+        params = params if isinstance(params, dict) else {}
+        key = labels.METHOD_PARAM.get(name, "method")
+        steps.append(Step(str(name), str(params.get(key, "")), _params_text(params, key)))
+    unc = recipe.get("uncertainty") or {}
+    sens = recipe.get("sensitivity") or {}
+    noise = ((unc.get("vary") or {}).get("weights") or {}).get("noise", "")
+    analyses = {"u_replications": str(unc.get("replications", "")), "u_seed": str(unc.get("seed", "")),
+                "u_noise": str(noise), "sa_replications": str(sens.get("replications", "")),
+                "sa_bootstrap": str(sens.get("bootstrap", ""))}
+    return Draft(nodes, steps, analyses)
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- from a posted form ------------------------------------------------------------------------
+
+
+def draft_from_post(post: Any, catalogue: dict[str, dict[str, Any]]) -> Draft:
+    """The draft as posted: rows kept unless marked removed, catalogue indicators and an aggregate added."""
+    nodes: list[Node] = []
+    for i in range(MAX_NODES):
+        code = str(post.get(f"n-{i}-code", "")).strip()
+        if not code:
+            if f"n-{i}-code" not in post:
+                break
+            continue
+        if post.get(f"n-{i}-remove") == "1":
+            continue
+        kind = "Aggregate" if post.get(f"n-{i}-type") == "Aggregate" else "Indicator"
+        direction = -1 if post.get(f"n-{i}-direction") == "-1" else 1
+        spec = catalogue.get(code, {})
+        nodes.append(Node(code, kind, str(post.get(f"n-{i}-name", "")).strip()[:300] or spec.get("name", ""),
+                          str(post.get(f"n-{i}-parent", "")).strip(), direction,
+                          str(post.get(f"n-{i}-weight", "1")).strip()[:30],
+                          str(post.get(f"n-{i}-unit", spec.get("unit", ""))).strip()[:100]))
+    present = {n.code for n in nodes}
+    add_parent = str(post.get("add_parent", "")).strip()
+    for code in post.getlist("add") if hasattr(post, "getlist") else []:
+        added = catalogue.get(code)
+        if added is not None and code not in present:
+            nodes.append(Node(code, "Indicator", added["name"], add_parent, added["direction"], "1", added["unit"]))
+            present.add(code)
+    agg = str(post.get("agg_code", "")).strip()
+    draft_errors: dict[str, str] = {}
+    if agg:
+        if not CODE_RE.match(agg):
+            draft_errors["agg_code"] = _("code: a letter, then letters, digits, '_', '.' or '-' (at most 100)")
+        elif agg in present:
+            draft_errors["agg_code"] = _("%(code)s is in the framework already") % {"code": agg}
+        else:
+            nodes.append(Node(agg, "Aggregate", str(post.get("agg_name", "")).strip()[:300],
+                              str(post.get("agg_parent", "")).strip(), 1, "1"))
+    steps = [Step(str(post.get(f"s-{i}-step", "")).strip(), str(post.get(f"s-{i}-method", "")).strip(),
+                  str(post.get(f"s-{i}-params", "")).strip()[:2000]) for i in range(STEP_SLOTS)]
+    steps = [s for s in steps if s.step]
+    analyses = {k: str(post.get(k, "")).strip()[:20] for k in
+                ("u_replications", "u_seed", "u_noise", "sa_replications", "sa_bootstrap")}
+    return Draft(nodes, steps, analyses, draft_errors)
+
+
+# --- to the engine's form ----------------------------------------------------------------------
+
+
+def _levels(draft: Draft) -> dict[str, int]:
+    """Level of each node: 1 for indicators, one above its highest child for aggregates."""
+    children: dict[str, list[Node]] = {}
+    for n in draft.nodes:
+        children.setdefault(n.parent, []).append(n)
+    levels: dict[str, int] = {}
+
+    def level(node: Node, depth: int) -> int:
+        if node.code in levels:
+            return levels[node.code]
+        if depth > len(draft.nodes):  # a cycle of parents; reported by the parent check
+            return 1
+        below = [level(c, depth + 1) for c in children.get(node.code, [])]
+        levels[node.code] = 1 if node.type == "Indicator" else 1 + max(below, default=1)
+        return levels[node.code]
+
+    for n in draft.nodes:
+        level(n, 0)
+    return levels
+
+
+def _check_nodes(draft: Draft) -> None:
+    codes = {n.code for n in draft.nodes}
+    aggregates = {n.code for n in draft.nodes if n.type == "Aggregate"}
+    for i, n in enumerate(draft.nodes):
+        try:
+            weight = float(n.weight)
+        except ValueError:
+            weight = math.nan
+        if not math.isfinite(weight) or weight < 0:
+            draft.error(f"n-{i}-weight", _("weight: give a number, 0 or more"))
+        if n.parent and n.parent not in aggregates:
+            draft.error(f"n-{i}-parent", _("parent: choose an aggregate of this framework"))
+        if n.parent == n.code:
+            draft.error(f"n-{i}-parent", _("a node cannot be its own parent"))
+        if n.type == "Indicator" and not n.parent:
+            draft.error(f"n-{i}-parent", _("parent: every indicator belongs to an aggregate"))
+        if n.type == "Aggregate" and not CODE_RE.match(n.code):
+            draft.error(f"n-{i}-code", _("code: a letter, then letters, digits, '_', '.' or '-' (at most 100)"))
+    if len(codes) != len(draft.nodes):
+        draft.error("hierarchy", _("each indicator and aggregate appears once"))
+    if not any(n.type == "Indicator" for n in draft.nodes):
+        draft.error("hierarchy", _("add at least one indicator"))
+    roots = [n for n in draft.nodes if n.type == "Aggregate" and not n.parent]
+    if len(roots) != 1:
+        draft.error("hierarchy", _("the hierarchy needs exactly one top aggregate (an aggregate without parent)"))
+
+
+def _value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _step_spec(draft: Draft, i: int, step: Step) -> dict[str, Any] | None:
+    if step.step not in labels.STEPS:
+        draft.error(f"s-{i}-step", _("step: choose one of the listed steps"))
+        return None
+    params: dict[str, Any] = {}
+    key = labels.METHOD_PARAM.get(step.step, "method")
+    if step.method:
+        if step.method not in labels.METHODS[step.step]:
+            draft.error(f"s-{i}-method", _("method: choose one of the listed methods"))
+            return None
+        params[key] = step.method
+    for part in (p.strip() for p in step.params.split(";")):
+        if not part:
+            continue
+        name, eq, text = part.partition("=")
+        if not eq or not name.strip():
+            draft.error(f"s-{i}-params", _("parameters: write name=value, separated by ';' (%(part)s)")
+                        % {"part": part[:60]})
+            return None
+        params[name.strip()] = _value(text.strip())
+    return {step.step: params}
+
+
+def _int_field(draft: Draft, name: str, low: int, high: int) -> int | None:
+    text = draft.analyses.get(name, "")
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        draft.error(name, _("give a whole number from %(low)d to %(high)d") % {"low": low, "high": high})
+        return None
+    return value
+
+
+def _analyses(draft: Draft, base: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    reps = _int_field(draft, "u_replications", 10, 20000)
+    if reps:
+        unc = dict(base.get("uncertainty") or {})
+        vary = dict(unc.get("vary") or {})
+        noise_text = draft.analyses.get("u_noise", "")
+        if noise_text:
+            try:
+                noise = float(noise_text)
+            except ValueError:
+                noise = -1.0
+            if not 0 < noise < 1:
+                draft.error("u_noise", _("weight noise: a number between 0 and 1"))
+            else:
+                vary["weights"] = {**(vary.get("weights") or {"levels": [1, 2]}), "noise": noise}
+        elif "weights" in vary:
+            vary.pop("weights")
+        if not vary:
+            draft.error("u_noise", _("an uncertainty analysis varies something: give the weight noise"))
+        unc.update(replications=reps, vary=vary)
+        seed = _int_field(draft, "u_seed", 0, 2**31 - 1)
+        if seed is not None:
+            unc["seed"] = seed
+        out["uncertainty"] = unc
+        sa = _int_field(draft, "sa_replications", 10, 5000)
+        if sa:
+            sens: dict[str, Any] = {"replications": sa}
+            boot = _int_field(draft, "sa_bootstrap", 0, 5000)
+            if boot:
+                sens["bootstrap"] = boot
+            out["sensitivity"] = sens
+    elif draft.analyses.get("sa_replications"):
+        draft.error("sa_replications", _("a sensitivity analysis needs an uncertainty analysis"))
+    return out
+
+
+def to_definition(draft: Draft, base_recipe: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """iMeta rows and the recipe of the draft; problems are recorded in ``draft.errors`` by field."""
+    _check_nodes(draft)
+    levels = _levels(draft)
+    imeta = []
+    for n in draft.nodes:
+        try:
+            weight: float = float(n.weight)
+        except ValueError:
+            weight = 1.0
+        imeta.append({"Level": levels.get(n.code, 1), "iCode": n.code, "iName": n.name or n.code,
+                      "Direction": n.direction, "Weight": int(weight) if weight.is_integer() else weight,
+                      "Unit": n.unit, "Target": "", "Denominator": "", "Parent": n.parent, "Type": n.type})
+    imeta.sort(key=lambda r: (r["Level"], 0))  # indicators first, then each level of aggregates
+    steps = [spec for i, s in enumerate(draft.steps) if (spec := _step_spec(draft, i, s)) is not None]
+    if not draft.steps:
+        draft.error("s-0-step", _("a recipe needs at least the aggregation step"))
+    recipe: dict[str, Any] = {k: v for k, v in base_recipe.items() if k in ("name", "description")}
+    recipe["steps"] = steps
+    recipe.update(_analyses(draft, base_recipe))
+    return imeta, recipe

@@ -1,0 +1,64 @@
+"""Labels people read for the codes of the index recipe (steps, methods, parameters) and of run stages."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Recipe steps and the methods each offers (docs/index.md, "Recipe reference").
+STEPS = {
+    "impute": gettext_lazy("Imputation of missing values"),
+    "screen": gettext_lazy("Screening of units"),
+    "treat": gettext_lazy("Outlier treatment"),
+    "normalise": gettext_lazy("Normalisation"),
+    "aggregate": gettext_lazy("Aggregation"),
+}
+METHODS: dict[str, dict[str, object]] = {
+    "impute": {
+        "mean": gettext_lazy("indicator mean"), "median": gettext_lazy("indicator median"),
+        "group_mean": gettext_lazy("mean within the unit's group"),
+        "group_median": gettext_lazy("median within the unit's group"), "none": gettext_lazy("none"),
+    },
+    "screen": {"byNA": gettext_lazy("by missing data"), "byzeros": gettext_lazy("by zeros"),
+               "byNAandzeros": gettext_lazy("by missing data and zeros")},
+    "treat": {"winsorise": gettext_lazy("winsorisation, then a transformation if still skewed"),
+              "none": gettext_lazy("none")},
+    "normalise": {
+        "minmax": gettext_lazy("min-max"), "zscore": gettext_lazy("z-score"), "scaled": gettext_lazy("scaled"),
+        "rank": gettext_lazy("rank"), "borda": gettext_lazy("Borda score"), "prank": gettext_lazy("percentile rank"),
+        "fracmax": gettext_lazy("fraction of the maximum"), "dist2max": gettext_lazy("distance to the maximum"),
+        "dist2ref": gettext_lazy("distance to a reference unit"), "dist2targ": gettext_lazy("distance to targets"),
+        "goalposts": gettext_lazy("goalposts"), "none": gettext_lazy("none"),
+    },
+    "aggregate": {
+        "amean": gettext_lazy("arithmetic mean"), "gmean": gettext_lazy("geometric mean"),
+        "hmean": gettext_lazy("harmonic mean"), "genmean": gettext_lazy("generalised mean"),
+        "copeland": gettext_lazy("Copeland"),
+    },
+}
+# The parameter that names a step's method ("unit_screen" for screen).
+METHOD_PARAM = {"screen": "unit_screen"}
+PARAMS = {
+    "winmax": gettext_lazy("winsorisation limit"), "method": gettext_lazy("method"),
+    "p": gettext_lazy("exponent"), "range": gettext_lazy("range"), "skew": gettext_lazy("skewness limit"),
+    "kurtosis": gettext_lazy("kurtosis limit"), "min_availability": gettext_lazy("minimum data availability"),
+}
+STAGES = {
+    "": gettext_lazy("waiting for a background worker"), "data": gettext_lazy("reading the data"),
+    "build": gettext_lazy("building the index and its analyses"), "store": gettext_lazy("storing the results"),
+}
+
+
+def stage_label(stage: str) -> str:
+    return str(STAGES.get(stage, stage))
+
+
+def factor_label(factor: str) -> str:
+    """"treat.winmax" -> "Outlier treatment: winsorisation limit"; "weights" -> "Weights"."""
+    if factor == "weights":
+        return _("Weights")
+    step, _dot, param = factor.partition(".")
+    name = str(STEPS.get(step, step))
+    if not param:
+        return _("%(step)s: whole specification") % {"step": name}
+    return _("%(step)s: %(parameter)s") % {"step": name, "parameter": PARAMS.get(param, param)}
