@@ -278,7 +278,7 @@ def utilisation_page(request: HttpRequest) -> HttpResponse:
             [formatting.format_day_short(w.week_start, get_language()) for w in row["weeks"]],
             [w.booked_hours for w in row["weeks"]],
             [w.available_hours for w in row["weeks"]],
-            title=f"{row['platform']}: {_('booked vs available hours per week')}",
+            title=_("%(platform)s: booked vs available hours per week") % {"platform": row["platform"]},
         )
     return render(
         request, "facilities/utilisation.html",

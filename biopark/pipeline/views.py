@@ -47,6 +47,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
                                       "may_portfolio": policy.decide(request.user, PORTFOLIO, Project).allowed})
 
 
+def _posted_id(request: HttpRequest, name: str) -> int:
+    value = request.POST.get(name, "").strip()
+    return int(value) if value.isdigit() and int(value) <= 2**31 - 1 else 0
+
+
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_detail(pk)
     # A project the user may not see answers exactly like one that does not exist.
@@ -55,8 +60,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_change = policy.decide(request.user, policy.CHANGE, project).allowed
     error, fields = "", {}
     if request.method == "POST" and may_change:
-        indication = project.indications.filter(pk=request.POST.get("indication") or 0).first()
-        document = Source.objects.filter(pk=request.POST.get("document") or 0).first()
+        # Whatever was typed for a choice that is not an id chooses nothing (the form then names the field).
+        indication = project.indications.filter(pk=_posted_id(request, "indication")).first()
+        document = Source.objects.filter(pk=_posted_id(request, "document")).first()
         try:
             if indication is None:
                 raise DomainError(_("choose an indication"), field="indication")

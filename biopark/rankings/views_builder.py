@@ -131,8 +131,10 @@ def framework_new(request: HttpRequest) -> HttpResponse:
     texts = {k: request.POST.get(k, "").strip()[:300] for k in ("key", "name_zh", "name_en")}
     if request.method == "POST":
         return _handle(request, None, texts)
-    start = builder.draft_from([r for r in defaults.default_imeta([]) if r["iCode"] == defaults.INDEX_CODE],
-                               defaults.DEFAULT_RECIPE)
+    # The new framework's root, named in the builder's language (iMeta keeps one name per node).
+    root = [{**r, "iName": _("Park competitiveness")} for r in defaults.default_imeta([])
+            if r["iCode"] == defaults.INDEX_CODE]
+    start = builder.draft_from(root, defaults.DEFAULT_RECIPE)
     return _render(request, framework=None, draft=start, texts=texts)
 
 

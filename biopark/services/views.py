@@ -128,7 +128,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     if not decision:
         return _forbidden(request, decision.reason)
     get = Params(request.GET)
-    state, overdue = get.choice("state", ["open", *State.values]) or None, get.flag("overdue")
+    state, overdue = get.choice("state", [("open", _("Open")), *State.choices]) or None, get.flag("overdue")
     params = {"state": state, "overdue": overdue}
     context: dict[str, Any] = {"params": params, "states": [("open", _("Open")), *State.choices], "error": ""}
     status = 200

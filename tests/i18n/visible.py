@@ -23,7 +23,24 @@ ALLOWED_WORDS = {
     "UTF", "GB", "GBK",
     # phase numerals (II 期临床), file sizes, and the word Django's own Chinese catalogue uses for e-mail
     "II", "III", "IV", "KB", "MB", "Email",
+    # how a date and time is typed in ISO form (YYYY-MM-DDTHH:MM)
+    "DDTHH",
+    # a calendar format's proper name; the file types an upload accepts, as their extensions
+    "iCalendar", "pdf", "docx", "xlsx", "png", "jpg", "jpeg", "txt", "csv",
+    # methods named after people (Borda count, Copeland's method, Sobol indices), COINr's name of a normaliser and
+    # the recipe parameters an analyst types (shown in the help as examples)
+    "Borda", "Copeland", "Sobol", "goalposts", "winmax", "skew",
 }
+
+# The English names of weekdays and months that locale data (CLDR, through Babel) gives a date in a language
+# without its own: the pseudo-locale's dates are formatted like English ones. Not text from code.
+CLDR_ENGLISH_NAMES = {
+    "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+}
+
+# What the crawl typed into a text field, possibly cut to the field's length when a page shows it again.
+_TYPED_RUN = re.compile(r"x{20,}")
 
 # Addresses, e-mail addresses, paths, and API tokens (a secret shown once to its owner is data, not text).
 _URL = re.compile(r"\bbp_[\w-]+…?|(?:https?://|www\.)\S+|\S+@\S+\.\w+|(?<![\w.])/[\w\-./?=&%#]*")
@@ -96,7 +113,7 @@ def untranslated(text: str, mask: DataMask) -> list[str]:
 
     In the pseudo-locale every translated letter is accented, and in Chinese a translated text has no
     English, so any such word left came from code without passing through translation."""
-    rest = _URL.sub(" ", mask.strip(text))
+    rest = _TYPED_RUN.sub(" ", _URL.sub(" ", mask.strip(text)))
     return [w for w in _LATIN_WORD.findall(rest) if w not in ALLOWED_WORDS]
 
 
