@@ -135,9 +135,9 @@ def test_a_bad_filter_on_a_page_names_it_with_400(roles):
     assert response.status_code == 400
     assert "kind is not a filter of this page" in response.content.decode()
     response = client.get("/pipeline/", {"stage": "Phase1"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400 and "stage must be one of: discovery" in response.content.decode()
+    assert response.status_code == 400 and "stage must be one of: Discovery, Preclinical" in response.content.decode()
     response = client.get("/facilities/", {"week": "9999-12-31"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "week must be between 1900-01-01 and 2999-12-31" in response.content.decode()
     response = client.get("/organisations/", {"q": "a\x00b"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400 and "q contains a control character" in response.content.decode()
+    assert response.status_code == 400 and "search contains a control character" in response.content.decode()

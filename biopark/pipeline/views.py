@@ -30,7 +30,7 @@ def _filters(request: HttpRequest, *names: str) -> dict[str, Any]:
         "park": lambda: get.int("park"),
         "organisation": lambda: get.int("organisation"),
         "modality": lambda: get.choice("modality", Modality.choices),
-        "stage": lambda: get.choice("stage", [*ALL_STAGES, (selectors.NONE, "")]),
+        "stage": lambda: get.choice("stage", [*ALL_STAGES, (selectors.NONE, _("no stage recorded"))]),
     }
     return {name: readers[name]() or None for name in names}
 

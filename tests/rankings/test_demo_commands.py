@@ -55,7 +55,7 @@ def test_demo_skips_hdi_without_shared_data(roles, monkeypatch, tmp_path: Path):
 def test_rankings_run_command(roles):
     framework = make_external(SYSTEM)
     out = io.StringIO()
-    with pytest.raises(CommandError, match="external framework needs iData"):
+    with pytest.raises(CommandError, match="外部数据框架需要 iData"):
         call_command("rankings-run", framework.key, "--year", "2024", stdout=out)
     with pytest.raises(CommandError, match="nope"):
         call_command("rankings-run", "nope", "--year", "2024")
