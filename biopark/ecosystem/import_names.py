@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext
 from rapidfuzz import fuzz, process
 
 from biopark.core.text import NameInfo, fold, match_key
@@ -73,18 +74,19 @@ class Matcher:
             if not name:
                 continue
             if folded in self.by_alias:
-                return self.by_alias[folded], f"{name!r} is an alias of it"
+                return self.by_alias[folded], gettext("%(name)s is an alias of it") % {"name": repr(name)}
             if folded in self.by_name:
-                return self.by_name[folded], f"{name!r} is its name"
+                return self.by_name[folded], gettext("%(name)s is its name") % {"name": repr(name)}
             if not key:
                 continue
             if key in self.by_key:
-                return self.by_key[key], f"{name!r} has the same name key"
+                return self.by_key[key], gettext("%(name)s has the same name key") % {"name": repr(name)}
             block = self.blocks.get(_block(key)) if self.blocks and len(key) >= 6 else None
             if block:
                 hit = process.extractOne(key, block.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
                 if hit is not None:
-                    return block[hit[0]], f"{name!r} is close to {hit[0]!r} ({hit[1]:.0f}%)"
+                    return block[hit[0]], gettext("%(name)s is close to %(other)s (%(score)s%%)") % {
+                        "name": repr(name), "other": repr(hit[0]), "score": f"{hit[1]:.0f}"}
         return None
 
 

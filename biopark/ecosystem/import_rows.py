@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from biopark.accounts import policy
 from biopark.core.audit import _plain
@@ -27,7 +28,7 @@ from biopark.core.fieldcheck import FieldChecker
 from biopark.core.models import ChangeRecord, display_name
 from biopark.core.text import NameInfo
 from biopark.ecosystem import services
-from biopark.ecosystem.fields import PARTIAL_DATES
+from biopark.ecosystem.fields import PARTIAL_DATES, field_label
 
 _EMPTY: tuple[Any, ...] = (None, "", [], {})
 
@@ -83,12 +84,13 @@ class NewRows:
                 row[attname] = value.pk if value is not None else None
         name_zh, name_en = row.get("name_zh") or "", row.get("name_en") or ""
         if not (name_zh or name_en):
-            raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
+            raise ValidationFailed(gettext("a Chinese or an English name is required"), field="name_zh")
         row.update(services.derived_fields(self.model, name_zh, name_en, row.get("aliases") or [], info))
         errors = self.checker.errors(row, [n for n in given_fields(data) if n not in self.relations])
         if errors:
             first = next(iter(errors.items()))
-            raise ValidationFailed(f"{first[0]}: {first[1]}", fields=errors)
+            raise ValidationFailed(gettext("%(field)s: %(message)s") % {"field": field_label(first[0]), "message": first[1]},
+                                   fields=errors)
         return row
 
     def decide(self, actor: Any, row: dict[str, Any]) -> policy.Decision:

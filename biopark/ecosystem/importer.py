@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -29,8 +28,9 @@ from biopark.core.audit import diff, snapshot
 from biopark.core.bulk import gc_paused
 from biopark.core.errors import DomainError, ValidationFailed
 from biopark.core.text import NameInfo, name_info
+from biopark.core.writes import model_errors
 from biopark.ecosystem import import_guard, services
-from biopark.ecosystem.fields import EDITABLE, FOREIGN, PARTIAL_DATES, TYPE_NAMES
+from biopark.ecosystem.fields import EDITABLE, FOREIGN, PARTIAL_DATES, TYPE_LABELS, TYPE_NAMES, field_label
 from biopark.ecosystem.import_names import Matcher, NameHelper, names_of
 from biopark.ecosystem.import_rows import NewRows, write_history
 from biopark.ecosystem.models import Organisation, Person, Position
@@ -144,9 +144,10 @@ def _check_columns(model: type[models.Model], columns: list[str]) -> str:
         allowed |= set(POSITION_COLUMNS)
     unknown = [c for c in columns if c not in allowed]
     if unknown:
-        return f"line 1: unknown column {unknown[0]!r}; expected some of: {', '.join(sorted(allowed))}"
+        return gettext("line 1: unknown column %(column)s; expected some of: %(allowed)s") % {
+            "column": repr(unknown[0]), "allowed": ", ".join(sorted(allowed))}
     if "name_zh" not in columns and "name_en" not in columns:
-        return "line 1: missing column: a table needs name_zh or name_en"
+        return gettext("line 1: missing column: a table needs name_zh or name_en")
     return ""
 
 
@@ -156,13 +157,8 @@ _DERIVED = {"search_text", "search_grams", "match_key"}
 def _validate_fields(instance: models.Model) -> None:
     """Validate an existing record after a row changed it."""
     if not (getattr(instance, "name_zh", "") or getattr(instance, "name_en", "")):
-        raise ValidationFailed("a Chinese or an English name is required", field="name_zh")
-    try:
-        instance.full_clean(exclude=sorted(_DERIVED), validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        fields = {k: "; ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
-        first = next(iter(fields.items()))
-        raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields) from exc
+        raise ValidationFailed(gettext("a Chinese or an English name is required"), field="name_zh")
+    model_errors(instance, exclude=sorted(_DERIVED), label=field_label, validate_unique=False, validate_constraints=False)
 
 
 class _Discard(Exception):
@@ -194,7 +190,8 @@ def plan_and_apply(
     rows after them are checked) inside a transaction that is rolled back if any row fails.
     """
     if type_name not in TYPE_NAMES:
-        raise ValidationFailed(f"unknown record type {type_name!r}; use one of {', '.join(TYPE_NAMES)}", field="type")
+        raise ValidationFailed(gettext("unknown record type %(type)s; use one of %(types)s") % {
+            "type": repr(type_name), "types": ", ".join(str(TYPE_LABELS[t]) for t in TYPE_NAMES)}, field="type")
     model = TYPE_NAMES[type_name]
     policy.require(actor, policy.IMPORT, model)
     report = ImportReport(type_name=type_name, rows=[], merges_accepted=accept_merges)
@@ -393,16 +390,20 @@ class _Plan:
                 ):
                     if token:
                         if token in seen:
-                            raise ValidationFailed(f"duplicate {label} within the file: same as line {seen[token]}", field=label)
+                            raise ValidationFailed(
+                                gettext("duplicate %(field)s within the file: same as line %(line)s")
+                                % {"field": gettext("name") if label == "name" else field_label(label), "line": seen[token]},
+                                field=label)
                         seen[token] = line
                 if model is Person and any(str(values.get(c, "")).strip() for c in POSITION_COLUMNS):
                     org = self.fk("operator", str(values.get("organisation", "")).strip())
                     if not (str(values.get("title_zh", "")).strip() or str(values.get("title_en", "")).strip()):
-                        raise ValidationFailed("a position needs title_zh or title_en", field="title_zh")
+                        raise ValidationFailed(gettext("a position needs a title in Chinese or English"), field="title_zh")
                     self.positions.append((result, values, org))
                 if row_id:
                     if not row_id.isdigit() or int(row_id) not in self.by_id:
-                        raise ValidationFailed(f"id {row_id!r} is not an existing {report.type_name}", field="id")
+                        raise ValidationFailed(gettext("id %(id)s is not an existing %(type)s") % {
+                            "id": repr(row_id), "type": TYPE_LABELS.get(report.type_name, report.type_name)}, field="id")
                     self.existing.append(_Existing(result, int(row_id), data, by_name=False))
                 elif key and key in self.by_key:
                     self.existing.append(_Existing(result, self.by_key[key].pk, data, by_name=False))
@@ -422,12 +423,14 @@ class _Plan:
         row = self.new_rows.build(data, info)
         code = row.get("credit_code")
         if code and code in self.taken_codes:
-            raise ValidationFailed(f"credit_code {code} belongs to an existing organisation", field="credit_code")
+            raise ValidationFailed(gettext("the credit code %(code)s belongs to an existing organisation")
+                                   % {"code": code}, field="credit_code")
         proposal = self.matcher.proposal((names[0], names[1], *names[2]), info)
         if proposal is not None:
             result.status = "merge"
             result.record_id = proposal[0]
-            result.message = f"looks like existing #{proposal[0]} {self.matcher.labels.get(proposal[0], '')}: {proposal[1]}"
+            result.message = gettext("looks like the existing record #%(id)s %(name)s: %(why)s") % {
+                "id": proposal[0], "name": self.matcher.labels.get(proposal[0], ""), "why": proposal[1]}
             self.merges.append((result, proposal[0], data))
             return
         decision = self.new_rows.decide(self.actor, row)
@@ -449,7 +452,8 @@ class _Plan:
             try:
                 if item.target_id in claimed:
                     raise ValidationFailed(
-                        f"names the same record as line {claimed[item.target_id]}", field="id" if not item.by_name else "name"
+                        gettext("names the same record as line %(line)s") % {"line": claimed[item.target_id]},
+                        field="id" if not item.by_name else "name",
                     )
                 claimed[item.target_id] = result.line
                 target = loaded[item.target_id]
@@ -463,10 +467,12 @@ class _Plan:
                 result.record_id = target.pk
                 key = getattr(target, "key", None)
                 if key and key in self.by_key and self.by_key[key].pk != target.pk:
-                    raise ValidationFailed(f"key {key!r} belongs to another record", field="key")
+                    raise ValidationFailed(gettext("the key %(key)s belongs to another record") % {"key": repr(key)},
+                                           field="key")
                 code = getattr(target, "credit_code", None)
                 if code and self.taken_codes.get(code, target.pk) != target.pk:
-                    raise ValidationFailed(f"credit_code {code} belongs to another organisation", field="credit_code")
+                    raise ValidationFailed(gettext("the credit code %(code)s belongs to another organisation")
+                                           % {"code": code}, field="credit_code")
                 changes = diff(before, snapshot(target, self.fields))
                 if not changes:
                     result.status = "unchanged"

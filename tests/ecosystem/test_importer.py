@@ -24,6 +24,7 @@ GOOD_CSV = (
 )
 
 
+
 def run(data: bytes, fmt: str = "csv", *, dry_run: bool = False, type_name: str = "organisation", **kw):
     table = tabular.read_table(data, fmt, **kw)
     return importer.plan_and_apply(actor=SYSTEM, type_name=type_name, table=table, dry_run=dry_run)
@@ -70,11 +71,11 @@ def test_every_bad_row_reported_with_its_line_and_nothing_written():
     assert not report.applied
     errors = {r.line: r.message for r in report.errors}
     assert sorted(errors) == [3, 4, 5, 6, 7]
-    assert "kind" in errors[3]
+    assert errors[3].startswith("类型：")  # the field by its label, in the site's language
     assert "2020-14" in errors[4]
-    assert "name" in errors[5]
-    assert "line 2" in errors[6]
-    assert "website" in errors[7]
+    assert errors[5] == "需要填写中文或英文名称"
+    assert "第 2 行" in errors[6]
+    assert errors[7].startswith("网站：")
     assert state() == before
 
 
@@ -88,8 +89,8 @@ def test_bad_encoding_is_named_with_its_line():
 
 
 def test_missing_and_unknown_columns_and_empty_files():
-    assert "missing column" in run(b"kind,city_en\nenterprise,Chengdu\n").file_error
-    assert "unknown column 'nmae_en'" in run(b"name_zh,nmae_en\n\xe7\x94\xb2,A\n").file_error
+    assert "缺少列" in run(b"kind,city_en\nenterprise,Chengdu\n").file_error
+    assert "未知的列 'nmae_en'" in run(b"name_zh,nmae_en\n\xe7\x94\xb2,A\n").file_error
     assert "no data rows" in run(b"name_zh,name_en\n").file_error
     with pytest.raises(ValidationFailed, match="文件为空"):
         tabular.read_table(b"", "csv")
@@ -229,8 +230,8 @@ def test_two_rows_naming_one_record_and_clashing_credit_codes_are_errors():
     ).encode()
     report = run(data)
     errors = {r.line: r.message for r in report.errors}
-    assert "belongs to another organisation" in errors[2]
-    assert "same record as line 2" in errors[3]
+    assert "属于另一家机构" in errors[2]
+    assert errors[3] == "与第 2 行指向同一条记录"
     assert state() == before
 
 
