@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -115,11 +116,12 @@ class Crawl:
     seen: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
     forms_done: set[tuple[str, str, tuple[str, ...]]] = field(default_factory=set)
     pages: int = 0
+    check: Callable[[str, DataMask], list[str]] | None = None  # what counts as untranslated (Latin words by default)
 
     def note(self, label: str, response: Any, mask: DataMask | None = None) -> None:
         if "text/html" not in response.get("Content-Type", ""):
             return
-        bad = offending(visible_texts(response.content.decode()), mask or self.mask)
+        bad = offending(visible_texts(response.content.decode()), mask or self.mask, self.check)
         if bad:
             self.findings[f"{self.who} {label} [{response.status_code}]"] = bad
 

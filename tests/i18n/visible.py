@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 
 # Attributes a person reads (a tooltip, a placeholder, what a screen reader says, an image's text).
@@ -117,10 +117,24 @@ def untranslated(text: str, mask: DataMask) -> list[str]:
     return [w for w in _LATIN_WORD.findall(rest) if w not in ALLOWED_WORDS]
 
 
-def offending(texts: Iterable[str], mask: DataMask) -> list[str]:
+# Chinese an English page may show: the language switch names Chinese in Chinese, as every site does.
+ALLOWED_CHINESE = {"中文", "简体中文"}
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def chinese_in_english(text: str, mask: DataMask) -> list[str]:
+    """The Chinese of a text on an English page that is not data (a record with no English name shows its
+    Chinese one) and not the language switch: text from code that was shown untranslated."""
+    rest = mask.strip(text)
+    for allowed in ALLOWED_CHINESE:
+        rest = rest.replace(allowed, " ")
+    return _HAN_RUN.findall(rest)
+
+
+def offending(texts: Iterable[str], mask: DataMask, check: Callable[[str, DataMask], list[str]] | None = None) -> list[str]:
     """Each text with an untranslated word, once, in page order."""
     found: dict[str, None] = {}
     for text in texts:
-        if untranslated(text, mask):
+        if (check or untranslated)(text, mask):
             found[" ".join(text.split())[:160]] = None
     return list(found)
