@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -98,10 +99,20 @@ def _start(run_id: int) -> Run | None:
     return Run.objects.select_related("framework", "version", "version__framework", "created_by").get(pk=run_id)
 
 
+# What builds a started run: rankings.services.run_build_queued, registered by RankingsConfig.ready (the services
+# queue runs through this module, so this module does not import them).
+_BUILD: Callable[..., object] | None = None
+
+
+def register_builder(build: Callable[..., object]) -> None:
+    global _BUILD
+    _BUILD = build
+
+
 def execute(run_id: int) -> None:
     """Build one queued run to its end; every outcome (a crash too) is written to the run, never raised."""
-    from biopark.rankings import services
-
+    if _BUILD is None:
+        raise RuntimeError("no run builder registered: RankingsConfig.ready has not run")
     run = _start(run_id)
     if run is None:
         return
@@ -114,7 +125,7 @@ def execute(run_id: int) -> None:
         this_attempt.update(job_stage=name, heartbeat_at=run.heartbeat_at)
 
     try:
-        services.run_build_queued(run=run, stage=stage)
+        _BUILD(run=run, stage=stage)
     except Exception as exc:  # noqa: BLE001 - the run records any failure; nothing is left to raise to
         heartbeat.stop()
         message = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"

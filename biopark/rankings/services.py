@@ -19,7 +19,7 @@ from biopark.ecosystem.models import Park
 from biopark.metrics import selectors as metric_selectors
 from biopark.metrics.models import Indicator
 from biopark.metrics.services import indicator_ensure_catalogue
-from biopark.rankings import defaults, engine
+from biopark.rankings import defaults, engine, jobs
 from biopark.rankings.coverage import SYNTHETIC_ROOT_KEY
 from biopark.rankings.models import Framework, FrameworkVersion, JobStatus, Run, RunScore
 
@@ -296,8 +296,6 @@ def run_queue(*, actor: Any, framework: Framework, year: int | None = None,
 
     The inputs are checked now (who may, the year, the rows); a park framework's observations are read
     when the worker builds it. The run stays a draft, invisible to non-owners, until it is built."""
-    from biopark.rankings import jobs
-
     policy.require(actor, policy.CREATE, Run(framework=framework))
     version = latest_version(framework)
     rows: list[dict[str, Any]] = []
