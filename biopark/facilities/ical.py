@@ -70,7 +70,8 @@ def calendar(bookings: Iterable[Booking], *, name: str, now: dt.datetime) -> str
             summary += f" / {resource.name_en}"
         description = f"{b.organisation} · {b.get_status_display()}"
         if b.quantity > 1:
-            description += f" · {b.quantity} {resource.unit_label or _('units')}"
+            unit = resource.unit_label or _("units")
+            description += f" · {b.quantity} {unit}"
         if b.project_label:
             description += f" · {b.project_label}"
         if b.outage_id:
