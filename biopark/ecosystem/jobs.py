@@ -20,21 +20,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import threading
 import uuid
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from django_tasks import TaskResultStatus, task
-from django_tasks.exceptions import TaskResultDoesNotExist
 from django_tasks_db.models import DBTaskResult
 
+from biopark.core import background
+from biopark.core.background import stale_after
 from biopark.core.errors import DomainError
 from biopark.ecosystem import importer, tabular
 from biopark.ecosystem.models import ImportJob
@@ -49,14 +49,6 @@ DIED = gettext_noop(
     "Upload the file again."
 )
 LIVE_STATES = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
-
-
-def heartbeat_every() -> float:
-    return float(settings.BIOPARK_JOBS["HEARTBEAT_EVERY"])
-
-
-def stale_after() -> dt.timedelta:
-    return dt.timedelta(seconds=float(settings.BIOPARK_JOBS["STALE_AFTER"]))
 
 
 def upload_dir() -> Path:
@@ -102,8 +94,8 @@ def enqueue(job_id: int) -> None:
 
 
 class _Heartbeat:
-    """The running job's signs of life and progress, written from a thread of their own (so a long database
-    statement of the import silences neither) through that thread's own connection."""
+    """The running job's signs of life and progress, written by a core.background.Heartbeat thread (so a long
+    database statement of the import silences neither) through that thread's own connection."""
 
     def __init__(self, job_id: int, attempt: int, stored_as: str):
         self.job_id = job_id
@@ -111,29 +103,17 @@ class _Heartbeat:
         self.path = upload_dir() / stored_as if stored_as else None
         self.done = 0
         self._written = 0
-        self._wake = threading.Event()
-        self._stopping = False
-        self.thread = threading.Thread(target=self._run, name=f"import-heartbeat-{job_id}", daemon=True)
+        self._thread = background.Heartbeat(f"import-heartbeat-{job_id}", self.beat)
 
     def start(self) -> _Heartbeat:
-        self.thread.start()
+        self._thread.start()
         return self
 
     def progress(self, increment: int) -> None:
         """The importer's progress callback: count the rows; wake the thread when there is news to write."""
         self.done += increment
         if self.done - self._written >= PROGRESS_EVERY:
-            self._wake.set()
-
-    def _run(self) -> None:
-        try:
-            while not self._stopping:
-                self._wake.wait(heartbeat_every())
-                self._wake.clear()
-                if not self._stopping:
-                    self.beat()
-        finally:
-            connection.close()  # this thread's own connection
+            self._thread.wake()
 
     def beat(self) -> None:
         now = timezone.now()
@@ -152,9 +132,7 @@ class _Heartbeat:
             log.warning("import job %s: could not record its heartbeat", self.job_id, exc_info=True)
 
     def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-        self.thread.join()
+        self._thread.stop()
 
 
 def _start(job_id: int) -> ImportJob | None:
@@ -232,17 +210,6 @@ def _upload_touched_at(stored_as: str) -> dt.datetime | None:
         return None
 
 
-def _task_waiting(task_id: str) -> bool:
-    """Is the job's task still queued or being taken by a worker?"""
-    if not task_id:
-        return False
-    try:
-        status = import_task.get_backend().get_result(task_id).status
-    except TaskResultDoesNotExist:
-        return False
-    return status in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
-
-
 def _fail_task(task_id: str) -> None:
     """Close the task result of a dead attempt, which its worker left 'running' (the backend has no public
     call for it: its model's own method records the failure)."""
@@ -268,7 +235,7 @@ def _dead_jobs(now: dt.datetime) -> list[ImportJob]:
     # gone: the process that queued it died between its commit and the queueing, say.
     queued = ImportJob.objects.filter(status=ImportJob.Status.QUEUED, created_at__lt=cutoff)
     dead += [job for job in queued.only("pk", "status", "stored_as", "dry_run", "attempts", "task_id")
-             if not _task_waiting(job.task_id)]
+             if not background.task_waiting(import_task, job.task_id)]
     return dead
 
 

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable
 
-from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
-from django_tasks import TaskResultStatus, task
-from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks import task
 
+from biopark.core import background
+from biopark.core.background import stale_after
 from biopark.core.errors import DomainError
 from biopark.rankings.models import JobStatus, Run
 
@@ -33,14 +32,6 @@ log = logging.getLogger(__name__)
 STAGES = ("data", "build", "store")
 DIED = gettext_noop("The worker building this run stopped before it finished; nothing was stored. "
                     "Start the run again.")
-
-
-def heartbeat_every() -> float:
-    return float(settings.BIOPARK_JOBS["HEARTBEAT_EVERY"])
-
-
-def stale_after() -> dt.timedelta:
-    return dt.timedelta(seconds=float(settings.BIOPARK_JOBS["STALE_AFTER"]))
 
 
 @task()
@@ -56,34 +47,17 @@ def enqueue(run_id: int) -> None:
     Run.objects.filter(pk=run_id, job_status=JobStatus.QUEUED).update(task_id=str(result.id))
 
 
-class _Heartbeat:
+def _heartbeat(run_id: int, attempt: int) -> background.Heartbeat:
     """Signs of life of a running run, written from a thread with its own database connection."""
 
-    def __init__(self, run_id: int, attempt: int):
-        self.run_id = run_id
-        self.attempt = attempt
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, name=f"run-heartbeat-{run_id}", daemon=True)
-
-    def start(self) -> _Heartbeat:
-        self.thread.start()
-        return self
-
-    def _run(self) -> None:
+    def beat() -> None:
         try:
-            while not self._stop.wait(heartbeat_every()):
-                try:
-                    Run.objects.filter(pk=self.run_id, job_status=JobStatus.RUNNING,
-                                       attempts=self.attempt).update(heartbeat_at=timezone.now())
-                except DatabaseError:  # best effort (a locked SQLite file): the next beat tries again
-                    log.warning("run %s: could not record its heartbeat", self.run_id, exc_info=True)
-        finally:
-            connection.close()
+            Run.objects.filter(pk=run_id, job_status=JobStatus.RUNNING,
+                               attempts=attempt).update(heartbeat_at=timezone.now())
+        except DatabaseError:  # best effort (a locked SQLite file): the next beat tries again
+            log.warning("run %s: could not record its heartbeat", run_id, exc_info=True)
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self.thread.is_alive():
-            self.thread.join()
+    return background.Heartbeat(f"run-heartbeat-{run_id}", beat)
 
 
 def _start(run_id: int) -> Run | None:
@@ -116,7 +90,7 @@ def execute(run_id: int) -> None:
     run = _start(run_id)
     if run is None:
         return
-    heartbeat = _Heartbeat(run_id, run.attempts).start()
+    heartbeat = _heartbeat(run_id, run.attempts).start()
     this_attempt = Run.objects.filter(pk=run_id, attempts=run.attempts)
 
     def stage(name: str) -> None:
@@ -139,16 +113,6 @@ def execute(run_id: int) -> None:
         heartbeat.stop()
 
 
-def _task_waiting(task_id: str) -> bool:
-    if not task_id:
-        return False
-    try:
-        status = build_run_task.get_backend().get_result(task_id).status
-    except TaskResultDoesNotExist:
-        return False
-    return status in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
-
-
 def expire_stale(now: dt.datetime | None = None) -> int:
     """Mark failed the runs whose worker died (silent running ones; queued ones whose task is gone)."""
     now = now or timezone.now()
@@ -158,7 +122,7 @@ def expire_stale(now: dt.datetime | None = None) -> int:
     dead = [(r.pk, r.job_status, r.attempts) for r in running.only("pk", "job_status", "attempts")]
     queued = Run.objects.filter(job_status=JobStatus.QUEUED, created_at__lt=cutoff)
     dead += [(r.pk, r.job_status, r.attempts) for r in queued.only("pk", "job_status", "attempts", "task_id")
-             if not _task_waiting(r.task_id)]
+             if not background.task_waiting(build_run_task, r.task_id)]
     marked = 0
     for pk, status, attempts in dead:
         with transaction.atomic():
