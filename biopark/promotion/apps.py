@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class PromotionConfig(AppConfig):
+    name = "biopark.promotion"
+    label = "promotion"
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Investment promotion"
+
+    def ready(self) -> None:
+        from biopark.promotion import home, merge, rules  # models are loaded only now: the rules name them
+
+        rules.register()
+        merge.register()
+        home.register()
