@@ -5,9 +5,8 @@ action is due or overdue."""
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from biopark.core import formatting
 from biopark.core.nav import NavLink, register_nav

@@ -25,7 +25,16 @@ from biopark.core.writes import Editable, apply_changes, field_label, one_of, re
 from biopark.deals.models import Agreement, Event
 from biopark.ecosystem import services as registry
 from biopark.ecosystem.models import Organisation, Park, Person
-from biopark.promotion.models import Activity, Document, Lead, LostReason, Pipeline, Source, Stage, StageChange
+from biopark.promotion.models import (
+    Activity,
+    Document,
+    Lead,
+    LostReason,
+    Pipeline,
+    Source,
+    Stage,
+    StageChange,
+)
 from biopark.promotion.rules import TRANSITIONS
 from biopark.services import files
 
