@@ -12,12 +12,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
+from biopark.core.models import ChangeRecord
 from biopark.core.text import query_terms
+from biopark.ecosystem.models import Person
 from biopark.promotion.models import Activity, Lead, Pipeline, Source, Stage, StageChange
 
 CARDS_PER_COLUMN = 25
@@ -252,3 +255,16 @@ def pipeline_statistics(user: Any, pipeline: Pipeline) -> Statistics:
         by_source=[o for o in sources.values() if o.total],
         by_owner=sorted(owners_.values(), key=lambda o: (-o.total, o.label)),
     )
+
+
+def history(lead: Lead, limit: int = 100) -> list[ChangeRecord]:
+    """The lead's change history, newest first."""
+    ct = ContentType.objects.get_for_model(Lead)
+    return list(ChangeRecord.objects.filter(content_type=ct, object_id=lead.pk).order_by("-at", "-id")[:limit])
+
+
+def people_for(lead: Lead, limit: int = 300) -> list[Person]:
+    """People to pick for an activity: those holding a position at the lead's organisation first."""
+    own = list(Person.objects.filter(positions__organisation_id=lead.organisation_id).distinct().order_by("id"))
+    others = list(Person.objects.exclude(pk__in=[p.pk for p in own]).order_by("id")[: max(limit - len(own), 0)])
+    return own + others
