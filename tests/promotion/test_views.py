@@ -141,7 +141,7 @@ def test_move_activity_and_document_on_the_lead_page(site):
 
 def test_statistics_page(site):
     client = _as(site, site["operator"])
-        services.lead_move(actor=site["operator"], lead=site["lead"], to_stage=stage("signed"))
+    services.lead_move(actor=site["operator"], lead=site["lead"], to_stage=stage("signed"))
     html = client.get("/promotion/stats/").content.decode()
     assert '<svg class="chart"' in html
     assert "Referral" in html and "Li Na" in html
