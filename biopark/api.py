@@ -9,6 +9,7 @@ from biopark.ecosystem import api as ecosystem_api
 from biopark.facilities import api as facilities_api
 from biopark.metrics import api as metrics_api
 from biopark.pipeline import api as pipeline_api
+from biopark.promotion import api as promotion_api
 from biopark.rankings import api as rankings_api
 from biopark.services import api as services_api
 
@@ -31,3 +32,4 @@ api.add_router("/pipeline", pipeline_api.router)
 api.add_router("/services", services_api.router)
 api.add_router("/rankings", rankings_api.router)
 api.add_router("/metrics", metrics_api.router)
+api.add_router("/promotion", promotion_api.router)
