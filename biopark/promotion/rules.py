@@ -124,7 +124,7 @@ class TransitionPolicy:
             if lost_reason not in LostReason.values:
                 return _no(_("say why the lead was lost: choose a reason from the list"), "lost_reason")
             if lost_reason == LostReason.OTHER and not note:
-                return _no(_("the reason \u201cother\u201d needs a note"), "note")
+                return _no(_("the reason “other” needs a note"), "note")
             return Verdict(True)
         if current.outcome == Stage.Outcome.LOST:
             if to.outcome != Stage.Outcome.OPEN:

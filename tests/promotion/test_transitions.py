@@ -54,7 +54,7 @@ def test_forward_moves_are_free_and_recorded(setup):
     ("start", "to", "kwargs", "field", "message"),
     [
         ("contacted", "lost", {}, "lost_reason", "say why the lead was lost: choose a reason from the list"),
-        ("contacted", "lost", {"lost_reason": "other"}, "note", "the reason \u201cother\u201d needs a note"),
+        ("contacted", "lost", {"lost_reason": "other"}, "note", "the reason “other” needs a note"),
         ("visited", "contacted", {}, "note", "moving a lead back to an earlier stage needs a note"),
         ("signed", "negotiating", {"note": "deal reopened"}, "stage",
          "a signed lead goes back before signing only by an administrator; if the deal fell through, record it "
