@@ -214,6 +214,7 @@ def lead_create(
     new_organisation: Mapping[str, Any] | None = None,
     stage: Stage | None = None,
     now: dt.datetime | None = None,
+    synthetic: bool = False,
 ) -> Lead:
     """A new lead in the first stage of its pipeline (or `stage`, for leads already further on). The
     organisation comes from the registry (`data["organisation"]`), or is created in it from
@@ -223,7 +224,7 @@ def lead_create(
     values.setdefault("pipeline", default_pipeline())
     if not values.get("source"):
         raise ValidationFailed(_("%(field)s is required") % {"field": _label("source")}, field="source")
-    lead = Lead()
+    lead = Lead(synthetic=synthetic)
     if new_organisation:
         if values.get("organisation"):
             raise ValidationFailed(_("choose an organisation or name a new one, not both"), field="organisation")
@@ -307,10 +308,13 @@ def lost_stage(pipeline: Pipeline) -> Stage:
     return stage
 
 
-def lead_lose(*, actor: Any, lead: Lead, reason: str, note: str = "", expected_version: int | None = None) -> Lead:
+def lead_lose(
+    *, actor: Any, lead: Lead, reason: str, note: str = "", expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Lead:
     """Record a lead as lost, with a reason from the list (LostReason)."""
     return lead_move(actor=actor, lead=lead, to_stage=lost_stage(lead.pipeline), note=note, lost_reason=reason,
-                     expected_version=expected_version)
+                     expected_version=expected_version, now=now)
 
 
 # --- activities and documents -------------------------------------------------------------------------
