@@ -89,6 +89,8 @@ class Column:
     stage: Stage
     count: int
     leads: list[Lead] = field(default_factory=list)
+    # The stages a card of this column can move forward to (the board's buttons; other moves need a note).
+    forward: list[Stage] = field(default_factory=list)
 
     @property
     def more(self) -> int:
@@ -101,10 +103,16 @@ def board(user: Any, filters: LeadFilters, *, per_column: int = CARDS_PER_COLUMN
     assert filters.pipeline is not None
     base = lead_list(user, LeadFilters(**{**filters.__dict__, "stage": None}))
     counts = dict(base.order_by().values_list("stage_id").annotate(n=Count("id")).values_list("stage_id", "n"))
+    cards = base.select_related(None).select_related("organisation", "owner")
+    stages = stages_of(filters.pipeline)
     columns = []
-    for stage in stages_of(filters.pipeline):
-        leads = list(base.filter(stage=stage)[:per_column]) if counts.get(stage.pk) else []
-        columns.append(Column(stage=stage, count=counts.get(stage.pk, 0), leads=leads))
+    for stage in stages:
+        leads = list(cards.filter(stage=stage)[:per_column]) if counts.get(stage.pk) else []
+        for lead in leads:
+            lead.stage = stage  # the column's stage: no join, no query per card
+        forward = [] if stage.outcome == Stage.Outcome.LOST else [
+            s for s in stages if s.position > stage.position and s.outcome != Stage.Outcome.LOST]
+        columns.append(Column(stage=stage, count=counts.get(stage.pk, 0), leads=leads, forward=forward))
     return columns
 
 

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -79,6 +80,9 @@ def board(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     columns = selectors.board(request.user, filters) if filters.pipeline else []
     for column in columns:
+        # The same options on every card of a column: built once.
+        column.options = format_html_join(  # type: ignore[attr-defined]
+            "", '<option value="{}">{}</option>', ((s.pk, s.display_name) for s in column.forward))
         for lead in column.leads:
             lead.overdue = selectors.is_overdue(lead, today)  # type: ignore[attr-defined]
     context.update({"columns": columns, "query": _query(filters)})
