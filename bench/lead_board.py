@@ -15,6 +15,7 @@ park of their own (the services are not used, for speed); the operator signs in 
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import os
 import random
@@ -46,13 +47,13 @@ import django  # noqa: E402
 
 django.setup()
 
+from _server import load, start_server  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from _server import load, start_server  # noqa: E402
 from biopark.accounts.models import Profile, Role  # noqa: E402
 from biopark.ecosystem.models import Organisation, Park  # noqa: E402
 from biopark.promotion.models import Lead, Pipeline, Source, Stage, StageChange  # noqa: E402
@@ -110,6 +111,16 @@ def build() -> tuple[User, list[User], int]:
     return operator, owners, len(changes)
 
 
+def _first_answers(port: int, headers: dict[str, str], path: str) -> None:
+    """Wait until each worker has answered once: on a busy machine a worker's first request (it loads every
+    URLconf) can take longer than the load client's 30 s timeout."""
+    for _ in range(PARAMS["workers"] * 2):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        conn.request("GET", path, headers=headers)
+        conn.getresponse().read()
+        conn.close()
+
+
 def main() -> None:
     t0 = time.perf_counter()
     operator, owners, n_changes = build()
@@ -141,6 +152,7 @@ def main() -> None:
         env["BIOPARK_DATA_DIR"] = os.environ["BIOPARK_DATA_DIR"]
     proc, port = start_server(env, workers=PARAMS["workers"], threads=1)
     try:
+        _first_answers(port, headers, board_paths[0])
         load(port, (board_paths + list_paths)[:20], clients=CLIENTS, headers=headers)  # warm up
         single = load(port, board_paths[:40] + list_paths[:40], clients=1, headers=headers)
         board = load(port, board_paths, clients=CLIENTS, headers=headers)

@@ -20,6 +20,7 @@ def build_world() -> dict[str, Any]:
     from biopark.services import services as desk_services
     from tests.facilities.factories import ResourceFactory
     from tests.pipeline.factories import IndicationFactory, ProjectFactory
+    from tests.promotion.factories import LeadFactory
     from tests.rankings.helpers import IDATA, make_external
     from tests.services.factories import ServiceFactory
 
@@ -51,12 +52,13 @@ def build_world() -> dict[str, Any]:
     )
     framework = make_external(SYSTEM)
     run = run_create(actor=SYSTEM, framework=framework, idata=IDATA)
+    lead = LeadFactory(park=zone, organisation=other_enterprise, owner=users["operator"])
     return {
         "users": users, "park": park, "zone": zone, "other_park": other_park, "enterprise": enterprise,
         "other_enterprise": other_enterprise, "person": person, "platform": platform, "resource": resource,
         "relation": relation, "project": project, "hidden_project": hidden_project, "service": service,
         "request": request, "booking": booking, "framework": framework, "run": run, "year": start.year,
-        "month": start.month,
+        "month": start.month, "lead": lead,
     }
 
 
@@ -69,4 +71,5 @@ def path_values(world: dict[str, Any]) -> dict[str, Any]:
         "catalogue": world["service"].pk, "services": world["service"].pk, "requests": world["request"].pk,
         "runs": world["run"].pk, "frameworks": world["framework"].key, "versions": 1, "units": "P1",
         "jobs": 1, "attachments": 1, "files": 1, "statements": world["enterprise"].pk,
+        "leads": world["lead"].pk, "documents": 1,
     }

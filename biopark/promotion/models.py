@@ -154,6 +154,7 @@ class Lead(models.Model):
             models.Index(fields=["park", "pipeline", "stage"], name="promotion_lead_board"),
             models.Index(fields=["stage", "-updated_at"], name="promotion_lead_stage_recent"),
             models.Index(fields=["next_action_due"], name="promotion_lead_due"),
+            models.Index(fields=["park", "-updated_at", "-id"], name="promotion_lead_park_recent"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -23,7 +23,9 @@ from biopark.core.text import query_terms
 from biopark.ecosystem.models import Person
 from biopark.promotion.models import Activity, Lead, Pipeline, Source, Stage, StageChange
 
-CARDS_PER_COLUMN = 25
+# Cards shown per column; the rest are one click away in the list ("N more"). A board is for the next
+# moves, not for reading every lead: 10 keeps a 10,000-lead board as quick to render as a 100-lead one.
+CARDS_PER_COLUMN = 10
 
 
 def pipelines(user: Any) -> list[Pipeline]:

@@ -85,7 +85,8 @@ def board(request: HttpRequest) -> HttpResponse:
             "", '<option value="{}">{}</option>', ((s.pk, s.display_name) for s in column.forward))
         for lead in column.leads:
             lead.overdue = selectors.is_overdue(lead, today)  # type: ignore[attr-defined]
-    context.update({"columns": columns, "query": _query(filters)})
+    # Labels every card repeats, translated once rather than by a tag on each card.
+    context.update({"columns": columns, "query": _query(filters), "jobs_label": _("Jobs"), "owner_label": _("Owner")})
     return render(request, "promotion/board.html", context)
 
 
