@@ -28,7 +28,7 @@ class Field:
 
 
 def _label(name: str) -> Any:
-    return Lead._meta.get_field(name).verbose_name
+    return getattr(Lead._meta.get_field(name), "verbose_name", name)
 
 
 def lead_fields(

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -130,7 +130,7 @@ def _limited(size: int) -> Any:
     return convert
 
 
-def _record(model: type, *, required: bool = False) -> Any:
+def _record(model: type[models.Model], *, required: bool = False) -> Any:
     """A related record named by its id (or given as the record itself)."""
 
     def convert(value: Any, name: str) -> Any:

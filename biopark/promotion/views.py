@@ -14,19 +14,23 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from biopark.accounts import policy
 from biopark.core import uploads
 from biopark.core.errors import DomainError, ValidationFailed
 from biopark.core.handlers import forbidden
-from biopark.core.params import Params
+from biopark.core.params import BadParameter, Params, register_labels
 from biopark.deals.models import Agreement, Event
 from biopark.ecosystem.models import Organisation, Park
 from biopark.promotion import charts, exports, forms, selectors, services
 from biopark.promotion.models import Activity, Lead, LostReason, Pipeline, Source, Stage
 from biopark.promotion.rules import TRANSITIONS
 from biopark.services import files
+
+register_labels({"pipeline": gettext_lazy("pipeline"), "owner": gettext_lazy("owner"),
+                 "source": gettext_lazy("source"), "due": gettext_lazy("action due")})
 
 
 def _refusal(request: HttpRequest) -> HttpResponse | None:
@@ -36,8 +40,10 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
 
 def _pipeline(request: HttpRequest, get: Params) -> tuple[Pipeline | None, list[Pipeline]]:
     available = selectors.pipelines(request.user)
-    chosen = get.choice("pipeline", [(str(p.pk), p.display_name) for p in available])
-    found = next((p for p in available if str(p.pk) == chosen), None) if chosen else None
+    chosen = get.int("pipeline")
+    found = next((p for p in available if p.pk == chosen), None) if chosen else None
+    if chosen and found is None:
+        raise BadParameter(_("there is no pipeline %(id)s") % {"id": chosen}, field="pipeline")
     return found or (available[0] if available else None), available
 
 
