@@ -22,15 +22,12 @@ def _due_tile(actor: Actor) -> TileData | None:
     today = timezone.localdate()
     count, leads = selectors.due_leads(actor, today=today)
     language = get_language()
-    items = [
-        TileItem(
-            label=str(lead),
-            href=f"/promotion/leads/{lead.pk}/",
-            detail=f"{lead.next_action or _('next action')} · {formatting.format_date(lead.next_action_due, language)}",
-            status="overdue" if selectors.is_overdue(lead, today) else "due",
-        )
-        for lead in leads
-    ]
+    unnamed = _("next action")
+    items = []
+    for lead in leads:
+        action, due = lead.next_action or unnamed, formatting.format_date(lead.next_action_due, language)
+        items.append(TileItem(label=str(lead), href=f"/promotion/leads/{lead.pk}/", detail=f"{action} · {due}",
+                              status="overdue" if selectors.is_overdue(lead, today) else "due"))
     return TileData(
         value=formatting.format_number(count, language),
         value_label=_("leads with an action due or overdue"),
