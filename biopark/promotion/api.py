@@ -16,6 +16,7 @@ from biopark.promotion.models import Lead, Pipeline, Source
 from biopark.promotion.schemas import (
     ActivityIn,
     ActivityOut,
+    Id,
     LeadDetailOut,
     LeadIn,
     LeadOut,
@@ -28,9 +29,9 @@ router = Router(tags=["promotion"])
 
 
 class LeadFilters(Schema):
-    pipeline: int | None = None
-    stage: int | None = None
-    owner: int | None = None
+    pipeline: Id | None = None  # type: ignore[valid-type]
+    stage: Id | None = None  # type: ignore[valid-type]
+    owner: Id | None = None  # type: ignore[valid-type]
     source: choice(Source.values) | None = None  # type: ignore[valid-type]
     park: SafeText = ""
     q: SafeText = ""
