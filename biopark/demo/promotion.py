@@ -20,7 +20,7 @@ from biopark.accounts.policy import SYSTEM
 from biopark.core.models import Source
 from biopark.deals.models import Event
 from biopark.ecosystem import services as registry
-from biopark.ecosystem.models import Organisation, Park, Person
+from biopark.ecosystem.models import Organisation, Park
 from biopark.promotion import services
 from biopark.promotion.models import Lead, Pipeline, Stage
 
@@ -29,7 +29,7 @@ ARTICLE_002 = "002_a814931e3d59256b.txt"
 # center's hope of joint roadshow promotion; the bureau chief's briefing.
 VISIT_SPAN, PURPOSE_SPAN, ROADSHOW_SPAN = (118, 393), (394, 839), (3053, 3394)
 DEMO_PARK = "park:chengdu-hitech"
-STAFF = [("promo-demo-wang", "王", "示例"), ("promo-demo-zhao", "赵", "示例"), ("promo-demo-chen", "陈", "示例")]
+STAFF = [("promo-demo-wang", "王", "示例"), ("promo-demo-zhao", "赵", "示例")]
 # Where the synthetic leads stand today: stage code -> how many.
 FLOW = {"lead": 6, "contacted": 7, "visited": 6, "negotiating": 5, "signed": 3, "registered": 3,
         "construction": 2, "operating": 2, "lost": 6}
@@ -44,12 +44,18 @@ LOST_REASONS = ["other_location", "policy", "space", "funding", "timing", "no_re
 
 
 def load_promotion(records: dict[str, Any]) -> dict[str, int]:
-    """Called by biopark.demo.loader.load_demo after the registry is loaded (`records`: its rows by key)."""
-    made = {"fact leads": _fact_lead(records), "synthetic leads": 0}
-    park = records.get(DEMO_PARK) or Park.objects.filter(key=DEMO_PARK).first()
-    if park is not None and not Lead.objects.filter(synthetic=True).exists():
-        made["synthetic leads"] = _synthetic_flow(park)
-    return made
+    """Called by biopark.demo.loader.load_demo after the registry is loaded (`records`: its rows by key): the
+    facts of the articles only."""
+    return {"promotion fact leads": _fact_lead(records)}
+
+
+def build_demo() -> dict[str, int]:
+    """The synthetic deal flow, run by `biopark demo` after the demo sign-ins and the pipeline's synthetic
+    portfolio exist (its made-up organisations are the prospects here too, so the registry gets no new ones)."""
+    park = Park.objects.filter(key=DEMO_PARK).first()
+    if park is None or Lead.objects.filter(synthetic=True).exists():
+        return {"synthetic leads": 0}
+    return {"synthetic leads": _synthetic_flow(park)}
 
 
 def _fact_lead(records: dict[str, Any]) -> int:
@@ -87,8 +93,10 @@ def _fact_lead(records: dict[str, Any]) -> int:
 
 
 def _staff(park: Park) -> list[Any]:
-    """Three made-up promotion officers of the demo park (no password: they cannot sign in)."""
-    users = []
+    """The demo operator and two made-up promotion officers of the demo park (no password: they cannot sign
+    in)."""
+    operator = get_user_model().objects.filter(username="operator", profile__park=park).first()
+    users = [operator] if operator is not None else []
     for username, last, first in STAFF:
         user, created = get_user_model().objects.get_or_create(
             username=username, defaults={"first_name": first, "last_name": last})
@@ -101,6 +109,10 @@ def _staff(park: Park) -> list[Any]:
 
 
 def _organisations(park: Park, count: int) -> list[Organisation]:
+    """The pipeline demo's made-up organisations when it ran, else made-up prospects of our own."""
+    found = list(Organisation.objects.filter(key__startswith="org:synthetic-").order_by("key"))
+    if found:
+        return [found[n % len(found)] for n in range(count)]
     orgs = []
     for n in range(1, count + 1):
         key = f"org:demo-prospect-{n:02d}"
