@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "biopark.facilities",
     "biopark.pipeline",
     "biopark.services",
+    "biopark.financing",
     "biopark.news",
 ]
 
