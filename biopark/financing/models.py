@@ -138,6 +138,9 @@ class InterestStep(models.Model):
         ordering = ["at", "id"]
 
 
+    def __str__(self) -> str:
+        return f"{self.interest} · {self.get_state_display()}"
+
 class InvestorNote(models.Model):
     """A note an investor organisation keeps on a project: only that organisation's investor members read it."""
 
@@ -153,6 +156,9 @@ class InvestorNote(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+
+    def __str__(self) -> str:
+        return f"{self.investor} · {self.project}"
 
 class Introduction(models.Model):
     """The park introduces an investor to a project (both sides are notified)."""
@@ -173,6 +179,9 @@ class Introduction(models.Model):
         constraints = [models.UniqueConstraint(fields=["investor", "project"], name="financing_intro_unique")]
 
 
+    def __str__(self) -> str:
+        return f"{self.investor} ↔ {self.project}"
+
 class Notification(models.Model):
     """An in-app notice to one user. The text is built when it is shown (`kind` + `params`), so each reader
     gets it in the language of the page."""
@@ -192,6 +201,9 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
 
 class Roadshow(models.Model):
     """A call for applications attached to a roadshow event."""
@@ -231,6 +243,9 @@ class RoadshowApplication(models.Model):
         constraints = [models.UniqueConstraint(fields=["roadshow", "project"], name="financing_application_unique")]
 
 
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_status_display()}"
+
 class RoadshowInvestor(models.Model):
     roadshow = models.ForeignKey(Roadshow, on_delete=models.CASCADE, related_name="investor_links")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roadshow_links",
@@ -240,6 +255,9 @@ class RoadshowInvestor(models.Model):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["roadshow", "organisation"], name="financing_rs_investor_unique")]
 
+
+    def __str__(self) -> str:
+        return str(self.organisation)
 
 class RoadshowFeedback(models.Model):
     """An attending investor's view of a presented project; a follow-up opens (or advances) its interest."""
@@ -260,3 +278,6 @@ class RoadshowFeedback(models.Model):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["roadshow", "investor", "project"],
                                                name="financing_feedback_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.investor} · {self.project}"

@@ -1,0 +1,314 @@
+"""Reads of the financing app: matches (ranked, explained, filtered by the policy), boards and lists.
+
+Matching reads every active mandate and every open financing need through a per-process cache of numpy arrays
+(`biopark.financing.matrix`), rebuilt when a cheap stamp query (row count, last change) says the rows changed;
+each request then scores all rows in memory, keeps those the reader may see and explains the best ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
+
+from biopark.accounts import policy
+from biopark.accounts.models import Role
+from biopark.deals.models import Event
+from biopark.ecosystem.models import Organisation
+from biopark.financing import matrix
+from biopark.financing.matching import MandateFacts, Match, NeedFacts, match
+from biopark.financing.models import (
+    FinancingNeed,
+    Interest,
+    InterestState,
+    Introduction,
+    InvestorNote,
+    Mandate,
+    Notification,
+    Roadshow,
+    RoadshowApplication,
+    RoadshowFeedback,
+)
+from biopark.financing.rules import MANDATE_READERS, is_investor
+from biopark.pipeline.models import Project
+
+# --- facts -------------------------------------------------------------------------------------------------
+
+_MANDATE_COLUMNS = ("id", "organisation_id", "stages", "modalities", "therapeutic_areas", "rounds", "regions",
+                    "ticket_min", "ticket_max", "currency")
+_NEED_COLUMNS = ("id", "project_id", "round", "amount", "currency", "project__highest_stage", "project__modality",
+                 "project__therapeutic_areas", "project__park__city_zh", "project__park__city_en",
+                 "project__park__province_zh", "project__park__province_en", "project__park__country",
+                 "project__organisation__city_zh", "project__organisation__city_en",
+                 "project__organisation__country")
+
+
+def _mandate_fact(row: tuple[Any, ...]) -> MandateFacts:
+    (pk, org, stages, modalities, areas, rounds, regions, low, high, currency) = row
+    return MandateFacts(id=pk, organisation_id=org, stages=frozenset(stages or ()),
+                        modalities=frozenset(modalities or ()), areas=frozenset(areas or ()),
+                        rounds=frozenset(rounds or ()), regions=tuple(regions or ()), ticket_min=low, ticket_max=high,
+                        currency=currency)
+
+
+def _need_fact(row: tuple[Any, ...]) -> NeedFacts:
+    (pk, project, round_, amount, currency, stage, modality, areas, *places) = row
+    return NeedFacts(project_id=project, need_id=pk, stage=stage or "", modality=modality or "",
+                     areas=frozenset(areas or ()), round=round_, amount=amount, currency=currency,
+                     places=tuple(p for p in places if p))
+
+
+def mandate_facts(qs: QuerySet[Mandate]) -> list[MandateFacts]:
+    return [_mandate_fact(row) for row in qs.values_list(*_MANDATE_COLUMNS)]
+
+
+def project_facts(project: Project) -> NeedFacts:
+    """The project's facts with its latest open financing need (without one: round and amount stay empty)."""
+    need = open_needs().filter(project=project).order_by("-created_at", "-id").values_list(*_NEED_COLUMNS).first()
+    if need is not None:
+        return _need_fact(need)
+    park, org = project.park, project.organisation
+    places = [getattr(park, f, "") for f in ("city_zh", "city_en", "province_zh", "province_en", "country")] if park \
+        else []
+    places += [org.city_zh, org.city_en, org.country]
+    return NeedFacts(project_id=project.pk, stage=project.highest_stage, modality=project.modality,
+                     areas=frozenset(project.therapeutic_areas or ()), places=tuple(p for p in places if p))
+
+
+def open_needs() -> QuerySet[FinancingNeed]:
+    return FinancingNeed.objects.filter(open=True)
+
+
+# --- the cached arrays -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Cached:
+    stamp: tuple[Any, ...] | None = None
+    value: Any = None
+
+
+_lock = threading.Lock()
+_mandates = _Cached()
+_needs = _Cached()
+
+
+def _mandate_stamp() -> tuple[Any, ...]:
+    s = Mandate.objects.filter(active=True).aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+    return (s["n"], s["last"], s["top"])
+
+
+def _need_stamp() -> tuple[Any, ...]:
+    s = open_needs().aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"),
+                               project=Max("project__updated_at"), moved=Max("project__last_event_on"))
+    return (s["n"], s["last"], s["top"], s["project"], s["moved"])
+
+
+def mandate_matrix() -> matrix.MandateMatrix:
+    stamp = _mandate_stamp()
+    with _lock:
+        if _mandates.stamp != stamp:
+            _mandates.value = matrix.MandateMatrix(mandate_facts(Mandate.objects.filter(active=True).order_by("id")))
+            _mandates.stamp = stamp
+        return _mandates.value
+
+
+def need_matrix() -> matrix.NeedMatrix:
+    stamp = _need_stamp()
+    with _lock:
+        if _needs.stamp != stamp:
+            rows = open_needs().order_by("id").values_list(*_NEED_COLUMNS)
+            _needs.value = matrix.NeedMatrix([_need_fact(r) for r in rows])
+            _needs.stamp = stamp
+        return _needs.value
+
+
+# --- matches -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvestorMatch:
+    organisation: Organisation
+    match: Match
+
+
+@dataclass(frozen=True)
+class ProjectMatch:
+    project: Project
+    need: FinancingNeed | None
+    match: Match
+
+
+def may_rank_investors(user: Any) -> bool:
+    actor = policy.actor_for(user)
+    return actor.is_admin or actor.role in MANDATE_READERS
+
+
+def investors_for_project(user: Any, project: Project, limit: int = 20) -> list[InvestorMatch]:
+    """Investor organisations ranked for a project (each by its best mandate), with the reasons. Only mandates
+    the reader may see count; the caller has checked that the reader may see the project."""
+    actor = policy.actor_for(user)
+    if not (actor.is_admin or actor.role in MANDATE_READERS or is_investor(actor)):
+        return []
+    facts = project_facts(project)
+    arrays = mandate_matrix()
+    if not len(arrays):
+        return []
+    scores = arrays.score_need(facts)
+    mask = arrays.orgs == actor.organisation_id if is_investor(actor) and not actor.is_admin else None
+    rows = matrix.best_per_group(scores, arrays.ids, arrays.orgs, limit, mask=mask)
+    chosen = [arrays.facts[i] for i in rows]
+    orgs = Organisation.objects.in_bulk([m.organisation_id for m in chosen])
+    return [InvestorMatch(orgs[m.organisation_id], match(m, facts)) for m in chosen if m.organisation_id in orgs]
+
+
+def visible_need_ids(user: Any) -> np.ndarray:
+    ids = open_needs().filter(policy.visible_filter(user, FinancingNeed)).values_list("id", flat=True)
+    return np.fromiter(ids, dtype=np.int64)
+
+
+def projects_for_investor(user: Any, organisation: Organisation, limit: int = 20,
+                          since: dt.datetime | None = None) -> list[ProjectMatch]:
+    """Projects with an open financing need the reader may see, ranked for the investor's active mandates
+    (each need by the mandate that fits it best), with the reasons; `since` keeps needs published after it."""
+    mandates = mandate_facts(Mandate.objects.filter(organisation=organisation, active=True).order_by("id"))
+    if not mandates:
+        return []
+    arrays = need_matrix()
+    if not len(arrays):
+        return []
+    need_ids = np.array([n.need_id for n in arrays.facts], dtype=np.int64)
+    per_mandate = np.vstack([arrays.score_mandate(m) for m in mandates])
+    best_mandate = per_mandate.argmax(axis=0)
+    scores = per_mandate.max(axis=0)
+    visible = visible_need_ids(user)
+    mask = np.isin(need_ids, visible, assume_unique=True)
+    if since is not None:
+        recent = open_needs().filter(created_at__gte=since).values_list("id", flat=True)
+        mask &= np.isin(need_ids, np.fromiter(recent, dtype=np.int64))
+    rows = matrix.best_per_group(scores, need_ids, arrays.project_ids, limit, mask=mask)
+    explained = [(arrays.facts[i], mandates[best_mandate[i]]) for i in rows]
+    needs = FinancingNeed.objects.select_related("project__organisation", "project__park").in_bulk(
+        [n.need_id for n, _m in explained])
+    return [ProjectMatch(needs[n.need_id].project, needs[n.need_id], match(m, n)) for n, m in explained
+            if n.need_id in needs]
+
+
+# --- the investor's workspace ------------------------------------------------------------------------------
+
+
+def investor_organisation(user: Any) -> Organisation | None:
+    actor = policy.actor_for(user)
+    if not is_investor(actor):
+        return None
+    return Organisation.objects.filter(pk=actor.organisation_id).first()
+
+
+def interest_board(user: Any, organisation: Organisation) -> list[tuple[str, str, list[Interest]]]:
+    """The organisation's interests by state, in the order of the states."""
+    qs = (Interest.objects.filter(policy.visible_filter(user, Interest), investor=organisation)
+          .select_related("project").prefetch_related("steps").order_by("-updated_at", "id"))
+    by_state: dict[str, list[Interest]] = defaultdict(list)
+    for interest in qs:
+        by_state[interest.state].append(interest)
+    return [(code, str(label), by_state.get(code, [])) for code, label in InterestState.choices]
+
+
+def notes(user: Any, organisation: Organisation, project: Project | None = None) -> list[InvestorNote]:
+    qs = InvestorNote.objects.filter(policy.visible_filter(user, InvestorNote), investor=organisation)
+    if project is not None:
+        qs = qs.filter(project=project)
+    return list(qs.select_related("project")[:200])
+
+
+def notifications(user: Any, limit: int = 20) -> list[Notification]:
+    qs = Notification.objects.filter(policy.visible_filter(user, Notification))
+    return list(qs.select_related("introduction__project", "introduction__investor")[:limit])
+
+
+def unread_count(user: Any) -> int:
+    return Notification.objects.filter(policy.visible_filter(user, Notification), read_at__isnull=True).count()
+
+
+# --- a project's financing ---------------------------------------------------------------------------------
+
+
+def project_for(user: Any, pk: int) -> tuple[Project | None, list[FinancingNeed]]:
+    """The project and its financing needs the reader may see; (None, []) when the reader may see neither."""
+    project = Project.objects.select_related("organisation", "park").filter(pk=pk).first()
+    if project is None:
+        return None, []
+    needs = list(FinancingNeed.objects.filter(policy.visible_filter(user, FinancingNeed), project=project)
+                 .select_related("project"))
+    if needs or policy.decide(user, policy.VIEW, project):
+        return project, needs
+    return None, []
+
+
+def introductions(user: Any, *, project: Project | None = None, limit: int = 100) -> list[Introduction]:
+    qs = Introduction.objects.filter(policy.visible_filter(user, Introduction))
+    if project is not None:
+        qs = qs.filter(project=project)
+    return list(qs.select_related("project", "investor")[:limit])
+
+
+def project_interests(user: Any, project: Project) -> list[Interest]:
+    return list(Interest.objects.filter(policy.visible_filter(user, Interest), project=project)
+                .select_related("investor"))
+
+
+def investor_choices() -> list[Organisation]:
+    return list(Organisation.objects.filter(kind=Organisation.Kind.INVESTOR).order_by("name_zh", "id"))
+
+
+# --- roadshows ---------------------------------------------------------------------------------------------
+
+
+def roadshows(user: Any) -> list[Roadshow]:
+    qs = Roadshow.objects.filter(policy.visible_filter(user, Roadshow)).select_related("event", "park")
+    return list(qs.annotate(n_applications=Count("applications", distinct=True),
+                            n_investors=Count("investor_links", distinct=True)).order_by("-deadline", "-id"))
+
+
+def upcoming_roadshows(user: Any, limit: int = 5) -> list[Roadshow]:
+    today = timezone.localdate()
+    qs = Roadshow.objects.filter(policy.visible_filter(user, Roadshow), event__starts_on__gte=today)
+    return list(qs.select_related("event").order_by("event__starts_on", "id")[:limit])
+
+
+def roadshow_detail(user: Any, pk: int) -> dict[str, Any] | None:
+    roadshow = Roadshow.objects.select_related("event", "park").filter(pk=pk).first()
+    if roadshow is None or not policy.decide(user, policy.VIEW, roadshow):
+        return None
+    applications = list(
+        RoadshowApplication.objects.filter(policy.visible_filter(user, RoadshowApplication), roadshow=roadshow)
+        .select_related("project__organisation").distinct().order_by("id"))
+    feedback = list(RoadshowFeedback.objects.filter(policy.visible_filter(user, RoadshowFeedback), roadshow=roadshow)
+                    .select_related("investor", "project").order_by("project_id", "id"))
+    by_project: dict[int, list[RoadshowFeedback]] = defaultdict(list)
+    for item in feedback:
+        by_project[item.project_id].append(item)
+    investors = list(roadshow.investor_links.select_related("organisation").order_by("id"))
+    return {"roadshow": roadshow, "applications": [(a, by_project.get(a.project_id, [])) for a in applications],
+            "investors": investors, "follow_ups": [f for f in feedback if f.follow_up]}
+
+
+def roadshow_events(user: Any) -> QuerySet[Event]:
+    return Event.objects.filter(kind=Event.Kind.ROADSHOW, roadshow__isnull=True).filter(
+        policy.visible_filter(user, Event)).order_by("-starts_on", "id")
+
+
+def applicable_projects(user: Any) -> list[Project]:
+    """Projects the reader may enter into a roadshow (its organisation's)."""
+    actor = policy.actor_for(user)
+    if actor.role not in (Role.ENTERPRISE_MEMBER, Role.PLATFORM_MANAGER) or not actor.organisation_id:
+        return []
+    return list(Project.objects.filter(organisation_id=actor.organisation_id).order_by("id")[:200])
+
+
