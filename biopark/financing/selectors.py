@@ -106,8 +106,8 @@ def _mandate_stamp() -> tuple[Any, ...]:
 
 def _need_stamp() -> tuple[Any, ...]:
     s = open_needs().aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"),
-                               project=Max("project__updated_at"), moved=Max("project__last_event_on"))
-    return (s["n"], s["last"], s["top"], s["project"], s["moved"])
+                               changed=Max("project__updated_at"), moved=Max("project__last_event_on"))
+    return (s["n"], s["last"], s["top"], s["changed"], s["moved"])
 
 
 def mandate_matrix() -> matrix.MandateMatrix:
