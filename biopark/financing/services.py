@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from biopark.accounts import policy
 from biopark.accounts.models import Role
 from biopark.core.audit import diff, record_change, snapshot
-from biopark.core.errors import Conflict, ValidationFailed
+from biopark.core.errors import Conflict, NotFound, ValidationFailed
 from biopark.core.models import ChangeRecord
 from biopark.core.writes import Attributes, Editable, apply_changes, field_label, one_of, text
 from biopark.deals.models import Event
@@ -192,6 +192,16 @@ def need_update(*, actor: Any, need: FinancingNeed, data: Mapping[str, Any], exp
 # --- interests and notes -------------------------------------------------------------------------------
 
 
+def _require_visible(actor: Any, project: Project) -> None:
+    """An investor records interest and notes only on projects it may see (the project itself, or one of its
+    financing needs); any other answers like a project that does not exist."""
+    if policy.decide(actor, policy.VIEW, project):
+        return
+    if FinancingNeed.objects.filter(policy.visible_filter(actor, FinancingNeed), project=project).exists():
+        return
+    raise NotFound(_("no such project"), field="project")
+
+
 def _state(value: Any) -> str:
     return one_of(InterestState, gettext_lazy("state"))(value, "state")
 
@@ -200,6 +210,7 @@ def _state(value: Any) -> str:
 def interest_set(*, actor: Any, investor: Organisation, project: Project, state: str) -> Interest:
     """Record (or move) the investor's interest in a project; every move is a step with who and when."""
     state = _state(state)
+    _require_visible(actor, project)
     interest = Interest.objects.select_for_update().filter(investor=investor, project=project).first()
     if interest is None:
         interest = Interest(investor=investor, project=project, state=state)
@@ -227,6 +238,7 @@ def note_add(*, actor: Any, investor: Organisation, project: Project, text: str)
         raise ValidationFailed(_("write a note first"), field="text")
     if len(body) > 10_000:
         raise ValidationFailed(_("a note holds at most 10,000 characters"), field="text")
+    _require_visible(actor, project)
     user = _user(actor)
     note = InvestorNote(investor=investor, project=project, text=body,
                         author=user if getattr(user, "pk", None) else None,
