@@ -40,6 +40,7 @@ BENCHMARKS = {
     "registry_import.py": True,
     "registry_search.py": True,
     "pipeline_portfolio.py": True,
+    "matching.py": True,
     "index_uncertainty_asem.py": False,
     "index_uncertainty_large.py": False,
     "extract_quality.py": False,

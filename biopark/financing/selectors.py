@@ -35,14 +35,15 @@ from biopark.financing.models import (
     RoadshowApplication,
     RoadshowFeedback,
 )
-from biopark.financing.rules import MANDATE_READERS, is_investor
+from biopark.financing.rules import MANDATE_READERS, is_investor, need_visible_mask
 from biopark.pipeline.models import Project
 
 # --- facts -------------------------------------------------------------------------------------------------
 
 _MANDATE_COLUMNS = ("id", "organisation_id", "stages", "modalities", "therapeutic_areas", "rounds", "regions",
                     "ticket_min", "ticket_max", "currency")
-_NEED_COLUMNS = ("id", "project_id", "round", "amount", "currency", "project__highest_stage", "project__modality",
+_NEED_COLUMNS = ("id", "project_id", "round", "amount", "currency", "visibility", "project__organisation_id",
+                 "project__park_id", "project__highest_stage", "project__modality",
                  "project__therapeutic_areas", "project__park__city_zh", "project__park__city_en",
                  "project__park__province_zh", "project__park__province_en", "project__park__country",
                  "project__organisation__city_zh", "project__organisation__city_en",
@@ -58,7 +59,7 @@ def _mandate_fact(row: tuple[Any, ...]) -> MandateFacts:
 
 
 def _need_fact(row: tuple[Any, ...]) -> NeedFacts:
-    (pk, project, round_, amount, currency, stage, modality, areas, *places) = row
+    (pk, project, round_, amount, currency, _visibility, _org, _park, stage, modality, areas, *places) = row
     return NeedFacts(project_id=project, need_id=pk, stage=stage or "", modality=modality or "",
                      areas=frozenset(areas or ()), round=round_, amount=amount, currency=currency,
                      places=tuple(p for p in places if p))
@@ -119,12 +120,29 @@ def mandate_matrix() -> matrix.MandateMatrix:
         return _mandates.value
 
 
-def need_matrix() -> matrix.NeedMatrix:
+@dataclass
+class NeedIndex:
+    """Every open need as arrays: the matching's matrix plus what the visibility mask reads."""
+
+    arrays: matrix.NeedMatrix
+    need_ids: np.ndarray
+    visibility: np.ndarray
+    organisation_ids: np.ndarray
+    park_ids: np.ndarray
+
+
+def need_index() -> NeedIndex:
     stamp = _need_stamp()
     with _lock:
         if _needs.stamp != stamp:
-            rows = open_needs().order_by("id").values_list(*_NEED_COLUMNS)
-            _needs.value = matrix.NeedMatrix([_need_fact(r) for r in rows])
+            rows = list(open_needs().order_by("id").values_list(*_NEED_COLUMNS))
+            _needs.value = NeedIndex(
+                arrays=matrix.NeedMatrix([_need_fact(r) for r in rows]),
+                need_ids=np.array([r[0] for r in rows], dtype=np.int64),
+                visibility=np.array([r[5] for r in rows], dtype=object),
+                organisation_ids=np.array([r[6] for r in rows], dtype=np.int64),
+                park_ids=np.array([r[7] or 0 for r in rows], dtype=np.int64),
+            )
             _needs.stamp = stamp
         return _needs.value
 
@@ -168,11 +186,6 @@ def investors_for_project(user: Any, project: Project, limit: int = 20) -> list[
     return [InvestorMatch(orgs[m.organisation_id], match(m, facts)) for m in chosen if m.organisation_id in orgs]
 
 
-def visible_need_ids(user: Any) -> np.ndarray:
-    ids = open_needs().filter(policy.visible_filter(user, FinancingNeed)).values_list("id", flat=True)
-    return np.fromiter(ids, dtype=np.int64)
-
-
 def projects_for_investor(user: Any, organisation: Organisation, limit: int = 20,
                           since: dt.datetime | None = None) -> list[ProjectMatch]:
     """Projects with an open financing need the reader may see, ranked for the investor's active mandates
@@ -180,15 +193,14 @@ def projects_for_investor(user: Any, organisation: Organisation, limit: int = 20
     mandates = mandate_facts(Mandate.objects.filter(organisation=organisation, active=True).order_by("id"))
     if not mandates:
         return []
-    arrays = need_matrix()
+    index = need_index()
+    arrays, need_ids = index.arrays, index.need_ids
     if not len(arrays):
         return []
-    need_ids = np.array([n.need_id for n in arrays.facts], dtype=np.int64)
     per_mandate = np.vstack([arrays.score_mandate(m) for m in mandates])
     best_mandate = per_mandate.argmax(axis=0)
     scores = per_mandate.max(axis=0)
-    visible = visible_need_ids(user)
-    mask = np.isin(need_ids, visible, assume_unique=True)
+    mask = need_visible_mask(policy.actor_for(user), index.visibility, index.organisation_ids, index.park_ids)
     if since is not None:
         recent = open_needs().filter(created_at__gte=since).values_list("id", flat=True)
         mask &= np.isin(need_ids, np.fromiter(recent, dtype=np.int64))

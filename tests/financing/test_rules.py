@@ -95,3 +95,15 @@ def test_every_filter_agrees_with_its_decision_for_every_role(fin, model):
         shown = visible(user, model)
         decided = {o.pk for o in model.objects.all() if policy.decide(user, policy.VIEW, o).allowed}
         assert shown == decided, (model.__name__, name)
+
+
+def test_the_matching_visibility_mask_keeps_exactly_what_the_filter_keeps(fin):
+    from biopark.financing import selectors
+    from biopark.financing.rules import need_visible_mask
+
+    index = selectors.need_index()
+    for name, user in [*fin["users"].items(), ("anonymous", AnonymousUser())]:
+        mask = need_visible_mask(policy.actor_for(user), index.visibility, index.organisation_ids, index.park_ids)
+        by_filter = set(FinancingNeed.objects.filter(open=True).filter(
+            policy.visible_filter(user, FinancingNeed)).values_list("pk", flat=True))
+        assert set(index.need_ids[mask].tolist()) == by_filter, name
