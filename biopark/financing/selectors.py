@@ -217,7 +217,7 @@ def projects_for_investor(user: Any, organisation: Organisation, limit: int = 20
 
 def investor_organisation(user: Any) -> Organisation | None:
     actor = policy.actor_for(user)
-    if not is_investor(actor):
+    if not is_investor(actor) or actor.organisation_id is None:
         return None
     return Organisation.objects.filter(pk=actor.organisation_id).first()
 

@@ -63,7 +63,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return forbidden(request, _("sign in first"))
     organisation = selectors.investor_organisation(request.user)
-    error, fields = "", {}
+    error, fields = "", dict[str, str]()
     if request.method == "POST" and organisation is not None:
         ok, error, fields = _investor_post(request, organisation)
         if ok:
@@ -105,7 +105,8 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such notification"))
     if request.method == "POST":
         services.notification_read(actor=request.user, notification=notice)
-    target = f"/financing/projects/{notice.introduction.project_id}/" if notice.introduction_id else "/financing/"
+    intro = notice.introduction
+    target = f"/financing/projects/{intro.project_id}/" if intro is not None else "/financing/"
     return redirect(target)
 
 
@@ -120,7 +121,7 @@ def project_financing(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, policy.CREATE, FinancingNeed).allowed
     may_introduce = policy.decide(request.user, policy.CREATE, Introduction(project=project)).allowed
     organisation = selectors.investor_organisation(request.user)
-    error, fields = "", {}
+    error, fields = "", dict[str, str]()
     if request.method == "POST":
         ok, error, fields = _project_post(request, project, may_add_need, may_introduce, organisation)
         if ok:
@@ -207,7 +208,7 @@ def mandates(request: HttpRequest) -> HttpResponse:
     decision = policy.decide(request.user, policy.CREATE, Mandate)
     if organisation is None or not decision:
         return forbidden(request, decision.reason or _("your account is not linked to an investor organisation"))
-    error, fields = "", {}
+    error, fields = "", dict[str, str]()
     if request.method == "POST":
         ok, error, fields = _attempt(request, lambda: services.mandate_create(
             actor=request.user, organisation=organisation, data=_mandate_data(request)), _("Mandate saved."))
@@ -223,7 +224,7 @@ def mandate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     mandate = Mandate.objects.select_related("organisation").filter(pk=pk).first()
     if mandate is None or not policy.decide(request.user, policy.CHANGE, mandate):
         raise Http404(_("No such mandate"))
-    error, fields = "", {}
+    error, fields = "", dict[str, str]()
     if request.method == "POST":
         version = _posted_id(request, "version") or None
         ok, error, fields = _attempt(request, lambda: services.mandate_update(
@@ -245,7 +246,7 @@ def roadshow_list(request: HttpRequest) -> HttpResponse:
     if not decision:
         return forbidden(request, decision.reason)
     may_create = policy.decide(request.user, policy.CREATE, Roadshow).allowed
-    error, fields = "", {}
+    error, fields = "", dict[str, str]()
     if request.method == "POST" and may_create:
         event = selectors.roadshow_events(request.user).filter(pk=_posted_id(request, "event")).first()
         if event is None:
@@ -270,7 +271,7 @@ def roadshow_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.investor_organisation(request.user)
     attending = organisation is not None and any(link.organisation_id == organisation.pk for link in data["investors"])
     may_run = policy.decide(request.user, policy.CHANGE, roadshow).allowed
-    error, fields = "", {}
+    error, fields = "", dict[str, str]()
     if request.method == "POST":
         ok, error, fields = _roadshow_post(request, roadshow, may_run, organisation if attending else None)
         if ok:
@@ -287,11 +288,12 @@ def _roadshow_post(request: HttpRequest, roadshow: Roadshow, may_run: bool,
                    investor: Organisation | None) -> tuple[bool, str, dict[str, str]]:
     action, post = request.POST.get("action", ""), request.POST
     if action == "apply":
-        project = Project.objects.filter(pk=_posted_id(request, "project")).first()
-        if project is None:
+        found = Project.objects.filter(pk=_posted_id(request, "project")).first()
+        if found is None:
             return False, _("choose a project"), {"project": _("choose a project")}
+        entered: Project = found
         return _attempt(request, lambda: services.application_submit(
-            actor=request.user, roadshow=roadshow, project=project, pitch=post.get("pitch", "")),
+            actor=request.user, roadshow=roadshow, project=entered, pitch=post.get("pitch", "")),
             _("Application sent."))
     if action == "decide" and may_run:
         application = roadshow.applications.filter(pk=_posted_id(request, "application")).first()
