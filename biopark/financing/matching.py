@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from biopark.core.formatting import currency_unit, lang_of
 from biopark.ecosystem.models import STAGE_CODES
+from biopark.financing.models import Round
 from biopark.pipeline.models import Modality, stage_label
 from biopark.pipeline.vocabulary import area_label
 
@@ -114,8 +115,6 @@ def _modality_label(code: str) -> str:
 
 
 def _round_label(code: str) -> str:
-    from biopark.financing.models import Round  # the models import this module's neighbours only at run time
-
     return str(Round(code).label) if code in Round.values else code
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -150,8 +151,6 @@ def need_visible_mask(actor: Actor, visibility: Any, organisation_ids: Any, park
     """The same answer as `need_visible`, over numpy arrays of open needs (their visibility code, their project's
     organisation and park; a park of 0 for none), for the matching that scores every need in memory.
     tests/financing/test_rules.py checks that it keeps exactly the needs `need_visible` keeps, role by role."""
-    import numpy as np
-
     if actor.is_admin:
         return np.ones(len(visibility), dtype=bool)
     keep = visibility == NeedVisibility.PUBLIC

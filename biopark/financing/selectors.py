@@ -1,19 +1,25 @@
 """Reads of the financing app: matches (ranked, explained, filtered by the policy), boards and lists.
 
 Matching reads every active mandate and every open financing need through a per-process cache of numpy arrays
-(`biopark.financing.matrix`), rebuilt when a cheap stamp query (row count, last change) says the rows changed;
-each request then scores all rows in memory, keeps those the reader may see and explains the best ones.
+(`biopark.financing.matrix`), rebuilt when a stamp query (row count, last change) says the rows changed; each
+request then scores all rows in memory, keeps those the reader may see and explains the best ones. The stamp
+query itself (an aggregate over every open need and its project) costs more than the scoring, so a process
+asks it at most every `BIOPARK_MATCHING_REFRESH_MS` (2 s): matches may lag a change made through another
+server process by that long; a change made through this app's services in this process is seen at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
@@ -93,6 +99,25 @@ def open_needs() -> QuerySet[FinancingNeed]:
 class _Cached:
     stamp: tuple[Any, ...] | None = None
     value: Any = None
+    checked: float = float("-inf")
+
+
+def invalidate() -> None:
+    """Make the next read check the stamps (called by this app's services after a write)."""
+    _mandates.checked = _needs.checked = float("-inf")
+
+
+def _current(cache: _Cached, stamp_of: Callable[[], tuple[Any, ...]], build: Callable[[], Any]) -> Any:
+    now = time.monotonic()
+    if cache.value is not None and (now - cache.checked) * 1000 < settings.BIOPARK_MATCHING_REFRESH_MS:
+        return cache.value
+    stamp = stamp_of()
+    with _lock:
+        if cache.stamp != stamp or cache.value is None:
+            cache.value = build()
+            cache.stamp = stamp
+        cache.checked = now
+        return cache.value
 
 
 _lock = threading.Lock()
@@ -112,12 +137,8 @@ def _need_stamp() -> tuple[Any, ...]:
 
 
 def mandate_matrix() -> matrix.MandateMatrix:
-    stamp = _mandate_stamp()
-    with _lock:
-        if _mandates.stamp != stamp:
-            _mandates.value = matrix.MandateMatrix(mandate_facts(Mandate.objects.filter(active=True).order_by("id")))
-            _mandates.stamp = stamp
-        return _mandates.value
+    return _current(_mandates, _mandate_stamp, lambda: matrix.MandateMatrix(
+        mandate_facts(Mandate.objects.filter(active=True).order_by("id"))))
 
 
 @dataclass
@@ -131,20 +152,19 @@ class NeedIndex:
     park_ids: np.ndarray
 
 
+def _build_need_index() -> NeedIndex:
+    rows = list(open_needs().order_by("id").values_list(*_NEED_COLUMNS))
+    return NeedIndex(
+        arrays=matrix.NeedMatrix([_need_fact(r) for r in rows]),
+        need_ids=np.array([r[0] for r in rows], dtype=np.int64),
+        visibility=np.array([r[5] for r in rows], dtype=object),
+        organisation_ids=np.array([r[6] for r in rows], dtype=np.int64),
+        park_ids=np.array([r[7] or 0 for r in rows], dtype=np.int64),
+    )
+
+
 def need_index() -> NeedIndex:
-    stamp = _need_stamp()
-    with _lock:
-        if _needs.stamp != stamp:
-            rows = list(open_needs().order_by("id").values_list(*_NEED_COLUMNS))
-            _needs.value = NeedIndex(
-                arrays=matrix.NeedMatrix([_need_fact(r) for r in rows]),
-                need_ids=np.array([r[0] for r in rows], dtype=np.int64),
-                visibility=np.array([r[5] for r in rows], dtype=object),
-                organisation_ids=np.array([r[6] for r in rows], dtype=np.int64),
-                park_ids=np.array([r[7] or 0 for r in rows], dtype=np.int64),
-            )
-            _needs.stamp = stamp
-        return _needs.value
+    return _current(_needs, _need_stamp, _build_need_index)
 
 
 # --- matches -----------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -22,6 +23,7 @@ from biopark.core.models import ChangeRecord
 from biopark.core.writes import Attributes, Editable, apply_changes, field_label, one_of, text
 from biopark.deals.models import Event
 from biopark.ecosystem.models import CURRENCIES, Organisation
+from biopark.financing import selectors
 from biopark.financing.models import (
     CoInvestment,
     FinancingNeed,
@@ -102,6 +104,11 @@ def _flag(value: Any, name: str) -> bool:
     return str(value).strip().lower() in ("1", "true", "on", "yes")
 
 
+def _matches_changed() -> None:
+    """This process's matching arrays check for changes at the next read (see biopark.financing.selectors)."""
+    selectors.invalidate()
+
+
 def _mandate_check(mandate: Mandate) -> None:
     if mandate.ticket_min > mandate.ticket_max:
         raise ValidationFailed(_("the smallest ticket is larger than the largest"), field="ticket_min")
@@ -142,6 +149,7 @@ def mandate_create(*, actor: Any, organisation: Organisation, data: Mapping[str,
     mandate.save()
     record_change(actor=_user(actor), obj=mandate, action=ChangeRecord.CREATE,
                   changes=diff({}, snapshot(mandate, MANDATE_AUDITED)))
+    _matches_changed()
     return mandate
 
 
@@ -149,6 +157,7 @@ def mandate_update(*, actor: Any, mandate: Mandate, data: Mapping[str, Any], exp
                    ) -> Mandate:
     apply_changes(actor=actor, instance=mandate, data=data, editable=MANDATE_EDITABLE, audited=MANDATE_AUDITED,
                   expected_version=expected_version)
+    _matches_changed()
     return mandate
 
 
@@ -179,6 +188,7 @@ def need_create(*, actor: Any, project: Project, data: Mapping[str, Any], synthe
     need.save()
     record_change(actor=_user(actor), obj=need, action=ChangeRecord.CREATE,
                   changes=diff({}, snapshot(need, NEED_AUDITED)))
+    _matches_changed()
     return need
 
 
@@ -186,6 +196,7 @@ def need_update(*, actor: Any, need: FinancingNeed, data: Mapping[str, Any], exp
                 ) -> FinancingNeed:
     apply_changes(actor=actor, instance=need, data=data, editable=NEED_EDITABLE, audited=NEED_AUDITED,
                   expected_version=expected_version)
+    _matches_changed()
     return need
 
 
@@ -315,8 +326,6 @@ def notification_read(*, actor: Any, notification: Notification) -> Notification
 
 
 def _date(value: Any, name: str) -> Attributes | Any:
-    import datetime as dt
-
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):

@@ -79,3 +79,9 @@ def build() -> dict[str, Any]:
 def fin(module_db: None, django_db_blocker: Any) -> dict[str, Any]:
     with django_db_blocker.unblock():
         return build()
+
+
+@pytest.fixture(autouse=True)
+def _matching_checks_every_read(settings: Any) -> None:
+    """Each test's rows differ from the last test's: the matching arrays check for changes on every read."""
+    settings.BIOPARK_MATCHING_REFRESH_MS = 0
