@@ -180,8 +180,10 @@ def update_need(request: HttpRequest, pk: int, payload: NeedPatch, response: Htt
 @router.get("/projects/{int:pk}/investors", response=list[InvestorMatchOut], operation_id="investors_for_project")
 def investors_for_project(request: HttpRequest, pk: int, paging: Query[MatchPaging]) -> Any:
     """Investor organisations ranked for the project, each by its best mandate, with every criterion's reason."""
-    project = _project(request.auth, pk)
-    rows = selectors.investors_for_project(request.auth, project, limit=_limit(paging.limit))
+    project, needs = selectors.project_for(request.auth, pk)
+    if project is None:
+        raise NotFound(_("no such project"))
+    rows = selectors.investors_for_project(request.auth, project, needs, limit=_limit(paging.limit))
     return [{"organisation_id": r.organisation.pk, "organisation": str(r.organisation),
              "mandate_id": r.match.mandate_id, "score": r.match.score, "criteria": _criteria(r.match)} for r in rows]
 
@@ -189,10 +191,10 @@ def investors_for_project(request: HttpRequest, pk: int, paging: Query[MatchPagi
 @router.get("/investors/{int:pk}/projects", response=list[ProjectMatchOut], operation_id="projects_for_investor")
 def projects_for_investor(request: HttpRequest, pk: int, paging: Query[MatchPaging]) -> Any:
     """Projects with an open financing need the caller may see, ranked for the investor's active mandates."""
+    limit = _limit(paging.limit)
     if not Mandate.objects.filter(policy.visible_filter(request.auth, Mandate), organisation_id=pk).exists():
         raise NotFound(_("no such investor"))
-    organisation = Organisation.objects.get(pk=pk)
-    rows = selectors.projects_for_investor(request.auth, organisation, limit=_limit(paging.limit))
+    rows = selectors.projects_for_investor(request.auth, pk, limit=limit)
     return [{"project_id": r.project.pk, "project": r.project.display_name,
              "need_id": r.need.pk if r.need else None, "mandate_id": r.match.mandate_id, "score": r.match.score,
              "criteria": _criteria(r.match)} for r in rows]
@@ -260,7 +262,8 @@ def create_introduction(request: HttpRequest, payload: IntroductionIn) -> Any:
     investor = Organisation.objects.filter(pk=payload.investor, kind=Organisation.Kind.INVESTOR).first()
     if investor is None:
         raise ValidationFailed(_("choose an investor organisation"), field="investor")
-    found = [r for r in selectors.investors_for_project(request.auth, project, limit=100)
+    _found, needs = selectors.project_for(request.auth, project.pk)
+    found = [r for r in selectors.investors_for_project(request.auth, project, needs, limit=100)
              if r.organisation.pk == investor.pk]
     intro = services.introduction_create(actor=request.auth, project=project, investor=investor,
                                          message=payload.message, score=found[0].match.score if found else 0)

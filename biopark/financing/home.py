@@ -24,7 +24,7 @@ def investor_tile(actor: Actor) -> TileData | None:
     organisation = selectors.investor_organisation(actor.user)
     if organisation is None:
         return None
-    new = selectors.projects_for_investor(actor.user, organisation, limit=5, since=timezone.now() - NEW_FOR)
+    new = selectors.projects_for_investor(actor.user, organisation.pk, limit=5, since=timezone.now() - NEW_FOR)
     items = [TileItem(label=m.project.display_name, href=f"/financing/projects/{m.project.pk}/",
                       detail=_("%(score)s points") % {"score": m.match.score}) for m in new]
     items += [TileItem(label=r.event.title, href=f"/financing/roadshows/{r.pk}/", detail=r.event.date)

@@ -110,12 +110,17 @@ def stage_range(stages: Iterable[str]) -> str:
     return _join(stage_label(STAGE_CODES[r]) for r in ranks)
 
 
+# Labels stay lazy (translated when shown); the enums' `choices` are rebuilt on every access, so keep them here.
+_MODALITY_LABELS = dict(Modality.choices)
+_ROUND_LABELS = dict(Round.choices)
+
+
 def _modality_label(code: str) -> str:
-    return str(Modality(code).label) if code in Modality.values else code
+    return str(_MODALITY_LABELS.get(code, code))
 
 
 def _round_label(code: str) -> str:
-    return str(Round(code).label) if code in Round.values else code
+    return str(_ROUND_LABELS.get(code, code))
 
 
 # --- amounts -----------------------------------------------------------------------------------------------

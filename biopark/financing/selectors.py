@@ -75,17 +75,19 @@ def mandate_facts(qs: QuerySet[Mandate]) -> list[MandateFacts]:
     return [_mandate_fact(row) for row in qs.values_list(*_MANDATE_COLUMNS)]
 
 
-def project_facts(project: Project) -> NeedFacts:
-    """The project's facts with its latest open financing need (without one: round and amount stay empty)."""
-    need = open_needs().filter(project=project).order_by("-created_at", "-id").values_list(*_NEED_COLUMNS).first()
-    if need is not None:
-        return _need_fact(need)
+def project_facts(project: Project, needs: list[FinancingNeed]) -> NeedFacts:
+    """The project's facts with the latest open one of `needs` (the needs its reader may see; without one, round
+    and amount stay empty). `project` comes with its park and organisation loaded."""
+    open_ = [n for n in needs if n.open]
+    need = max(open_, key=lambda n: (n.created_at, n.pk)) if open_ else None
     park, org = project.park, project.organisation
     places = [getattr(park, f, "") for f in ("city_zh", "city_en", "province_zh", "province_en", "country")] if park \
         else []
     places += [org.city_zh, org.city_en, org.country]
-    return NeedFacts(project_id=project.pk, stage=project.highest_stage, modality=project.modality,
-                     areas=frozenset(project.therapeutic_areas or ()), places=tuple(p for p in places if p))
+    return NeedFacts(project_id=project.pk, need_id=need.pk if need else None, stage=project.highest_stage,
+                     modality=project.modality, areas=frozenset(project.therapeutic_areas or ()),
+                     round=need.round if need else "", amount=need.amount if need else None,
+                     currency=need.currency if need else "", places=tuple(p for p in places if p))
 
 
 def open_needs() -> QuerySet[FinancingNeed]:
@@ -188,13 +190,15 @@ def may_rank_investors(user: Any) -> bool:
     return actor.is_admin or actor.role in MANDATE_READERS
 
 
-def investors_for_project(user: Any, project: Project, limit: int = 20) -> list[InvestorMatch]:
+def investors_for_project(user: Any, project: Project, needs: list[FinancingNeed], limit: int = 20
+                          ) -> list[InvestorMatch]:
     """Investor organisations ranked for a project (each by its best mandate), with the reasons. Only mandates
-    the reader may see count; the caller has checked that the reader may see the project."""
+    the reader may see count; the caller has checked that the reader may see the project and passes the
+    project's financing needs the reader may see (`project_for`)."""
     actor = policy.actor_for(user)
     if not (actor.is_admin or actor.role in MANDATE_READERS or is_investor(actor)):
         return []
-    facts = project_facts(project)
+    facts = project_facts(project, needs)
     arrays = mandate_matrix()
     if not len(arrays):
         return []
@@ -206,11 +210,13 @@ def investors_for_project(user: Any, project: Project, limit: int = 20) -> list[
     return [InvestorMatch(orgs[m.organisation_id], match(m, facts)) for m in chosen if m.organisation_id in orgs]
 
 
-def projects_for_investor(user: Any, organisation: Organisation, limit: int = 20,
+def projects_for_investor(user: Any, organisation_id: int, limit: int = 20,
                           since: dt.datetime | None = None) -> list[ProjectMatch]:
-    """Projects with an open financing need the reader may see, ranked for the investor's active mandates
-    (each need by the mandate that fits it best), with the reasons; `since` keeps needs published after it."""
-    mandates = mandate_facts(Mandate.objects.filter(organisation=organisation, active=True).order_by("id"))
+    """Projects with an open financing need the reader may see, ranked for the investor's active mandates the
+    reader may see (each need by the mandate that fits it best), with the reasons; `since` keeps needs published
+    after it. No mandate: no match."""
+    mandates = mandate_facts(Mandate.objects.filter(policy.visible_filter(user, Mandate), active=True,
+                                                    organisation_id=organisation_id).order_by("id"))
     if not mandates:
         return []
     index = need_index()

@@ -74,7 +74,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
             request.user), "error": error, "fields": fields, "post": request.POST if error else {}, **_vocab(),
     }
     if organisation is not None:
-        context.update(matches=selectors.projects_for_investor(request.user, organisation),
+        context.update(matches=selectors.projects_for_investor(request.user, organisation.pk),
                        board=selectors.interest_board(request.user, organisation),
                        notes=selectors.notes(request.user, organisation),
                        mandates=Mandate.objects.filter(organisation=organisation).order_by("id"))
@@ -126,7 +126,7 @@ def project_financing(request: HttpRequest, pk: int) -> HttpResponse:
         ok, error, fields = _project_post(request, project, may_add_need, may_introduce, organisation)
         if ok:
             return redirect(f"/financing/projects/{project.pk}/")
-    ranked = selectors.investors_for_project(request.user, project) if (
+    ranked = selectors.investors_for_project(request.user, project, needs) if (
         selectors.may_rank_investors(request.user) or organisation) else []
     context = {
         "project": project, "needs": needs, "may_add_need": may_add_need, "may_introduce": may_introduce,

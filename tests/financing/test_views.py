@@ -114,3 +114,21 @@ def test_the_nav_link_shows_for_roles_that_use_it(fin):
     link = 'href="/financing/"'
     assert link in client(fin["users"]["investor_a"]).get("/financing/roadshows/").content.decode()
     assert link not in client(fin["users"]["viewer"]).get("/financing/roadshows/").content.decode()
+
+
+def test_home_tiles_for_investors_and_enterprises(fin):
+    from django.utils import translation
+
+    from biopark.accounts.policy import actor_for
+    from biopark.core.tiles import tile, tiles_for
+    from biopark.financing import services
+
+    assert "financing.investor" in [t.key for t in tiles_for("investor")]
+    with translation.override("en"):
+        data = tile("financing.investor").build(actor_for(fin["users"]["investor_a"]))
+        assert (data.value, data.value_label) == ("1", "new matches")
+        assert [(i.label, i.detail) for i in data.items] == [("ADC one", "100 points"), ("Spring roadshow", data.items[1].detail)]
+        assert tile("financing.investor").build(actor_for(fin["users"]["lone_investor"])) is None
+        services.introduction_create(actor=fin["users"]["operator"], project=fin["project"], investor=fin["fund_a"])
+        intro = tile("financing.introductions").build(actor_for(fin["users"]["member"]))
+        assert (intro.value, [i.href for i in intro.items]) == ("1", [f"/financing/projects/{fin['project'].pk}/"])
