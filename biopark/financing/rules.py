@@ -147,13 +147,18 @@ def need_visible(actor: Actor) -> Q:
     return q
 
 
+# Visibilities as small integers in the matching's arrays (comparing integers is cheaper than comparing text).
+VISIBILITY_CODES = {value: i for i, value in enumerate(NeedVisibility.values)}
+
+
 def need_visible_mask(actor: Actor, visibility: Any, organisation_ids: Any, park_ids: Any) -> Any:
-    """The same answer as `need_visible`, over numpy arrays of open needs (their visibility code, their project's
-    organisation and park; a park of 0 for none), for the matching that scores every need in memory.
+    """The same answer as `need_visible`, over numpy arrays of open needs (their visibility as VISIBILITY_CODES,
+    their project's organisation and park; a park of 0 for none), for the matching that scores every need in
+    memory.
     tests/financing/test_rules.py checks that it keeps exactly the needs `need_visible` keeps, role by role."""
     if actor.is_admin:
         return np.ones(len(visibility), dtype=bool)
-    keep = visibility == NeedVisibility.PUBLIC
+    keep = visibility == VISIBILITY_CODES[NeedVisibility.PUBLIC]
     if not actor.is_authenticated:
         return keep
     if actor.organisation_id:
@@ -161,7 +166,7 @@ def need_visible_mask(actor: Actor, visibility: Any, organisation_ids: Any, park
     if actor.role == Role.OPERATOR and actor.park_scope:
         keep |= np.isin(park_ids, list(actor.park_scope))
     if actor.role == Role.INVESTOR:
-        keep |= visibility == NeedVisibility.INVESTORS
+        keep |= visibility == VISIBILITY_CODES[NeedVisibility.INVESTORS]
     parks = member_parks(actor)
     if parks:
         keep |= np.isin(park_ids, list(parks))

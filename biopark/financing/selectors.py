@@ -41,7 +41,7 @@ from biopark.financing.models import (
     RoadshowApplication,
     RoadshowFeedback,
 )
-from biopark.financing.rules import MANDATE_READERS, is_investor, need_visible_mask
+from biopark.financing.rules import MANDATE_READERS, VISIBILITY_CODES, is_investor, need_visible_mask
 from biopark.pipeline.models import Project
 
 # --- facts -------------------------------------------------------------------------------------------------
@@ -159,7 +159,7 @@ def _build_need_index() -> NeedIndex:
     return NeedIndex(
         arrays=matrix.NeedMatrix([_need_fact(r) for r in rows]),
         need_ids=np.array([r[0] for r in rows], dtype=np.int64),
-        visibility=np.array([r[5] for r in rows], dtype=object),
+        visibility=np.array([VISIBILITY_CODES.get(r[5], -1) for r in rows], dtype=np.int8),
         organisation_ids=np.array([r[6] for r in rows], dtype=np.int64),
         park_ids=np.array([r[7] or 0 for r in rows], dtype=np.int64),
     )
