@@ -190,6 +190,7 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "registry_import.py": _registry_import,
     "registry_search.py": _registry_search,
     "pipeline_portfolio.py": lambda out: _equal((out["projects"], out["stage_events"], out["runs"]), (20, 100, 3)),
+    "matching.py": lambda out: _equal((out["investors"], out["projects"], out["needs"]), (30, 60, 60)),
     "index_uncertainty_asem.py": lambda out: _equal((out["units"], out["replications"]), (51, 20)),
     "index_uncertainty_large.py": lambda out: _equal((out["units"], out["indicators"], out["replications"]),
                                                      (60, 60, 20)),
