@@ -7,6 +7,7 @@ from biopark.core.api_errors import install_error_handlers
 from biopark.core.openapi import BioParkAPI, ObjectBodyParser
 from biopark.ecosystem import api as ecosystem_api
 from biopark.facilities import api as facilities_api
+from biopark.financing import api as financing_api
 from biopark.metrics import api as metrics_api
 from biopark.pipeline import api as pipeline_api
 from biopark.promotion import api as promotion_api
@@ -33,3 +34,4 @@ api.add_router("/services", services_api.router)
 api.add_router("/rankings", rankings_api.router)
 api.add_router("/metrics", metrics_api.router)
 api.add_router("/promotion", promotion_api.router)
+api.add_router("/financing", financing_api.router)

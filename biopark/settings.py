@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "biopark.pipeline",
     "biopark.services",
     "biopark.promotion",
+    "biopark.financing",
     "biopark.news",
 ]
 
@@ -220,6 +221,9 @@ FILE_UPLOAD_HANDLERS = [
 # otherwise unpack to gigabytes); and an imported table may hold at most this many data rows.
 BIOPARK_MAX_UNPACKED_BYTES = env_int("BIOPARK_MAX_UNPACKED_BYTES", 256 * 1024 * 1024)
 BIOPARK_MAX_IMPORT_ROWS = env_int("BIOPARK_MAX_IMPORT_ROWS", 200_000)
+# How long (milliseconds) a server process trusts its matching arrays before it checks the mandates and financing
+# needs for changes again (biopark.financing.selectors); 0 checks on every request.
+BIOPARK_MATCHING_REFRESH_MS = env_int("BIOPARK_MATCHING_REFRESH_MS", 2000)
 
 EMAIL_BACKEND = env_str("BIOPARK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("BIOPARK_FROM_EMAIL", "biopark@localhost")

@@ -11,6 +11,6 @@ DEMO_USERS: list[tuple[str, str, str]] = [
     ("operator", "operator", "park:chengdu-hitech"),
     ("platform", "platform_manager", "platform-operator"),
     ("enterprise", "enterprise_member", "enterprise"),
-    ("investor", "investor", ""),
+    ("investor", "investor", "org:junlian-capital"),
     ("viewer", "viewer", ""),
 ]

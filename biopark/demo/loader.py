@@ -21,6 +21,7 @@ from biopark.accounts.policy import SYSTEM
 from biopark.core.dates import PartialDate
 from biopark.core.models import Source
 from biopark.deals.models import Agreement, AgreementParty
+from biopark.demo import financing
 from biopark.demo.promotion import load_promotion
 from biopark.ecosystem import services
 from biopark.ecosystem.models import Figure, Organisation, Park, Person, Platform, Position
@@ -207,6 +208,7 @@ def load_demo(log: Callable[[str], None] = print) -> dict[str, int]:
     with transaction.atomic():
         loader.load(load_files())
         loader.counts.update({k: v for k, v in load_promotion(loader.records).items() if v})
+        financing.load(log)
     return loader.counts
 
 
@@ -227,7 +229,8 @@ def ensure_demo_users() -> list[tuple[str, str]]:
             user.is_superuser = role == Role.ADMIN
             user.save()
         park = Park.objects.filter(key=attach).first() if attach.startswith("park:") else None
-        organisation = {"enterprise": enterprise, "platform-operator": platform_operator}.get(attach)
+        organisation = {"enterprise": enterprise, "platform-operator": platform_operator}.get(attach) or (
+            Organisation.objects.filter(key=attach).first() if attach.startswith("org:") else None)
         Profile.objects.update_or_create(user=user, defaults={"role": role, "park": park, "organisation": organisation})
         made.append((username, role))
     return made

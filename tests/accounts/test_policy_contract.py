@@ -13,7 +13,8 @@ from biopark.accounts.demo_users import DEMO_USERS
 from biopark.ecosystem.models import Organisation
 from tests.factories import make_user
 
-OUR_APPS = {"accounts", "core", "deals", "ecosystem", "facilities", "metrics", "pipeline", "promotion", "rankings", "services"}
+OUR_APPS = {"accounts", "core", "deals", "ecosystem", "facilities", "financing", "metrics", "pipeline", "promotion",
+            "rankings", "services"}
 # Every action some rule decides: the contract asks each model about each of them.
 ALL_ACTIONS = sorted(
     {action for model in apps.get_models() if policy.has_rule(model) for action in policy.rule_set(model).actions}

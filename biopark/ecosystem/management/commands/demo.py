@@ -10,7 +10,7 @@ from biopark.demo.loader import ensure_demo_users, load_demo
 
 # Apps that add to the demo, each with a `demo.build_demo()`; run in this order, skipped if absent.
 _APP_DEMOS = ["biopark.facilities.demo", "biopark.pipeline.demo", "biopark.services.demo", "biopark.rankings.demo",
-              "biopark.demo.promotion"]
+              "biopark.demo.promotion", "biopark.demo.financing"]
 
 
 class Command(BaseCommand):
