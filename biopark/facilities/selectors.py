@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from biopark.accounts import policy
 from biopark.core import fastread
 from biopark.core.fastread import Template, adapt, fetch
+from biopark.core.roles import Role
 from biopark.core.text import query_terms
-from biopark.ecosystem.models import Organisation
+from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import timeutil
 from biopark.facilities.models import Booking, BookingUnit, Outage, Qualification, Resource, UsageRecord
 from biopark.facilities.permissions import STATEMENT, booking_visible, managed_q
@@ -470,3 +471,33 @@ def billed_organisations(*, user: Any) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     ids = UsageRecord.objects.filter(condition).values("organisation_id").distinct()
     return Organisation.objects.filter(pk__in=ids).order_by("id")
+
+
+def managed_platforms(*, user: Any) -> QuerySet[Platform]:
+    """The platforms whose resources this user manages (the choices of the resource form's platform)."""
+    actor = policy.actor_for(user)
+    qs = Platform.objects.order_by("name_zh", "id")
+    if actor.is_admin:
+        return qs
+    if actor.role == Role.OPERATOR and actor.park_scope:
+        return qs.filter(park_id__in=actor.park_scope)
+    if actor.role == Role.PLATFORM_MANAGER and actor.organisation_id:
+        return qs.filter(operator_id=actor.organisation_id)
+    return qs.none()
+
+
+def qualifications_managed(*, user: Any, resource_id: int | None = None) -> QuerySet[Qualification]:
+    """The qualifications on the resources this user manages, soonest expiry first."""
+    qs = Qualification.objects.filter(resource__in=managed_resources(user=user)).select_related(
+        "user", "resource", "granted_by")
+    if resource_id:
+        qs = qs.filter(resource_id=resource_id)
+    return qs.order_by(F("expires_on").asc(nulls_last=True), "id")
+
+
+def outages_managed(*, user: Any, since: dt.datetime) -> QuerySet[Outage]:
+    """Outages not over before `since` on the resources this user manages."""
+    return (
+        Outage.objects.filter(resource__in=managed_resources(user=user), end__gt=since)
+        .select_related("resource").order_by("start", "id")
+    )
