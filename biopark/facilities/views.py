@@ -67,6 +67,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "platform": platform, "kind": kind, "q": q, "kinds": kinds,
         "platforms": Platform.objects.filter(resources__isnull=False).distinct().order_by("id"),
         "may_manage": bool(selectors.managed_resources(user=request.user).exists()),
+        "qualified_ids": set(selectors.qualifications_of(user=request.user).values_list("resource_id", flat=True))
+        if request.user.is_authenticated else set(),
     }
     template = "facilities/index.html#results" if request.htmx else "facilities/index.html"  # type: ignore[attr-defined]
     return render(request, template, context)
