@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from biopark.facilities.models import WEEKDAYS
+
 ROW_MINUTES = 30
 MAX_LANES = 4
 
@@ -31,6 +33,11 @@ class Day:
     date: dt.date
     blocks: list[Block] = field(default_factory=list)
     lanes: int = 1
+
+    @property
+    def code(self) -> str:
+        """The weekday's code (mon..sun), for its short label on narrow screens."""
+        return WEEKDAYS[self.date.weekday()]
 
 
 @dataclass

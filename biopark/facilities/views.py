@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,24 +24,16 @@ from biopark.core.params import Params
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import charts, exports, ical, selectors, services, timeutil, usage, week
 from biopark.facilities.models import Booking, Qualification, Resource
+from biopark.facilities.pages import default_zone as _tz
+from biopark.facilities.pages import forbidden as _forbidden
 from biopark.facilities.permissions import STATEMENT
 from biopark.facilities.templatetags.facilities_nav import may_manage
-
-
-def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    return HttpResponseForbidden(render(request, "ecosystem/forbidden.html", {"reason": reason}).content)
 
 
 def _week(request: HttpRequest, default: dt.date) -> dt.date:
     """The Monday of the week the `week` parameter names (default: this week)."""
     day = Params(request.GET).date("week", default=default)
     return day - dt.timedelta(days=day.weekday())
-
-
-def _tz() -> Any:
-    return timeutil.zone(None)
 
 
 def index(request: HttpRequest) -> HttpResponse:

@@ -20,8 +20,9 @@ from biopark.accounts import policy
 from biopark.core.errors import DomainError
 from biopark.facilities import forms, selectors, services, timeutil, usage
 from biopark.facilities.models import Booking, Outage, Qualification, Resource
+from biopark.facilities.pages import default_zone as _tz
+from biopark.facilities.pages import forbidden as _forbidden
 from biopark.facilities.templatetags.facilities_nav import may_manage
-from biopark.facilities.views import _forbidden, _tz
 
 EXPIRING_DAYS = 30  # a qualification expiring within this many days is marked on the list
 
