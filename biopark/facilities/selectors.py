@@ -237,31 +237,6 @@ def qualifications_of(*, user: Any) -> QuerySet[Qualification]:
     return Qualification.objects.filter(user=user).select_related("resource__platform")
 
 
-@dataclass
-class CalendarDay:
-    date: dt.date
-    bookings: list[Booking]
-
-
-def week_calendar(*, user: Any, week_of: dt.date, tz: Any, resource_id: int | None = None) -> list[CalendarDay]:
-    """Seven days from the Monday of `week_of` in zone `tz`, with the visible bookings of each day."""
-    monday = week_of - dt.timedelta(days=week_of.weekday())
-    start = dt.datetime.combine(monday, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
-    end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(0), tzinfo=tz).astimezone(dt.UTC)
-    qs = booking_list(user=user, start=start, end=end, resource_id=resource_id).exclude(
-        status__in=[Booking.Status.CANCELLED, Booking.Status.REJECTED]
-    )
-    days = [CalendarDay(monday + dt.timedelta(days=i), []) for i in range(7)]
-    for b in qs:
-        local = b.start.astimezone(tz).date()
-        index = (local - monday).days
-        if 0 <= index < 7:
-            days[index].bookings.append(b)
-        elif index < 0:
-            days[0].bookings.append(b)
-    return days
-
-
 def bookable_projects(organisation_id: int | None) -> QuerySet[Project]:
     """The projects a booking for the organisation may name: the organisation's own. (The pipeline's
     `park`/`public` visibility lets others read a project; it does not share the project's work with them,

@@ -43,7 +43,7 @@ def approvers(resource: Resource) -> list[str]:
     return [u.get_full_name() or u.get_username() for u in users]
 
 
-def _free_link(resource: Resource, start: dt.datetime, end: dt.datetime) -> str:
+def free_link(resource: Resource, start: dt.datetime, end: dt.datetime) -> str:
     """The resource page with the booking form filled in for this free stretch (the minimum length, or the
     whole stretch when shorter than two hours)."""
     length = max(dt.timedelta(minutes=resource.min_minutes), min(end - start, dt.timedelta(hours=2)))
@@ -82,7 +82,7 @@ def resource_week(*, user: Any, resource: Resource, monday: dt.date, tz: Any) ->
     slots = selectors.availability(resources=[resource], start=start, end=end)[0]
     for slot in slots.slots:
         s, e = slot.start.astimezone(tz), slot.end.astimezone(tz)
-        blocks.append(grid.Block(s, e, "free", _("free"), link=_free_link(resource, s, e)))
+        blocks.append(grid.Block(s, e, "free", _("free"), link=free_link(resource, s, e)))
     hours = [h for spans in (resource.opening_hours or {}).values() for span in spans for h in span]
     first = min((int(h[:2]) for h in hours), default=8)
     last = max((int(h[:2]) + (h[3:] != "00") for h in hours), default=18)

@@ -79,6 +79,9 @@ def test_platform_manager_journey(browser_page, live_server):
     page.fill("#f-name_zh", "流式细胞分析仪")
     page.fill("#f-name_en", "Flow cytometer")
     page.fill("#f-alias_new", "FACSymphony")
+    page.press("#f-alias_new", "Enter")  # becomes a chip
+    expect(page.locator("#alias-chips .chip")).to_have_text(["FACSymphony"])
+    page.fill("#f-alias_new", "流式")
     for day in ["mon", "tue", "wed", "thu", "fri"]:
         page.fill(f"#oh-{day}-0-from", "09:00")
         page.fill(f"#oh-{day}-0-to", "12:00")
@@ -105,7 +108,7 @@ def test_platform_manager_journey(browser_page, live_server):
     expect(page.locator("dl.props")).to_contain_text("周一 09:00–12:00, 13:00–17:00")
     created = Resource.objects.get(name_en="Flow cytometer")
     assert created.opening_hours["fri"] == [["09:00", "12:00"], ["13:00", "17:00"]]
-    assert created.requires_qualification and created.aliases == ["FACSymphony"]
+    assert created.requires_qualification and created.aliases == ["FACSymphony", "流式"]
     assert [r.pk for r in selectors.resource_list(user=w["member"], q="liushi")] == [created.pk]
 
     # The qualification rule: grant the member a qualification that expires soon; the list marks it.
