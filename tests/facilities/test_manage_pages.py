@@ -165,7 +165,7 @@ def test_record_actual_usage_of_a_past_booking(client, fac):
     assert UsageRecord.objects.get().amount == Decimal("150.00")
 
 
-def test_services_validate_outage_end_and_waitlist_leave(fac):
+def test_ending_an_outage_that_has_not_begun_removes_it(fac):
     pm = fac["users"]["platform_manager"]
     future = timezone.now() + dt.timedelta(days=2)
     outage, _n = services.outage_create(actor=pm, resource=fac["resource"], start=future,
