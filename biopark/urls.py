@@ -5,6 +5,8 @@ from django.urls import include, path
 
 from biopark.api import api
 from biopark.core.modules import optional_module
+from biopark.facilities.training import register_training_requester
+from biopark.training_requests import request_training
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -24,3 +26,6 @@ handler400 = "biopark.core.handlers.bad_request"
 handler403 = "biopark.core.handlers.permission_denied"
 handler404 = "biopark.core.handlers.page_not_found"
 handler500 = "biopark.core.handlers.server_error"
+
+# "Request training" on a facilities page files a service-desk request (the two apps do not import each other).
+register_training_requester(request_training)

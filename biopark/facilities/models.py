@@ -169,6 +169,12 @@ class Booking(models.Model):
         "Outage", null=True, blank=True, on_delete=models.SET_NULL, related_name="flagged_bookings"
     )
     note = models.CharField(_("note"), max_length=500, blank=True, default="")
+    # Who approved or rejected the booking, and why (a rejection's reason is shown to the requester).
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_reason = models.CharField(_("reason"), max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -244,9 +250,9 @@ class Outage(models.Model):
 
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="outages")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MAINTENANCE)
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    reason = models.CharField(max_length=500, blank=True, default="")
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    reason = models.CharField(_("reason"), max_length=500, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

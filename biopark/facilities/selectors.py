@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from biopark.accounts import policy
 from biopark.core import fastread
 from biopark.core.fastread import Template, adapt, fetch
+from biopark.core.roles import Role
 from biopark.core.text import query_terms
-from biopark.ecosystem.models import Organisation
+from biopark.ecosystem.models import Organisation, Platform
 from biopark.facilities import timeutil
 from biopark.facilities.models import Booking, BookingUnit, Outage, Qualification, Resource, UsageRecord
 from biopark.facilities.permissions import STATEMENT, booking_visible, managed_q
@@ -236,31 +237,6 @@ def qualifications_of(*, user: Any) -> QuerySet[Qualification]:
     return Qualification.objects.filter(user=user).select_related("resource__platform")
 
 
-@dataclass
-class CalendarDay:
-    date: dt.date
-    bookings: list[Booking]
-
-
-def week_calendar(*, user: Any, week_of: dt.date, tz: Any, resource_id: int | None = None) -> list[CalendarDay]:
-    """Seven days from the Monday of `week_of` in zone `tz`, with the visible bookings of each day."""
-    monday = week_of - dt.timedelta(days=week_of.weekday())
-    start = dt.datetime.combine(monday, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
-    end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(0), tzinfo=tz).astimezone(dt.UTC)
-    qs = booking_list(user=user, start=start, end=end, resource_id=resource_id).exclude(
-        status__in=[Booking.Status.CANCELLED, Booking.Status.REJECTED]
-    )
-    days = [CalendarDay(monday + dt.timedelta(days=i), []) for i in range(7)]
-    for b in qs:
-        local = b.start.astimezone(tz).date()
-        index = (local - monday).days
-        if 0 <= index < 7:
-            days[index].bookings.append(b)
-        elif index < 0:
-            days[0].bookings.append(b)
-    return days
-
-
 def bookable_projects(organisation_id: int | None) -> QuerySet[Project]:
     """The projects a booking for the organisation may name: the organisation's own. (The pipeline's
     `park`/`public` visibility lets others read a project; it does not share the project's work with them,
@@ -470,3 +446,33 @@ def billed_organisations(*, user: Any) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     ids = UsageRecord.objects.filter(condition).values("organisation_id").distinct()
     return Organisation.objects.filter(pk__in=ids).order_by("id")
+
+
+def managed_platforms(*, user: Any) -> QuerySet[Platform]:
+    """The platforms whose resources this user manages (the choices of the resource form's platform)."""
+    actor = policy.actor_for(user)
+    qs = Platform.objects.order_by("name_zh", "id")
+    if actor.is_admin:
+        return qs
+    if actor.role == Role.OPERATOR and actor.park_scope:
+        return qs.filter(park_id__in=actor.park_scope)
+    if actor.role == Role.PLATFORM_MANAGER and actor.organisation_id:
+        return qs.filter(operator_id=actor.organisation_id)
+    return qs.none()
+
+
+def qualifications_managed(*, user: Any, resource_id: int | None = None) -> QuerySet[Qualification]:
+    """The qualifications on the resources this user manages, soonest expiry first."""
+    qs = Qualification.objects.filter(resource__in=managed_resources(user=user)).select_related(
+        "user", "resource", "granted_by")
+    if resource_id:
+        qs = qs.filter(resource_id=resource_id)
+    return qs.order_by(F("expires_on").asc(nulls_last=True), "id")
+
+
+def outages_managed(*, user: Any, since: dt.datetime) -> QuerySet[Outage]:
+    """Outages not over before `since` on the resources this user manages."""
+    return (
+        Outage.objects.filter(resource__in=managed_resources(user=user), end__gt=since)
+        .select_related("resource").order_by("start", "id")
+    )

@@ -501,20 +501,25 @@ def booking_cancel(*, actor: Any, booking: Booking, now: dt.datetime | None = No
 
 
 @transaction.atomic
-def booking_decide(*, actor: Any, booking: Booking, approve: bool, note: str = "") -> Booking:
-    """Approve or reject a pending booking."""
+def booking_decide(*, actor: Any, booking: Booking, approve: bool, note: str = "", reason: str = "") -> Booking:
+    """Approve or reject a pending booking. `reason` (a rejection's, usually) is kept on the booking and shown
+    to the requester; `note` only goes to the history (older callers)."""
     policy.require(actor, APPROVE, booking)
     if booking.status != Booking.Status.PENDING:
         raise Conflict(_("only pending bookings are approved or rejected; this one is %(status)s")
             % {"status": booking.get_status_display()}, field="status")
+    reason = (reason or "").strip()[:500]
     old = booking.status
     booking.status = Booking.Status.CONFIRMED if approve else Booking.Status.REJECTED
-    booking.save(update_fields=["status", "updated_at"])
+    booking.decided_by = _user(actor)
+    booking.decision_reason = reason
+    booking.save(update_fields=["status", "decided_by", "decision_reason", "updated_at"])
     if not approve:
         _release(booking)
+    said = reason or note
     record_change(
         actor=_user(actor), obj=booking, action=ChangeRecord.UPDATE, changes={"status": [old, booking.status]},
-        note=("approved" if approve else "rejected") + (f": {note}" if note else ""),
+        note=("approved" if approve else "rejected") + (f": {said}" if said else ""),
     )
     return booking
 
@@ -540,6 +545,18 @@ def waitlist_join(
     record_change(actor=_user(actor), obj=entry, action=ChangeRecord.CREATE,
                   changes=diff({}, snapshot(entry, ["resource_id", "start", "end"])))
     return entry
+
+
+@transaction.atomic
+def waitlist_leave(*, actor: Any, entry: WaitlistEntry) -> None:
+    """Take an entry off the wait list (its owner's organisation, or the resource's managers)."""
+    policy.require(actor, policy.DELETE, entry)
+    record_change(
+        actor=_user(actor), obj=entry, action=ChangeRecord.DELETE,
+        changes={k: [v, None] for k, v in snapshot(entry, ["resource_id", "start", "end"]).items()},
+        note="left the wait list",
+    )
+    entry.delete()
 
 
 # --- outages ------------------------------------------------------------------------------------
@@ -586,3 +603,25 @@ def outage_delete(*, actor: Any, outage: Outage) -> None:
         note=f"outage removed; {flagged} booking(s) unflagged",
     )
     outage.delete()
+
+
+@transaction.atomic
+def outage_end(*, actor: Any, outage: Outage, now: dt.datetime | None = None) -> Outage | None:
+    """End an outage now: one under way ends at this moment (bookings after it lose their flag); one that has
+    not begun is removed. Returns the shortened outage, or None when it was removed."""
+    now = now or timezone.now()
+    policy.require(actor, policy.CHANGE, outage)
+    if outage.start >= now:
+        outage_delete(actor=actor, outage=outage)
+        return None
+    if outage.end <= now:
+        raise Conflict(_("this outage is over already"), field="end")
+    old_end = outage.end
+    outage.end = now
+    outage.save(update_fields=["end"])
+    Booking.objects.filter(outage=outage, start__gte=now).update(outage=None)
+    record_change(
+        actor=_user(actor), obj=outage, action=ChangeRecord.UPDATE, changes={"end": [old_end.isoformat(), now.isoformat()]},
+        note="outage ended",
+    )
+    return outage

@@ -67,32 +67,37 @@ def _project_text(booking: Booking) -> str:
 
 @transaction.atomic
 def usage_record(
-    *, actor: Any, booking: Booking, start: dt.datetime | None = None, end: dt.datetime | None = None
+    *, actor: Any, booking: Booking, start: dt.datetime | None = None, end: dt.datetime | None = None,
+    quantity: int | None = None,
 ) -> UsageRecord:
-    """Record the actual use of a booking (or confirm it as booked when no times are given) and price it."""
+    """Record the actual use of a booking (or confirm it as booked when no times are given) and price it.
+    `quantity` is what was used (units, or samples of a per-use resource); the booked quantity by default."""
     policy.require(actor, RECORD_USAGE, booking)
     if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED):
         raise Conflict(_("usage is recorded for confirmed bookings; this one is %(status)s") % {"status": booking.get_status_display()}, field="status")
     if UsageRecord.objects.filter(booking=booking).exists():
-        raise Conflict("usage of this booking is recorded already", field="booking")
+        raise Conflict(_("usage of this booking is recorded already"), field="booking")
     resource = Resource.objects.select_related("platform__park").get(pk=booking.resource_id)
     tz = timeutil.resource_zone(resource)
     actual_start = timeutil.as_utc(start, tz) if start else booking.start
     actual_end = timeutil.as_utc(end, tz) if end else booking.end
     if actual_end <= actual_start:
-        raise ValidationFailed("usage must end after it starts", field="end")
+        raise ValidationFailed(_("usage must end after it starts"), field="end")
+    used = booking.quantity if quantity is None else quantity
+    if used < 1:
+        raise ValidationFailed(_("the quantity used must be at least 1"), field="quantity")
     organisation = Organisation.objects.get(pk=booking.organisation_id)
     member = is_member(organisation, resource.platform)
     unit_price, units, amount = price(
-        resource=resource, member=member, start=actual_start, end=actual_end, quantity=booking.quantity
+        resource=resource, member=member, start=actual_start, end=actual_end, quantity=used
     )
     usage = UsageRecord.objects.create(
         booking=booking, resource=resource, organisation=organisation, user=booking.user,
         project=_project_text(booking),
-        start=actual_start, end=actual_end, quantity=booking.quantity,
+        start=actual_start, end=actual_end, quantity=used,
         rate=UsageRecord.Rate.MEMBER if member else UsageRecord.Rate.NON_MEMBER,
         price_unit=resource.price_unit, unit_price=unit_price, billed_units=units, amount=amount,
-        currency=resource.currency, recorded_by=_user(actor), confirmed_from_booking=start is None and end is None,
+        currency=resource.currency, recorded_by=_user(actor), confirmed_from_booking=start is None and end is None and quantity is None,
     )
     old = booking.status
     booking.status = Booking.Status.COMPLETED

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,26 +22,18 @@ from biopark.core import formatting
 from biopark.core.errors import DomainError
 from biopark.core.params import Params
 from biopark.ecosystem.models import Organisation, Platform
-from biopark.facilities import charts, exports, ical, selectors, services, timeutil, usage
-from biopark.facilities.models import Booking, Resource
+from biopark.facilities import charts, exports, ical, selectors, services, timeutil, usage, week
+from biopark.facilities.models import Booking, Qualification, Resource
+from biopark.facilities.pages import default_zone as _tz
+from biopark.facilities.pages import forbidden as _forbidden
 from biopark.facilities.permissions import STATEMENT
 from biopark.facilities.templatetags.facilities_nav import may_manage
-
-
-def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    return HttpResponseForbidden(render(request, "ecosystem/forbidden.html", {"reason": reason}).content)
 
 
 def _week(request: HttpRequest, default: dt.date) -> dt.date:
     """The Monday of the week the `week` parameter names (default: this week)."""
     day = Params(request.GET).date("week", default=default)
     return day - dt.timedelta(days=day.weekday())
-
-
-def _tz() -> Any:
-    return timeutil.zone(None)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -67,6 +59,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "platform": platform, "kind": kind, "q": q, "kinds": kinds,
         "platforms": Platform.objects.filter(resources__isnull=False).distinct().order_by("id"),
         "may_manage": bool(selectors.managed_resources(user=request.user).exists()),
+        "qualified_ids": set(selectors.qualifications_of(user=request.user).values_list("resource_id", flat=True))
+        if request.user.is_authenticated else set(),
     }
     template = "facilities/index.html#results" if request.htmx else "facilities/index.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -87,6 +81,8 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "start": "", "end": "", "quantity": "1", "project": "", "project_label": "", "count": "1",
         "frequency": "weekly",
     }
+    if request.method == "GET":  # a free slot clicked on the week grid fills the form
+        form.update({k: Params(request.GET).text(k, max_length=16) or "" for k in ("start", "end")})
     if request.method == "POST":
         form.update({k: request.POST.get(k, "") for k in form})
         try:
@@ -108,10 +104,12 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     for skip in result.skipped:
                         messages.warning(request, f"{formatting.format_date(skip['date'], get_language())}: {skip['message']}")
                 else:
-                    services.booking_create(
+                    booking = services.booking_create(
                         actor=request.user, resource=resource, start=start, end=end, quantity=quantity,
                         project=form["project"] or None, project_label=form["project_label"],
                     )
+                    if booking.status == Booking.Status.PENDING:
+                        return redirect(f"/facilities/bookings/{booking.pk}/")  # says it waits, and for whom
                     messages.success(request, _("Booked."))
                 return redirect(f"/facilities/resources/{resource.pk}/?week={start.date().isoformat()}")
             except DomainError as exc:
@@ -119,9 +117,11 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 taken = exc.status == 409
     start = dt.datetime.combine(monday, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
     slots = selectors.availability(resources=[resource], start=start, end=start + dt.timedelta(days=7))[0]
-    days = selectors.week_calendar(user=request.user, week_of=monday, tz=tz, resource_id=resource.pk)
     context = {
-        "resource": resource, "slots": slots, "days": days, "monday": monday, "tz": tz,
+        "resource": resource, "slots": slots, "monday": monday, "tz": tz,
+        "grid": week.resource_week(user=request.user, resource=resource, monday=monday, tz=tz),
+        "approvers": week.approvers(resource) if resource.requires_approval else [],
+        "qualified": _qualified(request.user, resource),
         "prev": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
         "may_book": policy.decide(request.user, "book", resource).allowed,
         "may_manage": policy.decide(request.user, policy.CHANGE, resource).allowed,
@@ -152,6 +152,13 @@ def waitlist_join(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"/facilities/resources/{resource.pk}/")
 
 
+def _qualified(user: Any, resource: Resource) -> bool:
+    """Whether the user may book as far as training goes (no qualification needed, or one held)."""
+    if not resource.requires_qualification or not user.is_authenticated:
+        return True
+    return Qualification.objects.filter(user=user, resource=resource).exists()
+
+
 def calendar(request: HttpRequest) -> HttpResponse:
     """The week calendar of the bookings the user may see (own organisation's, or managed resources')."""
     if not request.user.is_authenticated:
@@ -159,10 +166,13 @@ def calendar(request: HttpRequest) -> HttpResponse:
     tz = _tz()
     today = timezone.now().astimezone(tz).date()
     monday = _week(request, today)
-    days = selectors.week_calendar(user=request.user, week_of=monday, tz=tz)
     flagged = list(selectors.booking_list(user=request.user, start=timezone.now(), flagged=True)[:50])
+    since = timezone.now() - dt.timedelta(days=30)
     context = {
-        "days": days, "monday": monday, "prev": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
+        "grid": week.my_week(user=request.user, monday=monday, tz=tz), "monday": monday,
+        "waitlist": list(week.waitlist_of(user=request.user)[:100]),
+        "rejected": list(week.decided_of(user=request.user, since=since)[:50]),
+        "prev": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
         "tz": tz, "flagged": flagged,
     }
     template = "facilities/calendar.html#week" if request.htmx else "facilities/calendar.html"  # type: ignore[attr-defined]
@@ -174,13 +184,14 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     booking = Booking.objects.select_related("resource__platform__park").filter(pk=pk).first()
     if booking is None or not policy.decide(request.user, policy.VIEW, booking):  # hidden answers like missing
         raise Http404(_("No such booking"))
+    if action == "cancel":  # never in one click: the confirmation page does it
+        return redirect(f"/facilities/bookings/{booking.pk}/cancel/")
+    if action == "reject":  # a rejection needs its reason
+        return redirect(f"/facilities/bookings/{booking.pk}/reject/")
     try:
-        if action == "cancel":
-            services.booking_cancel(actor=request.user, booking=booking)
-            messages.success(request, _("Cancelled."))
-        elif action in ("approve", "reject"):
-            services.booking_decide(actor=request.user, booking=booking, approve=action == "approve")
-            messages.success(request, _("Approved.") if action == "approve" else _("Rejected."))
+        if action == "approve":
+            services.booking_decide(actor=request.user, booking=booking, approve=True)
+            messages.success(request, _("Approved."))
         elif action == "usage":
             usage.usage_record(actor=request.user, booking=booking)
             messages.success(request, _("Usage recorded."))

@@ -61,7 +61,12 @@ def test_book_and_cancel_through_the_page(client, fac):
     from biopark.facilities.models import WaitlistEntry
 
     assert WaitlistEntry.objects.get().start == start
+    # Cancelling takes a confirmation: a bare POST only shows the question, the booking stays.
     resp = client.post(f"/facilities/bookings/{b.pk}/cancel/", {"next": "/facilities/calendar/"})
+    b.refresh_from_db()
+    assert resp.status_code == 200 and b.status == Booking.Status.CONFIRMED
+    assert "确定取消此预约吗？" in resp.content.decode()
+    resp = client.post(f"/facilities/bookings/{b.pk}/cancel/", {"confirm": "yes"})
     b.refresh_from_db()
     assert resp.status_code == 302 and b.status == Booking.Status.CANCELLED
 

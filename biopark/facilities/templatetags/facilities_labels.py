@@ -6,7 +6,8 @@ from typing import Any
 
 from django import template
 
-from biopark.facilities.models import WEEKDAY_LABELS, WEEKDAYS, UsageRecord
+from biopark.facilities import timeutil, week
+from biopark.facilities.models import WEEKDAY_LABELS, WEEKDAYS, Resource, UsageRecord
 from biopark.facilities.policy import rule_label
 
 register = template.Library()
@@ -38,3 +39,10 @@ def rate_label(code: Any) -> str:
 @register.filter
 def rule(code: Any) -> str:
     return rule_label(str(code))
+
+
+@register.filter
+def free_link(resource: Resource, slot: Any) -> str:
+    """The resource page with its booking form filled in for a free slot (the chips of the search list)."""
+    tz = timeutil.resource_zone(resource)
+    return week.free_link(resource, slot.start.astimezone(tz), slot.end.astimezone(tz))
