@@ -26,7 +26,8 @@ WHAT = {"organisation": Organisation, "park": Park, "person": Person}
 
 
 def _what(model: type[models.Model]) -> str:
-    return {Organisation: _("organisation"), Park: _("park"), Person: _("person")}[model]
+    labels: dict[type[models.Model], str] = {Organisation: _("organisation"), Park: _("park"), Person: _("person")}
+    return labels[model]
 
 
 def resolve(model: type[models.Model], user: Any, name: str, *, scope: Q | None = None) -> models.Model:
@@ -55,10 +56,7 @@ def suggestions(model: type[models.Model], user: Any, q: str, limit: int = 10) -
     """Records whose names match what was typed so far (any language, pinyin, alias), for a datalist."""
     if len((q or "").strip()) < 1:
         return []
-    qs = search(visible(model, user), q)
-    if model is Person:
-        return list(qs.order_by("id")[:limit])
-    return list(qs.order_by("id")[:limit])
+    return list(search(visible(model, user), q).order_by("id")[:limit])
 
 
 @dataclass
@@ -85,7 +83,7 @@ def initial(project: Project | None) -> ProjectForm:
         values={
             "name_zh": project.name_zh, "name_en": project.name_en, "aliases": "; ".join(project.aliases),
             "modality": project.modality, "visibility": project.visibility, "targets": "; ".join(project.targets),
-            "areas": [area_term(a).code for a in known if area_term(a)], "other_areas": "; ".join(other),
+            "areas": [t.code for t in map(area_term, known) if t is not None], "other_areas": "; ".join(other),
             "description_zh": project.description_zh, "description_en": project.description_en,
             "organisation": project.organisation.display_name,
         },
@@ -141,7 +139,7 @@ def organisation_choice(form: ProjectForm, user: Any) -> Organisation | None:
     """The project's organisation: an enterprise member's own; for operators and administrators, the one named."""
     actor = policy.actor_for(user)
     if actor.role in (Role.ENTERPRISE_MEMBER, Role.PLATFORM_MANAGER):
-        return Organisation.objects.filter(pk=actor.organisation_id).first()
+        return Organisation.objects.filter(pk=actor.organisation_id or 0).first()
     name = form.values.get("organisation", "")
     if not name:
         form.errors["organisation"] = _("choose the organisation the project belongs to")

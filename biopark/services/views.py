@@ -208,6 +208,8 @@ def _request_context(request: HttpRequest, req: ServiceRequest, **extra: Any) ->
         "may_assign": bool(hats & {ADMIN, OPERATOR, PROVIDER}) and req.is_open,
         "assignable": services.assignable_users(req) if hats & {ADMIN, OPERATOR, PROVIDER} else [],
         "may_rate": bool(hats & {REQUESTER, ADMIN}) and req.state in (State.DELIVERED, State.CLOSED),
+        # The requester says how it went when closing; the desk closing for them is not asked for a rating.
+        "rates_on_close": REQUESTER in hats,
         "ratings": range(1, 6),
         "max_mb": files.max_bytes() // (1024 * 1024),
         "allowed_files": ", ".join(files.ALLOWED),
@@ -263,7 +265,8 @@ def request_transition(request: HttpRequest, pk: int) -> HttpResponse:
         to_state = request.POST.get("state", "")
         rating = _rating(request.POST.get("rating"))
         # Closing is where the requester says how it went: no rating is assumed for them.
-        if to_state == State.CLOSED and rating is None and req.state == State.DELIVERED:
+        is_requester = REQUESTER in parties(policy.actor_for(request.user), req)
+        if to_state == State.CLOSED and rating is None and req.state == State.DELIVERED and is_requester:
             raise ValidationFailed(_("choose a rating from 1 to 5 to close the request"), field="rating")
         services.request_transition(
             actor=request.user, request=req, to_state=to_state, reason=request.POST.get("reason", ""), rating=rating,

@@ -168,3 +168,14 @@ def test_training_request_goes_to_the_platform(client, desk):
     client.force_login(desk["users"]["viewer"])
     assert client.post("/services/training/", {"platform": platform.pk, "resource": "x"}).status_code == 403
     assert ServiceRequest.objects.count() == 3
+
+
+def test_the_desk_closes_without_rating_for_the_requester(client, desk):
+    req = submit(desk)
+    for to in ("accepted", "in_progress", "delivered"):
+        services.request_transition(actor=desk["users"]["provider"], request=req, to_state=to)
+    client.force_login(desk["users"]["operator"])
+    page = client.get(f"/services/requests/{req.pk}/").content.decode()
+    assert 'data-action="closed">关闭</button>' in page and 'name="rating" required' not in page
+    assert client.post(f"/services/requests/{req.pk}/transition", {"state": "closed"}).status_code == 302
+    assert ServiceRequest.objects.values_list("state", "rating").get() == ("closed", None)
