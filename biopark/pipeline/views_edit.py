@@ -19,6 +19,8 @@ from biopark.core.params import Params
 from biopark.pipeline import forms, selectors, services
 from biopark.pipeline.models import Project
 
+_SHOWN = {"name_zh", "name_en", "aliases", "organisation", "modality", "visibility", "therapeutic_areas", "targets",
+          "indications", "team", "partners"}
 _BOXES = ("q", "organisation", "team_name", "partner", "park_name", "organisation_name")
 
 
@@ -60,8 +62,10 @@ def _form_page(request: HttpRequest, project: Project | None) -> HttpResponse:
             status = 422
         except DomainError as exc:
             status = exc.status
-            form.errors.update(exc.fields)
-            message = exc.message if not exc.fields else ""
+            # "indications.name_zh" is the indications box; a field the form does not show goes on top.
+            shown = {name.split(".")[0]: text for name, text in exc.fields.items() if name.split(".")[0] in _SHOWN}
+            form.errors.update(shown)
+            message = "" if shown else exc.message
         else:
             messages.success(request, _("Project saved."))
             return redirect(f"/pipeline/{saved.pk}/")
