@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from biopark.accounts.models import Role
 from biopark.pipeline.models import Project
 from biopark.services.models import ServiceRequest
-from tests.browser.journeys import overflow_at_390, shoot, sign_in
+from tests.browser.steps_pipeline_desk import overflow_at_390, shoot, sign_in
 from tests.factories import OrganisationFactory, ParkFactory, PersonFactory, make_user
 from tests.services.factories import ServiceFactory
 

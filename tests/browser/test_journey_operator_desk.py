@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from biopark.accounts.models import Role
 from biopark.services import services
-from tests.browser.journeys import overflow_at_390, shoot, sign_in
+from tests.browser.steps_pipeline_desk import overflow_at_390, shoot, sign_in
 from tests.factories import OrganisationFactory, ParkFactory, make_user
 from tests.services.factories import ServiceFactory
 

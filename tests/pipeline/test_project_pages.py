@@ -157,7 +157,7 @@ def test_stage_form_explains_evidence_and_refusals(client, world):
 def test_add_an_indication_on_the_project_page(client, world):
     project = ProjectFactory(organisation=world["enterprise"], park=world["zone"])
     client.force_login(world["users"]["enterprise_member"])
-    response = client.post(f"/pipeline/{project.pk}/indications/", {"name_zh": "肝癌", "therapeutic_area": "oncology"})
+    response = client.post(f"/pipeline/{project.pk}/indications/", {"name_zh": "肝癌", "therapeutic_area": "肿瘤"})
     assert response.status_code == 302
     assert list(project.indications.values_list("name_zh", "name_en", "therapeutic_area")) == [
         ("肝癌", "Hepatocellular carcinoma", "oncology")]
