@@ -50,13 +50,13 @@ def test_pipeline_project_page_in_both_languages(client, roles):
     client.force_login(admin)
     zh = _page(client, f"/pipeline/{project.pk}/", "zh-hans")
     assert "肿瘤, my own words" in zh and "血液病" in zh
-    assert "<td>2023年10月</td>" in zh
+    assert "<td class=\"nowrap\">2023年10月</td>" in zh
     assert "<td>临床前研究</td>" in zh and "首次报告" in zh
     assert "阶段 (Haemophilia A): <span class=\"muted\">—</span> → 临床前研究" in zh
     assert ">preclinical" not in zh and "haematology" not in zh
     en = _page(client, f"/pipeline/{project.pk}/", "en")
     assert "Oncology, my own words" in en and "Haematology" in en
-    assert "<td>Oct 2023</td>" in en and "first report" in en
+    assert "<td class=\"nowrap\">Oct 2023</td>" in en and "first report" in en
 
 
 @pytest.mark.django_db

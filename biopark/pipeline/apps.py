@@ -14,6 +14,11 @@ class PipelineConfig(AppConfig):
         rules.register()
         merge.register()
         _register_history()
+        from biopark.core.params import register_labels
+
+        # The portfolio's and the list's filters, named in refusals by their labels, not their codes.
+        register_labels({"modality": _("modality"), "park_name": _("park"), "organisation_name": _("organisation"),
+                         "stale": _("no development reported")})
 
 
 def _register_history() -> None:
@@ -28,3 +33,5 @@ def _register_history() -> None:
     history.register("pipeline.project", "direction", label=_("move"), value=lambda v: str(Direction(v).label)
                      if v in Direction.values else str(v))
     history.register("pipeline.project", "indications", label=_("indications"))
+    history.register("pipeline.project", "team_roles", label=_("team roles"),
+                     value=lambda v: "; ".join(str(r) for r in v.values()) if isinstance(v, dict) else str(v or ""))

@@ -82,6 +82,8 @@ class Project(BilingualNamed):
     description_zh = models.TextField(_("description (Chinese)"), blank=True, default="")
     description_en = models.TextField(_("description (English)"), blank=True, default="")
     team = models.ManyToManyField(Person, blank=True, related_name="projects", verbose_name=_("team"))
+    # Each team member's role in this project ("principal investigator", "CMC lead"), by person id.
+    team_roles = models.JSONField(_("team roles"), default=dict, blank=True)
     partners = models.ManyToManyField(
         Organisation, blank=True, related_name="partner_projects", verbose_name=_("partners")
     )

@@ -19,7 +19,7 @@ from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.dates import PartialDate
 from biopark.core.errors import ValidationFailed
 from biopark.core.models import ChangeRecord, Source
-from biopark.core.text import search_blob
+from biopark.core.text import han_bigrams, search_blob
 from biopark.core.writes import Editable, apply_changes, one_of, optional_key
 from biopark.ecosystem.models import Organisation, Person
 from biopark.pipeline import stages as rules
@@ -76,9 +76,26 @@ def _check(project: Project) -> None:
         raise ValidationFailed(_("a Chinese or an English name is required"), field="name_zh")
     if project.key and Project.objects.filter(key=project.key).exclude(pk=project.pk).exists():
         raise ValidationFailed(_("the key %(key)s is taken") % {"key": repr(project.key)}, field="key")
+    _index_text(project)
+
+
+def _index_text(project: Project) -> None:
+    """The project's search text, as the registry's (every language, pinyin, aliases, bigrams): its names,
+    aliases, targets and its indications' names, so that a new or edited project is found at once."""
+    indications: list[str] = []
+    if project.pk:
+        for zh, en in project.indications.values_list("name_zh", "name_en"):
+            indications += [zh, en]
     project.search_text = search_blob(
-        project.name_zh, project.name_en, aliases=[*project.aliases, *project.targets]
+        project.name_zh, project.name_en, aliases=[*project.aliases, *project.targets, *filter(None, indications)]
     )
+    project.search_grams = han_bigrams(project.search_text)
+
+
+def reindex(project: Project) -> None:
+    """Rewrite the search text after the project's indications changed."""
+    _index_text(project)
+    Project.objects.filter(pk=project.pk).update(search_text=project.search_text, search_grams=project.search_grams)
 
 
 PROJECT_EDITABLE = Editable(
@@ -103,12 +120,15 @@ def project_create(
     indications: Sequence[Mapping[str, str]] = (),
     team: Sequence[Person] = (),
     partners: Sequence[Organisation] = (),
+    team_roles: Mapping[int, str] | None = None,
     synthetic: bool = False,
 ) -> Project:
-    """Register a project of `organisation` (in the organisation's park), with its first indications."""
+    """Register a project of `organisation` (in the organisation's park), with its first indications, its team
+    (with each member's role in the project, by person id) and partners."""
     if organisation is None:
         raise ValidationFailed(_("a project belongs to an organisation"), field="organisation")
     project = Project(organisation=organisation, park_id=organisation.park_id, synthetic=synthetic)
+    project.team_roles = _roles(team_roles or {}, team)
     PROJECT_EDITABLE.apply(project, data)
     policy.require(actor, policy.CREATE, project)
     project.save()
@@ -119,6 +139,8 @@ def project_create(
     for item in indications:
         _indication_new(project, item)
     _refresh_areas(project)
+    if indications:
+        reindex(project)
     after = snapshot(project, _AUDITED)
     changes = diff({}, after)
     if indications:
@@ -134,6 +156,7 @@ def project_update(
     data: Mapping[str, Any],
     team: Sequence[Person] | None = None,
     partners: Sequence[Organisation] | None = None,
+    team_roles: Mapping[int, str] | None = None,
     expected_version: int | None = None,
 ) -> Project:
     """Change the fields `data` names (and the team or partners when given); refused on a stale
@@ -146,6 +169,13 @@ def project_update(
             if given is not None and sorted(p.pk for p in given) != before:
                 getattr(locked, name).set(given)
                 links[name] = [before, sorted(p.pk for p in given)]
+        if team_roles is not None:
+            members = team if team is not None else list(locked.team.all())
+            roles = _roles(team_roles, members)
+            if roles != locked.team_roles:
+                links["team_roles"] = [locked.team_roles, roles]
+                locked.team_roles = roles
+                Project.objects.filter(pk=locked.pk).update(team_roles=roles)
         return links
 
     with transaction.atomic():
@@ -158,6 +188,19 @@ def project_update(
         if changes:
             _refresh_areas(project)
     return project
+
+
+def _roles(roles: Mapping[int, str], team: Sequence[Person]) -> dict[str, str]:
+    """Each team member's role in the project (free text, trimmed), kept only for people on the team."""
+    members = {p.pk for p in team}
+    out: dict[str, str] = {}
+    for pk, role in roles.items():
+        text = str(role or "").strip()
+        if len(text) > 100:
+            raise ValidationFailed(_("a team role has at most 100 characters"), field="team")
+        if text and int(pk) in members:
+            out[str(int(pk))] = text
+    return out
 
 
 def _indication_new(project: Project, item: Mapping[str, str]) -> Indication:
@@ -199,6 +242,7 @@ def indication_add(
         project, {"name_zh": name_zh, "name_en": name_en, "therapeutic_area": therapeutic_area}
     )
     _refresh_areas(project)
+    reindex(project)
     record_change(
         actor=_user(actor),
         obj=project,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,15 +12,40 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
+from biopark.accounts.models import Role
 from biopark.core.errors import DomainError
 from biopark.core.handlers import forbidden as _forbidden
 from biopark.core.models import Source
 from biopark.core.params import Params
+from biopark.ecosystem.models import Organisation, Park
 from biopark.ecosystem.selectors import citations_of, history_of, passage
-from biopark.pipeline import charts, export, extensions, selectors, services
+from biopark.pipeline import charts, export, extensions, forms, selectors, services, stages
 from biopark.pipeline.models import ALL_STAGES, Modality, Project
 from biopark.pipeline.rules import PORTFOLIO
-from biopark.pipeline.vocabulary import area_label
+from biopark.pipeline.vocabulary import area_choices, area_label
+
+
+def _named_scope(request: HttpRequest, params: dict[str, Any]) -> dict[str, str]:
+    """Parks and organisations chosen by name (`park_name`, `organisation_name`, with suggestions as one types)
+    become the ids the selectors filter on; a name that names nothing is an error beside its field."""
+    errors: dict[str, str] = {}
+    for key, model in (("park", Park), ("organisation", Organisation)):
+        name = Params(request.GET).text(f"{key}_name")
+        if name and not params.get(key):
+            try:
+                params[key] = forms.resolve(model, request.user, name).pk
+            except ValueError as exc:
+                errors[f"{key}_name"] = str(exc)
+    return errors
+
+
+def _scope_names(params: dict[str, Any]) -> dict[str, str]:
+    """The names of the chosen park and organisation, shown in the filter boxes (never their ids)."""
+    names = {}
+    for key, model in (("park", Park), ("organisation", Organisation)):
+        found = model._default_manager.filter(pk=params[key]).first() if params.get(key) else None
+        names[key] = found.display_name if found is not None else ""  # type: ignore[attr-defined]
+    return names
 
 
 def _filters(request: HttpRequest, *names: str) -> dict[str, Any]:
@@ -44,7 +70,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     template = "pipeline/list.html#results" if request.htmx else "pipeline/list.html"  # type: ignore[attr-defined]
     return render(request, template, {"page": page, "rows": rows, "params": params, "stages": ALL_STAGES,
                                       "modalities": Modality.choices,
-                                      "may_portfolio": policy.decide(request.user, PORTFOLIO, Project).allowed})
+                                      "may_portfolio": policy.decide(request.user, PORTFOLIO, Project).allowed,
+                                      "may_create": policy.decide(request.user, policy.CREATE, Project).allowed})
 
 
 def _posted_id(request: HttpRequest, name: str) -> int:
@@ -84,6 +111,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history_of(project) if request.user.is_authenticated else [],
         "bookings": extensions.project_bookings(request.user, project),
         "may_change": may_change,
+        "may_request_service": _may_request_service(request.user, project),
+        "team": [(p, (project.team_roles or {}).get(str(p.pk), "")) for p in project.team.all()],
+        "evidence_table": _evidence_table(),
+        "area_options": area_choices(),
         "stages": ALL_STAGES,
         "error": error,
         "fields": fields,
@@ -92,15 +123,47 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "pipeline/detail.html", context, status=422 if error else 200)
 
 
+def _may_request_service(user: Any, project: Project) -> bool:
+    """Members of the project's organisation ask the service desk for it (the desk's own rule decides)."""
+    actor = policy.actor_for(user)
+    return bool(actor.organisation_id) and actor.organisation_id == project.organisation_id and actor.role in (
+        Role.ENTERPRISE_MEMBER, Role.PLATFORM_MANAGER)
+
+
+def _evidence_table() -> list[tuple[str, str, str]]:
+    """What each stage needs on record, from the stage rules (biopark.pipeline.stages)."""
+    what = {
+        stages.APPROVAL: _("an approval or filing number"),
+        stages.TRIAL: _("a trial registration number or a document"),
+    }
+    rows = []
+    for code, label in ALL_STAGES:
+        needed = stages.EVIDENCE_REQUIRED.get(code)
+        if needed:
+            need = what[needed[0]]
+        elif code in stages.HALTS:
+            need = _("a reason")
+        elif code == "ind":
+            need = _("nothing required; the IND acceptance number is worth recording")
+        else:
+            need = _("a date")
+        rows.append((code, str(label), str(need)))
+    return rows
+
+
 def portfolio(request: HttpRequest) -> HttpResponse:
     decision = policy.decide(request.user, PORTFOLIO, Project)
     if not decision:
         return _forbidden(request, decision.reason)
     params = _filters(request, "park", "organisation", "modality")
+    errors = _named_scope(request, params)
     data = selectors.portfolio(user=request.user, **params)
+    query = {k: v for k, v in params.items() if v}
     context = {
         "data": data,
         "params": params,
+        "names": {**_scope_names(params), **{k: Params(request.GET).text(k) or "" for k in errors}},
+        "errors": errors,
         "modalities": Modality.choices,
         "funnel_svg": charts.hbar([(r["label"], r["reached"]) for r in data.funnel if r["reached"] is not None],
                                   title=_("Projects that reached each stage")),
@@ -109,9 +172,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             [(area_label(a["area"]), a["count"]) for a in data.areas[:12]], title=_("By therapeutic area")
         ),
         "time_svg": charts.hbar([(t.label, t.median) for t in data.stage_times], title=_("Median days in stage")),
-        "query": request.GET.urlencode(),
+        "query": urlencode(query),
     }
-    return render(request, "pipeline/portfolio.html", context)
+    return render(request, "pipeline/portfolio.html", context, status=422 if errors else 200)
 
 
 def portfolio_xlsx(request: HttpRequest) -> HttpResponse:
@@ -119,6 +182,7 @@ def portfolio_xlsx(request: HttpRequest) -> HttpResponse:
     if not decision:
         return _forbidden(request, decision.reason)
     params = _filters(request, "park", "organisation", "modality")
+    _named_scope(request, params)
     data = selectors.portfolio(user=request.user, **params)
     projects = selectors.filter_projects(selectors.portfolio_scope(request.user), **params)
     response = HttpResponse(export.portfolio_xlsx(data, projects),

@@ -14,19 +14,20 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
-from biopark.accounts.models import Profile
+from biopark.accounts.models import Profile, Role
 from biopark.core import formatting
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import Conflict, PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
-from biopark.core.text import search_blob
+from biopark.core.text import han_bigrams, search_blob
 from biopark.core.writes import Editable, apply_changes, clean_names, one_of, optional_key
-from biopark.ecosystem.models import STAGE_CODES, STAGES, Organisation, Platform
+from biopark.ecosystem.models import STAGE_CODES, STAGES, Organisation, Park, Platform
 from biopark.pipeline.models import Project
 from biopark.services import files
 from biopark.services.models import (
@@ -120,6 +121,7 @@ def _check_service(service: Service) -> None:
     if service.key and Service.objects.filter(key=service.key).exclude(pk=service.pk).exists():
         raise ValidationFailed(_("the key %(key)s is taken") % {"key": repr(service.key)}, field="key")
     service.search_text = search_blob(service.name_zh, service.name_en, aliases=service.aliases)
+    service.search_grams = han_bigrams(service.search_text)
 
 
 SERVICE_EDITABLE = Editable(
@@ -239,13 +241,17 @@ def request_submit(
     title: str,
     details: str = "",
     project: Project | None = None,
+    attachment: tuple[str, bytes] | None = None,
     now: dt.datetime | None = None,
 ) -> ServiceRequest:
-    """An enterprise member asks for a service, optionally for one of its organisation's projects."""
+    """An enterprise member asks for a service, optionally for one of its organisation's projects and with a
+    file (name, content) attached; a file that fails its checks refuses the whole request."""
     actor_ = policy.actor_for(actor)
     title = (title or "").strip()
     if not title:
         raise ValidationFailed(_("a request needs a title"), field="title")
+    if attachment is not None:
+        files.check(os.path.basename((attachment[0] or "").replace("\\", "/")).strip(), attachment[1])
     if not service.active:
         raise ValidationFailed(_("this service is not offered any more"), field="service")
     if not actor_.organisation_id:
@@ -277,6 +283,8 @@ def request_submit(
         action=ChangeRecord.CREATE,
         changes={"state": [None, State.SUBMITTED], "service": [None, service.pk]},
     )
+    if attachment is not None:
+        attachment_add(actor=actor, request=request, name=attachment[0], content=attachment[1])
     _notify(request, "", State.SUBMITTED, "")
     return request
 
@@ -391,10 +399,11 @@ def request_assign(*, actor: Any, request: ServiceRequest, assignee: Any) -> Ser
         raise PermissionRefused(_("only the provider, the park operator or an administrator assigns a request"))
     if not request.is_open:
         raise ValidationFailed(_("a request in state %(state)s cannot be reassigned") % {"state": request.get_state_display()}, field="assignee")
-    if assignee is not None:
-        profile = Profile.objects.filter(user=assignee).first()
-        if profile is None or profile.organisation_id != request.provider_organisation_id:
-            raise ValidationFailed(_("the assignee must be a member of the provider"), field="assignee")
+    if assignee is not None and assignee.pk not in {u.pk for u in assignable_users(request)}:
+        raise ValidationFailed(
+            _("the assignee must be an account of the provider or an operator of the request's park"),
+            field="assignee",
+        )
     before = snapshot(request, ["assignee_id"])
     request.assignee = assignee
     request.save(update_fields=["assignee"])
@@ -427,12 +436,78 @@ def attachment_add(*, actor: Any, request: ServiceRequest, name: str, content: b
     return attachment
 
 
+def _park_and_ancestors(park_id: int | None) -> list[int]:
+    """The request's park and the parks it is nested in: their operators' scope covers the request."""
+    found: list[int] = []
+    parents = dict(Park.objects.values_list("id", "parent_id")) if park_id else {}
+    current = park_id
+    while current is not None and current not in found:
+        found.append(current)
+        current = parents.get(current)
+    return found
+
+
 def assignable_users(request: ServiceRequest) -> list[Any]:
+    """Who may take a request: the accounts of the provider (the organisation, or the platform's operator),
+    and the operators of the request's park, who run the desk and may take a request themselves when the
+    provider has no account on the platform yet."""
     user_model = get_user_model()
-    if not request.provider_organisation_id:
-        return []
-    return list(
-        user_model.objects.filter(profile__organisation_id=request.provider_organisation_id).order_by(
-            "username"
-        )
+    condition = Q(pk__in=[])
+    if request.provider_organisation_id:
+        condition |= Q(profile__organisation_id=request.provider_organisation_id)
+    parks = _park_and_ancestors(request.park_id)
+    if parks:
+        condition |= Q(profile__role=Role.OPERATOR, profile__park_id__in=parks)
+    return list(user_model.objects.filter(condition, is_active=True).select_related("profile").order_by("username"))
+
+
+# --- training requests (called by the facilities pages) ----------------------------------------
+
+TRAINING_KEY = "service:training-platform-{pk}"
+
+
+def _training_service(platform: Platform) -> Service:
+    """The platform's training service: an active one of the talent category it offers, else the one made for
+    training requests (created once, by the system, so that a qualification can always be asked for)."""
+    offered = (
+        Service.objects.filter(provider_platform=platform, active=True, category=Category.TALENT)
+        .order_by("id")
+        .first()
     )
+    if offered is not None:
+        return offered
+    key = TRAINING_KEY.format(pk=platform.pk)
+    found = Service.objects.filter(key=key).first()
+    if found is not None:
+        if not found.active:
+            raise ValidationFailed(_("this platform does not offer training requests any more"), field="platform")
+        return found
+    return service_create(
+        actor=policy.SYSTEM,
+        provider_platform=platform,
+        provider_organisation=platform.operator,
+        data={
+            "key": key,
+            "name_zh": f"{platform.name_zh or platform.name_en}仪器培训",
+            "name_en": f"{platform.name_en or platform.name_zh} instrument training",
+            "category": Category.TALENT,
+            "price_model": PriceModel.FREE,
+            "target_days": 10,
+        },
+    )
+
+
+@transaction.atomic
+def training_request_create(*, actor: Any, resource_name: str, platform_id: int, note: str = "") -> ServiceRequest:
+    """Ask a platform for the training a resource's qualification needs: a service request to the platform,
+    titled after the resource, that its staff answer on the service desk like any other request."""
+    resource_name = (resource_name or "").strip()
+    if not resource_name:
+        raise ValidationFailed(_("name the resource the training is for"), field="resource_name")
+    platform = Platform.objects.filter(pk=platform_id).select_related("operator").first()
+    if platform is None:
+        raise ValidationFailed(_("No such platform"), field="platform")
+    policy.require(actor, policy.CREATE, ServiceRequest)
+    service = _training_service(platform)
+    title = _("Training request: %(resource)s") % {"resource": resource_name}
+    return request_submit(actor=actor, service=service, title=title[:300], details=(note or "").strip())

@@ -5,6 +5,9 @@ from biopark.services import views
 urlpatterns = [
     path("", views.catalogue, name="services-catalogue"),
     path("<int:pk>/", views.service_detail, name="services-service"),
+    path("new/", views.service_new, name="services-new"),
+    path("<int:pk>/edit/", views.service_edit, name="services-edit"),
+    path("training/", views.training_request, name="services-training"),
     path("requests/", views.request_list, name="services-requests"),
     path("requests/<int:pk>/", views.request_detail, name="services-request"),
     path("requests/<int:pk>/transition", views.request_transition, name="services-transition"),

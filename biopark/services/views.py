@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,12 +19,12 @@ from biopark.core import formatting, uploads
 from biopark.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from biopark.core.handlers import forbidden as _forbidden
 from biopark.core.params import BadParameter, Params
-from biopark.ecosystem.models import STAGES
+from biopark.ecosystem.models import STAGES, Platform
 from biopark.pipeline import charts
 from biopark.pipeline.models import Project
 from biopark.pipeline.selectors import visible_projects
-from biopark.services import files, selectors, services
-from biopark.services.models import Category, ServiceRequest, State
+from biopark.services import files, forms, selectors, services
+from biopark.services.models import Category, Service, ServiceRequest, State
 from biopark.services.rules import ADMIN, OPERATOR, PROVIDER, REQUESTER, TRANSITIONS, parties
 
 
@@ -60,6 +60,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "project": None,
         "services": [],
         "error": "",
+        "may_create": policy.decide(request.user, policy.CREATE, Service).allowed,
     }
     status = 200
     try:
@@ -98,12 +99,18 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 project = Project.objects.filter(pk=project_id).first()
                 if project is None or not policy.decide(request.user, policy.VIEW, project):
                     raise ValidationFailed(_("No such project"), field="project")
+            upload = request.FILES.get("file")
+            attachment = None
+            if upload is not None:
+                uploads.check_size(upload, limit=files.max_bytes())
+                attachment = (upload.name or "", upload.read())
             created = services.request_submit(
                 actor=request.user,
                 service=service,
                 title=request.POST.get("title", ""),
                 details=request.POST.get("details", ""),
                 project=project,
+                attachment=attachment,
             )
         except DomainError as exc:
             error, fields, status = exc.message, exc.fields, exc.status
@@ -119,6 +126,9 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "fields": fields,
         "post": request.POST if error else {},
         "preselected": request.GET.get("project", ""),
+        "may_edit": policy.decide(request.user, policy.CHANGE, service).allowed,
+        "max_mb": files.max_bytes() // (1024 * 1024),
+        "allowed_files": ", ".join(files.ALLOWED),
     }
     return render(request, "services/service.html", context, status=status)
 
@@ -154,23 +164,35 @@ def _load(request: HttpRequest, pk: int) -> ServiceRequest:
     return found
 
 
+# What each move is called on its button: the action a person takes, not the state it leads to.
+_VERBS: dict[tuple[str, str], Any] = {
+    (State.DELIVERED, State.IN_PROGRESS): pgettext_lazy("service request action", "Send back for rework"),
+}
+_VERB_TO: dict[str, Any] = {
+    State.ACCEPTED: pgettext_lazy("service request action", "Accept"),
+    State.IN_PROGRESS: pgettext_lazy("service request action", "Start"),
+    State.DELIVERED: pgettext_lazy("service request action", "Deliver"),
+    State.CLOSED: pgettext_lazy("service request action", "Close"),
+    State.WITHDRAWN: pgettext_lazy("service request action", "Withdraw"),
+    State.REJECTED: pgettext_lazy("service request action", "Reject"),
+    State.CANCELLED: pgettext_lazy("service request action", "Cancel the request"),
+}
+
+
+def verb(from_state: str, to_state: str) -> str:
+    return str(_VERBS.get((from_state, to_state)) or _VERB_TO.get(to_state) or State(to_state).label)
+
+
 def _buttons(user: Any, req: ServiceRequest) -> list[dict[str, Any]]:
-    """Every move the transition policy knows from the request's state, allowed or with the refusal reason."""
-    allowed = set(TRANSITIONS.allowed_targets(user, req))
+    """The moves this user may make now, asked of the transition policy one by one; the others are not shown.
+    (A reason a move needs is asked for in its form, so the policy is asked with one assumed.)"""
     buttons = []
     for to in TRANSITIONS.targets(req.state):
+        if not TRANSITIONS.check(user, req, to, reason="-"):
+            continue
         step = TRANSITIONS.steps[(req.state, to)]
-        # The reason requirement is asked for in the form; here only who may move is checked.
-        refusal = "" if to in allowed else TRANSITIONS.check(user, req, to, reason="-").reason
-        buttons.append(
-            {
-                "state": to,
-                "label": State(to).label,
-                "allowed": to in allowed,
-                "needs_reason": step.needs_reason,
-                "refusal": refusal,
-            }
-        )
+        buttons.append({"state": to, "label": verb(req.state, to), "needs_reason": step.needs_reason,
+                        "danger": to in (State.REJECTED, State.CANCELLED, State.WITHDRAWN)})
     return buttons
 
 
@@ -186,6 +208,8 @@ def _request_context(request: HttpRequest, req: ServiceRequest, **extra: Any) ->
         "may_assign": bool(hats & {ADMIN, OPERATOR, PROVIDER}) and req.is_open,
         "assignable": services.assignable_users(req) if hats & {ADMIN, OPERATOR, PROVIDER} else [],
         "may_rate": bool(hats & {REQUESTER, ADMIN}) and req.state in (State.DELIVERED, State.CLOSED),
+        # The requester says how it went when closing; the desk closing for them is not asked for a rating.
+        "rates_on_close": REQUESTER in hats,
         "ratings": range(1, 6),
         "max_mb": files.max_bytes() // (1024 * 1024),
         "allowed_files": ", ".join(files.ALLOWED),
@@ -238,12 +262,14 @@ def _rating(value: Any) -> int | None:
 @require_POST
 def request_transition(request: HttpRequest, pk: int) -> HttpResponse:
     def action(req: ServiceRequest) -> None:
+        to_state = request.POST.get("state", "")
+        rating = _rating(request.POST.get("rating"))
+        # Closing is where the requester says how it went: no rating is assumed for them.
+        is_requester = REQUESTER in parties(policy.actor_for(request.user), req)
+        if to_state == State.CLOSED and rating is None and req.state == State.DELIVERED and is_requester:
+            raise ValidationFailed(_("choose a rating from 1 to 5 to close the request"), field="rating")
         services.request_transition(
-            actor=request.user,
-            request=req,
-            to_state=request.POST.get("state", ""),
-            reason=request.POST.get("reason", ""),
-            rating=_rating(request.POST.get("rating")),
+            actor=request.user, request=req, to_state=to_state, reason=request.POST.get("reason", ""), rating=rating,
         )
 
     return _act(request, pk, action, _("State changed."))
@@ -337,3 +363,84 @@ def desk(request: HttpRequest) -> HttpResponse:
         "rating_svg": charts.hbar([(c.label, num(c.mean_rating)) for c in cats], title=_("Mean satisfaction (1–5)")),
     }
     return render(request, "services/desk.html", context)
+
+
+# --- the catalogue, edited by its providers --------------------------------------------------------
+
+
+def _service_form(request: HttpRequest, service: Service | None) -> HttpResponse:
+    """Create (service None) or edit a catalogue entry; errors are shown beside their fields, input is kept."""
+    decision = policy.decide(request.user, policy.CHANGE if service else policy.CREATE, service or Service)
+    if not decision:
+        return _forbidden(request, decision.reason)
+    providers = None if service else forms.provider_choices(request.user)
+    values, errors, message, status = forms.values_of(service), {}, "", 200
+    if request.method == "POST":
+        data = forms.data_from_post(request.POST)
+        values = {**data, "aliases": request.POST.get("aliases", ""), "provider": request.POST.get("provider", "")}
+        try:
+            if service is None:
+                org, platform = forms.resolve_provider(request.POST.get("provider", ""), providers or [])
+                if org is None and platform is None:
+                    raise ValidationFailed(_("choose the provider of this service"), field="provider")
+                saved = services.service_create(
+                    actor=request.user, data=data, provider_organisation=org, provider_platform=platform
+                )
+            else:
+                saved = services.service_update(actor=request.user, service=service, data=data)
+        except DomainError as exc:
+            message, errors, status = exc.message, exc.fields, exc.status
+        else:
+            messages.success(request, _("Catalogue entry saved."))
+            return redirect(f"/services/{saved.pk}/")
+    shown = forms.fields(values, errors, providers)
+    named = {f.name for f in shown}
+    context = {
+        "service": service,
+        "fields": shown,
+        # An error for no field of the form (or none named) is shown above the form.
+        "message": message if not (set(errors) & named) else "",
+    }
+    return render(request, "services/service_form.html", context, status=status)
+
+
+def service_new(request: HttpRequest) -> HttpResponse:
+    return _service_form(request, None)
+
+
+def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    service = Service.objects.select_related("provider_platform").filter(pk=pk).first()
+    if service is None:
+        raise Http404(_("No such service"))
+    return _service_form(request, service)
+
+
+# --- training requests, the hook the facilities pages link to ---------------------------------------
+
+
+def training_request(request: HttpRequest) -> HttpResponse:
+    """Ask a platform for training on one of its resources (GET ?platform=&resource= shows the form)."""
+    decision = policy.decide(request.user, policy.CREATE, ServiceRequest)
+    if not decision:
+        return _forbidden(request, decision.reason)
+    source = request.POST if request.method == "POST" else request.GET
+    values = {"resource": source.get("resource", "")[:300], "note": source.get("note", "")[:5000]}
+    error, fields, status = "", {}, 200
+    try:
+        platform_id = _int(source.get("platform"), "platform")
+    except ValidationFailed as exc:
+        platform_id, error, fields, status = None, exc.message, exc.fields, exc.status
+    platform = Platform.objects.filter(pk=platform_id).first() if platform_id else None
+    if request.method == "POST" and not error:
+        try:
+            created = services.training_request_create(
+                actor=request.user, resource_name=values["resource"], platform_id=platform_id or 0,
+                note=values["note"],
+            )
+        except DomainError as exc:
+            error, fields, status = exc.message, exc.fields, exc.status
+        else:
+            messages.success(request, _("Training requested: the platform answers on the service desk."))
+            return redirect(f"/services/requests/{created.pk}/")
+    context = {"platform": platform, "values": values, "error": error, "fields": fields}
+    return render(request, "services/training.html", context, status=status)

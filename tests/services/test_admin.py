@@ -118,7 +118,7 @@ def test_an_assignee_outside_the_provider_is_a_form_error(desk):
     data = form_post(ServiceRequest, provider, request, assignee=desk["users"]["enterprise_member"])
     response = staff_client(provider).post(admin_url(ServiceRequest, "change", request.pk), data)
     assert response.status_code == 200
-    assert "负责人必须是服务提供方的成员" in response.content.decode()
+    assert "负责人必须是服务提供方的账号或申请所在园区的运营人员" in response.content.decode()
     request.refresh_from_db()
     assert request.assignee is None
 

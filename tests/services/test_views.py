@@ -118,13 +118,16 @@ def test_buttons_follow_the_transition_policy(client, desk):
     client.cookies["django_language"] = "en"
     client.force_login(desk["users"]["enterprise_member"])
     page = client.get(f"/services/requests/{req.pk}/").content.decode()
-    # The requester may withdraw; accepting is shown disabled with the policy's reason.
-    assert '<input type="hidden" name="state" value="withdrawn">' in page
-    assert "<button disabled>Accepted</button>" in page
-    assert "only an administrator or the park operator or the provider may move a request in state Submitted to Accepted" in page
+    # The requester sees only what it may do (withdraw), named as a verb; moves it may not make are not shown.
+    assert 'data-action="withdrawn">Withdraw</button>' in page
+    assert 'data-action="accepted"' not in page and "disabled" not in page
     client.force_login(desk["users"]["provider"])
     page = client.get(f"/services/requests/{req.pk}/").content.decode()
-    assert "<button>Accepted</button>" in page and "<button disabled>Withdrawn</button>" in page
+    assert 'data-action="accepted">Accept</button>' in page and 'data-action="rejected">Reject</button>' in page
+    assert 'data-action="withdrawn"' not in page
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(f"/services/requests/{req.pk}/").content.decode()
+    assert 'data-action="accepted">受理</button>' in page
 
 
 def test_refused_transition_via_the_page_changes_nothing(client, desk):
