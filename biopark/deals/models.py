@@ -3,6 +3,8 @@ licence terms, the IP assets they transfer, and the events where they were signe
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
@@ -142,7 +144,7 @@ class IPAsset(models.Model):
     filed_on = models.DateField(_("filing date"), null=True, blank=True)
     granted_on = models.DateField(_("grant date"), null=True, blank=True)
     owners = models.ManyToManyField(Organisation, blank=True, related_name="ip_assets", verbose_name=_("owners"))
-    projects = models.ManyToManyField(PROJECT, blank=True, related_name="ip_assets", verbose_name=_("projects"))
+    projects: models.ManyToManyField[Any, Any] = models.ManyToManyField(PROJECT, blank=True, related_name="ip_assets", verbose_name=_("projects"))
     park = models.ForeignKey(
         Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="ip_assets", verbose_name=_("park")
     )
@@ -212,7 +214,7 @@ class Agreement(models.Model):
         Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="agreements", verbose_name=_("event")
     )
     parties = models.ManyToManyField(Organisation, through="AgreementParty", related_name="agreements")
-    projects = models.ManyToManyField(PROJECT, blank=True, related_name="agreements", verbose_name=_("projects"))
+    projects: models.ManyToManyField[Any, Any] = models.ManyToManyField(PROJECT, blank=True, related_name="agreements", verbose_name=_("projects"))
     ip_assets = models.ManyToManyField(IPAsset, blank=True, related_name="agreements", verbose_name=_("IP assets"))
     note = models.TextField(_("note"), blank=True, default="")
     synthetic = models.BooleanField(_("synthetic"), default=False)

@@ -64,6 +64,7 @@ def _parties(obj: Any) -> tuple[set[int], set[int]]:
     """The organisations on a deal and their parks (read from the database: the state as saved)."""
     if obj.pk is None:
         return set(), set()
+    rows: Any
     if isinstance(obj, Agreement):
         rows = AgreementParty.objects.filter(agreement_id=obj.pk).values_list("organisation_id", "organisation__park_id")
     else:
@@ -134,7 +135,7 @@ def deal_rule(actor: Actor, action: str, obj: Any) -> Decision:
     return refuse(_("not allowed"))
 
 
-def deal_filter(model: type, party: str) -> policy.Visible:
+def deal_filter(model: Any, party: str) -> policy.Visible:
     """The same answer as `deal_view`, as a queryset filter."""
 
     def visible(actor: Actor) -> Q:
@@ -205,9 +206,10 @@ def register() -> None:
         IPAsset, deal_rule, visible=ip_visible, scope_fields=("park", "confidentiality"), actions=actions
     )
     by_agreement = lambda actor: policy.prefixed(agreement_visible(actor), "agreement")  # noqa: E731
-    for child in (AgreementParty, Signatory, AgreementDocument, LicenceTerms):
+    children: tuple[type, ...] = (AgreementParty, Signatory, AgreementDocument, LicenceTerms)
+    for child in children:
         policy.register_rule(child, child_rule(lambda obj: obj.agreement), visible=by_agreement)
-    for child in (Milestone, RoyaltyTier):
+    for child in (Milestone, RoyaltyTier):  # type: ignore[assignment]
         policy.register_rule(
             child, child_rule(lambda obj: obj.terms.agreement),
             visible=lambda actor: policy.prefixed(agreement_visible(actor), "terms__agreement"),
