@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from biopark.accounts import policy
-from biopark.core.errors import DomainError, ValidationFailed
+from biopark.core.errors import DomainError
 from biopark.deals.models import (
     Agreement,
     AgreementParty,
@@ -286,7 +286,7 @@ def read_tiers(post: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [{**row, "_row": i} for i, row in posted_rows(TIER_ROWS, post)]
 
 
-def row_error(exc: ValidationFailed, items: list[dict[str, Any]], prefix: str, service_prefix: str) -> dict[str, str]:
+def row_error(exc: DomainError, items: list[dict[str, Any]], prefix: str, service_prefix: str) -> dict[str, str]:
     """A service error naming "milestones.2.amount" (the 3rd row given) as the form field of that row."""
     out = {}
     for name, message in exc.fields.items():
