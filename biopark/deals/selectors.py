@@ -126,7 +126,8 @@ def totals_by_event(user: Any, event_ids: list[int]) -> dict[int, Totals]:
     rows = visible.exclude(value_amount__isnull=True).values("event_id", "value_currency").annotate(
         total=Sum("value_amount")).order_by("event_id", "-total")
     for row in rows:
-        sums[row["event_id"]].append((row["value_currency"], row["total"]))
+        # SQLite sums decimals without their scale; both databases answer with cents.
+        sums[row["event_id"]].append((row["value_currency"], Decimal(row["total"]).quantize(Decimal("0.01"))))
     return {eid: Totals(n, sums.get(eid, []), bare) for eid, (n, bare) in counts.items()}
 
 
