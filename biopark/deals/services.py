@@ -59,10 +59,11 @@ def _record(model: type[models.Model], what: Any) -> Any:
 
 
 def _currency(value: Any, name: str) -> str:
-    code = text(value, name).upper()
+    typed = text(value, name)
+    code = typed.upper()
     if code and code not in CURRENCY_CODES:
         raise ValidationFailed(
-            _("unknown currency %(value)s; known: %(known)s") % {"value": repr(code), "known": ", ".join(CURRENCY_CODES)},
+            _("unknown currency %(value)s; known: %(known)s") % {"value": repr(typed), "known": ", ".join(CURRENCY_CODES)},
             field=name,
         )
     return code
@@ -95,7 +96,7 @@ AGREEMENT_FIELDS = [
     "value_currency", "value_qualifier", "confidentiality", "park", "event", "note",
 ]
 AGREEMENT_AUDITED = [
-    "key", "title_zh", "title_en", "kind", "status", "subject_zh", "subject_en", "signed_on", "signed_precision",
+    "key", "title_zh", "title_en", "kind", "status", "subject_zh", "subject_en", "signed_on",
     "value_amount", "value_currency", "value_qualifier", "confidentiality", "park_id", "event_id", "note",
 ]
 AGREEMENT_EDITABLE = Editable(
@@ -506,7 +507,7 @@ def _check_event(event: Event) -> None:
 
 EVENT_FIELDS = ["key", "kind", "title_zh", "title_en", "starts_on", "place_zh", "place_en", "park",
                 "description_zh", "description_en"]
-EVENT_AUDITED = ["key", "kind", "title_zh", "title_en", "starts_on", "starts_precision", "place_zh", "place_en",
+EVENT_AUDITED = ["key", "kind", "title_zh", "title_en", "starts_on", "place_zh", "place_en",
                  "park_id", "description_zh", "description_en"]
 EVENT_EDITABLE = Editable(
     fields=EVENT_FIELDS,

@@ -12,8 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from biopark.core.models import ChangeRecord, Citation
 from biopark.deals import selectors
 from biopark.deals.models import Agreement, Event, LicenceTerms, Signatory
-from biopark.demo.loader import load_files
 from biopark.demo.deals import load as load_deals
+from biopark.demo.loader import load_files
 from tests.demo.test_demo_data_files import _names
 
 DOCS = {doc["source"]["file"].removesuffix(".txt"): doc for doc in load_files()}
