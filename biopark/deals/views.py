@@ -303,10 +303,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = selectors.event_detail(pk)
-    if event is not None and not request.user.is_authenticated:
+    if not request.user.is_authenticated:  # before the lookup: a visitor learns nothing of which events exist
         return forbidden(request, _("sign in first"))
-    event = _visible(request, event)
+    event = _visible(request, selectors.event_detail(pk))
     totals = selectors.totals_by_event(request.user, [event.pk]).get(event.pk, Totals(0, [], 0))
     may_change = _may(request, policy.CHANGE, event)
     context = {
