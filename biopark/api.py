@@ -5,6 +5,7 @@ from __future__ import annotations
 from biopark.accounts.auth import OptionalAuth
 from biopark.core.api_errors import install_error_handlers
 from biopark.core.openapi import BioParkAPI, ObjectBodyParser
+from biopark.deals import api as deals_api
 from biopark.ecosystem import api as ecosystem_api
 from biopark.facilities import api as facilities_api
 from biopark.financing import api as financing_api
@@ -33,5 +34,6 @@ api.add_router("/pipeline", pipeline_api.router)
 api.add_router("/services", services_api.router)
 api.add_router("/rankings", rankings_api.router)
 api.add_router("/metrics", metrics_api.router)
+api.add_router("/deals", deals_api.router)
 api.add_router("/promotion", promotion_api.router)
 api.add_router("/financing", financing_api.router)

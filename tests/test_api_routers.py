@@ -13,9 +13,9 @@ def test_every_apps_router_is_mounted_and_nothing_else():
     mounted = {id(router) for _prefix, router in api._routers}
     modules = sorted(f"biopark.{path.parent.name}.api" for path in PACKAGE.glob("*/api.py"))
     assert modules == [
-        "biopark.ecosystem.api", "biopark.facilities.api", "biopark.metrics.api", "biopark.pipeline.api",
-        "biopark.promotion.api", "biopark.financing.api",
-        "biopark.rankings.api", "biopark.services.api",
+        "biopark.deals.api", "biopark.ecosystem.api", "biopark.facilities.api", "biopark.financing.api",
+        "biopark.metrics.api", "biopark.pipeline.api", "biopark.promotion.api", "biopark.rankings.api",
+        "biopark.services.api",
     ]
     assert {name for name in modules if id(importlib.import_module(name).router) not in mounted} == set()
     assert len(api._routers) == len(modules) + 1  # and ninja's own default router

@@ -53,13 +53,34 @@ def build_world() -> dict[str, Any]:
     framework = make_external(SYSTEM)
     run = run_create(actor=SYSTEM, framework=framework, idata=IDATA)
     lead = LeadFactory(park=zone, organisation=other_enterprise, owner=users["operator"])
+    deals = _deals(users, enterprise, other_enterprise, zone, person, project)
     return {
         "users": users, "park": park, "zone": zone, "other_park": other_park, "enterprise": enterprise,
         "other_enterprise": other_enterprise, "person": person, "platform": platform, "resource": resource,
         "relation": relation, "project": project, "hidden_project": hidden_project, "service": service,
         "request": request, "booking": booking, "framework": framework, "run": run, "year": start.year,
-        "month": start.month, "lead": lead,
+        "month": start.month, "lead": lead, **deals,
     }
+
+
+def _deals(users: dict[str, Any], enterprise: Any, other: Any, zone: Any, person: Any, project: Any) -> dict[str, Any]:
+    from biopark.deals import services as deal_services
+
+    event = deal_services.event_create(actor=SYSTEM, data={"kind": "signing", "title_en": "Signing day",
+                                                           "starts_on": "2024-05", "park": zone},
+                                       participants=[deal_services.ParticipantIn(person=person)])
+    asset = deal_services.ip_asset_create(actor=SYSTEM, data={"number": "CN2024100001.X", "title_en": "Antibody"},
+                                          owners=[enterprise], projects=[project])
+    agreement = deal_services.agreement_create(
+        actor=SYSTEM, data={"title_en": "Licence of antibody", "kind": "licensing", "value_amount": "5000000",
+                            "value_currency": "CNY", "event": event, "signed_on": "2024-05-02"},
+        parties=[(enterprise, "licensor"), (other, "licensee")], ip_assets=[asset], projects=[project],
+        signatories=[deal_services.SignatoryIn(person=person)],
+    )
+    deal_services.licence_terms_set(actor=SYSTEM, agreement=agreement, data={"currency": "CNY"},
+                                    milestones=[{"kind": "regulatory", "amount": "1000000"}],
+                                    royalty_tiers=[{"sales_from": "0", "rate": "5"}])
+    return {"agreement": agreement, "deal_event": event, "ip_asset": asset}
 
 
 def path_values(world: dict[str, Any]) -> dict[str, Any]:
@@ -72,4 +93,6 @@ def path_values(world: dict[str, Any]) -> dict[str, Any]:
         "runs": world["run"].pk, "frameworks": world["framework"].key, "versions": 1, "units": "P1",
         "jobs": 1, "attachments": 1, "files": 1, "statements": world["enterprise"].pk,
         "leads": world["lead"].pk, "documents": 1,
+        "deals": world["agreement"].pk, "agreements": world["agreement"].pk, "ip-assets": world["ip_asset"].pk,
+        "ip": world["ip_asset"].pk, "events": world["deal_event"].pk, "rows": "party",
     }

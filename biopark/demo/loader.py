@@ -21,6 +21,7 @@ from biopark.accounts.policy import SYSTEM
 from biopark.core.dates import PartialDate
 from biopark.core.models import Source
 from biopark.deals.models import Agreement, AgreementParty
+from biopark.demo import deals as deals_demo
 from biopark.demo import financing
 from biopark.demo.promotion import load_promotion
 from biopark.ecosystem import services
@@ -207,6 +208,7 @@ def load_demo(log: Callable[[str], None] = print) -> dict[str, int]:
     loader = _Loader(log)
     with transaction.atomic():
         loader.load(load_files())
+        loader.counts.update(deals_demo.load(load_files(), log))
         loader.counts.update({k: v for k, v in load_promotion(loader.records).items() if v})
         financing.load(log)
     return loader.counts
