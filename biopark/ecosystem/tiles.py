@@ -25,6 +25,17 @@ LIST_LENGTH = 5
 _PLURALS: dict[Any, str] = {Park: "parks", Organisation: "organisations", Person: "people", Platform: "platforms"}
 
 
+def _own_park(model: Any, qs: Any, actor: Actor) -> Any:
+    """An operator follows its own park (and its zones); the registry it may read is wider."""
+    if actor.is_admin or not actor.park_scope:
+        return qs
+    if model is Park:
+        return qs.filter(pk__in=actor.park_scope)
+    if model in (Organisation, Platform):
+        return qs.filter(park_id__in=actor.park_scope)
+    return qs
+
+
 def since_last_visit(actor: Actor) -> tiles.TileData:
     """Organisations added and registry records changed since the person's last visit. Only records the
     actor may see are counted and named; the history rows themselves (who changed what) stay admin-only."""
@@ -47,7 +58,8 @@ def since_last_visit(actor: Actor) -> tiles.TileData:
         touched.setdefault(by_type_id[row["content_type_id"]], set()).add(row["object_id"])
     # Keep what the actor may see; one query per record type (four at most).
     visible_ids: dict[Any, set[int]] = {
-        model: set(selectors.visible(model, actor.user).filter(pk__in=ids).values_list("pk", flat=True))
+        model: set(_own_park(model, selectors.visible(model, actor.user), actor).filter(pk__in=ids)
+                   .values_list("pk", flat=True))
         for model, ids in touched.items()
     }
     new_orgs = created_orgs & visible_ids.get(Organisation, set())
