@@ -227,6 +227,10 @@ def profile_home_visit(*, user: Any, now: dt.datetime | None = None) -> None:
     if not getattr(user, "is_authenticated", False):
         return
     now = now or timezone.now()
+    # Most views belong to the visit under way: answered by one plain read, without a lock or a write.
+    current = Profile.objects.filter(user_id=user.pk).values_list("home_visit_at", flat=True).first()
+    if current is not None and now - current < VISIT_GAP:
+        return
     with transaction.atomic():
         profile = Profile.objects.select_for_update().filter(user_id=user.pk).first()
         if profile is None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,50 +37,40 @@ def _own_park(model: Any, qs: Any, actor: Actor) -> Any:
 
 def since_last_visit(actor: Actor) -> tiles.TileData:
     """Organisations added and registry records changed since the person's last visit. Only records the
-    actor may see are counted and named; the history rows themselves (who changed what) stay admin-only."""
+    actor may see (an operator: of its own park) are counted and named; the history rows themselves (who
+    changed what) stay admin-only. Every count is one query with the history as a subquery."""
     since = account_selectors.since_last_visit(user=actor.user)
-    org_type = ContentType.objects.get_for_model(Organisation)
     types = ContentType.objects.get_for_models(*_PLURALS)
-    by_type_id = {ct.pk: model for model, ct in types.items()}
-    changed = (
-        ChangeRecord.objects.filter(at__gt=since, content_type_id__in=list(by_type_id))
-        .values("content_type_id", "object_id")
-        .annotate(n=Count("id"))
-    )
-    created_orgs: set[int] = set(
-        ChangeRecord.objects.filter(
-            at__gt=since, content_type=org_type, action__in=[ChangeRecord.CREATE, ChangeRecord.IMPORT]
-        ).values_list("object_id", flat=True)[:10_000]
-    )
-    touched: dict[Any, set[int]] = {}
-    for row in changed[:10_000]:
-        touched.setdefault(by_type_id[row["content_type_id"]], set()).add(row["object_id"])
-    # Keep what the actor may see; one query per record type (four at most).
-    visible_ids: dict[Any, set[int]] = {
-        model: set(_own_park(model, selectors.visible(model, actor.user), actor).filter(pk__in=ids)
-                   .values_list("pk", flat=True))
-        for model, ids in touched.items()
-    }
-    new_orgs = created_orgs & visible_ids.get(Organisation, set())
-    newest = list(
-        selectors.visible(Organisation, actor.user).filter(pk__in=new_orgs).order_by("-pk")[:LIST_LENGTH]
-    )
+    recent = ChangeRecord.objects.filter(at__gt=since)
+
+    def changed_ids(model: Any, *actions: str) -> Any:
+        rows = recent.filter(content_type_id=types[model].pk)
+        return (rows.filter(action__in=actions) if actions else rows).values("object_id")
+
+    created = changed_ids(Organisation, ChangeRecord.CREATE, ChangeRecord.IMPORT)
+    new_orgs = _own_park(Organisation, selectors.visible(Organisation, actor.user), actor).filter(pk__in=created)
+    n_new = new_orgs.count()
+    newest = list(new_orgs.order_by("-pk").only("id", "name_zh", "name_en")[:LIST_LENGTH])
     items = [tiles.TileItem(label=o.display_name, href=f"/organisations/{o.pk}/", detail=_("new")) for o in newest]
-    changed_count = sum(len(ids) for ids in visible_ids.values())
     labels = {Park: _("Parks and zones changed"), Organisation: _("Organisations changed"),
               Person: _("People changed"), Platform: _("Functional platforms changed")}
-    for model, ids in visible_ids.items():
-        n = len(ids - new_orgs) if model is Organisation else len(ids)
+    changed_count = n_new
+    for model in _PLURALS:
+        qs = _own_park(model, selectors.visible(model, actor.user), actor).filter(pk__in=changed_ids(model))
+        if model is Organisation:
+            qs = qs.exclude(pk__in=created)
+        n = qs.count()
+        changed_count += n
         if n:
             items.append(tiles.TileItem(label=str(labels[model]), href=f"/{_PLURALS[model]}/",
                                         detail=tiles.count_text(n)))
     return tiles.TileData(
-        value=tiles.count_text(len(new_orgs)),
+        value=tiles.count_text(n_new),
         value_label=_("new organisations"),
         href="/organisations/",
         items=items,
         empty_text=_("No changes to the registry since your last visit."),
-        extra={"since": since.isoformat(), "new_organisations": len(new_orgs), "records_changed": changed_count},
+        extra={"since": since.isoformat(), "new_organisations": n_new, "records_changed": changed_count},
     )
 
 
@@ -125,9 +114,9 @@ def alerts(actor: Actor) -> tiles.TileData:
 
 def register() -> None:
     tiles.register_tile(tiles.Tile("alerts", gettext_lazy("Alerts"), OPERATORS | {Role.PLATFORM_MANAGER.value},
-                                   alerts, order=5))
+                                   alerts, order=5, cache_seconds=60))
     tiles.register_tile(tiles.Tile("registry.since", gettext_lazy("Since your last visit"), OPERATORS,
-                                   since_last_visit, order=60))
+                                   since_last_visit, order=60, cache_seconds=60))
     tiles.register_tile(tiles.Tile("registry.figures", gettext_lazy("Key figures"), PUBLIC, key_figures, order=10,
                                    cache_seconds=300))
     tiles.register_tile(tiles.Tile("registry.platforms", gettext_lazy("Functional platforms"), PUBLIC, platforms,

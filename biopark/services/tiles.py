@@ -104,7 +104,8 @@ def overdue_alert(actor: Actor) -> list[tiles.TileItem]:
 
 
 def register() -> None:
-    tiles.register_tile(tiles.Tile("services.queue", gettext_lazy("Service desk queue"), OPERATORS, queue, order=30))
+    tiles.register_tile(tiles.Tile("services.queue", gettext_lazy("Service desk queue"), OPERATORS, queue, order=30,
+                                   cache_seconds=60))
     tiles.register_tile(tiles.Tile("services.awaiting", gettext_lazy("Requests awaiting me"), MEMBERS, awaiting_me,
                                    order=30))
     tiles.register_tile(tiles.Tile("services.fit", gettext_lazy("Services for my projects"), MEMBERS,
