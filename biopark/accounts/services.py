@@ -228,7 +228,9 @@ def profile_home_visit(*, user: Any, now: dt.datetime | None = None) -> None:
         return
     now = now or timezone.now()
     # Most views belong to the visit under way: answered by one plain read, without a lock or a write.
-    current = Profile.objects.filter(user_id=user.pk).values_list("home_visit_at", flat=True).first()
+    loaded = getattr(user, "_state", None) and user._state.fields_cache.get("profile")
+    current = (loaded.home_visit_at if loaded is not None
+               else Profile.objects.filter(user_id=user.pk).values_list("home_visit_at", flat=True).first())
     if current is not None and now - current < VISIT_GAP:
         return
     with transaction.atomic():

@@ -88,13 +88,13 @@ def my_projects(actor: Actor) -> tiles.TileData | None:
         return None
     qs = selectors.visible_projects(actor).filter(organisation_id=actor.organisation_id)
     listed = list(qs.order_by("-last_event_on", "-id").only("id", "name_zh", "name_en", "highest_stage")[:LIST_LENGTH])
+    none = _("no stage reported")
     return tiles.TileData(
         value=tiles.count_text(qs.count()),
         value_label=_("projects of my organisation"),
         href=f"/pipeline/?organisation={actor.organisation_id}",
         items=[tiles.TileItem(label=p.display_name, href=f"/pipeline/{p.pk}/",
-                              detail=f"{stage_label(p.highest_stage) or _('no stage reported')} · "
-                                     f"{next_step(p.highest_stage)}")
+                              detail=f"{stage_label(p.highest_stage) or none} · {next_step(p.highest_stage)}")
                for p in listed],
         empty_text=_("Your organisation has no projects yet."),
     )
