@@ -6,7 +6,6 @@ from biopark.accounts.auth import OptionalAuth
 from biopark.core.api_errors import install_error_handlers
 from biopark.core.openapi import BioParkAPI, ObjectBodyParser
 from biopark.ecosystem import api as ecosystem_api
-from biopark.ecosystem import api_home
 from biopark.facilities import api as facilities_api
 from biopark.metrics import api as metrics_api
 from biopark.pipeline import api as pipeline_api
@@ -27,7 +26,6 @@ install_error_handlers(api)
 
 # Every app's router, listed once: a module that is missing or has no router fails at start, not silently.
 api.add_router("", ecosystem_api.router)
-api.add_router("", api_home.router)
 api.add_router("/facilities", facilities_api.router)
 api.add_router("/pipeline", pipeline_api.router)
 api.add_router("/services", services_api.router)

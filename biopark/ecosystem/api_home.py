@@ -1,6 +1,6 @@
 """The home page's API: GET /api/v1/home (the caller's tiles) and GET /api/v1/home/{key} (one of them).
 
-Mounted by biopark.api. No ``from __future__ import annotations`` here: django-ninja reads the annotations."""
+Mounted on the registry's router by biopark.ecosystem.api (``mount``). No ``from __future__ import annotations`` here: django-ninja reads the annotations."""
 
 from datetime import datetime
 from typing import Any
@@ -12,8 +12,6 @@ from ninja import Router, Schema
 from biopark.accounts import policy
 from biopark.core import tiles
 from biopark.core.errors import NotFound
-
-router = Router(tags=["home"])
 
 
 class TileItemOut(Schema):
@@ -51,14 +49,12 @@ def _out(tile: tiles.Tile, data: tiles.TileData) -> dict[str, Any]:
     }
 
 
-@router.get("/home", response=HomeOut, summary="The caller's home tiles")
 def home(request: HttpRequest) -> dict[str, Any]:
     actor = policy.actor_for(request.auth)  # type: ignore[attr-defined]
     return {"role": actor.role or tiles.ANONYMOUS,
             "tiles": [_out(b.tile, b.data) for b in tiles.build_tiles(actor)]}
 
 
-@router.get("/home/{key}", response=TileOut, summary="One of the caller's home tiles")
 def home_tile(request: HttpRequest, key: str) -> dict[str, Any]:
     actor = policy.actor_for(request.auth)  # type: ignore[attr-defined]
     tile = tiles.tile(key)
@@ -68,3 +64,9 @@ def home_tile(request: HttpRequest, key: str) -> dict[str, Any]:
     if data is None:
         raise NotFound(_("the tile %(key)s has nothing to show for you") % {"key": key}, field="key")
     return _out(tile, data)
+
+
+def mount(router: Router) -> None:
+    """Add the two endpoints to the registry's router (mounted at /api/v1/ by biopark.api)."""
+    router.get("/home", response=HomeOut, summary="The caller's home tiles", tags=["home"])(home)
+    router.get("/home/{key}", response=TileOut, summary="One of the caller's home tiles", tags=["home"])(home_tile)
