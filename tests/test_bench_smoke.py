@@ -42,6 +42,7 @@ BENCHMARKS = {
     "pipeline_portfolio.py": True,
     "lead_board.py": True,
     "matching.py": True,
+    "home.py": True,
     "index_uncertainty_asem.py": False,
     "index_uncertainty_large.py": False,
     "extract_quality.py": False,
@@ -186,7 +187,17 @@ def _registry_search(out: dict[str, Any]) -> None:
     assert out["load_generator"] == "python threads"
 
 
+def _home(out: dict[str, Any]) -> None:
+    assert out["rows"] == {"organisations": 300, "bookings": 3000, "projects": 60, "stage_events": 600,
+                           "service_requests": 300}
+    assert sorted(out["cold_build_ms"]) == ["alerts", "facilities.week", "pipeline.funnel", "pipeline.stale",
+                                            "registry.since", "services.queue"]
+    for measure in out["results"].values():
+        assert measure["statuses"] == {"200": 40}
+
+
 CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "home.py": _home,
     "facilities_booking.py": _facilities,
     "registry_import.py": _registry_import,
     "registry_search.py": _registry_search,

@@ -20,6 +20,10 @@ class Profile(models.Model):
     )
     park = models.ForeignKey("ecosystem.Park", null=True, blank=True, on_delete=models.SET_NULL, related_name="operator_profiles")
     language = models.CharField(max_length=10, blank=True, default="")
+    # The home page's "since last visit": when the current visit began, and when the one before it did.
+    # A visit is a run of home-page views without a gap longer than accounts.services.VISIT_GAP.
+    home_visit_at = models.DateTimeField(null=True, blank=True, editable=False)
+    home_previous_visit_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"

@@ -8,6 +8,7 @@ leaked token or feed address dies with the old password.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -213,3 +214,31 @@ def api_token_revoke_any(*, actor: Any, token: ApiToken) -> None:
         note="token revoked",
     )
     token.delete()
+
+
+# Home-page views closer together than this belong to one visit (a reload does not empty "since last visit").
+VISIT_GAP = dt.timedelta(hours=1)
+
+
+def profile_home_visit(*, user: Any, now: dt.datetime | None = None) -> None:
+    """Note that the user opened the home page. A view more than VISIT_GAP after the current visit began
+    starts a new visit, and the current one becomes "the last visit". Bookkeeping of the user's own profile
+    (no history row: it changes nothing anybody else reads)."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    now = now or timezone.now()
+    # Most views belong to the visit under way: answered by one plain read, without a lock or a write.
+    loaded = getattr(user, "_state", None) and user._state.fields_cache.get("profile")
+    current = (loaded.home_visit_at if loaded is not None
+               else Profile.objects.filter(user_id=user.pk).values_list("home_visit_at", flat=True).first())
+    if current is not None and now - current < VISIT_GAP:
+        return
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().filter(user_id=user.pk).first()
+        if profile is None:
+            return
+        if profile.home_visit_at is not None and now - profile.home_visit_at < VISIT_GAP:
+            return
+        profile.home_previous_visit_at = profile.home_visit_at
+        profile.home_visit_at = now
+        profile.save(update_fields=["home_visit_at", "home_previous_visit_at"])

@@ -10,12 +10,16 @@ home page importing them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
+from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
+from biopark.core.formatting import format_money
 from biopark.core.policy import Actor
 
 # Role values (biopark.core.roles.Role) plus "anonymous" for visitors who have not signed in.
@@ -59,6 +63,9 @@ class Tile:
     order: int = 100
     # "wide" tiles take the full row on wide screens (charts, funnels).
     wide: bool = False
+    # Seconds a built tile may be served again (per user and language) before it is built anew; 0 = always
+    # live. A cached tile carries the time it was built in ``as_of``, and the page and the API show it.
+    cache_seconds: int = 0
 
 
 _TILES: dict[str, Tile] = {}
@@ -77,3 +84,84 @@ def tiles_for(role: str | None) -> list[Tile]:
 
 def tile(key: str) -> Tile | None:
     return _TILES.get(key)
+
+
+# --- building the tiles of a person -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuiltTile:
+    """A registered tile with what it shows for one person."""
+
+    tile: Tile
+    data: TileData
+
+
+def count_text(value: int | None, language: str | None = None) -> str:
+    """A count as the reader writes it: "1,234"; in Chinese from 十万 up in 万/亿 ("12.5 万")."""
+    # An amount with no currency is a plain number: the money formatter's 万/亿 rule without a unit word.
+    return format_money(value or 0, "", language or get_language()).text
+
+
+def _cache_key(tile: Tile, actor: Actor) -> str:
+    user_id = getattr(actor.user, "pk", None) or "-"
+    return f"biopark:tile:{tile.key}:{actor.role or ANONYMOUS}:{user_id}:{get_language() or '-'}"
+
+
+def build_one(tile: Tile, actor: Actor) -> TileData | None:
+    """A tile's data for this actor: from the cache when the tile allows it (with the time it was built),
+    else built now."""
+    if tile.cache_seconds <= 0:
+        return tile.build(actor)
+    key = _cache_key(tile, actor)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit[0]
+    data = tile.build(actor)
+    if data is not None and data.as_of is None:
+        data = replace(data, as_of=timezone.now())
+    cache.set(key, (data,), tile.cache_seconds)
+    return data
+
+
+def build_tiles(actor: Actor) -> list[BuiltTile]:
+    """The tiles of the actor's role with their data, in display order; tiles with nothing to show are left
+    out."""
+    out = []
+    for t in tiles_for(actor.role):
+        data = build_one(t, actor)
+        if data is not None:
+            out.append(BuiltTile(t, data))
+    return out
+
+
+# --- alerts: apps add lines to the "alerts" tile --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlertSource:
+    """Something that may need attention (requests overdue, qualifications expiring, targets behind): the
+    lines it adds to the alerts tile for an actor (an empty list when all is well)."""
+
+    key: str
+    roles: frozenset[str]
+    build: Callable[[Actor], list[TileItem]]
+    order: int = 100
+
+
+_ALERTS: dict[str, AlertSource] = {}
+
+
+def register_alert(source: AlertSource) -> None:
+    """Register (or replace, by key) a source of alert lines. Called from an app's ``AppConfig.ready``."""
+    _ALERTS[source.key] = source
+
+
+def alerts_for(actor: Actor) -> list[TileItem]:
+    """Every alert line of the actor's role, source by source in ``order``."""
+    role = actor.role or ANONYMOUS
+    items: list[TileItem] = []
+    for source in sorted(_ALERTS.values(), key=lambda a: (a.order, a.key)):
+        if role in source.roles:
+            items.extend(source.build(actor))
+    return items

@@ -13,7 +13,7 @@ from biopark.core.errors import NotFound, PermissionRefused, ValidationFailed
 from biopark.core.pagination import COUNT_CAP, Page, paginate
 from biopark.core.schema_types import SafeText
 from biopark.core.writes import etag_of, version_from_etag
-from biopark.ecosystem import merge, selectors, services
+from biopark.ecosystem import api_home, merge, selectors, services
 from biopark.ecosystem.fields import MODEL_TYPE, TYPE_LABELS, TYPE_NAMES
 from biopark.ecosystem.merge_schemas import MergeIn, MergeOut, MergePreviewOut
 from biopark.ecosystem.models import Organisation, Park, Person, Platform, Relation
@@ -216,3 +216,7 @@ def merge_organisation(request: HttpRequest, pk: int, payload: MergeIn) -> Any:
         "aliases_added": summary.aliases_added,
         "fields_filled": _filled_text(summary.fields_filled),
     }
+
+
+# The home page's tiles (biopark.ecosystem.api_home) answer under the registry's router: /api/v1/home.
+api_home.mount(router)

@@ -1,11 +1,11 @@
 from django.urls import path, re_path
 
-from biopark.ecosystem import views, views_io, views_merge
+from biopark.ecosystem import views, views_home, views_io, views_merge
 
 _TYPES = "parks|organisations|people|platforms"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views_home.home, name="home"),
     path("search/", views.search_all, name="search"),
     path("import/", views_io.import_page, name="import"),
     path("import/jobs/<int:pk>/", views_io.import_job, name="import-job"),

@@ -29,15 +29,6 @@ def _model(plural: str) -> Any:
     return TYPE_NAMES[TYPE_OF_PLURAL[plural]]
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    counts = {
-        plural: selectors.visible(TYPE_NAMES[t], user).count() for t, plural in PLURAL.items()
-    }
-    parks = selectors.visible(Park, user).filter(parent__isnull=True).order_by("id")[:12]
-    return render(request, "ecosystem/home.html", {"counts": counts, "parks": parks})
-
-
 def search_all(request: HttpRequest) -> HttpResponse:
     q = Params(request.GET).text("q")
     groups = []
@@ -216,4 +207,4 @@ def position_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"/people/{person.pk}/")
 
 
-__all__ = ["home", "search_all", "record_list", "record_detail", "record_edit", "Platform"]
+__all__ = ["search_all", "record_list", "record_detail", "record_edit", "Platform"]

@@ -9,9 +9,10 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Pipeline")
 
     def ready(self) -> None:
-        from biopark.pipeline import merge, rules  # models are loaded only now: the rules name them
+        from biopark.pipeline import merge, rules, tiles  # models are loaded only now: the rules name them
 
         rules.register()
+        tiles.register()
         merge.register()
         _register_history()
         from biopark.core.params import register_labels

@@ -42,6 +42,14 @@ def stale_cutoff(today: dt.date | None = None) -> dt.date:
     return months_before(today or timezone.localdate(), no_development_months())
 
 
+# "Changed stage recently": a stage event dated within this many days.
+MOVED_DAYS = 90
+
+
+def moved_since(today: dt.date | None = None) -> dt.date:
+    return (today or timezone.localdate()) - dt.timedelta(days=MOVED_DAYS)
+
+
 def stale_q(cutoff: dt.date) -> Q:
     """Projects still in development whose last reported progress is older than the cutoff."""
     started = dt.datetime.combine(cutoff, dt.time.min, tzinfo=dt.UTC)
@@ -122,6 +130,7 @@ def project_list(
     modality: str | None = None,
     stage: str | None = None,
     stale: bool = False,
+    moved: bool = False,
     today: dt.date | None = None,
 ) -> QuerySet[Project]:
     qs = filter_projects(
@@ -131,6 +140,8 @@ def project_list(
         qs = qs.filter(search_text__contains=term)
     if stale:
         qs = qs.filter(stale_q(stale_cutoff(today)))
+    if moved:
+        qs = qs.filter(last_event_on__gte=moved_since(today))
     return qs.select_related("organisation", "park").order_by("-id")
 
 

@@ -63,7 +63,8 @@ def _filters(request: HttpRequest, *names: str) -> dict[str, Any]:
 
 def project_list(request: HttpRequest) -> HttpResponse:
     params = _filters(request, "q", "park", "organisation", "modality", "stage")
-    qs = selectors.project_list(user=request.user, stale=Params(request.GET).flag("stale"), **params)
+    qs = selectors.project_list(user=request.user, stale=Params(request.GET).flag("stale"),
+                                   moved=Params(request.GET).flag("moved"), **params)
     page = Paginator(qs, 50).get_page(Params(request.GET).int("page", maximum=10**6))
     cutoff = selectors.stale_cutoff()
     rows = [(p, selectors.is_stale(p, cutoff)) for p in page.object_list]

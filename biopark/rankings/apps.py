@@ -9,9 +9,10 @@ class RankingsConfig(AppConfig):
     def ready(self) -> None:
         # Models are loaded only now: the rules and the jobs name them.
         from biopark.core import background
-        from biopark.rankings import jobs, rules, services
+        from biopark.rankings import jobs, rules, services, tiles
 
         rules.register()
+        tiles.register()
         jobs.register_builder(services.run_build_queued)
         # Every worker sweeps the runs whose worker died (see biopark.core.background).
         background.register_sweeper("rankings.runs", jobs.expire_stale)

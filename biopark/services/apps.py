@@ -8,7 +8,8 @@ class ServicesConfig(AppConfig):
     verbose_name = "Services"
 
     def ready(self) -> None:
-        from biopark.services import merge, rules  # models are loaded only now: the rules name them
+        from biopark.services import merge, rules, tiles  # models are loaded only now: the rules name them
 
         rules.register()
+        tiles.register()
         merge.register()
