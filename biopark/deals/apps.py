@@ -7,7 +7,8 @@ class DealsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from biopark.deals import merge, rules  # models are loaded only now: the rules name them
+        from biopark.deals import kpis, merge, rules  # models are loaded only now: the rules name them
 
         rules.register()
+        kpis.register()  # its live KPIs, read by metrics through biopark.core.kpis
         merge.register()

@@ -9,9 +9,10 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Pipeline")
 
     def ready(self) -> None:
-        from biopark.pipeline import merge, rules  # models are loaded only now: the rules name them
+        from biopark.pipeline import kpis, merge, rules  # models are loaded only now: the rules name them
 
         rules.register()
+        kpis.register()  # its live KPIs, read by metrics through biopark.core.kpis
         merge.register()
         _register_history()
 

@@ -8,7 +8,8 @@ class ServicesConfig(AppConfig):
     verbose_name = "Services"
 
     def ready(self) -> None:
-        from biopark.services import merge, rules  # models are loaded only now: the rules name them
+        from biopark.services import kpis, merge, rules  # models are loaded only now: the rules name them
 
         rules.register()
+        kpis.register()  # its live KPIs, read by metrics through biopark.core.kpis
         merge.register()
