@@ -14,7 +14,8 @@ from biopark.ecosystem.models import Relation
 
 def cooperating_organisations(scope: Scope) -> Decimal:
     """Distinct organisations that are a party to an agreement of the park signed in the period, or that the
-    registry records as partner of the park (a relation either way round) by the end of the period."""
+    registry records as partner of the park (a relation either way round; relations carry no date, so every
+    one counts whatever the period)."""
     parks = list(scope.park_ids)
     signed = AgreementParty.objects.filter(
         agreement__park_id__in=parks, agreement__signed_on__gte=scope.start, agreement__signed_on__lte=scope.end
@@ -22,7 +23,7 @@ def cooperating_organisations(scope: Scope) -> Decimal:
     partners = Relation.objects.filter(
         Q(subject_type="organisation", object_type="park", object_id__in=parks)
         | Q(subject_type="park", subject_id__in=parks, object_type="organisation"),
-        predicate=Relation.Predicate.PARTNER_OF, created_at__lt=scope.end_datetime(),
+        predicate=Relation.Predicate.PARTNER_OF,
     ).values_list("subject_type", "subject_id", "object_id")
     ids = set(signed)
     for subject_type, subject_id, object_id in partners:
@@ -44,7 +45,8 @@ def register() -> None:
     register_kpi(
         "cooperating_organisations", cooperating_organisations, label=_("Cooperating organisations"),
         definition=_("Distinct organisations that signed an agreement of the park (or a zone below it) dated "
-                     "within the period, together with those the registry records as partners of the park."),
+                     "within the period, together with those the registry records as partners of the park (partner relations "
+                     "carry no date: each counts whatever the period)."),
         unit=_("organisations"),
     )
     register_kpi(

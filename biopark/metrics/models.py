@@ -54,6 +54,8 @@ class Observation(models.Model):
     value = models.DecimalField(max_digits=24, decimal_places=6)
     unit = models.CharField(max_length=100, blank=True, default="")
     source = models.CharField(max_length=500, blank=True, default="", help_text="where the value comes from")
+    # Made up for the demo (a past for the charts); pages label such values.
+    synthetic = models.BooleanField(default=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

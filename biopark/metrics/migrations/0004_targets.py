@@ -24,6 +24,11 @@ class Migration(migrations.Migration):
             name='standard',
             field=models.CharField(blank=True, default='', help_text='the statistical standard or framework the indicator comes from, if any', max_length=300, verbose_name='standard'),
         ),
+        migrations.AddField(
+            model_name='observation',
+            name='synthetic',
+            field=models.BooleanField(default=False),
+        ),
         migrations.CreateModel(
             name='ObservationRequest',
             fields=[
