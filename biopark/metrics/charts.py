@@ -20,7 +20,8 @@ from biopark.metrics.progress import Progress, expected_at, period_end, period_s
 
 
 def _n(value: Decimal) -> str:
-    return format_number(value, get_language())
+    """The value without the trailing zeros of its stored six decimals."""
+    return format_number(value.normalize(), get_language())
 
 
 def chart_text(progress: Progress) -> str:
