@@ -21,6 +21,7 @@ from biopark.accounts.policy import SYSTEM
 from biopark.core.dates import PartialDate
 from biopark.core.models import Source
 from biopark.deals.models import Agreement, AgreementParty
+from biopark.demo.targets import load_targets
 from biopark.ecosystem import services
 from biopark.ecosystem.models import Figure, Organisation, Park, Person, Platform, Position
 
@@ -205,6 +206,7 @@ def load_demo(log: Callable[[str], None] = print) -> dict[str, int]:
     loader = _Loader(log)
     with transaction.atomic():
         loader.load(load_files())
+        loader.counts["Target"] = load_targets(log)
     return loader.counts
 
 

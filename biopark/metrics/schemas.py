@@ -26,6 +26,8 @@ class IndicatorOut(Schema):
     description_en: str
     computation: str
     computation_kinds: list[str]
+    kpi_key: str
+    standard: str
 
 
 class IndicatorIn(Schema):
@@ -39,6 +41,8 @@ class IndicatorIn(Schema):
     description_en: str = ""
     computation: str = ""
     computation_kinds: list[str] = []
+    kpi_key: str = ""
+    standard: str = ""
 
 
 class ObservationOut(Schema):

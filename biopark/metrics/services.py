@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
+from biopark.core import kpis
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
@@ -22,7 +23,7 @@ from biopark.metrics import catalogue
 from biopark.metrics.models import Indicator, Observation
 
 INDICATOR_FIELDS = ["key", "name_zh", "name_en", "unit", "direction", "pillar", "description_zh",
-                    "description_en", "computation", "computation_kinds"]
+                    "description_en", "computation", "computation_kinds", "kpi_key", "standard"]
 OBSERVATION_FIELDS = ["value", "unit", "source"]
 MAX_REPORTED_ERRORS = 20
 # Largest magnitude a DecimalField(24, 6) holds.
@@ -55,6 +56,11 @@ def _clean_indicator(data: Mapping[str, Any]) -> dict[str, Any]:
     if computation == Indicator.Computation.ORGANISATIONS and not kinds:
         raise ValidationFailed("an organisation count needs the kinds it counts", field="computation_kinds")
     out["computation"], out["computation_kinds"] = computation, kinds
+    kpi_key = str(out.get("kpi_key") or "").strip()
+    if kpi_key and kpis.kpi(kpi_key) is None:
+        raise ValidationFailed(_("no KPI %(key)s is computed by the platform") % {"key": repr(kpi_key)},
+                               field="kpi_key")
+    out["kpi_key"], out["standard"] = kpi_key, str(out.get("standard") or "").strip()[:300]
     return out
 
 
