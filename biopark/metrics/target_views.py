@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -22,7 +22,12 @@ from biopark.ecosystem import selectors as registry
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.metrics import charts, progress, selectors, targets
 from biopark.metrics.models import Indicator, ObservationRequest, Qualifier, Target
-from biopark.metrics.views import _forbidden
+
+
+def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    return HttpResponseForbidden(render(request, "rankings/forbidden.html", {"reason": reason}).content)
 
 
 def num(value: Decimal | None) -> str:

@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-
 from biopark.demo.loader import ensure_demo_users, load_demo
 from biopark.ecosystem.selectors import citations_of, passage
 from biopark.metrics.models import Observation, Target
