@@ -156,3 +156,21 @@ def test_an_enterprise_reports_its_own_figure_when_asked(setup):
     with pytest.raises(PermissionRefused):
         observation_request_create(actor=setup["users"]["operator"], organisation=setup["other_enterprise"],
                                    indicator=setup["output"], year=2024)
+
+
+def test_import_reports_every_bad_row_at_once_in_the_readers_language(setup):
+    from django.utils import translation
+
+    from biopark.ecosystem.tabular import read_table
+    from biopark.metrics.services import observations_import
+
+    rows = "".join(f"nowhere{i},output,2024,1\n" for i in range(25))
+    table = read_table(("park,indicator,year,value\n" + rows + "Hi-tech Zone,output,20x,many\n").encode(), "csv")
+    with pytest.raises(ValidationFailed) as caught:
+        observations_import(actor=setup["users"]["admin"], table=table)
+    assert len(caught.value.fields) == 26  # every bad row, not only the first twenty
+    assert caught.value.fields["line 27"] == "year: '20x' is not a year; value: value 'many' is not a number"
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed) as caught:
+        observations_import(actor=setup["users"]["admin"], table=table)
+    assert caught.value.fields["第 27 行"] == "年份：'20x' 不是年份; 数值：数值 'many' 不是数字"
+    assert not Observation.objects.exists()
