@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.forms.models import model_to_dict
+from django.utils import translation
 
 from biopark.accounts.policy import SYSTEM
 from biopark.core.errors import PermissionRefused, ValidationFailed
@@ -90,7 +91,8 @@ def test_live_kpi_value_wins_over_observations(setup):
                                                                        (Decimal(1), True, False)]
     svg = str(charts.history_chart(p))
     assert svg.startswith("<svg") and "<polyline" in svg and 'role="img"' in svg
-    assert "2022-12-31: 1 (synthetic); 2023-07-01: 1 (live)" in charts.chart_text(p)
+    with translation.override("en"):
+        assert "2022-12-31: 1 (synthetic); 2023-07-01: 1 (live)" in charts.chart_text(p)
 
 
 def test_every_bad_field_is_reported_at_once_and_nothing_is_written(setup):
@@ -99,7 +101,7 @@ def test_every_bad_field_is_reported_at_once_and_nothing_is_written(setup):
                 baseline_on="2020-13-01", qualifier="maybe")
     assert set(caught.value.fields) == {"park", "indicator", "start_year", "target_value", "baseline_on",
                                         "qualifier"}
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(ValidationFailed) as caught, translation.override("en"):
         _target(setup, start_year="2025", end_year="2021")
     assert caught.value.fields == {"end_year": "the last year comes before the first"}
     assert not Target.objects.exists()
@@ -159,14 +161,12 @@ def test_an_enterprise_reports_its_own_figure_when_asked(setup):
 
 
 def test_import_reports_every_bad_row_at_once_in_the_readers_language(setup):
-    from django.utils import translation
-
     from biopark.ecosystem.tabular import read_table
     from biopark.metrics.services import observations_import
 
     rows = "".join(f"nowhere{i},output,2024,1\n" for i in range(25))
     table = read_table(("park,indicator,year,value\n" + rows + "Hi-tech Zone,output,20x,many\n").encode(), "csv")
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(ValidationFailed) as caught, translation.override("en"):
         observations_import(actor=setup["users"]["admin"], table=table)
     assert len(caught.value.fields) == 26  # every bad row, not only the first twenty
     assert caught.value.fields["line 27"] == "year: '20x' is not a year; value: value 'many' is not a number"
