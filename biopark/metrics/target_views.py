@@ -79,6 +79,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
         "rows": rows, "filters": {"park": park, "period": year, "status": status},
         "statuses": progress.STATUS_LABELS.items(), "rule": progress.STATUS_RULE,
         "may_create": policy.decide(request.user, policy.CREATE, Target).allowed,
+        "may_see_requests": policy.decide(request.user, policy.VIEW, ObservationRequest).allowed,
     })
 
 

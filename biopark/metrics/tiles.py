@@ -12,6 +12,7 @@ from biopark.core.nav import NavLink, register_nav, signed_in
 from biopark.core.roles import Role
 from biopark.core.tiles import Tile, TileData, TileItem, register_tile
 from biopark.metrics import progress, selectors
+from biopark.metrics.models import ObservationRequest
 
 SHOWN = 6
 
@@ -36,8 +37,22 @@ def targets_tile(actor: policy.Actor) -> TileData | None:
     )
 
 
+def requests_tile(actor: policy.Actor) -> TileData | None:
+    """Figures the actor's organisation has been asked for and not yet reported."""
+    if actor.organisation_id is None:
+        return None
+    waiting = [r for r in selectors.request_list(user=actor) if r.status == ObservationRequest.Status.OPEN]
+    items = [TileItem(label=f"{r.indicator} {r.year}", href="/metrics/requests/", detail=str(r.park),
+                      status="open") for r in waiting[:SHOWN]]
+    return TileData(value=str(len(waiting)), value_label=_("figures to report"), href="/metrics/requests/",
+                    items=items, empty_text=_("No figures asked of your organisation."))
+
+
 def register() -> None:
     register_tile(Tile(key="metrics.targets", title=gettext_lazy("Targets"),
                        roles=frozenset({Role.OPERATOR.value, Role.ADMIN.value}), build=targets_tile, order=10))
+    register_tile(Tile(key="metrics.requests", title=gettext_lazy("Figure requests"),
+                       roles=frozenset({Role.ENTERPRISE_MEMBER.value, Role.PLATFORM_MANAGER.value}),
+                       build=requests_tile, order=60))
     register_nav(NavLink(key="metrics.targets", url="/metrics/targets/", label=gettext_lazy("Targets"), order=55,
                          visible=signed_in))

@@ -13,7 +13,7 @@ from biopark.accounts.policy import SYSTEM, actor_for
 from biopark.metrics.models import Observation, ObservationRequest, Target
 from biopark.metrics.services import indicator_create
 from biopark.metrics.targets import target_create
-from biopark.metrics.tiles import targets_tile
+from biopark.metrics.tiles import requests_tile, targets_tile
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +120,21 @@ def test_figure_requests_page_ask_and_report(pages):
     request.refresh_from_db()
     assert (request.status, str(request.value)) == ("reported", "7.500000")
     assert "Output value" not in _client(pages["users"]["investor"]).get("/metrics/requests/").content.decode()
+    # The links and tiles shown are those the role can use.
+    assert "/metrics/requests/" not in _client(pages["users"]["viewer"]).get("/metrics/targets/").content.decode()
+    assert "/metrics/requests/" in operator.get("/metrics/targets/").content.decode()
+    tile = requests_tile(actor_for(pages["users"]["enterprise_member"]))
+    assert tile is not None and tile.value == "0"
+
+
+def test_the_requests_tile_counts_the_open_requests_of_the_organisation(pages):
+    from biopark.metrics.targets import observation_request_create
+
+    observation_request_create(actor=pages["users"]["operator"], organisation=pages["enterprise"],
+                               indicator=pages["indicator"], year=2025)
+    tile = requests_tile(actor_for(pages["users"]["enterprise_member"]))
+    assert tile is not None and tile.value == "1" and [i.label for i in tile.items] == ["产值 2025"]
+    assert requests_tile(actor_for(pages["users"]["viewer"])) is None
 
 
 def test_home_tile_lists_behind_first_for_operators(pages):
