@@ -139,6 +139,8 @@ def list_targets(request: HttpRequest, filters: Query[TargetFilters]) -> Any:
     if filters.status and filters.status not in progress.STATUS_LABELS:
         raise ValidationFailed(_("status: choose one of %(known)s") % {
             "known": ", ".join(progress.STATUS_LABELS)}, field="status")
+    if filters.period is not None and not 1900 <= filters.period <= 2200:
+        raise ValidationFailed(_("period: enter a year between 1900 and 2200"), field="period")
     found = selectors.target_list(user=_auth(request), park=filters.park or "", year=filters.period)
     rows = progress.progress_many(found, today=timezone.localdate())
     rows.sort(key=lambda p: progress.STATUS_ORDER[p.status])

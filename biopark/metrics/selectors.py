@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 
 from biopark.accounts import policy
+from biopark.core.params import MAX_ID
 from biopark.ecosystem.models import Park
 from biopark.metrics.models import Indicator, Observation, ObservationRequest, Target
 
@@ -68,6 +69,8 @@ def target_list(*, user: Any, park: str = "", year: int | None = None, park_ids:
 
 
 def target_get(*, user: Any, pk: int) -> Target | None:
+    if not 0 < pk <= MAX_ID:
+        return None
     return (Target.objects.select_related("park", "platform", "indicator", "owner")
             .filter(policy.visible_filter(user, Target)).filter(pk=pk).first())
 

@@ -17,7 +17,7 @@ from biopark.accounts import policy
 from biopark.core import kpis
 from biopark.core.errors import DomainError
 from biopark.core.formatting import format_number
-from biopark.core.params import Params
+from biopark.core.params import MAX_ID, Params
 from biopark.ecosystem import selectors as registry
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.metrics import charts, progress, selectors, targets
@@ -187,7 +187,8 @@ def requests_page(request: HttpRequest) -> HttpResponse:
 def _post_request(request: HttpRequest, values: dict[str, str]) -> None:
     if values["request"]:
         found = (ObservationRequest.objects.filter(policy.visible_filter(request.user, ObservationRequest))
-                 .filter(pk=int(values["request"]) if values["request"].isdigit() else 0).first())
+                 .filter(pk=int(values["request"]) if values["request"].isdigit()
+                         and int(values["request"]) <= MAX_ID else 0).first())
         if found is None:
             raise DomainError(_("no such figure request"), field="request")
         targets.observation_request_report(actor=request.user, request=found, value=values["value"],
@@ -195,7 +196,8 @@ def _post_request(request: HttpRequest, values: dict[str, str]) -> None:
         return
     errors: dict[str, str] = {}
     org_id, code, year = values["organisation"], values["indicator"], values["year"].strip()
-    organisation = Organisation.objects.filter(pk=int(org_id)).first() if org_id.isdigit() else None
+    organisation = (Organisation.objects.filter(pk=int(org_id)).first()
+                    if org_id.isdigit() and int(org_id) <= MAX_ID else None)
     if organisation is None:
         errors["organisation"] = _("choose an organisation")
     indicator = Indicator.objects.filter(key=code).first() if code else None

@@ -19,6 +19,7 @@ from biopark.accounts import policy
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import ValidationFailed
 from biopark.core.models import ChangeRecord
+from biopark.core.params import MAX_ID
 from biopark.core.writes import record_write
 from biopark.ecosystem.models import Organisation, Park, Platform
 from biopark.metrics.models import Indicator, ObservationRequest, Qualifier, Target
@@ -62,7 +63,8 @@ def _by_id(model: Any, raw: Any, name: str, errors: dict[str, str], *, required:
         if required:
             errors[name] = _("choose a %(what)s") % {"what": what}
         return None
-    found = model.objects.filter(pk=int(text)).first() if text.isdigit() else None
+    # Ids beyond the database's integer range name nothing (and must not reach the query).
+    found = model.objects.filter(pk=int(text)).first() if text.isdigit() and int(text) <= MAX_ID else None
     if found is None:
         errors[name] = _("no %(what)s %(value)s") % {"what": what, "value": repr(text)}
     return found
