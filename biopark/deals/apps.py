@@ -9,8 +9,9 @@ class DealsConfig(AppConfig):
     verbose_name = _("Deals")
 
     def ready(self) -> None:
-        from biopark.deals import home, merge, rules  # models are loaded only now: the rules name them
+        from biopark.deals import home, kpis, merge, rules  # models are loaded only now: the rules name them
 
         rules.register()
+        kpis.register()  # its live KPIs, read by metrics through biopark.core.kpis
         merge.register()
         home.register()

@@ -24,6 +24,7 @@ from biopark.deals.models import Agreement, AgreementParty
 from biopark.demo import deals as deals_demo
 from biopark.demo import financing
 from biopark.demo.promotion import load_promotion
+from biopark.demo.targets import load_targets
 from biopark.ecosystem import services
 from biopark.ecosystem.models import Figure, Organisation, Park, Person, Platform, Position
 
@@ -211,6 +212,7 @@ def load_demo(log: Callable[[str], None] = print) -> dict[str, int]:
         loader.counts.update(deals_demo.load(load_files(), log))
         loader.counts.update({k: v for k, v in load_promotion(loader.records).items() if v})
         financing.load(log)
+        loader.counts["Target"] = load_targets(log)
     return loader.counts
 
 

@@ -9,11 +9,12 @@ class FacilitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # Models are loaded only now: the rules, the selectors and the merge followers name them.
-        from biopark.facilities import merge, selectors, tiles
+        from biopark.facilities import kpis, merge, selectors, tiles
         from biopark.facilities.permissions import register
         from biopark.pipeline import extensions
 
         register()
+        kpis.register()  # its live KPIs, read by metrics through biopark.core.kpis
         merge.register()
         tiles.register()
         extensions.register_project_bookings(selectors.project_booking_rows)

@@ -7,6 +7,8 @@ class MetricsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from biopark.metrics import rules  # models are loaded only now: the rules name them
+        from biopark.metrics import merge, rules, tiles  # models are loaded only now: the rules name them
 
         rules.register()
+        tiles.register()
+        merge.register()

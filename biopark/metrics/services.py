@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
+from biopark.core import kpis
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
@@ -22,7 +23,7 @@ from biopark.metrics import catalogue
 from biopark.metrics.models import Indicator, Observation
 
 INDICATOR_FIELDS = ["key", "name_zh", "name_en", "unit", "direction", "pillar", "description_zh",
-                    "description_en", "computation", "computation_kinds"]
+                    "description_en", "computation", "computation_kinds", "kpi_key", "standard"]
 OBSERVATION_FIELDS = ["value", "unit", "source"]
 MAX_REPORTED_ERRORS = 20
 # Largest magnitude a DecimalField(24, 6) holds.
@@ -55,6 +56,11 @@ def _clean_indicator(data: Mapping[str, Any]) -> dict[str, Any]:
     if computation == Indicator.Computation.ORGANISATIONS and not kinds:
         raise ValidationFailed("an organisation count needs the kinds it counts", field="computation_kinds")
     out["computation"], out["computation_kinds"] = computation, kinds
+    kpi_key = str(out.get("kpi_key") or "").strip()
+    if kpi_key and kpis.kpi(kpi_key) is None:
+        raise ValidationFailed(_("no KPI %(key)s is computed by the platform") % {"key": repr(kpi_key)},
+                               field="kpi_key")
+    out["kpi_key"], out["standard"] = kpi_key, str(out.get("standard") or "").strip()[:300]
     return out
 
 
@@ -130,15 +136,15 @@ def _parse_value(raw: Any) -> decimal.Decimal:
     try:
         value = decimal.Decimal(text)
     except decimal.InvalidOperation:
-        raise ValueError(f"value {raw!r} is not a number") from None
+        raise ValueError(_("value %(value)s is not a number") % {"value": repr(raw)}) from None
     if not value.is_finite():
-        raise ValueError(f"value {raw!r} is not a finite number")
+        raise ValueError(_("value %(value)s is not a finite number") % {"value": repr(raw)})
     if abs(value) >= _VALUE_LIMIT:
-        raise ValueError(f"value {raw!r} is too large")
+        raise ValueError(_("value %(value)s is too large") % {"value": repr(raw)})
     return value.quantize(decimal.Decimal("0.000001"), rounding=decimal.ROUND_HALF_EVEN)
 
 
-def _plan(table: Table) -> tuple[list[_Planned], list[str]]:
+def _plan(table: Table) -> tuple[list[_Planned], list[tuple[str, str]]]:
     columns = set(table.columns)
     park_column = next((c for c in PARK_COLUMNS if c in columns), None)
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
@@ -154,37 +160,40 @@ def _plan(table: Table) -> tuple[list[_Planned], list[str]]:
     parks = _park_lookup(Park.objects.all())
     indicators = {str(i.key): i for i in Indicator.objects.all()}
     planned: list[_Planned] = []
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []  # (line label, its problems)
     seen: dict[tuple[int, int, int], int] = {}
     for line, row in table.rows:
         problems: list[str] = []
         park_ref = str(row.get(str(park_column), "")).strip()
         park = parks.get(park_ref)
         if park is None:
-            problems.append(f"{park_column}: no park {park_ref!r}" if park_ref else f"{park_column}: empty")
+            problems.append(_("%(column)s: no park %(value)s") % {"column": park_column, "value": repr(park_ref)}
+                            if park_ref else _("%(column)s: empty") % {"column": park_column})
         code = str(row.get("indicator", "")).strip()
         indicator = indicators.get(code)
         if indicator is None:
-            problems.append(f"indicator: no indicator {code!r}" if code else "indicator: empty")
+            problems.append(_("indicator: no indicator %(value)s") % {"value": repr(code)} if code
+                            else _("indicator: empty"))
         year_raw = str(row.get("year", "")).strip()
         year = int(year_raw) if year_raw.isdigit() else None
         if year is None or not 1900 <= year <= 2200:
-            problems.append(f"year: {year_raw!r} is not a year")
+            problems.append(_("year: %(value)s is not a year") % {"value": repr(year_raw)})
         value: decimal.Decimal | None = None
         try:
             value = _parse_value(row.get("value", ""))
         except ValueError as exc:
-            problems.append(f"value: {exc}")
+            problems.append(_("value: %(problem)s") % {"problem": exc})
         unit = str(row.get("unit", "") or "").strip()
         if indicator is not None and unit and indicator.unit and unit != indicator.unit:
-            problems.append(f"unit: {unit!r} differs from the indicator's unit {indicator.unit!r}")
+            problems.append(_("unit: %(unit)s differs from the indicator's unit %(expected)s")
+                            % {"unit": repr(unit), "expected": repr(indicator.unit)})
         if not problems and park is not None and indicator is not None and year is not None:
             ident = (park.pk, indicator.pk, year)
             if ident in seen:
-                problems.append(f"the same park, indicator and year as line {seen[ident]}")
+                problems.append(_("the same park, indicator and year as line %(line)s") % {"line": seen[ident]})
             seen[ident] = line
         if problems:
-            errors.append(f"line {line}: " + "; ".join(problems))
+            errors.append((_("line %(line)s") % {"line": line}, "; ".join(problems)))
             continue
         assert park is not None and indicator is not None and year is not None and value is not None
         planned.append(_Planned(line, park, indicator, year, value, unit or indicator.unit,
@@ -201,10 +210,11 @@ def observations_import(*, actor: Any, table: Table, dry_run: bool = False) -> I
         raise ValidationFailed("the file has no data rows", field="file")
     planned, errors = _plan(table)
     if errors:
-        shown = errors[:MAX_REPORTED_ERRORS]
-        more = f" (and {len(errors) - len(shown)} more)" if len(errors) > len(shown) else ""
-        raise ValidationFailed(f"{len(errors)} bad row(s), nothing imported: " + " | ".join(shown) + more,
-                               fields={e.split(":", 1)[0]: e.split(":", 1)[1].strip() for e in shown})
+        # The message quotes the first rows; ``fields`` names every bad row, so the page lists them all at once.
+        shown = [f"{where}: {problems}" for where, problems in errors[:MAX_REPORTED_ERRORS]]
+        more = _(" (and %(n)s more)") % {"n": len(errors) - len(shown)} if len(errors) > len(shown) else ""
+        raise ValidationFailed(_("%(n)s bad row(s), nothing imported: ") % {"n": len(errors)} + " | ".join(shown)
+                               + more, fields=dict(errors))
     for item in planned:
         decision = policy.decide(actor, policy.IMPORT, Observation(park=item.park, indicator=item.indicator))
         if not decision:

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
-from biopark.core import uploads
+from biopark.core import kpis, uploads
 from biopark.core.errors import DomainError
 from biopark.ecosystem import tabular
 from biopark.metrics import selectors, services
@@ -30,6 +30,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
         "indicators": list(selectors.indicator_list()), "pillars": pillar_names,
         "years": selectors.observation_years(),
         "may_import": policy.decide(request.user, policy.IMPORT, Observation).allowed,
+        "kpis": {k.key: k for k in kpis.all_kpis()},
     })
 
 

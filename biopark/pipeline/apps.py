@@ -9,10 +9,16 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Pipeline")
 
     def ready(self) -> None:
-        from biopark.pipeline import merge, rules, tiles  # models are loaded only now: the rules name them
+        from biopark.pipeline import (  # models are loaded only now: the rules name them
+            kpis,
+            merge,
+            rules,
+            tiles,
+        )
 
         rules.register()
         tiles.register()
+        kpis.register()  # its live KPIs, read by metrics through biopark.core.kpis
         merge.register()
         _register_history()
         from biopark.core.params import register_labels

@@ -8,8 +8,14 @@ class ServicesConfig(AppConfig):
     verbose_name = "Services"
 
     def ready(self) -> None:
-        from biopark.services import merge, rules, tiles  # models are loaded only now: the rules name them
+        from biopark.services import (  # models are loaded only now: the rules name them
+            kpis,
+            merge,
+            rules,
+            tiles,
+        )
 
         rules.register()
         tiles.register()
+        kpis.register()  # its live KPIs, read by metrics through biopark.core.kpis
         merge.register()

@@ -32,7 +32,7 @@ def test_every_reference_to_an_organisation_has_a_follower():
     # A new foreign key or many-to-many field to Organisation that no app registers fails here.
     assert registry.references_to(Organisation) == registry.covered(TARGET)
     assert {f.app for f in registry.followers(TARGET)} == {
-        "accounts", "deals", "ecosystem", "facilities", "financing", "pipeline", "promotion", "services"
+        "accounts", "deals", "ecosystem", "facilities", "financing", "metrics", "pipeline", "promotion", "services"
     }
 
 
@@ -128,7 +128,7 @@ def test_preview_counts_names_and_conflicts_without_writing(world):
         "investor_notes": ("financing", 0), "introductions": ("financing", 0),
         "roadshow_investors": ("financing", 0), "roadshow_feedback": ("financing", 0),
         "signatories": ("deals", 0), "event_participants": ("deals", 0), "organised_events": ("deals", 0),
-        "ip_owners": ("deals", 0), "leads": ("promotion", 0),
+        "ip_owners": ("deals", 0), "leads": ("promotion", 0), "figure_requests": ("metrics", 0),
     }
     assert kinds["agreements"].conflicts == ["Both sign (Partner)"]
     assert sorted(kinds["relations"].conflicts) == sorted(
@@ -233,5 +233,6 @@ def test_preview_and_merge_read_a_fixed_number_of_queries(world, django_assert_n
     with CaptureQueriesContext(connection) as merging:
         merge.organisation_merge(actor=world["operator"], keep=keep, duplicate=dup)
     # A fixed budget that grows with the followers, not the rows: 90 before financing's six followers,
-    # 125 before the deals' four (signatories, participants, organisers, IP owners) and promotion's leads.
-    assert len(merging) <= 140
+    # 125 before the deals' four (signatories, participants, organisers, IP owners), promotion's leads and
+    # metrics' figure requests.
+    assert len(merging) <= 146

@@ -66,7 +66,7 @@ def test_import_creates_then_updates_with_history(parks):
 def test_bad_rows_are_all_reported_by_line_and_nothing_is_written(parks):
     bad = ("park,indicator,year,value\nhitech,output,2024,1\nnowhere,output,2024,2\nhitech,nothing,2024,3\n"
            "hitech,output,24x,4\nhitech,days,2024,many\nhitech,output,2024,5\n")
-    with pytest.raises(ValidationFailed) as err:
+    with pytest.raises(ValidationFailed) as err, translation.override("en"):
         observations_import(actor=SYSTEM, table=_csv(bad))
     assert err.value.message.startswith("5 bad row(s), nothing imported")
     assert err.value.fields == {
@@ -83,7 +83,7 @@ def test_missing_column_and_unit_mismatch(parks):
     with pytest.raises(ValidationFailed) as err:
         observations_import(actor=SYSTEM, table=_csv("park,indicator,value\nhitech,output,1\n"))
     assert err.value.message == "line 1: missing column(s) year" and list(err.value.fields) == ["file"]
-    with pytest.raises(ValidationFailed) as err:
+    with pytest.raises(ValidationFailed) as err, translation.override("en"):
         observations_import(actor=SYSTEM, table=_csv("park,indicator,year,value,unit\nhitech,output,2024,1,CNY\n"))
     assert err.value.fields == {"line 2": "unit: 'CNY' differs from the indicator's unit '100M CNY'"}
     assert Observation.objects.count() == 0
@@ -165,8 +165,8 @@ def test_api_import_list_and_errors(client, parks):
     resp = client.post("/api/v1/metrics/observations/import", {"file": bad})
     assert resp.status_code == 422
     assert resp.json()["error"] == {"code": "validation_error",
-                                    "message": "1 bad row(s), nothing imported: line 2: park: no park 'nowhere'",
-                                    "fields": {"line 2": "park: no park 'nowhere'"}}
+                                    "message": "1 行有误，未导入任何数据：第 2 行: park：没有园区 'nowhere'",
+                                    "fields": {"第 2 行": "park：没有园区 'nowhere'"}}
     wrong = SimpleUploadedFile("obs.pdf", b"%PDF")
     assert client.post("/api/v1/metrics/observations/import", {"file": wrong}).json()["error"]["fields"] == {
         "file": "不支持的文件类型 pdf：请使用 .csv、.xlsx 或 .json。"}
@@ -189,7 +189,7 @@ def test_metrics_pages_and_command(client, parks, tmp_path):
     call_command("metrics-import", str(path), stdout=out)
     assert "created 3, updated 0, unchanged 0" in out.getvalue()
     path.write_text("park,indicator,year,value\nhitech,output,2024,x\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="line 2: value: value 'x' is not a number"):
+    with pytest.raises(CommandError, match="第 2 行: 数值：数值 'x' 不是数字"):
         call_command("metrics-import", str(path))
     assert Observation.objects.count() == 3
 
