@@ -9,9 +9,10 @@ class EcosystemConfig(AppConfig):
     def ready(self) -> None:
         # Models are loaded only now: the rules, the merge followers and the jobs name them.
         from biopark.core import background
-        from biopark.ecosystem import jobs, merge_followers, rules
+        from biopark.ecosystem import jobs, merge_followers, nav, rules
 
         rules.register()
         merge_followers.register()
+        nav.register()
         # Every worker sweeps the imports whose worker died (see biopark.core.background).
         background.register_sweeper("ecosystem.import_jobs", jobs.expire_stale)
