@@ -9,6 +9,7 @@ urlpatterns = [
     path("search/", views.search_all, name="search"),
     path("import/", views_io.import_page, name="import"),
     path("import/jobs/<int:pk>/", views_io.import_job, name="import-job"),
+    re_path(r"^suggest/(?P<plural>parks|organisations)/$", views.suggest, name="suggest"),
     path("import/template/<str:plural>.<str:fmt>", views_io.import_template, name="import-template"),
     path("export/<str:plural>.<str:fmt>", views_io.export_file, name="export"),
     re_path(rf"^(?P<plural>{_TYPES})/$", views.record_list, name="record-list"),
