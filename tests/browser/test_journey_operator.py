@@ -93,6 +93,7 @@ def test_operator_journey(browser_page, live_server):
         "成立时间（YYYY、YYYY-MM 或 YYYY-MM-DD）：2016-13-45 不是日历上存在的日期。",
     ])
     expect(page.locator("#line-4")).to_contain_text("成立时间（YYYY、YYYY-MM 或 YYYY-MM-DD）：2019-02-30 不是日历上存在的日期。")
+    page.locator("#import-result").scroll_into_view_if_needed()
     screenshot(page, "operator-import")
     assert Organisation.objects.count() == before
 
