@@ -43,12 +43,12 @@ class Column:
     label: str
     note: str
     required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()  # (code, label) of a field with a fixed set of values
 
 
-def _choices_note(model: type[models.Model], name: str) -> str:
+def _choices(model: type[models.Model], name: str) -> tuple[tuple[str, str], ...]:
     field = model._meta.get_field(name)
-    choices = ", ".join(f"{value} ({label})" for value, label in getattr(field, "choices", None) or [])
-    return gettext("one of: %(choices)s") % {"choices": choices}
+    return tuple((str(value), str(label)) for value, label in getattr(field, "choices", None) or [])
 
 
 def columns_for(type_name: str) -> list[Column]:
@@ -56,10 +56,11 @@ def columns_for(type_name: str) -> list[Column]:
     model = TYPE_NAMES[type_name]
     out = []
     for name in EDITABLE[model]:
-        note = _choices_note(model, name) if name == "kind" else str(NOTES.get(name, ""))
+        choices = _choices(model, name) if name == "kind" else ()
+        note = gettext("the code or the label of one of:") if choices else str(NOTES.get(name, ""))
         # Names: one of the two; a park: for park operators (or chosen for the whole file).
         required = name in ("name_zh", "name_en", "park")
-        out.append(Column(name=name, label=field_label(name), note=note, required=required))
+        out.append(Column(name=name, label=field_label(name), note=note, required=required, choices=choices))
     if model is Person:
         out.extend(Column(name=n, label=str(tabular.POSITION_LABELS[n]), note=str(POSITION_NOTES[n])) for n in POSITION_NOTES)
     return out

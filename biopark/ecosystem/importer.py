@@ -16,11 +16,12 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from biopark.accounts import policy
@@ -166,6 +167,7 @@ def _row_cells(
             if name in FOREIGN:
                 data[name] = fk(name, value)
             else:
+                value = _choice_code(model, name, value)
                 services.converted_fields(model, {name: value})  # a cell that cannot be read fails here
                 data[name] = value
         except DomainError as exc:
@@ -178,6 +180,26 @@ _COLUMN_LABELS: dict[str, Any] = {
     "id": gettext_lazy("id"), "name": gettext_lazy("name"), "organisation": gettext_lazy("Organisation"),
     "title_zh": gettext_lazy("Position title"),
 }
+
+
+@lru_cache(maxsize=64)
+def _choice_labels(model: type[models.Model], name: str) -> dict[str, str]:
+    """{label in Chinese or English, lower-cased: code} of a field with fixed values (its kind)."""
+    field = model._meta.get_field(name)
+    choices = getattr(field, "choices", None) or []
+    found: dict[str, str] = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for code, label in choices:
+                found.setdefault(str(label).strip().lower(), str(code))
+    return found
+
+
+def _choice_code(model: type[models.Model], name: str, value: Any) -> Any:
+    """A kind may be given by its code or by its label ("企业", "Enterprise"), as the import page lists them."""
+    if name != "kind" or not isinstance(value, str) or not value:
+        return value
+    return _choice_labels(model, name).get(value.lower(), value)
 
 
 def _labelled(name: str, message: str) -> str:

@@ -174,3 +174,12 @@ def test_the_page_explains_the_columns_before_upload(world):
     html = client_for(world["operator"]).get("/import/").content.decode()
     assert 'href="/import/template/organisations.xlsx"' in html and 'href="/import/template/people.csv"' in html
     assert "the park by name, key or id; park operators must give one, or choose the park for the whole file" in html
+
+
+def test_a_kind_may_be_given_by_its_label_in_either_language(world):
+    rows = [["name_zh", "kind", "park"], ["标签企业", "医院", "Bio-City"], ["Label Co", "University", "Bio-City"]]
+    report = importer.plan_and_apply(actor=world["operator"], type_name="organisation",
+                                     table=tabular.read_table(_file(rows, "csv"), "csv"), dry_run=False)
+    assert report.applied
+    assert sorted(Organisation.objects.filter(name_zh__in=["标签企业", "Label Co"]).values_list("name_zh", "kind")) == [
+        ("Label Co", "university"), ("标签企业", "hospital")]
