@@ -161,7 +161,7 @@ def test_only_the_owner_or_an_admin_sees_a_job(roles):
 
 def test_a_user_who_may_not_import_gets_no_job(roles, worker):
     response = post(signed_in(roles["users"]["viewer"]), org_csv(roles["zone"].pk, 3))
-    assert response.status_code == 422 and ImportJob.objects.count() == 0 and task_rows() == []
+    assert response.status_code == 403 and ImportJob.objects.count() == 0 and task_rows() == []
     assert not Organisation.objects.filter(name_zh__startswith="后台导入企业").exists()
 
 
