@@ -178,7 +178,7 @@ def _facilities(out: dict[str, Any]) -> None:
 
 def _registry_import(out: dict[str, Any]) -> None:
     assert out["rows"] == 60
-    assert out["counts"] == out["dry_run_counts"] == {"create": 60, "update": 0, "unchanged": 0, "merge": 0,
+    assert out["counts"] == out["dry_run_counts"] == {"create": 60, "update": 0, "unchanged": 0, "merge": 0, "skipped": 0,
                                                       "error": 0}
 
 

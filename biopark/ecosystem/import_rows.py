@@ -83,10 +83,11 @@ class NewRows:
             else:
                 row[attname] = value.pk if value is not None else None
         name_zh, name_en = row.get("name_zh") or "", row.get("name_en") or ""
-        if not (name_zh or name_en):
-            raise ValidationFailed(gettext("a Chinese or an English name is required"), field="name_zh")
         row.update(services.derived_fields(self.model, name_zh, name_en, row.get("aliases") or [], info))
         errors = self.checker.errors(row, [n for n in given_fields(data) if n not in self.relations])
+        if not (name_zh or name_en):
+            # Reported with the row's other problems, first (the name is what the report shows for the row).
+            errors = {"name": gettext("a Chinese or an English name is required"), **errors}
         if errors:
             first = next(iter(errors.items()))
             raise ValidationFailed(gettext("%(field)s: %(message)s") % {"field": field_label(first[0]), "message": first[1]},

@@ -16,11 +16,12 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from biopark.accounts import policy
@@ -30,7 +31,15 @@ from biopark.core.errors import DomainError, ValidationFailed
 from biopark.core.text import NameInfo, name_info
 from biopark.core.writes import model_errors
 from biopark.ecosystem import import_guard, services
-from biopark.ecosystem.fields import EDITABLE, FOREIGN, PARTIAL_DATES, TYPE_LABELS, TYPE_NAMES, field_label
+from biopark.ecosystem.fields import (
+    EDITABLE,
+    FIELD_LABELS,
+    FOREIGN,
+    PARTIAL_DATES,
+    TYPE_LABELS,
+    TYPE_NAMES,
+    field_label,
+)
 from biopark.ecosystem.import_names import Matcher, NameHelper, names_of
 from biopark.ecosystem.import_rows import NewRows, write_history
 from biopark.ecosystem.models import Organisation, Person, Position
@@ -49,7 +58,9 @@ PARALLEL_MIN_ROWS = 5000
 STATUS_LABELS: dict[str, Any] = {
     "create": gettext_lazy("new"), "update": gettext_lazy("changed"), "unchanged": gettext_lazy("unchanged"),
     "merge": gettext_lazy("merged into an existing record"), "error": gettext_lazy("error"),
+    "skipped": gettext_lazy("skipped"),
 }
+STATUSES = ("create", "update", "unchanged", "merge", "skipped", "error")
 
 
 @dataclass
@@ -60,6 +71,7 @@ class RowResult:
     record_id: int | None = None
     name: str = ""
     changes: dict[str, list[Any]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # every problem of an erroneous row, each naming its column
     field: str = ""  # the column an error is about, when one is
 
 
@@ -74,7 +86,11 @@ class ImportReport:
     @property
     def counts(self) -> dict[str, int]:
         counted = Counter(r.status for r in self.rows)
-        return {s: counted.get(s, 0) for s in ("create", "update", "unchanged", "merge", "error")}
+        return {s: counted.get(s, 0) for s in STATUSES}
+
+    @property
+    def skipped(self) -> list[RowResult]:
+        return [r for r in self.rows if r.status == "skipped"]
 
     @property
     def errors(self) -> list[RowResult]:
@@ -127,15 +143,71 @@ class _ForeignCache:
 
 
 def _row_data(model: type[models.Model], values: dict[str, Any], fk: _ForeignCache) -> dict[str, Any]:
+    data, problems = _row_cells(model, values, fk)
+    if problems:
+        first = next(iter(problems))
+        raise ValidationFailed(problems[first], field=first)
+    return data
+
+
+def _row_cells(
+    model: type[models.Model], values: dict[str, Any], fk: _ForeignCache
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The row's cells as field values, and {field: message} for every cell that cannot be read (an unknown
+    park, a bad date, a kind that does not exist…): all of them, so one report lists every problem of a row."""
     data: dict[str, Any] = {}
+    problems: dict[str, str] = {}
     for name in EDITABLE[model]:
         if name not in values:
             continue
         value = values[name]
         if isinstance(value, str):
             value = value.strip()
-        data[name] = fk(name, value) if name in FOREIGN else value
-    return data
+        try:
+            if name in FOREIGN:
+                data[name] = fk(name, value)
+            else:
+                value = _choice_code(model, name, value)
+                services.converted_fields(model, {name: value})  # a cell that cannot be read fails here
+                data[name] = value
+        except DomainError as exc:
+            problems[name] = _labelled(name, exc.message)
+    return data, problems
+
+
+# Columns of an import that are not record fields, by what the report calls them.
+_COLUMN_LABELS: dict[str, Any] = {
+    "id": gettext_lazy("id"), "name": gettext_lazy("name"), "organisation": gettext_lazy("Organisation"),
+    "title_zh": gettext_lazy("Position title"),
+}
+
+
+@lru_cache(maxsize=64)
+def _choice_labels(model: type[models.Model], name: str) -> dict[str, str]:
+    """{label in Chinese or English, lower-cased: code} of a field with fixed values (its kind)."""
+    field = model._meta.get_field(name)
+    choices = getattr(field, "choices", None) or []
+    found: dict[str, str] = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for code, label in choices:
+                found.setdefault(str(label).strip().lower(), str(code))
+    return found
+
+
+def _choice_code(model: type[models.Model], name: str, value: Any) -> Any:
+    """A kind may be given by its code or by its label ("企业", "Enterprise"), as the import page lists them."""
+    if name != "kind" or not isinstance(value, str) or not value:
+        return value
+    return _choice_labels(model, name).get(value.lower(), value)
+
+
+def _labelled(name: str, message: str) -> str:
+    """A problem as the report shows it: starting with the column's label."""
+    if name == "name":
+        return message  # its messages name the name columns themselves
+    label = field_label(name) if name in FIELD_LABELS else str(_COLUMN_LABELS.get(name, name))
+    return message if message.startswith(label) else gettext("%(field)s: %(message)s") % {"field": label, "message": message}
 
 
 def _check_columns(model: type[models.Model], columns: list[str]) -> str:
@@ -183,6 +255,8 @@ def plan_and_apply(
     dry_run: bool,
     accept_merges: bool = False,
     progress: Callable[[int], None] | None = None,
+    defaults: dict[str, Any] | None = None,
+    accepted_lines: frozenset[int] | None = None,
 ) -> ImportReport:
     """Validate every row; unless dry_run, and only if no row failed, write all of them in one transaction.
 
@@ -194,15 +268,27 @@ def plan_and_apply(
             "type": repr(type_name), "types": ", ".join(str(TYPE_LABELS[t]) for t in TYPE_NAMES)}, field="type")
     model = TYPE_NAMES[type_name]
     policy.require(actor, policy.IMPORT, model)
-    report = ImportReport(type_name=type_name, rows=[], merges_accepted=accept_merges)
+    defaults = {k: v for k, v in (defaults or {}).items() if v is not None and k in EDITABLE[model]}
+    report = ImportReport(type_name=type_name, rows=[], merges_accepted=accept_merges or bool(accepted_lines))
     report.file_error = _check_columns(model, table.columns)
     if not report.file_error and not table.rows:
-        report.file_error = "the file has a header but no data rows"
+        report.file_error = gettext("the file has a header but no data rows")
     if report.file_error:
         return report
-
+    options = _Options(accept_merges=accept_merges, accepted_lines=accepted_lines, defaults=defaults, dry_run=dry_run)
     with gc_paused():
-        return _plan_and_apply(actor, model, table, report, dry_run=dry_run, accept_merges=accept_merges, progress=progress)
+        return _plan_and_apply(actor, model, table, report, dry_run=dry_run, options=options, progress=progress)
+
+
+@dataclass(frozen=True)
+class _Options:
+    accept_merges: bool = False
+    accepted_lines: frozenset[int] | None = None
+    defaults: dict[str, Any] = field(default_factory=dict)
+    dry_run: bool = False
+
+    def accepts(self, line: int) -> bool:
+        return line in self.accepted_lines if self.accepted_lines is not None else self.accept_merges
 
 
 def _plan_and_apply(
@@ -212,11 +298,11 @@ def _plan_and_apply(
     report: ImportReport,
     *,
     dry_run: bool,
-    accept_merges: bool,
+    options: _Options,
     progress: Callable[[int], None] | None,
 ) -> ImportReport:
     def new_plan(stream: bool) -> _Plan:
-        return _Plan(actor=actor, model=model, table=table, report=report, stream=stream, accept_merges=accept_merges)
+        return _Plan(actor=actor, model=model, table=table, report=report, stream=stream, options=options)
 
     if dry_run:
         new_plan(False).check_rows(progress)
@@ -241,7 +327,7 @@ def _plan_and_apply(
                 if report.errors:
                     raise _Discard
             plan.new_rows.insert_rest()
-            plan.write(accept_merges)
+            plan.write()
     except _Discard:
         return report
     except IntegrityError as exc:
@@ -272,7 +358,7 @@ def _apply_streaming(
             plan.check_rows(progress)
             if report.errors:
                 raise _Discard
-            plan.write(report.merges_accepted)
+            plan.write()
     except _Discard:
         return report
     except IntegrityError as exc:
@@ -293,10 +379,10 @@ class _Plan:
     """The state of one import between reading its rows and writing them."""
 
     def __init__(
-        self, *, actor: Any, model: Any, table: Table, report: ImportReport, stream: bool, accept_merges: bool = False
+        self, *, actor: Any, model: Any, table: Table, report: ImportReport, stream: bool, options: _Options
     ):
         self.actor, self.model, self.table, self.report = actor, model, table, report
-        self.accept_merges = accept_merges
+        self.options = options
         rows = table.rows
         self.matcher = Matcher(model)
         self.fk = _ForeignCache()
@@ -336,6 +422,7 @@ class _Plan:
             self.new_rows.stop_streaming(exc)
             raise
         self.new_rows.stop_streaming()
+        self._skip_rejected_merges()
         self._check_existing()
         self._check_merges()
         self._check_positions()
@@ -374,7 +461,7 @@ class _Plan:
             result = RowResult(line=line, status="create")
             report.rows.append(result)
             try:
-                data = _row_data(model, values, self.fk)
+                data, problems = _row_cells(model, values, self.fk)
                 names = names_of(data)
                 info = helper.get(index, names) if helper is not None else None
                 if info is None:
@@ -390,42 +477,74 @@ class _Plan:
                 ):
                     if token:
                         if token in seen:
-                            raise ValidationFailed(
-                                gettext("duplicate %(field)s within the file: same as line %(line)s")
-                                % {"field": gettext("name") if label == "name" else field_label(label), "line": seen[token]},
-                                field=label)
+                            problems[label] = _labelled(label, gettext(
+                                "duplicate %(field)s within the file: same as line %(line)s"
+                            ) % {"field": gettext("name") if label == "name" else field_label(label), "line": seen[token]})
                         seen[token] = line
                 if model is Person and any(str(values.get(c, "")).strip() for c in POSITION_COLUMNS):
-                    org = self.fk("operator", str(values.get("organisation", "")).strip())
-                    if not (str(values.get("title_zh", "")).strip() or str(values.get("title_en", "")).strip()):
-                        raise ValidationFailed(gettext("a position needs a title in Chinese or English"), field="title_zh")
-                    self.positions.append((result, values, org))
+                    self._check_position(result, values, problems)
                 if row_id:
                     if not row_id.isdigit() or int(row_id) not in self.by_id:
-                        raise ValidationFailed(gettext("id %(id)s is not an existing %(type)s") % {
-                            "id": repr(row_id), "type": TYPE_LABELS.get(report.type_name, report.type_name)}, field="id")
+                        problems["id"] = gettext("id %(id)s is not an existing %(type)s") % {
+                            "id": repr(row_id), "type": TYPE_LABELS.get(report.type_name, report.type_name)}
+                    _raise_problems(problems)
                     self.existing.append(_Existing(result, int(row_id), data, by_name=False))
                 elif key and key in self.by_key:
+                    _raise_problems(problems)
                     self.existing.append(_Existing(result, self.by_key[key].pk, data, by_name=False))
                 elif (exact := matcher.exact(info)) is not None:
+                    _raise_problems(problems)
                     self.existing.append(_Existing(result, exact, data, by_name=True))
                 else:
-                    self._check_new(result, data, names, info, remaining=total - index)
+                    self._check_new(result, data, names, info, problems, remaining=total - index)
             except DomainError as exc:
                 _fail(result, exc)
                 self.failed = True
             if progress and count % 500 == 0:
                 progress(500)
 
+    def _check_position(self, result: RowResult, values: dict[str, Any], problems: dict[str, str]) -> None:
+        try:
+            org = self.fk("operator", str(values.get("organisation", "")).strip())
+        except DomainError as exc:
+            problems["organisation"] = _labelled("organisation", exc.message)
+            return
+        if not (str(values.get("title_zh", "")).strip() or str(values.get("title_en", "")).strip()):
+            problems["title_zh"] = gettext("a position needs a title in Chinese or English")
+            return
+        self.positions.append((result, values, org))
+
     def _check_new(
-        self, result: RowResult, data: dict[str, Any], names: tuple[str, str, tuple[str, ...]], info: NameInfo, *, remaining: int
+        self,
+        result: RowResult,
+        data: dict[str, Any],
+        names: tuple[str, str, tuple[str, ...]],
+        info: NameInfo,
+        problems: dict[str, str],
+        *,
+        remaining: int,
     ) -> None:
-        row = self.new_rows.build(data, info)
+        """A row that creates a record (or proposes a merge): every problem it has, in one error."""
+        for name, value in self.options.defaults.items():
+            if data.get(name) in (None, "") and name not in problems:
+                data[name] = value  # the park chosen for the whole file fills the empty cells
+        row: dict[str, Any] = {}
+        try:
+            row = self.new_rows.build(data, info)
+        except ValidationFailed as exc:
+            for name, message in exc.fields.items():
+                problems.setdefault(name, _labelled(name, message))
         code = row.get("credit_code")
         if code and code in self.taken_codes:
-            raise ValidationFailed(gettext("the credit code %(code)s belongs to an existing organisation")
-                                   % {"code": code}, field="credit_code")
-        proposal = self.matcher.proposal((names[0], names[1], *names[2]), info)
+            problems["credit_code"] = gettext("the credit code %(code)s belongs to an existing organisation") % {
+                "code": code}
+        proposal = self.matcher.proposal((names[0], names[1], *names[2]), info) if names[0] or names[1] else None
+        scope = import_guard.scope_field(self.model)
+        if proposal is None and row and scope not in problems:
+            decision = self.new_rows.decide(self.actor, row)
+            if not decision:
+                problems[scope] = _refusal_text(scope, decision.reason, empty=data.get(scope) in (None, ""))
+        _raise_problems(problems)
         if proposal is not None:
             result.status = "merge"
             result.record_id = proposal[0]
@@ -433,9 +552,6 @@ class _Plan:
                 "id": proposal[0], "name": self.matcher.labels.get(proposal[0], ""), "why": proposal[1]}
             self.merges.append((result, proposal[0], data))
             return
-        decision = self.new_rows.decide(self.actor, row)
-        if not decision:
-            raise _refusal(import_guard.scope_field(self.model), decision.reason)
         # Once any row has failed nothing will be written: stop sending rows to the database.
         self.new_rows.add(result, row, remaining=remaining, write=not self.failed)
 
@@ -485,13 +601,29 @@ class _Plan:
             except DomainError as exc:
                 _fail(result, exc)
 
+    def _skip_rejected_merges(self) -> None:
+        """A near-duplicate whose merge the user did not accept is not imported: when the import is applied
+        its row says so and why (a dry run keeps it as a proposal, to accept or reject)."""
+        if self.options.dry_run:
+            return
+        kept = []
+        for item in self.merges:
+            result = item[0]
+            if self.options.accepts(result.line):
+                kept.append(item)
+                continue
+            result.status = "skipped"
+            result.message = gettext("not imported: the merge was not accepted (%(proposal)s)") % {"proposal": result.message}
+        self.merges = kept
+
     def _check_merges(self) -> None:
         """Proposed merges the user accepted are writes too: each must be allowed on the record as it is and
         as the merge would leave it."""
-        if not (self.accept_merges and self.merges):
+        accepted = [item for item in self.merges if self.options.accepts(item[0].line)]
+        if not accepted:
             return
-        found = self.model._default_manager.in_bulk({target_id for _, target_id, _ in self.merges})
-        for result, target_id, data in self.merges:
+        found = self.model._default_manager.in_bulk({target_id for _, target_id, _ in accepted})
+        for result, target_id, data in accepted:
             target = found.get(target_id)
             if target is None:
                 continue  # gone meanwhile: the write fails and reports the change
@@ -507,12 +639,11 @@ class _Plan:
     def _check_positions(self) -> None:
         """A position ties a person to an organisation: the actor must be allowed to edit both."""
         targets = self.targets
-        merge_targets: dict[int, Any] = {}
-        if self.accept_merges:
-            ids = {r.record_id for r, _, _ in self.positions if r.status == "merge" and r.record_id is not None}
-            merge_targets = self.model._default_manager.in_bulk(ids) if ids else {}
+        accepted = {r.line for r, _, _ in self.merges if self.options.accepts(r.line)}
+        ids = {r.record_id for r, _, _ in self.positions if r.line in accepted and r.record_id is not None}
+        merge_targets: dict[int, Any] = self.model._default_manager.in_bulk(ids) if ids else {}
         for result, _values, org in self.positions:
-            if result.status == "error" or (result.status == "merge" and not self.accept_merges):
+            if result.status in ("error", "skipped") or (result.status == "merge" and result.line not in accepted):
                 continue
             found = merge_targets if result.status == "merge" else targets
             person = None if result.status == "create" or result.record_id is None else found.get(result.record_id)
@@ -520,7 +651,7 @@ class _Plan:
             if not decision:
                 _fail(result, _refusal("organisation", decision.reason))
 
-    def write(self, accept_merges: bool) -> None:
+    def write(self) -> None:
         """Everything but the streamed rows; the caller holds the transaction."""
         actor, model = self.actor, self.model
         user = policy.user_of(actor)
@@ -542,13 +673,15 @@ class _Plan:
             model._default_manager.bulk_update([inst for _, inst, _ in self.to_update], names, batch_size=BATCH)
             entries.extend((inst.pk, str(inst)[:300], changes) for _, inst, changes in self.to_update)
         write_history(model=model, user=user, label=label, entries=entries, at=now)
-        for result, target_id, data in self.merges if accept_merges else []:
+        for result, target_id, data in self.merges:
+            if not self.options.accepts(result.line):
+                continue
             target = model._default_manager.get(pk=target_id)
             fill = _merge_fill(target, data)
             services.record_update(actor=actor, instance=target, data=fill, note=f"merged from import line {result.line}")
             result.status = "update"
         for result, values, org in self.positions:
-            if result.record_id is None or result.status in ("merge", "error"):
+            if result.record_id is None or result.status in ("merge", "error", "skipped"):
                 continue
             title_zh = str(values.get("title_zh", "")).strip()
             title_en = str(values.get("title_en", "")).strip()
@@ -574,13 +707,38 @@ def _merge_fill(target: models.Model, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fail(result: RowResult, exc: DomainError) -> None:
-    result.status, result.message = "error", exc.message
+    result.status = "error"
     result.field = next(iter(exc.fields), "")
+    result.problems = [exc.message] if len(exc.fields) <= 1 else [_labelled(k, v) for k, v in exc.fields.items()]
+    result.message = "; ".join(result.problems)
+
+
+_COLUMN_ORDER = {name: index for index, name in enumerate(dict.fromkeys(
+    ["id", "name", *(name for columns in EDITABLE.values() for name in columns), "organisation", "title_zh"]))}
+
+
+def _raise_problems(problems: dict[str, str]) -> None:
+    """Fail the row with every problem found in it, in the order of the columns."""
+    if not problems:
+        return
+    ordered = dict(sorted(problems.items(), key=lambda item: _COLUMN_ORDER.get(item[0], len(_COLUMN_ORDER))))
+    if len(ordered) == 1:
+        name, message = next(iter(ordered.items()))
+        raise ValidationFailed(_labelled(name, message), field=name)
+    raise ValidationFailed("; ".join(_labelled(k, v) for k, v in ordered.items()), fields=ordered)
+
+
+def _refusal_text(name: str, reason: str, *, empty: bool = False) -> str:
+    """Why the policy refuses a row, naming the field that places the record (its park)."""
+    if empty:
+        return gettext("%(field)s: required; fill it in or choose the park for the whole file") % {
+            "field": field_label(name)}
+    return gettext("%(field)s: %(reason)s") % {"field": field_label(name), "reason": reason}
 
 
 def _refusal(name: str, reason: str) -> ValidationFailed:
     """A row the policy refuses: the error names the field (the one that places the record in a park)."""
-    return ValidationFailed(gettext("%(field)s: %(reason)s") % {"field": name, "reason": reason}, field=name)
+    return ValidationFailed(_refusal_text(name, reason), field=name)
 
 
 def _derived_of(model: Any) -> set[str]:

@@ -75,6 +75,7 @@ def record_list(
     kind: str | None = None,
     park_id: int | None = None,
     with_related: bool = True,
+    organisation_id: int | None = None,
 ) -> models.QuerySet:
     """A type's visible records matching the filters, in id order. Pages show related names
     (`with_related`); the API returns only their ids and skips the joins."""
@@ -86,6 +87,10 @@ def record_list(
     if park_id is not None and model is not Person:
         field = "parent_id" if model is Park else "park_id"
         qs = qs.filter(**{field: park_id})
+    if organisation_id is not None and model in (Person, Platform):
+        # People by the organisations they hold positions at; platforms by the organisation running them.
+        qs = qs.filter(positions__organisation_id=organisation_id).distinct() if model is Person else qs.filter(
+            operator_id=organisation_id)
     if with_related:
         qs = qs.select_related(*_RELATED[model])
     if model is Person:
@@ -236,3 +241,25 @@ def api_rows(model: Any, fields: list[str]) -> Any:
         return out
 
     return rows
+
+
+def suggest(model: type[models.Model], user: Any, q: str, limit: int = 10) -> list[models.Model]:
+    """The first records of `model` whose names match what was typed (for a filter's autocomplete)."""
+    if not q.strip():
+        return []
+    return list(search(visible(model, user), q).order_by("name_zh", "name_en")[:limit])
+
+
+def named(model: type[models.Model], user: Any, text: str) -> models.Model | None:
+    """The visible record a filter names: by id, by key or exact name, else the only search match."""
+    text = text.strip()
+    if not text:
+        return None
+    qs = visible(model, user)
+    if text.isdigit():
+        return qs.filter(pk=int(text)).first()
+    exact = qs.filter(models.Q(name_zh=text) | models.Q(name_en__iexact=text) | models.Q(key=text)).first()
+    if exact is not None:
+        return exact
+    matches = list(search(qs, text)[:2])
+    return matches[0] if len(matches) == 1 else None

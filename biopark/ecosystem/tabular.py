@@ -14,14 +14,17 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 from biopark.core import spreadsheet
 from biopark.core.errors import ValidationFailed
 from biopark.core.uploads import megabytes
+from biopark.ecosystem.fields import FIELD_LABELS
 
 FORMATS = ("csv", "xlsx", "json")
 MAX_XLSX_MEMBERS = 10_000  # a workbook has a few dozen parts; thousands are an attack on the reader
@@ -111,8 +114,34 @@ def _decode(data: bytes, encoding: str) -> str:
         ) from exc
 
 
+# What the templates call the columns of a person's position (they are not fields of the person).
+POSITION_LABELS: dict[str, Any] = {
+    "title_zh": gettext_lazy("Position title (Chinese)"), "title_en": gettext_lazy("Position title (English)"),
+    "organisation": gettext_lazy("Organisation"),
+}
+
+
+@lru_cache(maxsize=1)
+def _columns_by_label() -> dict[str, str]:
+    """A column named by its label (as the downloadable templates name them, in Chinese or English) is
+    the field it labels."""
+    found: dict[str, str] = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for name, label in {**FIELD_LABELS, **POSITION_LABELS}.items():
+                found.setdefault(str(label).strip().lower(), name)
+    return found
+
+
+def column_name(cell: str) -> str:
+    """The column code of a header cell: the code itself, or a field's label (a trailing "*", which the
+    templates put on required columns, is ignored)."""
+    text = cell.strip().rstrip("*").strip()
+    return _columns_by_label().get(text.lower(), text)
+
+
 def _clean_header(header: Iterable[Any]) -> list[str]:
-    columns = [str(h).strip() if h is not None else "" for h in header]
+    columns = [column_name(str(h)) if h is not None else "" for h in header]
     seen: set[str] = set()
     for index, col in enumerate(columns, start=1):
         if not col:

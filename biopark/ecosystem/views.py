@@ -48,8 +48,18 @@ def record_list(request: HttpRequest, plural: str) -> HttpResponse:
         return _forbidden(request, decision.reason)
     kinds = model._meta.get_field("kind").choices if hasattr(model, "kind") else []
     params = Params(request.GET)
-    q, kind, park_id = params.text("q"), params.choice("kind", kinds) or None, params.int("park")
-    qs = selectors.record_list(model=model, user=request.user, q=q, kind=kind, park_id=park_id)
+    q, kind = params.text("q"), params.choice("kind", kinds) or None
+    # Parks and organisations are chosen by name (the fields suggest names as one types); an id still works.
+    park_text, org_text = params.text("park"), params.text("organisation")
+    park = selectors.named(Park, request.user, park_text) if park_text and model is not Person else None
+    org = selectors.named(Organisation, request.user, org_text) if org_text and model in (Person, Platform) else None
+    filter_errors = {}
+    if park_text and park is None and model is not Person:
+        filter_errors["park"] = _("No park is named %(name)s.") % {"name": park_text}
+    if org_text and org is None and model in (Person, Platform):
+        filter_errors["organisation"] = _("No organisation is named %(name)s.") % {"name": org_text}
+    qs = selectors.record_list(model=model, user=request.user, q=q, kind=kind, park_id=park.pk if park else None,
+                               organisation_id=org.pk if org else None)
     page = Paginator(qs, 50).get_page(params.int("page", maximum=10**6))
     context: dict[str, Any] = {
         "plural": plural,
@@ -59,9 +69,12 @@ def record_list(request: HttpRequest, plural: str) -> HttpResponse:
         "q": q,
         "kind": kind or "",
         "kinds": kinds,
+        "park_filter": str(park) if park else park_text,
+        "organisation_filter": str(org) if org else org_text,
+        "filter_errors": filter_errors,
         "may_create": policy.decide(request.user, policy.CREATE, model).allowed,
     }
-    if model is Park and not q and not kind:
+    if model is Park and not q and not kind and not park_text:
         context["tree"] = selectors.park_tree(request.user)
     template = "ecosystem/list.html#results" if request.htmx else "ecosystem/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -208,3 +221,15 @@ def position_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 __all__ = ["search_all", "record_list", "record_detail", "record_edit", "Platform"]
+
+
+def suggest(request: HttpRequest, plural: str) -> HttpResponse:
+    """Names of visible parks or organisations matching what was typed: the options of a filter's list."""
+    if plural not in ("parks", "organisations"):
+        raise Http404(_("Unknown record type."))
+    model = _model(plural)
+    params = Params(request.GET)
+    # The filter field sends its own name (park, organisation); q works too.
+    typed = params.text("q") or params.text("park") or params.text("organisation")
+    found = selectors.suggest(model, request.user, typed)
+    return render(request, "ecosystem/suggest.html", {"found": found})

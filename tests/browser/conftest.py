@@ -48,3 +48,34 @@ def browser_page(live_server):
         context.close()
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+# --- helpers for the role journeys (issue 11) ----------------------------------------------------------
+
+SCREENSHOTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "docs",
+                           "screenshots")
+PASSWORD = "correct-horse-9"  # tests.factories.make_user's password
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/accounts/login/?next=/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(f"{base_url}/")
+
+
+def at_width(page, width: int, height: int = 900) -> None:
+    """Resize the page's viewport (1366 for a laptop, 390 for a phone)."""
+    page.set_viewport_size({"width": width, "height": height})
+
+
+def page_overflow(page) -> int:
+    """How many pixels the page is wider than the viewport (0 when nothing scrolls sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def screenshot(page, name: str) -> None:
+    """docs/screenshots/<role>-<page>.png, for the README."""
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=False)

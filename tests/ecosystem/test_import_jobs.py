@@ -85,7 +85,7 @@ def test_large_upload_is_queued_then_a_worker_imports_it(roles, worker):
     assert task_rows() == [(TASK_PATH, [job.pk], "SUCCESSFUL")]
     assert DBTaskResult.objects.get().return_value == "succeeded"
     assert job.finished_at is not None and job.report["applied"] is True
-    assert job.report["counts"] == {"create": 3, "update": 0, "unchanged": 0, "merge": 0, "error": 0}
+    assert job.report["counts"] == {"create": 3, "update": 0, "unchanged": 0, "merge": 0, "skipped": 0, "error": 0}
     assert Organisation.objects.filter(name_zh__startswith="后台导入企业").count() == 3
     assert not (jobs.upload_dir() / job.stored_as).exists()  # the uploaded bytes go when the job ends
     page = client.get(response["Location"]).content.decode()
@@ -109,7 +109,7 @@ def test_job_page_shows_a_progress_bar_that_polls_until_done(roles):
     assert "<html" not in partial and 'value="1500"' in partial and 'hx-trigger="every 1s"' in partial
     ImportJob.objects.filter(pk=job.pk).update(status="succeeded", rows_done=4000, report={
         "type": "organisation", "ok": True, "applied": False, "file_error": "",
-        "counts": {"create": 1, "update": 0, "unchanged": 3999, "merge": 0, "error": 0},
+        "counts": {"create": 1, "update": 0, "unchanged": 3999, "merge": 0, "skipped": 0, "error": 0},
         "rows": [{"line": 2, "status": "create", "name": "新企业", "message": "", "record_id": None, "changes": {}}],
     })
     done = client.get(f"/import/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
@@ -161,7 +161,7 @@ def test_only_the_owner_or_an_admin_sees_a_job(roles):
 
 def test_a_user_who_may_not_import_gets_no_job(roles, worker):
     response = post(signed_in(roles["users"]["viewer"]), org_csv(roles["zone"].pk, 3))
-    assert response.status_code == 422 and ImportJob.objects.count() == 0 and task_rows() == []
+    assert response.status_code == 403 and ImportJob.objects.count() == 0 and task_rows() == []
     assert not Organisation.objects.filter(name_zh__startswith="后台导入企业").exists()
 
 

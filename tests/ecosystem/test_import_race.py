@@ -63,8 +63,8 @@ def test_two_imports_of_the_same_file_at_once_create_each_record_once(roles, mon
     assert all(r.applied and not r.file_error for r in reports), [r.as_dict() for r in reports]
     counts = sorted((r.counts for r in reports), key=lambda c: c["create"])
     assert counts == [
-        {"create": 0, "update": 0, "unchanged": ROWS, "merge": 0, "error": 0},
-        {"create": ROWS, "update": 0, "unchanged": 0, "merge": 0, "error": 0},
+        {"create": 0, "update": 0, "unchanged": ROWS, "merge": 0, "skipped": 0, "error": 0},
+        {"create": ROWS, "update": 0, "unchanged": 0, "merge": 0, "skipped": 0, "error": 0},
     ]
     assert Organisation.objects.filter(name_zh__startswith=PREFIX).count() == ROWS
     assert sorted(Organisation.objects.filter(name_zh__startswith=PREFIX).values_list("name_en", flat=True)) == [

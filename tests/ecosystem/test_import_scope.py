@@ -50,7 +50,7 @@ def test_a_row_naming_another_parks_organisation_with_the_operators_park_is_refu
     )
     assert not report.applied
     assert [(r.line, r.status, r.field) for r in report.errors] == [(3, "error", "park")]
-    assert report.errors[0].message == "park: this record is not in your park"
+    assert report.errors[0].message == "Park: this record is not in your park"
     assert everything() == before
 
 
@@ -60,7 +60,7 @@ def test_the_refusal_is_worded_in_the_users_language(roles):
     theirs, zone = roles["other_enterprise"], roles["zone"]
     with translation.override("zh-hans"):
         report = run(roles["users"]["operator"], f"id,name_en,park\n{theirs.pk},{theirs.name_en},{zone.pk}\n")
-    assert report.errors[0].message == "park：该记录不属于您的园区"
+    assert report.errors[0].message == "园区：该记录不属于您的园区"
 
 
 def test_moving_an_own_record_into_another_park_is_refused(roles):
@@ -68,7 +68,7 @@ def test_moving_an_own_record_into_another_park_is_refused(roles):
     ours = roles["enterprise"]
     before = everything()
     report = run(operator, f"id,name_en,park\n{ours.pk},{ours.name_en},{other_park.pk}\n")
-    assert [(r.line, r.field, r.message) for r in report.errors] == [(2, "park", "park: this record is not in your park")]
+    assert [(r.line, r.field, r.message) for r in report.errors] == [(2, "park", "Park: this record is not in your park")]
     assert not report.applied and everything() == before
 
 
@@ -115,7 +115,7 @@ def test_an_operator_may_not_hang_its_park_under_another_parks_tree(roles):
     before = rows_of(Park), everything()
     report = run(operator, f"id,name_en,parent\n{park.pk},{park.name_en},{other_park.pk}\n", type_name="park")
     assert [(r.line, r.field, r.message) for r in report.errors] == [
-        (2, "parent", "parent: a park can be placed only under a park you operate")
+        (2, "parent", "Within: a park can be placed only under a park you operate")
     ]
     assert (rows_of(Park), everything()) == before
     report = run(operator, f"id,name_en,parent\n{zone.pk},{zone.name_en},{park.pk}\n", type_name="park")
@@ -158,7 +158,7 @@ def test_the_import_page_and_the_command_refuse_the_row_alike(roles, tmp_path):
     client.force_login(operator)
     page = client.post("/import/", {"type": "organisations", "apply": "1", "file": SimpleUploadedFile("o.csv", text.encode())})
     assert page.status_code == 422
-    assert "park: this record is not in your park" in page.content.decode()
+    assert "Park: this record is not in your park" in page.content.decode()
     path = tmp_path / "o.csv"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CommandError, match="nothing imported: 1 bad row"):

@@ -44,7 +44,7 @@ def test_import_creates_and_reimport_changes_nothing():
     assert Organisation.objects.get(name_en="Yi Hospital").founded == "2001-05"
     before = state()
     again = run(GOOD_CSV.encode())
-    assert again.counts == {"create": 0, "update": 0, "unchanged": 2, "merge": 0, "error": 0}
+    assert again.counts == {"create": 0, "update": 0, "unchanged": 2, "merge": 0, "skipped": 0, "error": 0}
     assert state() == before
 
 
@@ -91,7 +91,7 @@ def test_bad_encoding_is_named_with_its_line():
 def test_missing_and_unknown_columns_and_empty_files():
     assert "缺少列" in run(b"kind,city_en\nenterprise,Chengdu\n").file_error
     assert "未知的列 'nmae_en'" in run(b"name_zh,nmae_en\n\xe7\x94\xb2,A\n").file_error
-    assert "no data rows" in run(b"name_zh,name_en\n").file_error
+    assert run(b"name_zh,name_en\n").file_error == "文件只有表头，没有数据行"
     with pytest.raises(ValidationFailed, match="文件为空"):
         tabular.read_table(b"", "csv")
     assert Organisation.objects.count() == 0
@@ -111,8 +111,11 @@ def test_wrong_types_in_json_and_xlsx():
 def test_alias_match_across_languages_is_proposed_not_duplicated():
     keep = OrganisationFactory(name_zh="康诺亚生物医药科技有限公司", name_en="Keymed Biosciences", aliases=["Konoya"])
     data = "name_en,kind\nKonoya,enterprise\n康諾亞生物醫藥科技,enterprise\n".encode()
-    report = run(data)
+    report = run(data, dry_run=True)
     assert [r.status for r in report.rows] == ["merge", "merge"]
+    assert all(r.record_id == keep.pk for r in report.rows)
+    report = run(data)  # applied without accepting the merges: both rows are skipped, and say so
+    assert [r.status for r in report.rows] == ["skipped", "skipped"]
     assert all(r.record_id == keep.pk for r in report.rows)
     assert Organisation.objects.count() == 1
     table = tabular.read_table(data, "csv")
@@ -133,7 +136,7 @@ def test_export_round_trips_through_every_format(tmp_path):
         path = tmp_path / f"orgs.{fmt}"
         path.write_bytes(data)
         report = run(path.read_bytes(), fmt)
-        assert report.counts == {"create": 0, "update": 0, "unchanged": 2, "merge": 0, "error": 0}, fmt
+        assert report.counts == {"create": 0, "update": 0, "unchanged": 2, "merge": 0, "skipped": 0, "error": 0}, fmt
 
 
 def test_operator_may_not_import_into_another_park(roles):
@@ -237,7 +240,7 @@ def test_two_rows_naming_one_record_and_clashing_credit_codes_are_errors():
 
 def test_branches_that_differ_only_by_number_are_not_proposed_as_merges():
     OrganisationFactory(name_zh="成都康华生物股份有限公司第1分公司", name_en="")
-    report = run("name_zh\n成都康华生物股份有限公司第2分公司\n成都康华生物股份有限公司弟1分公司\n".encode())
+    report = run("name_zh\n成都康华生物股份有限公司第2分公司\n成都康华生物股份有限公司弟1分公司\n".encode(), dry_run=True)
     assert [r.status for r in report.rows] == ["create", "merge"]
 
 
