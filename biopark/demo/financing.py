@@ -129,7 +129,7 @@ def _synthetic_roadshow(projects: list[Project]) -> None:
     event, created = Event.objects.get_or_create(key=SYNTHETIC_EVENT, defaults={
         "kind": Event.Kind.ROADSHOW, "title_zh": "合成示例：春季生物医药投融资路演",
         "title_en": "Synthetic demo: spring biomedicine financing roadshow", "starts_on": today + dt.timedelta(days=30),
-        "starts_precision": "day", "park": _park()})
+        "starts_precision": "day", "park": _park(), "synthetic": True})
     roadshow = Roadshow.objects.filter(event=event).first()
     if roadshow is not None:
         return
