@@ -44,10 +44,10 @@ def enterprise_tile(actor: Actor) -> TileData | None:
 
 
 def register() -> None:
-    register_nav(NavLink(key="financing", url="/financing/", label=gettext_lazy("Financing"), order=60,
+    register_nav(NavLink(key="financing", url="/financing/", label=gettext_lazy("Financing"), order=76,
                          visible=lambda actor: actor.is_admin or actor.role in NAV_ROLES))
     register_tile(Tile(key="financing.investor", title=gettext_lazy("New matches and roadshows"),
                        roles=frozenset({Role.INVESTOR.value}), build=investor_tile, order=20))
     register_tile(Tile(key="financing.introductions", title=gettext_lazy("Introductions to investors"),
                        roles=frozenset({Role.ENTERPRISE_MEMBER.value, Role.PLATFORM_MANAGER.value}),
-                       build=enterprise_tile, order=40))
+                       build=enterprise_tile, order=55))

@@ -50,9 +50,9 @@ def requests_tile(actor: policy.Actor) -> TileData | None:
 
 def register() -> None:
     register_tile(Tile(key="metrics.targets", title=gettext_lazy("Targets"),
-                       roles=frozenset({Role.OPERATOR.value, Role.ADMIN.value}), build=targets_tile, order=10))
+                       roles=frozenset({Role.OPERATOR.value, Role.ADMIN.value}), build=targets_tile, order=50))
     register_tile(Tile(key="metrics.requests", title=gettext_lazy("Figure requests"),
                        roles=frozenset({Role.ENTERPRISE_MEMBER.value, Role.PLATFORM_MANAGER.value}),
                        build=requests_tile, order=60))
-    register_nav(NavLink(key="metrics.targets", url="/metrics/targets/", label=gettext_lazy("Targets"), order=55,
+    register_nav(NavLink(key="metrics.targets", url="/metrics/targets/", label=gettext_lazy("Targets"), order=78,
                          visible=signed_in))

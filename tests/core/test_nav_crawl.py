@@ -81,18 +81,16 @@ def test_no_link_any_role_is_shown_answers_403_or_500(world: dict[str, Any], who
         assert crawl(client) == {}
 
 
+REGISTRY = ["/parks/", "/organisations/", "/people/", "/platforms/"]
+APPS = ["/facilities/", "/pipeline/", "/services/", "/deals/"]
 EXPECTED_LINKS = {
-    # Registry, apps, and the import page only for those who may import.
-    "admin": ["/parks/", "/organisations/", "/people/", "/platforms/", "/facilities/", "/pipeline/", "/services/",
-              "/rankings/", "/import/"],
-    "operator": ["/parks/", "/organisations/", "/people/", "/platforms/", "/facilities/", "/pipeline/", "/services/",
-                 "/rankings/", "/import/"],
-    "member": ["/parks/", "/organisations/", "/people/", "/platforms/", "/facilities/", "/pipeline/", "/services/",
-               "/rankings/"],
-    "investor": ["/parks/", "/organisations/", "/people/", "/platforms/", "/facilities/", "/pipeline/", "/services/",
-                 "/rankings/"],
-    "viewer": ["/parks/", "/organisations/", "/people/", "/platforms/", "/facilities/", "/pipeline/", "/services/",
-               "/rankings/"],
+    # Registry, apps, then deals, investment promotion (operators and administrators only), financing (not for
+    # viewers), targets, rankings, and the import page only for those who may import.
+    "admin": REGISTRY + APPS + ["/promotion/", "/financing/", "/metrics/targets/", "/rankings/", "/import/"],
+    "operator": REGISTRY + APPS + ["/promotion/", "/financing/", "/metrics/targets/", "/rankings/", "/import/"],
+    "member": REGISTRY + APPS + ["/financing/", "/metrics/targets/", "/rankings/"],
+    "investor": REGISTRY + APPS + ["/financing/", "/metrics/targets/", "/rankings/"],
+    "viewer": REGISTRY + APPS + ["/metrics/targets/", "/rankings/"],
 }
 
 

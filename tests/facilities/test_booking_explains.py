@@ -14,7 +14,7 @@ from django.utils import timezone
 from biopark.accounts.models import Role
 from biopark.facilities import services
 from biopark.facilities.models import Booking, Outage, WaitlistEntry
-from biopark.services.models import ServiceRequest
+from biopark.services.models import Category, PriceModel, Service, ServiceRequest
 from tests.factories import OrganisationFactory, make_user
 from tests.services.factories import ServiceFactory
 
@@ -117,22 +117,42 @@ def test_wait_list_entries_are_listed_and_left(client, fac):
 def test_request_training_files_a_service_request_to_the_platform(client, fac):
     fac["resource"].requires_qualification = True
     fac["resource"].save()
-    service = ServiceFactory(provider_organisation=None, provider_platform=fac["platform"], park=fac["zone"])
+    # The platform offers a testing service and a training (talent) one: the request goes to the training one.
+    ServiceFactory(provider_organisation=None, provider_platform=fac["platform"], park=fac["zone"])
+    training = ServiceFactory(provider_organisation=None, provider_platform=fac["platform"], park=fac["zone"],
+                              category=Category.TALENT)
     client.force_login(fac["member"])
     listing = client.get("/facilities/").content.decode()
     assert "需资质" in listing and f'href="/facilities/resources/{fac["resource"].pk}/#training-note">申请培训' in listing
     page = client.get(f"/facilities/resources/{fac['resource'].pk}/").content.decode()
     assert "您需要先接受此资源的培训才能预约。" in page and 'id="request-training"' in page
-    resp = client.post(f"/facilities/resources/{fac['resource'].pk}/training/", {"note": "下周可以"})
-    assert resp.status_code == 302
+    resp = client.post(f"/facilities/resources/{fac['resource'].pk}/training/", {"note": "下周可以"}, follow=True)
+    assert resp.redirect_chain == [(f"/facilities/resources/{fac['resource'].pk}/", 302)]
+    assert "已申请培训：平台管理员会与您联系。" in resp.content.decode()
     request = ServiceRequest.objects.get()
-    assert request.service_id == service.pk
+    assert request.service_id == training.pk
     assert request.title == f"培训申请：{fac['resource'].name_zh} / {fac['resource'].name_en}"
     assert request.details == "下周可以" and request.requester_organisation_id == fac["enterprise"].pk
+    assert request.state == "submitted"
+    assert Service.objects.filter(provider_platform=fac["platform"]).count() == 2  # none was made
 
 
-def test_request_training_without_a_platform_service_is_explained(client, fac):
+def test_request_training_without_a_platform_service_makes_the_platform_s_training_service(client, fac):
+    platform = fac["platform"]
     client.force_login(fac["member"])
     resp = client.post(f"/facilities/resources/{fac['resource'].pk}/training/", {"note": ""}, follow=True)
-    assert "此平台没有可接收申请的服务；请联系平台管理员" in resp.content.decode()
-    assert not ServiceRequest.objects.exists()
+    assert "已申请培训：平台管理员会与您联系。" in resp.content.decode()
+    made = Service.objects.get()
+    assert (made.key, made.name_zh, made.name_en, made.category, made.price_model, made.provider_platform_id,
+            made.provider_organisation_id, made.active) == (
+        f"service:training-platform-{platform.pk}", f"{platform.name_zh}仪器培训",
+        f"{platform.name_en} instrument training", Category.TALENT, PriceModel.FREE, platform.pk,
+        fac["enterprise"].pk, True)
+    request = ServiceRequest.objects.get()
+    assert (request.service_id, request.details, request.requester_organisation_id) == (
+        made.pk, "", fac["enterprise"].pk)
+    # A second request goes to the same service; none is made again.
+    client.post(f"/facilities/resources/{fac['resource'].pk}/training/", {"note": "周五"})
+    assert Service.objects.count() == 1
+    assert list(ServiceRequest.objects.order_by("id").values_list("service_id", "details")) == [
+        (made.pk, ""), (made.pk, "周五")]

@@ -34,7 +34,7 @@ def test_tile_lists_due_and_overdue_leads_of_the_operators_park():
     LeadFactory(park=park, next_action_due=today + dt.timedelta(days=3))
     LeadFactory(park=park, next_action_due=today - dt.timedelta(days=9), stage=stage("lost"))
     LeadFactory(next_action_due=today - dt.timedelta(days=3))  # another park
-    tile = next(t for t in tiles_for(Role.OPERATOR) if t.key == "promotion-due")
+    tile = next(t for t in tiles_for(Role.OPERATOR) if t.key == "promotion.due")
     with translation.override("en"):
         data = tile.build(policy.actor_for(operator))
     assert data is not None
