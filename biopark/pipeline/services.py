@@ -19,6 +19,7 @@ from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.dates import PartialDate
 from biopark.core.errors import ValidationFailed
 from biopark.core.models import ChangeRecord, Source
+from biopark.core.params import clean_text
 from biopark.core.text import han_bigrams, search_blob
 from biopark.core.writes import Editable, apply_changes, one_of, optional_key
 from biopark.ecosystem.models import Organisation, Person
@@ -204,7 +205,13 @@ def _roles(roles: Mapping[int, str], team: Sequence[Person]) -> dict[str, str]:
 
 
 def _indication_new(project: Project, item: Mapping[str, str]) -> Indication:
-    name_zh, name_en = complete_indication((item.get("name_zh") or "").strip(), (item.get("name_en") or "").strip())
+    # Names are checked like every typed text (control characters, the column's length) before they reach
+    # the database: PostgreSQL refuses an over-long value with an error, not a message.
+    typed = {
+        name: clean_text(f"indications.{name}", item.get(name) or "", max_length=Indication._meta.get_field(name).max_length or 300)
+        for name in ("name_zh", "name_en")
+    }
+    name_zh, name_en = complete_indication(typed["name_zh"], typed["name_en"])
     if not (name_zh or name_en):
         raise ValidationFailed(
             _("an indication needs a Chinese or an English name"), field="indications.name_zh"

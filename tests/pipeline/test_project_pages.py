@@ -166,6 +166,18 @@ def test_add_an_indication_on_the_project_page(client, world):
     assert project.indications.count() == 1
 
 
+@pytest.mark.parametrize(("typed", "said"), [("癌" * 301, "超过 300 个字符"), ("肝\x00癌", "含有不允许的控制字符")])
+def test_an_indication_name_too_long_or_with_a_control_character_is_refused_by_name(client, world, typed, said):
+    # PostgreSQL answered an over-long name with a server error; now the page says what is wrong.
+    project = ProjectFactory(organisation=world["enterprise"], park=world["zone"])
+    client.force_login(world["users"]["enterprise_member"])
+    response = client.post(f"/pipeline/{project.pk}/indications/", {"name_zh": typed}, follow=True)
+    assert response.status_code == 200
+    assert list(project.indications.all()) == []
+    text = response.content.decode()
+    assert said in text
+
+
 def test_portfolio_filters_by_park_and_organisation_name(client, world):
     ProjectFactory(organisation=world["enterprise"], park=world["zone"], name_en="In zone")
     other = OrganisationFactory(park=world["park"], name_zh="另一家", name_en="Another Co")
