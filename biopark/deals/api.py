@@ -245,7 +245,7 @@ class SumOut(Schema):
     amount: Decimal
 
 
-class EventOut(Schema):
+class DealEventOut(Schema):
     id: int
     key: str | None
     kind: str
@@ -483,13 +483,13 @@ def _event_detail(pk: int, user: Any) -> dict[str, Any]:
     return _event_out(event, selectors.totals_by_event(user, [pk]).get(pk))
 
 
-@router.get("/events", response=list[EventOut], operation_id="list_events")
+@router.get("/events", response=list[DealEventOut], operation_id="list_events")
 def list_events(request: HttpRequest) -> Any:
     rows = selectors.event_list(user=request.auth)
     return [_event_out(e, t) for e, t in rows]
 
 
-@router.post("/events", response={201: EventOut}, operation_id="create_event")
+@router.post("/events", response={201: DealEventOut}, operation_id="create_event")
 def create_event(request: HttpRequest, payload: EventIn) -> Any:
     data = payload.dict()
     links = _event_links(data)
@@ -497,12 +497,12 @@ def create_event(request: HttpRequest, payload: EventIn) -> Any:
     return Status(201, _event_detail(event.pk, request.auth))
 
 
-@router.get("/events/{int:pk}", response=EventOut, operation_id="get_event")
+@router.get("/events/{int:pk}", response=DealEventOut, operation_id="get_event")
 def get_event(request: HttpRequest, pk: int) -> Any:
     return _event_detail(pk, request.auth)
 
 
-@router.patch("/events/{int:pk}", response=EventOut, operation_id="update_event")
+@router.patch("/events/{int:pk}", response=DealEventOut, operation_id="update_event")
 def update_event(request: HttpRequest, pk: int, payload: EventPatch) -> Any:
     event = _one(Event, pk, request.auth)
     data = payload.dict(exclude_unset=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from biopark.accounts import policy
 from biopark.core import formatting, history
@@ -24,7 +24,7 @@ def recent_agreements(actor: policy.Actor) -> TileData | None:
     rows = selectors.recent_in_parks(actor.park_scope, actor.user)
     items = [
         TileItem(label=a.title, href=f"/deals/{a.pk}/",
-                 detail=formatting.format_date(a.signed_on, None, precision=a.signed_precision or None)
+                 detail=formatting.format_date(a.signed_on, get_language(), precision=a.signed_precision or None)
                  if a.signed_on else str(a.get_status_display()))
         for a in rows
     ]
@@ -53,7 +53,7 @@ def _terms(value: Any) -> str:
     if not isinstance(value, dict):
         return str(value)
     upfront = value.get("upfront_amount")
-    money = formatting.format_money(upfront, value.get("currency") or "", None).text if upfront else "—"
+    money = formatting.format_money(upfront, value.get("currency") or "", get_language()).text if upfront else "—"
     return _("upfront %(upfront)s; %(milestones)d milestones; %(tiers)d royalty tiers") % {
         "upfront": money, "milestones": len(value.get("milestones") or []),
         "tiers": len(value.get("royalty_tiers") or [])}

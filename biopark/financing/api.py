@@ -50,7 +50,7 @@ from biopark.pipeline.models import Project
 router = Router(tags=["financing"])
 
 
-class Paging(Schema):
+class FinancingPaging(Schema):
     page: int = 1
     page_size: int = 50
 
@@ -111,7 +111,7 @@ def _criteria(m: Match) -> list[dict[str, Any]]:
 
 
 @router.get("/mandates", response=Page[MandateOut], operation_id="list_mandates")
-def list_mandates(request: HttpRequest, paging: Query[Paging]) -> Any:
+def list_mandates(request: HttpRequest, paging: Query[FinancingPaging]) -> Any:
     qs = Mandate.objects.filter(policy.visible_filter(request.auth, Mandate)).order_by("id")
     page = paginate(qs, paging.page, paging.page_size)
     page["results"] = [_mandate(m) for m in page["results"]]
@@ -151,7 +151,7 @@ def update_mandate(request: HttpRequest, pk: int, payload: MandatePatch, respons
 
 
 @router.get("/needs", response=Page[NeedOut], operation_id="list_needs")
-def list_needs(request: HttpRequest, paging: Query[Paging]) -> Any:
+def list_needs(request: HttpRequest, paging: Query[FinancingPaging]) -> Any:
     qs = FinancingNeed.objects.filter(policy.visible_filter(request.auth, FinancingNeed)).order_by("-created_at", "id")
     page = paginate(qs, paging.page, paging.page_size)
     page["results"] = [_need(n) for n in page["results"]]
@@ -210,7 +210,7 @@ def _interest(i: Interest) -> dict[str, Any]:
 
 
 @router.get("/interests", response=Page[InterestOut], operation_id="list_interests")
-def list_interests(request: HttpRequest, paging: Query[Paging]) -> Any:
+def list_interests(request: HttpRequest, paging: Query[FinancingPaging]) -> Any:
     qs = Interest.objects.filter(policy.visible_filter(request.auth, Interest)).prefetch_related("steps")
     page = paginate(qs.order_by("-updated_at", "id"), paging.page, paging.page_size)
     page["results"] = [_interest(i) for i in page["results"]]
@@ -226,7 +226,7 @@ def set_interest(request: HttpRequest, payload: InterestIn) -> Any:
 
 
 @router.get("/notes", response=Page[NoteOut], operation_id="list_notes")
-def list_notes(request: HttpRequest, paging: Query[Paging]) -> Any:
+def list_notes(request: HttpRequest, paging: Query[FinancingPaging]) -> Any:
     qs = InvestorNote.objects.filter(policy.visible_filter(request.auth, InvestorNote))
     page = paginate(qs, paging.page, paging.page_size)
     page["results"] = [{"id": n.pk, "project_id": n.project_id, "text": n.text, "author": n.author_label,
@@ -249,7 +249,7 @@ def _introduction(i: Introduction) -> dict[str, Any]:
 
 
 @router.get("/introductions", response=Page[IntroductionOut], operation_id="list_introductions")
-def list_introductions(request: HttpRequest, paging: Query[Paging]) -> Any:
+def list_introductions(request: HttpRequest, paging: Query[FinancingPaging]) -> Any:
     qs = Introduction.objects.filter(policy.visible_filter(request.auth, Introduction))
     page = paginate(qs, paging.page, paging.page_size)
     page["results"] = [_introduction(i) for i in page["results"]]

@@ -216,6 +216,9 @@ def _indication_new(project: Project, item: Mapping[str, str]) -> Indication:
         raise ValidationFailed(
             _("an indication needs a Chinese or an English name"), field="indications.name_zh"
         )
+    for field, value in (("name_zh", name_zh), ("name_en", name_en)):
+        if len(value) > 300:
+            raise ValidationFailed(_("an indication name has at most 300 characters"), field=field)
     clash = project.indications.filter(name_zh=name_zh, name_en=name_en).exists()
     if clash:
         raise ValidationFailed(
