@@ -208,7 +208,7 @@ def _indication_new(project: Project, item: Mapping[str, str]) -> Indication:
     # Names are checked like every typed text (control characters, the column's length) before they reach
     # the database: PostgreSQL refuses an over-long value with an error, not a message.
     typed = {
-        name: clean_text(f"indications.{name}", item.get(name) or "", max_length=Indication._meta.get_field(name).max_length or 300)
+        name: clean_text(f"indications.{name}", item.get(name) or "", max_length=300)  # the columns' length
         for name in ("name_zh", "name_en")
     }
     name_zh, name_en = complete_indication(typed["name_zh"], typed["name_en"])
