@@ -25,7 +25,9 @@ class PipelineConfig(AppConfig):
 
         # The portfolio's and the list's filters, named in refusals by their labels, not their codes.
         register_labels({"modality": _("modality"), "park_name": _("park"), "organisation_name": _("organisation"),
-                         "stale": _("no development reported")})
+                         "stale": _("no development reported"),
+                         "indications.name_zh": _("indication name (Chinese)"),
+                         "indications.name_en": _("indication name (English)")})
 
 
 def _register_history() -> None:
