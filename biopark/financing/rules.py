@@ -22,11 +22,13 @@ Deny by default; each rule's queryset filter sits beside its decision and answer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from biopark.accounts import policy
 from biopark.accounts.models import Role
@@ -176,30 +178,44 @@ def need_visible_mask(actor: Actor, visibility: Any, organisation_ids: Any, park
 # --- interests and notes -------------------------------------------------------------------------------
 
 
-def interest_rule(actor: Actor, action: str, obj: Any) -> Decision:
-    if not actor.is_authenticated:
-        return refuse(_("sign in first"))
-    interest = getattr(obj, "interest", obj)
-    if isinstance(interest, type):
-        if action in READS or actor.is_admin or is_investor(actor):
+def _investor_owned(
+    *, park_path: str, park_of: Callable[[Any], int | None], unwrap: str, create_refused: Any, foreign_refused: Any
+) -> tuple[Callable[[Actor, str, Any], Decision], Callable[[Actor], Q]]:
+    """A row an investor organisation owns (an interest, a roadshow feedback): its investors and administrators
+    write it, the operators of the park it concerns read it. The rule and its queryset filter side by side."""
+
+    def rule(actor: Actor, action: str, obj: Any) -> Decision:
+        if not actor.is_authenticated:
+            return refuse(_("sign in first"))
+        row = getattr(obj, unwrap, obj) if unwrap else obj
+        if isinstance(row, type):
+            if action in READS or actor.is_admin or is_investor(actor):
+                return ALLOW
+            return refuse(str(create_refused))
+        if actor.is_admin or investor_of(actor, row.investor_id):
             return ALLOW
-        return refuse(_("only investors record their interest in projects"))
-    if actor.is_admin or investor_of(actor, interest.investor_id):
-        return ALLOW
-    if action in READS and operates(actor, interest.project.park_id):
-        return ALLOW
-    return refuse(_("this interest belongs to another investor"))
+        if action in READS and operates(actor, park_of(row)):
+            return ALLOW
+        return refuse(str(foreign_refused))
+
+    def visible(actor: Actor) -> Q:
+        if actor.is_admin:
+            return Q()
+        q = NOTHING
+        if is_investor(actor):
+            q = Q(investor_id=actor.organisation_id)
+        if actor.role == Role.OPERATOR and actor.park_scope:
+            q = Q(**{f"{park_path}__in": actor.park_scope})
+        return q
+
+    return rule, visible
 
 
-def interest_visible(actor: Actor) -> Q:
-    if actor.is_admin:
-        return Q()
-    q = NOTHING
-    if is_investor(actor):
-        q = Q(investor_id=actor.organisation_id)
-    if actor.role == Role.OPERATOR and actor.park_scope:
-        q = Q(project__park_id__in=actor.park_scope)
-    return q
+interest_rule, interest_visible = _investor_owned(
+    park_path="project__park_id", park_of=lambda interest: interest.project.park_id, unwrap="interest",
+    create_refused=gettext_lazy("only investors record their interest in projects"),
+    foreign_refused=gettext_lazy("this interest belongs to another investor"),
+)
 
 
 def note_rule(actor: Actor, action: str, obj: Any) -> Decision:
@@ -328,29 +344,11 @@ def application_visible(actor: Actor) -> Q:
     return q
 
 
-def feedback_rule(actor: Actor, action: str, obj: Any) -> Decision:
-    if not actor.is_authenticated:
-        return refuse(_("sign in first"))
-    if isinstance(obj, type):
-        if action in READS or actor.is_admin or is_investor(actor):
-            return ALLOW
-        return refuse(_("attending investors give feedback"))
-    if actor.is_admin or investor_of(actor, obj.investor_id):
-        return ALLOW
-    if action in READS and operates(actor, obj.roadshow.park_id):
-        return ALLOW
-    return refuse(_("this feedback belongs to another investor"))
-
-
-def feedback_visible(actor: Actor) -> Q:
-    if actor.is_admin:
-        return Q()
-    q = NOTHING
-    if is_investor(actor):
-        q = Q(investor_id=actor.organisation_id)
-    if actor.role == Role.OPERATOR and actor.park_scope:
-        q = Q(roadshow__park_id__in=actor.park_scope)
-    return q
+feedback_rule, feedback_visible = _investor_owned(
+    park_path="roadshow__park_id", park_of=lambda feedback: feedback.roadshow.park_id, unwrap="",
+    create_refused=gettext_lazy("attending investors give feedback"),
+    foreign_refused=gettext_lazy("this feedback belongs to another investor"),
+)
 
 
 def register() -> None:
