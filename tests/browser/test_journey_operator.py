@@ -23,11 +23,11 @@ BAD_FILE = (
 CLEAN_FILE = "中文名称,英文名称,类型\n蜀道生物,Shudao Bio,enterprise\n锦江医疗,Jinjiang Medical,enterprise\n".encode()
 
 
-def header_rows(page) -> int:
-    """How many rows the header's items sit on (1 when it fits on one line)."""
-    return page.evaluate("""() => {
+def header_rows(page, selector: str) -> int:
+    """How many rows the elements matching `selector` sit on (1 when they fit on one line)."""
+    return page.evaluate("""(selector) => {
         const tops = new Set();
-        for (const el of document.querySelectorAll('header.topbar > *, header.topbar .mainnav > a')) {
+        for (const el of document.querySelectorAll(selector)) {
             const r = el.getBoundingClientRect();
             if (r.width > 0) tops.add(Math.round(r.top + r.height / 2));
         }
@@ -35,6 +35,19 @@ def header_rows(page) -> int:
         let rows = 1;
         for (let i = 1; i < values.length; i++) if (values[i] - values[i - 1] > 12) rows++;
         return rows;
+    }""", selector)
+
+
+def nav_links_clipped(page) -> list[str]:
+    """The navigation links not wholly visible: past the viewport's edge, or past the edge of the navigation
+    row itself (a row that scrolls sideways hides its last links)."""
+    return page.evaluate("""() => {
+        const nav = document.querySelector('header .mainnav').getBoundingClientRect();
+        return [...document.querySelectorAll('header .mainnav > a')]
+            .filter(a => { const r = a.getBoundingClientRect();
+                           return r.width === 0 || r.left < Math.max(0, nav.left) - 1
+                                  || r.right > Math.min(window.innerWidth, nav.right) + 1; })
+            .map(a => a.textContent);
     }""")
 
 
@@ -47,7 +60,11 @@ def test_operator_journey(browser_page, live_server):
     page, base = browser_page, live_server.url
     at_width(page, 1366)
     sign_in(page, base, user.username)
-    assert header_rows(page) == 1
+    # The header's two rows: brand, search, language and account on one line; every app's link on the next,
+    # each wholly visible.
+    assert header_rows(page, "header.topbar > *:not(.mainnav)") == 1
+    assert header_rows(page, "header.topbar .mainnav > a") == 1
+    assert nav_links_clipped(page) == []
     expect(page.locator("nav.mainnav")).to_contain_text("导入 / 导出")
 
     # Search: Chinese in the header, pinyin and an alias in the list's field.
