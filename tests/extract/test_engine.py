@@ -36,13 +36,17 @@ def test_chinese_title_position_and_agreement(index: NameIndex) -> None:
     assert result.language == "zh"
     assert _of(result.records, "position") == [{
         "fields": {"person": "孔磊", "person_match": "person:kong-lei", "title": "主任",
-                   "organisation": "北京经济技术开发区管委会", "organisation_match": "org:bda-admin"},
+                   "organisation": "北京经济技术开发区管委会", "organisation_match": "org:bda-admin",
+                   "person_zh": "孔磊", "person_en": "Kong Lei", "organisation_zh": "北京经济技术开发区管委会",
+                   "organisation_en": "BDA Management Committee", "title_zh": "主任", "title_en": "Director"},
         "span": [0, 16], "match": None}]
     assert [(r["fields"]["name"], r["match"]) for r in _of(result.records, "organisation")] == [
         ("北京经济技术开发区管委会", "org:bda-admin"), ("苏州安和生物科技有限公司", None), ("苏州工业园区", "park:sip")]
     assert _of(result.records, "agreement") == [{
         "fields": {"kind": "cooperation", "date": None, "amount": "1200000000", "currency": "CNY",
-                   "parties": [{"name": "苏州安和生物科技有限公司", "match": None}, {"name": "苏州工业园区", "match": "park:sip"}]},
+                   "parties": [{"name": "苏州安和生物科技有限公司", "match": None}, {"name": "苏州工业园区", "match": "park:sip"}],
+                   "parties_zh": ["苏州安和生物科技有限公司", "苏州工业园区"], "parties_en": [None, "Suzhou Industrial Park"],
+                   "venue": None},
         "span": [19, 54], "match": None}]
     assert _of(result.records, "figure") == [{
         "fields": {"amount": "1200000000", "currency": "CNY", "unit": None, "unit_head": None, "qualifier": "about",
@@ -80,7 +84,8 @@ def test_licensing_deal_stage_and_date(index: NameIndex) -> None:
     assert agreement["fields"] == {
         "kind": "licensing", "date": "2024-03-03", "amount": "1052000000", "currency": "CNY",
         "parties": [{"name": "Keymed Biosciences", "match": "org:keymed"},
-                    {"name": "Halvard Therapeutics Inc.", "match": None}]}
+                    {"name": "Halvard Therapeutics Inc.", "match": None}],
+        "parties_zh": ["康诺亚", None], "parties_en": ["Keymed Biosciences", "Halvard Therapeutics Inc."], "venue": None}
     assert [r["fields"]["stage"] for r in _of(result.records, "stage")] == ["phase_2"]
     assert [r["fields"]["amount"] for r in _of(result.records, "figure")] == ["1052000000"]
 
@@ -161,5 +166,7 @@ def test_headline_and_body_report_one_deal_valued_at_the_total(index: NameIndex)
     (deal,) = _of(extract(text, names=index, document_date="2025-05-10").records, "agreement")
     assert deal["fields"] == {"kind": "licensing", "date": "2025-05-02", "amount": "700000000", "currency": "USD",
                               "parties": [{"name": "Corvid Biologics Co., Ltd.", "match": None},
-                                          {"name": "Halvard Therapeutics Inc.", "match": None}]}
+                                          {"name": "Halvard Therapeutics Inc.", "match": None}],
+                              "parties_zh": [None, None], "venue": None,
+                              "parties_en": ["Corvid Biologics Co., Ltd.", "Halvard Therapeutics Inc."]}
     assert deal["span"] == [0, 64]  # the headline, where the deal is first reported
