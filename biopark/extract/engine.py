@@ -165,6 +165,7 @@ def _sentence_records(text: str, mentions: list[Mention], qty: list[Quantity], f
     out: list[Record] = []
     hosts = _hosts(mentions, fullest)
     spans = list(sentences(text))
+    previous: Mention | None = None  # the first organisation of the previous sentence
     for i, (start, end) in enumerate(spans):
         inside = [m for m in mentions if start <= m.start < end]
         orgs = list({entity_key(m): fullest.get(entity_key(m), m) for m in inside if m.kind == "organisation"}.values())
@@ -176,7 +177,8 @@ def _sentence_records(text: str, mentions: list[Mention], qty: list[Quantity], f
         out += deals
         subject = next((m for m in inside if m.kind == "project"), None) or (orgs[0] if orgs else None)
         out += _stages_and_targets(text[start:end], start, subject, in_sentence, when)
-        out += _relations(text, inside)
+        out += _relations(text, inside, (start, end), previous)
+        previous = orgs[0] if orgs else None
     return _merge_agreements(out)
 
 
@@ -258,9 +260,9 @@ def _clause_deals(text: str, span: tuple[int, int], clause: str, inside: list[Me
     signers = [o for m in inside if m.kind == "person" for o in employers.get(m.match or fold(m.surface), [])]
     parties = orgs + [o for o in signers if entity_key(o) not in {entity_key(x) for x in orgs}]
     parties = list({entity_key(o): o for o in reversed(parties)}.values())[::-1]
-    if len(parties) == 1 and (role := ev.host_anaphor(clause)) and (host := hosts.get(role)) is not None:
-        if entity_key(host) != entity_key(parties[0]):
-            parties.append(host)  # "与园区签订入驻协议", "signed an agreement with the committee"
+    if (len(parties) == 1 and (role := ev.host_anaphor(clause)) and (host := hosts.get(role)) is not None
+            and entity_key(host) != entity_key(parties[0])):
+        parties.append(host)  # "与园区签订入驻协议", "signed an agreement with the committee"
     groups = [[o for o in orgs if start + a <= o.start < start + b] for a, b in ev.party_groups(clause)]
     groups = [g for g in groups if len(g) >= 2] or ([parties] if len(parties) >= 2 else [])
     out = []
@@ -282,6 +284,8 @@ def _stages_and_targets(sentence: str, start: int, subject: Mention | None, qty:
         fields = {"stage": label, "subject": _ref(subject) if subject else None, "text": sentence[s:e]}
         out.append(Record("stage", fields, (start + s, start + e), 0.55))
     if ev.is_target(sentence):
+        year = ev.TARGET_YEAR.search(sentence)
+        when = year["year"] if year else when  # "by 2028", "到2025年": the year the target is set for
         for q in qty:
             fields = {"amount": q.amount, "currency": q.currency, "unit": q.unit, "qualifier": q.qualifier,
                       "by": when, "subject": _ref(subject) if subject else None}
@@ -315,7 +319,8 @@ def _merge_agreements(records: list[Record]) -> list[Record]:
     return out
 
 
-def _relations(text: str, inside: list[Mention]) -> list[Record]:
+def _relations(text: str, inside: list[Mention], span: tuple[int, int], previous: Mention | None) -> list[Record]:
+    """"X, a subsidiary of Y", "Y旗下X", and "It is … affiliated with Y" after a sentence about X."""
     out = []
     orgs = [m for m in inside if m.kind in ("organisation", "project")]
     for a, b in zip(orgs, orgs[1:], strict=False):
@@ -326,6 +331,11 @@ def _relations(text: str, inside: list[Mention]) -> list[Record]:
         if kind:
             out.append(Record("relation", {"subject": _ref(a), "predicate": kind, "object": _ref(b)},
                               (a.start, b.end), 0.4))
+    if previous is not None and orgs and ev.PRONOUN_SUBJECT.search(text[span[0]:orgs[0].start]):
+        kind = ev.relation_kind(text[max(span[0], orgs[0].start - 30):orgs[0].start])
+        if kind and entity_key(previous) != entity_key(orgs[0]):
+            out.append(Record("relation", {"subject": _ref(previous), "predicate": kind, "object": _ref(orgs[0])},
+                              (span[0], orgs[0].end), 0.35))
     return out
 
 

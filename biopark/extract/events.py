@@ -28,7 +28,7 @@ _PHASE_NUM = {"i": "1", "ii": "2", "iii": "3", "一": "1", "二": "2", "三": "3
 _TARGET = re.compile(r"目标|力争|计划到|预计到|到\s*20\d\d\s*年|\btarget\b|\baims? to\b|\bplans? to\b|\bby 20\d\d\b|"
                      r"\bgoal\b|\bexpected to\b", re.IGNORECASE)
 _RELATION = [(re.compile(r"子公司|旗下|subsidiary of|a unit of", re.I), "subsidiary_of"),
-             (re.compile(r"隶属|下属|part of|under the", re.I), "part_of"),
+             (re.compile(r"隶属|下属|part of|under the|affiliated (?:with|to)", re.I), "part_of"),
              (re.compile(r"运营|operated by|operates|管理", re.I), "operates")]
 
 
@@ -119,8 +119,16 @@ def stages(sentence: str) -> list[tuple[int, int, str]]:
     return found
 
 
+TARGET_YEAR = re.compile(r"(?:\bby|\bin|到|至|于)\s*(?P<year>20\d\d)(?:\s*年)?(?:年底|年末)?")
+
+
 def is_target(sentence: str) -> bool:
     return bool(_TARGET.search(sentence))
+
+
+# "It is … affiliated with Y" / "该中心隶属于Y": the subject is the organisation the previous sentence was about
+PRONOUN_SUBJECT = re.compile(r"^\s*(?:It|The (?:company|centre|center|institute|park|group))\s+(?:is|was|has been)\b|^\s*(?:该|其)",
+                             re.IGNORECASE)
 
 
 def relation_kind(between: str) -> str | None:

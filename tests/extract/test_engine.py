@@ -170,3 +170,46 @@ def test_headline_and_body_report_one_deal_valued_at_the_total(index: NameIndex)
                               "parties_zh": [None, None], "venue": None,
                               "parties_en": ["Corvid Biologics Co., Ltd.", "Halvard Therapeutics Inc."]}
     assert deal["span"] == [0, 64]  # the headline, where the deal is first reported
+
+
+def _deals(text: str, index: NameIndex) -> list[tuple[list[str], str | None, str | None]]:
+    result = extract(text, names=index, document_date="2025-06-01")
+    return [([p["name"] for p in r["fields"]["parties"]], r["fields"]["amount"], r["fields"]["currency"])
+            for r in _of(result.records, "agreement")]
+
+
+def test_short_company_names_and_the_park_referred_to_as_yuanqu(index: NameIndex) -> None:
+    text = ("江苏泓川生物制药有限公司与苏州工业园区签署投资协议，投资8亿元；上海明朗医疗器械有限公司与园区签订入驻协议，"
+            "总投资约2.5亿元。泓川生物与德国贝林制药集团签订技术许可协议，许可费约600万欧元。")
+    assert _deals(text, index) == [
+        (["江苏泓川生物制药有限公司", "苏州工业园区"], "800000000", "CNY"),
+        (["上海明朗医疗器械有限公司", "苏州工业园区"], "250000000", "CNY"),
+        (["江苏泓川生物制药有限公司", "德国贝林制药集团"], "6000000", "EUR")]
+
+
+def test_two_deals_in_one_sentence_venue_and_short_english_name(index: NameIndex) -> None:
+    text = ("Corvid Biologics Co., Ltd. signed a lease with Suzhou Industrial Park. Yanhe University signed a research "
+            "agreement with Corvid on assays, and Corvid licensed a process to Halvard Therapeutics Inc. for 50 million "
+            "yuan. Pellam Pharma Ltd., a maker based in Suzhou Industrial Park, signed a supply contract with Corvid.")
+    result = extract(text, names=index)
+    assert [([p["name"] for p in r["fields"]["parties"]], r["fields"]["amount"], (r["fields"]["venue"] or {}).get("name"))
+            for r in _of(result.records, "agreement")] == [
+        (["Corvid Biologics Co., Ltd.", "Suzhou Industrial Park"], None, None),
+        (["Yanhe University", "Corvid Biologics Co., Ltd."], None, None),
+        (["Corvid Biologics Co., Ltd.", "Halvard Therapeutics Inc."], "50000000", None),
+        (["Pellam Pharma Ltd.", "Corvid Biologics Co., Ltd."], None, "Suzhou Industrial Park")]
+    (corvid,) = [r for r in _of(result.records, "organisation") if r["fields"]["name"].startswith("Corvid")]
+    assert len(corvid["fields"]["mentions"]) == 4
+
+
+def test_a_deal_takes_its_value_from_the_next_sentence(index: NameIndex) -> None:
+    text = "广州泓林医药科技有限公司与瑞士诺顿制药集团签订独家授权协议。根据协议，泓林医药可获得4000万美元首付款，交易总额最高达5亿美元。"
+    assert _deals(text, index) == [(["广州泓林医药科技有限公司", "瑞士诺顿制药集团"], "500000000", "USD")]
+
+
+def test_signing_is_no_qualifier_and_a_hospital_of_a_university_is_one_name(index: NameIndex) -> None:
+    text = "现场签约6个项目。东岳医科大学附属肿瘤医院与苏州工业园区签署合作协议，建设约20万平方米的研究楼。"
+    result = extract(text, names=index)
+    assert [(r["fields"]["amount"], r["fields"]["unit"], r["fields"]["qualifier"]) for r in _of(result.records, "figure")] == [
+        ("6", "个项目", None), ("200000", "平方米的研究楼", "about")]
+    assert "东岳医科大学附属肿瘤医院" in [r["fields"]["name"] for r in _of(result.records, "organisation")]
