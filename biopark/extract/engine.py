@@ -7,6 +7,7 @@ characters), then rule-found names, then what is built on names (positions, agre
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import date
 
 from . import events as ev
@@ -105,11 +106,20 @@ def _mentions(text: str, names: NameIndex) -> list[Mention]:
                                (entry.name_zh, entry.name_en), alias_of=entry.id))
         else:
             out.append(Mention(span.start, span.end, "person", span.text, None, 0.6, (None, span.text)))
-    # drop nested rule mentions (keep the outer one), then sort
-    out = [m for m in out if m.match or not any(o is not m and o.start <= m.start and m.end <= o.end and
-                                                 (o.end - o.start) > (m.end - m.start) and o.match is None
-                                                 for o in out)]
-    return sorted(out, key=lambda m: (m.start, -m.end))
+    # drop rule mentions nested in a longer rule mention (keep the outer one); in (start, -end) order every
+    # cover comes before what it covers, so one running furthest end decides (linear, not pairwise)
+    out.sort(key=lambda m: (m.start, -m.end))
+    kept, reach, reach_start = [], -1, -1
+    for m in out:
+        if m.match:
+            kept.append(m)
+            continue
+        if m.end <= reach and (m.start, m.end) != (reach_start, reach):
+            continue
+        kept.append(m)
+        if m.end > reach:
+            reach, reach_start = m.end, m.start
+    return kept
 
 
 _ZH_TITLE = re.compile(ZH_TITLES)
@@ -140,7 +150,11 @@ _LEGAL_SUFFIX = re.compile(r"[\s,]*(?:co\.?,?\s*ltd\.?|ltd\.?|inc\.?|corp\.?|ag|
 
 def entity_key(m: Mention) -> str:
     """Same registry record, or the same new name up to its legal form ("Bluefin Biologics Co., Ltd.")."""
-    return m.match or m.key or f"{m.kind}:{_LEGAL_SUFFIX.sub('', fold(m.surface).strip())}"
+    if m.match:
+        return m.match
+    if m.key is None:  # computed once per mention: the sentence rules ask for it many times
+        m.key = f"{m.kind}:{_LEGAL_SUFFIX.sub('', fold(m.surface).strip())}"
+    return m.key
 
 
 def _entity_records(mentions: list[Mention]) -> list[Record]:
@@ -194,11 +208,12 @@ def _sentence_records(text: str, mentions: list[Mention], qty: list[Quantity], f
     hosts = _hosts(mentions, fullest)
     spans = list(sentences(text))
     previous: Mention | None = None  # the first organisation of the previous sentence
+    by_mention, by_qty, by_date = _bucket(spans, mentions), _bucket(spans, qty), _bucket(spans, found_dates)
     for i, (start, end) in enumerate(spans):
-        inside = [m for m in mentions if start <= m.start < end]
+        inside = by_mention[i]
         orgs = list({entity_key(m): fullest.get(entity_key(m), m) for m in inside if m.kind == "organisation"}.values())
-        when = next((d.value for d in found_dates if start <= d.start < end), None)
-        in_sentence = [q for q in qty if start <= q.start < end]
+        when = by_date[i][0].value if by_date[i] else None
+        in_sentence = by_qty[i]
         deals = _deals(text, (start, end), inside, orgs, in_sentence, when, employers, hosts)
         if i + 1 < len(spans):
             _value_from_next(text, deals, spans[i + 1], qty, mentions)
@@ -227,6 +242,17 @@ def _deals(text: str, span: tuple[int, int], inside: list[Mention], orgs: list[M
     if not any(r.type == "agreement" for r in out) and (ekind := ev.event_kind(text[start:end])) and orgs:
         fields = {"kind": ekind, "participants": [_ref(o) for o in orgs], "date": when}
         out = [r for r in out if r.type != "event"] + [Record("event", fields, (start, end), 0.5)]
+    return out
+
+
+def _bucket(spans: list[tuple[int, int]], items: list) -> list[list]:  # type: ignore[type-arg]
+    """Items (anything with .start) per sentence, in one pass over both sorted lists instead of one per sentence."""
+    out: list[list] = [[] for _ in spans]  # type: ignore[type-arg]
+    starts = [s for s, _ in spans]
+    for item in items:
+        i = bisect_right(starts, item.start) - 1
+        if i >= 0 and item.start < spans[i][1]:
+            out[i].append(item)
     return out
 
 

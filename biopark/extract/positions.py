@@ -30,9 +30,12 @@ def positions(text: str, mentions: list[Mention], names: NameIndex) -> list[Reco
     people = [m for m in mentions if m.kind == "person"]
     # an unknown organisation ending in a known one ("Standing Committee of the Taizhou Municipal Committee"):
     # the known one is the organisation, the rest belongs to the title
+    known_ends: dict[int, int] = {}  # end -> the latest start of a known organisation ending there
+    for k in mentions:
+        if k.match and k.kind == "organisation":
+            known_ends[k.end] = max(k.start, known_ends.get(k.end, -1))
     orgs = [m for m in mentions if m.kind == "organisation" and not (
-        m.match is None and any(k.match and k.kind == "organisation" and m.start < k.start and k.end == m.end
-                                for k in mentions))]
+        m.match is None and m.end in known_ends and m.start < known_ends[m.end])]
     bounds = list(sentences(text))
     out: list[Record] = []
     for i, person in enumerate(people):

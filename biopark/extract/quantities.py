@@ -6,6 +6,7 @@ Amounts are returned as plain decimal strings (no exponent) so gold and output c
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -91,8 +92,10 @@ def quantities(text: str) -> list[Quantity]:
         found.append(Quantity(start, m.end(), _plain(amount), _CUR_ZH.get(m["cur"] or ""), unit, qual,
                               None if m["cur"] else m["unit"]))
         taken.append((m.start(), m.end()))
+    taken_starts = [s for s, _ in taken]  # Chinese figures do not overlap each other, so one lookup is enough
     for m in _EN_QTY.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        at = bisect_right(taken_starts, m.end() - 1) - 1  # the last Chinese figure starting before this ends
+        if at >= 0 and taken[at][1] > m.start():
             continue
         word_number = _WORD_NUMBERS.get(m["num"].lower())
         if text[max(0, m.start("num") - 1):m.start("num")].isalpha() or re.match(r"(19|20)\d\d$", m["num"] or ""):
