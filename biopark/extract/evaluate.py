@@ -214,13 +214,15 @@ def score(article: Article, extraction: Extraction, index: NameIndex) -> Report:
     return report
 
 
-def evaluate(articles: Iterable[Article], registry: list[tuple[str, str, list[str]]] | None = None) -> Report:
-    """Sum of the per-article scores; `registry` (if given) replaces each article's own registry rows."""
+def evaluate(articles: Iterable[Article], registry: list[tuple[str, str, list[str]]] | None = None,
+             ner: bool = False) -> Report:
+    """Sum of the per-article scores; `registry` (if given) replaces each article's own registry rows; `ner`
+    lets the optional named-entity model read too (when installed)."""
     total = Report()
     for article in articles:
         index = NameIndex(registry if registry is not None else article.registry)
         doc_date = date.fromisoformat(article.date) if article.date else None
-        result = extract(article.text, names=index, document_date=doc_date, language=article.language)
+        result = extract(article.text, names=index, document_date=doc_date, language=article.language, ner=ner)
         for t, tally in score(article, result, index).by_type.items():
             total.by_type[t].add(tally)
     return total

@@ -28,8 +28,51 @@ _PHASE_NUM = {"i": "1", "ii": "2", "iii": "3", "一": "1", "二": "2", "三": "3
 _TARGET = re.compile(r"目标|力争|计划到|预计到|到\s*20\d\d\s*年|\btarget\b|\baims? to\b|\bplans? to\b|\bby 20\d\d\b|"
                      r"\bgoal\b|\bexpected to\b", re.IGNORECASE)
 _RELATION = [(re.compile(r"子公司|旗下|subsidiary of|a unit of", re.I), "subsidiary_of"),
-             (re.compile(r"隶属|下属|part of|under the", re.I), "part_of"),
+             (re.compile(r"隶属|下属|part of|under the|affiliated (?:with|to)", re.I), "part_of"),
              (re.compile(r"运营|operated by|operates|管理", re.I), "operates")]
+
+
+_CLAUSE_SPLIT = re.compile(r",\s+and\s+|，(?:同时|此外|另外|并且)?(?=[^，]*?(?:与|同|和)[^，]*?(?:签署|签订|签约))|;\s+")
+# "在苏州工业园区签署", "based in Zhangjiang Science City", "a manufacturer in …": a place, not a party
+VENUE_BEFORE = re.compile(r"(?:\b(?:in|at)|based in|located in|headquartered in|在|于|位于|落户|入驻|落地)\s*(?:the\s+)?$", re.IGNORECASE)
+_PARK_LIKE = re.compile(r"(?:园区|产业园|科技园|科学园|生命科学园|医药园|生物城|医药城|生物岛|科学城|开发区|高新区|新区|示范区|"
+                        r"\bPark|\bZone|\bCity|\bArea|\bTown|\bIsland|\bBio-City|\bHub)$")
+_COMMITTEE = re.compile(r"管委会|管理委员会|管理局|Committee|Administration|Commission", re.IGNORECASE)
+_HOST_ANAPHOR = [(re.compile(r"(?:与|同|和)(?:该)?(?:管委会)|\bwith the (?:committee|administration)\b", re.I), "committee"),
+                 (re.compile(r"(?:与|同|和)(?:该)?(?:园区|生物城|生物岛|医药城|科学城|开发区|高新区|新区)|"
+                             r"\bwith the (?:park|zone|city|area)\b", re.I), "park")]
+# a sentence about a deal just reported: its sums are that deal's value
+DEAL_FOLLOW_UP = re.compile(r"根据协议|按照协议|协议约定|交易总额|交易总金额|首付款|里程碑|under the (?:agreement|deal|terms)|"
+                            r"the deal|the agreement|upfront|milestone", re.IGNORECASE)
+
+
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """Clauses of a sentence that may each report a deal: split at ", and", "; " and a Chinese comma that
+    opens a new "A与B签署…", but only when both sides speak of an agreement."""
+    cuts = [m for m in _CLAUSE_SPLIT.finditer(sentence)
+            if _AGREEMENT.search(sentence[m.end():]) and _AGREEMENT.search(sentence[:m.start()])]
+    out, start = [], 0
+    for m in cuts:
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(sentence)))
+    return out
+
+
+def is_park_like(name: str, match: str | None = None) -> bool:
+    return bool(match and match.startswith("park:")) or bool(_PARK_LIKE.search(name.strip()))
+
+
+def is_committee(name: str) -> bool:
+    return bool(_COMMITTEE.search(name))
+
+
+def host_anaphor(clause: str) -> str | None:
+    """'committee' or 'park' when a clause names its second party only as 管委会 / 园区 / "the committee"."""
+    for rx, role in _HOST_ANAPHOR:
+        if rx.search(clause):
+            return role
+    return None
 
 
 def agreement_kind(sentence: str) -> str | None:
@@ -76,8 +119,16 @@ def stages(sentence: str) -> list[tuple[int, int, str]]:
     return found
 
 
+TARGET_YEAR = re.compile(r"(?:\bby|\bin|到|至|于)\s*(?P<year>20\d\d)(?:\s*年)?(?:年底|年末)?")
+
+
 def is_target(sentence: str) -> bool:
     return bool(_TARGET.search(sentence))
+
+
+# "It is … affiliated with Y" / "该中心隶属于Y": the subject is the organisation the previous sentence was about
+PRONOUN_SUBJECT = re.compile(r"^\s*(?:It|The (?:company|centre|center|institute|park|group))\s+(?:is|was|has been)\b|^\s*(?:该|其)",
+                             re.IGNORECASE)
 
 
 def relation_kind(between: str) -> str | None:

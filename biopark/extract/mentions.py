@@ -15,3 +15,4 @@ class Mention:  # a name found in the text, known (match set) or new
     confidence: float
     canonical: tuple[str | None, str | None] = (None, None)  # (zh, en)
     alias_of: str | None = None
+    key: str | None = None  # for a short form (和瑞生物, "Greenleaf"): the entity key of the full name it stands for

@@ -19,7 +19,8 @@ _ZH_CONJ = "和及同"
 _ZH_SUFFIX_END = re.compile(rf"(?:{_ZH_ORG_SUFFIX})$")
 _ZH_VERBS = ("签约", "签署", "签订", "合作", "落户", "入驻", "举行", "出席", "参加", "宣布", "成立", "获得", "完成",
              "授权", "许可", "引进", "联合", "共建", "携手", "达成", "表示", "介绍", "主任", "院长", "局长", "书记",
-             "董事长", "总经理", "教授", "院士", "副", "获批", "启动", "开展", "发布", "建设", "推动", "支持")
+             "董事长", "总经理", "教授", "院士", "副", "获批", "启动", "开展", "发布", "建设", "推动", "支持",
+             "设立", "设有", "建立", "组建", "打造", "新建", "投资", "投入", "布局")
 _ZH_ORG = re.compile(rf"[\u4e00-\u9fffA-Za-z0-9（）()]{{1,18}}?(?:{_ZH_ORG_SUFFIX})")
 
 _EN_SUFFIX = (r"University|Hospital|Institute|Center|Centre|Laboratory|Laboratories|Lab|Group|Bureau|Committee|"
@@ -66,7 +67,10 @@ def zh_organisations(text: str, known_ends: frozenset[int] = frozenset()) -> lis
         start += cut + 1
         name = text[start:m.end()]
         if len(name) >= 4 and not re.fullmatch(r"[（）()]*.{0,2}(?:公司|中心|大学|集团)", name):
-            out.append(Span(start, m.end(), name))
+            if out and out[-1].end == start and re.match(r"附属|第[一二三四五六七八九十]|分|下属", name):
+                # "中山医科大学附属肿瘤医院": a body named right after its parent is one name
+                start = out.pop().start
+            out.append(Span(start, m.end(), text[start:m.end()]))
     return out
 
 

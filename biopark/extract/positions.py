@@ -30,9 +30,12 @@ def positions(text: str, mentions: list[Mention], names: NameIndex) -> list[Reco
     people = [m for m in mentions if m.kind == "person"]
     # an unknown organisation ending in a known one ("Standing Committee of the Taizhou Municipal Committee"):
     # the known one is the organisation, the rest belongs to the title
+    known_ends: dict[int, int] = {}  # end -> the latest start of a known organisation ending there
+    for k in mentions:
+        if k.match and k.kind == "organisation":
+            known_ends[k.end] = max(k.start, known_ends.get(k.end, -1))
     orgs = [m for m in mentions if m.kind == "organisation" and not (
-        m.match is None and any(k.match and k.kind == "organisation" and m.start < k.start and k.end == m.end
-                                for k in mentions))]
+        m.match is None and m.end in known_ends and m.start < known_ends[m.end])]
     bounds = list(sentences(text))
     out: list[Record] = []
     for i, person in enumerate(people):
@@ -161,5 +164,26 @@ def _sibling(org: Mention, body: str, names: NameIndex) -> Mention | None:
 
 def _position(person: Mention, org: Mention, title: str, start: int, end: int) -> Record:
     fields = {"person": person.surface, "person_match": person.match, "title": title,
-              "organisation": org.surface, "organisation_match": org.match}
+              "organisation": org.surface, "organisation_match": org.match,
+              "person_zh": person.canonical[0], "person_en": person.canonical[1],
+              "organisation_zh": org.canonical[0], "organisation_en": org.canonical[1],
+              "title_zh": title if has_cjk(title) else _TITLE_ZH.get(title.casefold()),
+              "title_en": None if has_cjk(title) else title}
+    if fields["title_en"] is None:
+        fields["title_en"] = _TITLE_EN.get(title)
     return Record("position", fields, (start, end), round(min(person.confidence, org.confidence) * 0.9, 2))
+
+
+# The commonest titles in both languages, so a position read in one language carries the other.
+_TITLE_EN = {"主任": "Director", "副主任": "Deputy Director", "管委会主任": "Director", "管委会副主任": "Deputy Director",
+             "董事长": "Chairman", "副董事长": "Vice Chairman", "总经理": "General Manager", "副总经理": "Deputy General Manager",
+             "总裁": "President", "副总裁": "Vice President", "首席执行官": "Chief Executive Officer",
+             "首席科学家": "Chief Scientist", "创始人": "Founder", "局长": "Director", "副局长": "Deputy Director",
+             "市长": "Mayor", "副市长": "Deputy Mayor", "书记": "Secretary", "副书记": "Deputy Secretary",
+             "党工委书记": "Party Secretary", "院长": "President", "副院长": "Vice President", "所长": "Director",
+             "校长": "President", "教授": "Professor", "院士": "Academician", "秘书长": "Secretary-General",
+             "理事长": "Chairman", "会长": "President", "主席": "Chairman"}
+_TITLE_ZH = {"director": "主任", "deputy director": "副主任", "chairman": "董事长", "general manager": "总经理",
+             "president": "总裁", "vice president": "副总裁", "chief executive officer": "首席执行官", "ceo": "首席执行官",
+             "chief executive": "首席执行官", "founder": "创始人", "mayor": "市长", "deputy mayor": "副市长",
+             "professor": "教授", "academician": "院士", "chief scientist": "首席科学家", "party secretary": "党工委书记"}

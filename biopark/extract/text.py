@@ -35,6 +35,9 @@ def language_of(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case without changing the length, so offsets into the folded text are offsets into `text`."""
+    lowered = text.lower()
+    if len(lowered) == len(text):  # nearly always; only a few letters (İ) grow when lower-cased
+        return lowered
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 

@@ -36,13 +36,17 @@ def test_chinese_title_position_and_agreement(index: NameIndex) -> None:
     assert result.language == "zh"
     assert _of(result.records, "position") == [{
         "fields": {"person": "孔磊", "person_match": "person:kong-lei", "title": "主任",
-                   "organisation": "北京经济技术开发区管委会", "organisation_match": "org:bda-admin"},
+                   "organisation": "北京经济技术开发区管委会", "organisation_match": "org:bda-admin",
+                   "person_zh": "孔磊", "person_en": "Kong Lei", "organisation_zh": "北京经济技术开发区管委会",
+                   "organisation_en": "BDA Management Committee", "title_zh": "主任", "title_en": "Director"},
         "span": [0, 16], "match": None}]
     assert [(r["fields"]["name"], r["match"]) for r in _of(result.records, "organisation")] == [
         ("北京经济技术开发区管委会", "org:bda-admin"), ("苏州安和生物科技有限公司", None), ("苏州工业园区", "park:sip")]
     assert _of(result.records, "agreement") == [{
         "fields": {"kind": "cooperation", "date": None, "amount": "1200000000", "currency": "CNY",
-                   "parties": [{"name": "苏州安和生物科技有限公司", "match": None}, {"name": "苏州工业园区", "match": "park:sip"}]},
+                   "parties": [{"name": "苏州安和生物科技有限公司", "match": None}, {"name": "苏州工业园区", "match": "park:sip"}],
+                   "parties_zh": ["苏州安和生物科技有限公司", "苏州工业园区"], "parties_en": [None, "Suzhou Industrial Park"],
+                   "venue": None},
         "span": [19, 54], "match": None}]
     assert _of(result.records, "figure") == [{
         "fields": {"amount": "1200000000", "currency": "CNY", "unit": None, "unit_head": None, "qualifier": "about",
@@ -80,7 +84,8 @@ def test_licensing_deal_stage_and_date(index: NameIndex) -> None:
     assert agreement["fields"] == {
         "kind": "licensing", "date": "2024-03-03", "amount": "1052000000", "currency": "CNY",
         "parties": [{"name": "Keymed Biosciences", "match": "org:keymed"},
-                    {"name": "Halvard Therapeutics Inc.", "match": None}]}
+                    {"name": "Halvard Therapeutics Inc.", "match": None}],
+        "parties_zh": ["康诺亚", None], "parties_en": ["Keymed Biosciences", "Halvard Therapeutics Inc."], "venue": None}
     assert [r["fields"]["stage"] for r in _of(result.records, "stage")] == ["phase_2"]
     assert [r["fields"]["amount"] for r in _of(result.records, "figure")] == ["1052000000"]
 
@@ -161,5 +166,50 @@ def test_headline_and_body_report_one_deal_valued_at_the_total(index: NameIndex)
     (deal,) = _of(extract(text, names=index, document_date="2025-05-10").records, "agreement")
     assert deal["fields"] == {"kind": "licensing", "date": "2025-05-02", "amount": "700000000", "currency": "USD",
                               "parties": [{"name": "Corvid Biologics Co., Ltd.", "match": None},
-                                          {"name": "Halvard Therapeutics Inc.", "match": None}]}
+                                          {"name": "Halvard Therapeutics Inc.", "match": None}],
+                              "parties_zh": [None, None], "venue": None,
+                              "parties_en": ["Corvid Biologics Co., Ltd.", "Halvard Therapeutics Inc."]}
     assert deal["span"] == [0, 64]  # the headline, where the deal is first reported
+
+
+def _deals(text: str, index: NameIndex) -> list[tuple[list[str], str | None, str | None]]:
+    result = extract(text, names=index, document_date="2025-06-01")
+    return [([p["name"] for p in r["fields"]["parties"]], r["fields"]["amount"], r["fields"]["currency"])
+            for r in _of(result.records, "agreement")]
+
+
+def test_short_company_names_and_the_park_referred_to_as_yuanqu(index: NameIndex) -> None:
+    text = ("江苏泓川生物制药有限公司与苏州工业园区签署投资协议，投资8亿元；上海明朗医疗器械有限公司与园区签订入驻协议，"
+            "总投资约2.5亿元。泓川生物与德国贝林制药集团签订技术许可协议，许可费约600万欧元。")
+    assert _deals(text, index) == [
+        (["江苏泓川生物制药有限公司", "苏州工业园区"], "800000000", "CNY"),
+        (["上海明朗医疗器械有限公司", "苏州工业园区"], "250000000", "CNY"),
+        (["江苏泓川生物制药有限公司", "德国贝林制药集团"], "6000000", "EUR")]
+
+
+def test_two_deals_in_one_sentence_venue_and_short_english_name(index: NameIndex) -> None:
+    text = ("Corvid Biologics Co., Ltd. signed a lease with Suzhou Industrial Park. Yanhe University signed a research "
+            "agreement with Corvid on assays, and Corvid licensed a process to Halvard Therapeutics Inc. for 50 million "
+            "yuan. Pellam Pharma Ltd., a maker based in Suzhou Industrial Park, signed a supply contract with Corvid.")
+    result = extract(text, names=index)
+    assert [([p["name"] for p in r["fields"]["parties"]], r["fields"]["amount"], (r["fields"]["venue"] or {}).get("name"))
+            for r in _of(result.records, "agreement")] == [
+        (["Corvid Biologics Co., Ltd.", "Suzhou Industrial Park"], None, None),
+        (["Yanhe University", "Corvid Biologics Co., Ltd."], None, None),
+        (["Corvid Biologics Co., Ltd.", "Halvard Therapeutics Inc."], "50000000", None),
+        (["Pellam Pharma Ltd.", "Corvid Biologics Co., Ltd."], None, "Suzhou Industrial Park")]
+    (corvid,) = [r for r in _of(result.records, "organisation") if r["fields"]["name"].startswith("Corvid")]
+    assert len(corvid["fields"]["mentions"]) == 4
+
+
+def test_a_deal_takes_its_value_from_the_next_sentence(index: NameIndex) -> None:
+    text = "广州泓林医药科技有限公司与瑞士诺顿制药集团签订独家授权协议。根据协议，泓林医药可获得4000万美元首付款，交易总额最高达5亿美元。"
+    assert _deals(text, index) == [(["广州泓林医药科技有限公司", "瑞士诺顿制药集团"], "500000000", "USD")]
+
+
+def test_signing_is_no_qualifier_and_a_hospital_of_a_university_is_one_name(index: NameIndex) -> None:
+    text = "现场签约6个项目。东岳医科大学附属肿瘤医院与苏州工业园区签署合作协议，建设约20万平方米的研究楼。"
+    result = extract(text, names=index)
+    assert [(r["fields"]["amount"], r["fields"]["unit"], r["fields"]["qualifier"]) for r in _of(result.records, "figure")] == [
+        ("6", "个项目", None), ("200000", "平方米的研究楼", "about")]
+    assert "东岳医科大学附属肿瘤医院" in [r["fields"]["name"] for r in _of(result.records, "organisation")]

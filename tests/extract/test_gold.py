@@ -52,10 +52,39 @@ def test_facts_the_issue_lists_are_in_the_gold() -> None:
     assert "Fengcheng Taizhou" in taizhou["aliases"]
 
 
+def test_ltd_aliases_are_rejoined_with_their_names() -> None:
+    """The seven records whose "…Co., Ltd." had been cut into a separate "Ltd." alias now carry it whole."""
+    joined = {"org:rongsheng": "Rongsheng Pharmaceutical Co., Ltd.",
+              "org:npmiic-operator": "Chengdu Huaxi Precision Medicine Industry Innovation Center Co., Ltd.",
+              "org:bio-group-unidentified": "the biological group co., LTD.",
+              "org:vcanbio": "source Concorde cells in gene engineering co., LTD.",
+              "org:sph": "Shanghai pharmaceutical group co., LTD.",
+              "org:chengdu-hitech-investment": "chengdu hi-tech investment group co., LTD.",
+              "org:chengdu-sci-tech-services": "chengdu science and technology services group co., LTD."}
+    aliases = {rec["key"]: rec.get("aliases") or [] for _, rec in _records() if rec["key"] in joined}
+    assert {key: joined[key] in names for key, names in aliases.items()} == dict.fromkeys(joined, True)
+
+
+def test_ranking_and_approval_dates_are_recorded() -> None:
+    docs = {path.stem[:3]: yaml.safe_load(path.read_text(encoding="utf-8")) for path in DATA.glob("*.yaml")}
+    assert "2022 park competitiveness ranking" in docs["003"]["source"]["note"]
+    ndrc = next(r for r in docs["004"]["relations"] if r["subject"] == "org:ndrc" and r["object"] == "platform:npmiic")
+    assert ndrc["note"] == "approving authority (January 2022)"
+    npmiic = next(r for r in docs["004"]["platforms"] if r["key"] == "platform:npmiic")
+    assert "2022 年 1 月获国家发改委批复" in npmiic["description_zh"] and "2021 年 7 月" in npmiic["description_zh"]
+
+
 def test_own_articles_hold_out_some() -> None:
     sets = sorted((a.name, a.set) for a in own_articles(ARTICLES))
-    assert sets == [("d1_zh_park", "dev"), ("d2_en_deal", "dev"), ("d3_mixed", "dev"),
-                    ("h1_zh_license", "heldout"), ("h2_en_settle", "heldout"), ("h3_mixed", "heldout")]
+    assert sets == [("d1_zh_park", "dev"), ("d2_en_deal", "dev"), ("d3_mixed", "dev"), ("d4_zh_signing", "dev"),
+                    ("d5_en_licence", "dev"), ("d6_zh_authorise", "dev"), ("d7_en_settle", "dev"),
+                    ("h1_zh_license", "heldout"), ("h2_en_settle", "heldout"), ("h3_mixed", "heldout"),
+                    ("h4_zh_ceremony", "heldout"), ("h5_en_licence", "heldout"), ("h6_zh_license", "heldout"),
+                    ("h7_en_settle", "heldout")]
+    held = [a for a in own_articles(ARTICLES) if a.set == "heldout"]
+    # several agreements in each language, so the agreement score is not decided by one record
+    assert sum(len(a.gold["agreements"]) for a in held) >= 12
+    assert {a.language for a in held if a.gold["agreements"]} >= {"zh", "en"}
 
 
 @pytest.mark.parametrize("article", own_articles(ARTICLES), ids=lambda a: a.name)
