@@ -176,8 +176,11 @@ def proposals_accept_above(*, actor: Any, document: Document, threshold: float) 
     if not 0 <= threshold <= 1:
         raise ValidationFailed(_("the confidence must be between 0 and 1"), field="threshold")
     done = []
-    for proposal in document.proposals.filter(status=Proposal.Status.PROPOSED, confidence__gte=threshold,
-                                              type__in=accept.ACCEPTED_TYPES).order_by("position", "id"):
+    chosen = document.proposals.filter(status=Proposal.Status.PROPOSED, confidence__gte=threshold,
+                                       type__in=accept.ACCEPTED_TYPES).order_by("position", "id")
+    # Names before what refers to them: a position or an agreement names people and organisations that
+    # accepting their own proposals creates.
+    for proposal in sorted(chosen, key=lambda p: accept.ACCEPTED_TYPES.index(p.type)):
         try:
             done.append(proposal_accept(actor=actor, proposal=proposal))
         except ValidationFailed as exc:
