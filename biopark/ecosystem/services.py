@@ -25,7 +25,16 @@ from biopark.ecosystem.fields import (
     TYPE_NAMES,
     field_label,
 )
-from biopark.ecosystem.models import STAGE_CODES, Figure, Organisation, Park, Person, Platform, Position, Relation
+from biopark.ecosystem.models import (
+    STAGE_CODES,
+    Figure,
+    Organisation,
+    Park,
+    Person,
+    Platform,
+    Position,
+    Relation,
+)
 
 M = TypeVar("M", bound=models.Model)
 

@@ -172,9 +172,9 @@ def _find(type_name: str, text: str, field_name: str, *, required: bool = True) 
 
 
 def _cite(actor: Any, record: models.Model, proposal: Proposal, field_name: str = "") -> None:
-    span = (proposal.span_start, proposal.span_end) if proposal.span_start is not None else None
-    registry.citation_add(actor=actor, record=record, source=proposal.document.source,
-                          span=span if span and span[1] is not None else None, field=field_name)
+    start, end = proposal.span_start, proposal.span_end
+    span = (start, end) if start is not None and end is not None else None
+    registry.citation_add(actor=actor, record=record, source=proposal.document.source, span=span, field=field_name)
 
 
 def _entity(actor: Any, proposal: Proposal, v: dict[str, str]) -> str:
@@ -185,11 +185,11 @@ def _entity(actor: Any, proposal: Proposal, v: dict[str, str]) -> str:
         known = {existing.name_zh, existing.name_en, *(existing.aliases or [])}
         new = [n for n in [v.get("alias", "").strip(), *names] if n and n not in known]
         if new:
-            data = {"aliases": [*(existing.aliases or []), *dict.fromkeys(new)]}
+            aliases = {"aliases": [*(existing.aliases or []), *dict.fromkeys(new)]}
             if type_name == "organisation":
-                registry.organisation_update(actor=actor, organisation=existing, data=data)
+                registry.organisation_update(actor=actor, organisation=existing, data=aliases)
             else:
-                registry.person_update(actor=actor, person=existing, data=data)
+                registry.person_update(actor=actor, person=existing, data=aliases)
         _cite(actor, existing, proposal)
         return f"{type_name}:{existing.pk}"
     if not names:

@@ -93,7 +93,7 @@ def _pdf(raw: bytes, name: str) -> tuple[str, str]:
         if reader.is_encrypted:
             raise DocumentError(_("%(path)s: the PDF is protected by a password") % {"path": name})
         pages = [page.extract_text() or "" for page in reader.pages]
-        title = str((reader.metadata or {}).get("/Title") or "").strip()
+        title = str((reader.metadata.title if reader.metadata else "") or "").strip()
     except DocumentError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds for a damaged file

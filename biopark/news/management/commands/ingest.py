@@ -20,7 +20,7 @@ from biopark.news import jobs, services
 
 class Command(BaseCommand):
     help = ("Put news documents (.txt, .html, .docx, .pdf) into the review queue with the records proposed "
-            "from them. More than %d files are read by the background worker." % jobs.BACKGROUND_FILES)
+            f"from them. More than {jobs.BACKGROUND_FILES} files are read by the background worker.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE")
