@@ -50,10 +50,18 @@ def _s(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def summary(proposal: Proposal) -> str:
+def headline(proposal: Proposal) -> str:
+    """The words of the document a proposal is about (a name, a title, an amount as written)."""
     f = proposal.fields
-    main = f.get("name") or f.get("title") or f.get("text") or f.get("person") or ""
-    return f"{TYPE_LABELS.get(proposal.type, proposal.type)} {main}".strip()
+    if proposal.type == "agreement":
+        return "、".join(str(p.get("name") or "") for p in f.get("parties") or [] if isinstance(p, dict))
+    if proposal.type == "position":
+        return " · ".join(str(f.get(k) or "") for k in ("person", "title", "organisation") if f.get(k))
+    return str(f.get("name") or f.get("title") or f.get("text") or f.get("stage") or "")
+
+
+def summary(proposal: Proposal) -> str:
+    return f"{TYPE_LABELS.get(proposal.type, proposal.type)} {headline(proposal)}".strip()
 
 
 def _split_name(name: str) -> tuple[str, str]:
@@ -250,8 +258,23 @@ def _figure(actor: Any, proposal: Proposal, v: dict[str, str]) -> str:
     return f"figure:{figure.pk}"
 
 
+# The longest value each form field takes (the columns' lengths; a party list is checked line by line).
+MAX_LENGTH = {"title_zh": 300, "title_en": 300, "name_zh": 300, "name_en": 300, "alias": 300, "unit": 50,
+              "label_zh": 300, "label_en": 300, "parties": 20_000, "note": 5_000}
+
+
+def _check_lengths(proposal: Proposal, values: dict[str, str]) -> None:
+    labels = {f.name: f.label for f in form_fields(proposal, values, [])}
+    for name, value in values.items():
+        limit = MAX_LENGTH.get(name, 500)
+        if len(value or "") > limit:
+            raise ValidationFailed(_("%(field)s is longer than %(n)d characters")
+                                   % {"field": labels.get(name, name), "n": limit}, field=name)
+
+
 def apply(*, actor: Any, proposal: Proposal, values: dict[str, str]) -> str:
     """Write what accepting the proposal means; returns "<type>:<id>" of the record ("" for a note)."""
+    _check_lengths(proposal, values)
     if proposal.type in ("organisation", "person"):
         return _entity(actor, proposal, values)
     if proposal.type == "position":

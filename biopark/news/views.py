@@ -98,7 +98,7 @@ def _detail_context(request: HttpRequest, document: Document, **extra: Any) -> d
     rows = []
     for p in proposals:
         form = accept.form_fields(p, values if editing == p.pk else None, organisations)
-        rows.append({"p": p, "summary": accept.summary(p), "type_label": accept.TYPE_LABELS.get(p.type, p.type),
+        rows.append({"p": p, "summary": accept.summary(p), "headline": accept.headline(p), "type_label": accept.TYPE_LABELS.get(p.type, p.type),
                      "match_label": labels.get(p.match, ""), "record_label": labels.get(p.record, ""),
                      "match_url": selectors.record_url(p.match), "record_url": selectors.record_url(p.record),
                      "form": form, "editing": editing == p.pk, "note_only": p.type in accept.NOTE_TYPES,
