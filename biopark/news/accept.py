@@ -17,6 +17,7 @@ from biopark.core.text import has_han
 from biopark.deals import services as deals
 from biopark.deals.models import Agreement, AgreementParty
 from biopark.ecosystem import services as registry
+from biopark.ecosystem.models import CURRENCIES as REGISTRY_CURRENCIES
 from biopark.ecosystem.models import Figure, Park
 from biopark.ecosystem.selectors import resolve_record
 from biopark.news.models import Proposal
@@ -32,7 +33,7 @@ TYPE_LABELS = {
 QUALIFIERS = [("", gettext_lazy("exactly")), ("about", gettext_lazy("about")),
               ("more_than", gettext_lazy("more than")), ("at_least", gettext_lazy("at least")),
               ("nearly", gettext_lazy("nearly")), ("up_to", gettext_lazy("up to"))]
-CURRENCIES = [("", "—"), ("CNY", "CNY"), ("USD", "USD"), ("EUR", "EUR"), ("HKD", "HKD")]
+CURRENCIES = [("", "—"), *REGISTRY_CURRENCIES]
 YES_NO = [("yes", gettext_lazy("yes")), ("no", gettext_lazy("no"))]
 
 

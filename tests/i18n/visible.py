@@ -29,7 +29,7 @@ ALLOWED_WORDS = {
     # how a date and time is typed in ISO form (YYYY-MM-DDTHH:MM)
     "DDTHH",
     # a calendar format's proper name; the file types an upload accepts, as their extensions
-    "iCalendar", "pdf", "docx", "xlsx", "png", "jpg", "jpeg", "txt", "csv",
+    "iCalendar", "pdf", "docx", "xlsx", "png", "jpg", "jpeg", "txt", "csv", "html",
     # methods named after people (Borda count, Copeland's method, Sobol indices), COINr's name of a normaliser and
     # the recipe parameters an analyst types (shown in the help as examples)
     "Borda", "Copeland", "Sobol", "goalposts", "winmax", "skew",

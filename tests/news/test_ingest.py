@@ -89,7 +89,7 @@ def test_unsupported_type_is_refused(client):
 
 def test_malformed_word_and_pdf_files_are_refused(client):
     _refused(client, {"file": SimpleUploadedFile("broken.docx", b"PK\x03\x04 not a zip")}, "file",
-             "不是可读取的 Word（.docx）文档")
+             "不是可读取的 .docx 文档")
     _refused(client, {"file": SimpleUploadedFile("broken.pdf", b"%PDF-1.4 garbage")}, "file", "不是可读取的 PDF")
 
 
