@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from biopark.core.models import Source
-from biopark.news.models import Document, IngestBatch, Proposal
+from biopark.news.models import Document, Proposal
 from tests.news.conftest import ARTICLE, docx_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -113,25 +113,6 @@ def test_a_link_is_not_fetched_when_fetching_is_off(client):
     _refused(client, {"url": "https://example.org/news.html"}, "url", "本服务器已关闭链接抓取")
 
 
-def test_several_files_are_read_by_the_worker_with_progress(client, world, run_queued_tasks,
-                                                           django_capture_on_commit_callbacks):
-    files = [SimpleUploadedFile("a.txt", "严明出席会议。".encode()),
-             SimpleUploadedFile("b.txt", b"\xff\xfe\x00"),
-             SimpleUploadedFile("c.docx", docx_bytes(["苏州沐光生物科技有限公司落户。"]))]
-    with django_capture_on_commit_callbacks(execute=True):  # the task is queued once the batch is committed
-        response = client.post("/news/", {"file": files})
-    assert response.status_code == 302
-    batch = IngestBatch.objects.get()
-    assert (batch.status, batch.total, batch.done, Document.objects.count()) == ("queued", 3, 0, 0)
-    run_queued_tasks()
-    batch.refresh_from_db()
-    assert (batch.status, batch.done) == ("succeeded", 3)
-    assert [e["file"] for e in batch.errors] == ["b.txt"]
-    assert sorted(Document.objects.values_list("original_name", "batch_id", "park_id")) == [
-        ("a.txt", batch.pk, world["park"].pk), ("c.docx", batch.pk, world["park"].pk)]
-    assert "b.txt" in client.get("/news/").content.decode()
-
-
 def test_ingest_command_queues_a_file_for_review(tmp_path: Path, world):
     path = tmp_path / "news.txt"
     path.write_text(ARTICLE, encoding="utf-8")
@@ -151,17 +132,3 @@ def test_ingest_command_refuses_a_bad_file_and_writes_nothing(tmp_path: Path, wo
         call_command("ingest", str(path))
     assert info.value.returncode == 2 and "UTF-8" in str(info.value)
     assert rows() == before
-
-
-def test_ingest_command_sends_a_large_batch_to_the_worker(tmp_path: Path, world, run_queued_tasks,
-                                                         django_capture_on_commit_callbacks):
-    paths = []
-    for i in range(4):
-        path = tmp_path / f"n{i}.txt"
-        path.write_text(f"严明出席第{i}次会议。", encoding="utf-8")
-        paths.append(str(path))
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("ingest", *paths, stdout=io.StringIO())
-    assert (IngestBatch.objects.get().total, Document.objects.count()) == (4, 0)
-    run_queued_tasks()
-    assert (IngestBatch.objects.get().status, Document.objects.count()) == ("succeeded", 4)
