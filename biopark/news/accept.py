@@ -267,6 +267,9 @@ MAX_LENGTH = {"title_zh": 300, "title_en": 300, "name_zh": 300, "name_en": 300, 
 def _check_lengths(proposal: Proposal, values: dict[str, str]) -> None:
     labels = {f.name: f.label for f in form_fields(proposal, values, [])}
     for name, value in values.items():
+        if any(ord(c) < 32 and c not in "\t\n\r" for c in value or ""):
+            raise ValidationFailed(_("%(field)s contains a control character that is not allowed")
+                                   % {"field": labels.get(name, name)}, field=name)
         limit = MAX_LENGTH.get(name, 500)
         if len(value or "") > limit:
             raise ValidationFailed(_("%(field)s is longer than %(n)d characters")
