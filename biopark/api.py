@@ -10,6 +10,7 @@ from biopark.ecosystem import api as ecosystem_api
 from biopark.facilities import api as facilities_api
 from biopark.financing import api as financing_api
 from biopark.metrics import api as metrics_api
+from biopark.news import api as news_api
 from biopark.pipeline import api as pipeline_api
 from biopark.promotion import api as promotion_api
 from biopark.rankings import api as rankings_api
@@ -37,3 +38,4 @@ api.add_router("/metrics", metrics_api.router)
 api.add_router("/deals", deals_api.router)
 api.add_router("/promotion", promotion_api.router)
 api.add_router("/financing", financing_api.router)
+api.add_router("/news", news_api.router)

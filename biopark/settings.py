@@ -212,6 +212,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # streams in by biopark.core.uploads.LimitedUploadHandler: a larger file is never stored or read).
 BIOPARK_MAX_UPLOAD_BYTES = env_int("BIOPARK_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = BIOPARK_MAX_UPLOAD_BYTES
+# News documents given as a link are fetched by the server only when this is on (off: no outbound requests).
+BIOPARK_FETCH_URLS = env_bool("BIOPARK_FETCH_URLS", False)
 FILE_UPLOAD_HANDLERS = [
     "biopark.core.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

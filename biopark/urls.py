@@ -17,7 +17,7 @@ urlpatterns = [
 ]
 
 # Apps that serve pages expose `urlpatterns` in their urls module, mounted under their name.
-for app in ("facilities", "pipeline", "services", "rankings", "metrics", "deals", "promotion", "financing"):
+for app in ("facilities", "pipeline", "services", "rankings", "metrics", "deals", "promotion", "financing", "news"):
     if optional_module(f"biopark.{app}.urls") is not None:
         urlpatterns.append(path(f"{app}/", include(f"biopark.{app}.urls")))
 

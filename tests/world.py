@@ -59,8 +59,16 @@ def build_world() -> dict[str, Any]:
         "other_enterprise": other_enterprise, "person": person, "platform": platform, "resource": resource,
         "relation": relation, "project": project, "hidden_project": hidden_project, "service": service,
         "request": request, "booking": booking, "framework": framework, "run": run, "year": start.year,
-        "month": start.month, "lead": lead, **deals,
+        "month": start.month, "lead": lead, **deals, "news_document": _news(users["operator"], enterprise),
     }
+
+
+def _news(operator: Any, enterprise: Any) -> Any:
+    """A document in the operator's review queue, naming the enterprise (the review page is crawled too)."""
+    from biopark.news import services as news_services
+
+    text = f"{enterprise.name_zh}与苏州沐光生物科技有限公司签署合作协议，总投资约3亿元。"
+    return news_services.document_ingest(actor=operator, incoming=news_services.Incoming(text=text))
 
 
 def _deals(users: dict[str, Any], enterprise: Any, other: Any, zone: Any, person: Any, project: Any) -> dict[str, Any]:

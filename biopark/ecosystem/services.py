@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
@@ -24,7 +25,16 @@ from biopark.ecosystem.fields import (
     TYPE_NAMES,
     field_label,
 )
-from biopark.ecosystem.models import STAGE_CODES, Organisation, Park, Person, Platform, Position, Relation
+from biopark.ecosystem.models import (
+    STAGE_CODES,
+    Figure,
+    Organisation,
+    Park,
+    Person,
+    Platform,
+    Position,
+    Relation,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -405,3 +415,47 @@ def citation_add(
         defaults={"accepted_by": _user(actor) if getattr(_user(actor), "is_authenticated", False) else None},
     )
     return citation
+
+
+@transaction.atomic
+def figure_create(
+    *,
+    actor: Any,
+    subject: models.Model,
+    kind: str,
+    amount: Any,
+    currency: str = "",
+    unit: str = "",
+    qualifier: str = "",
+    label_zh: str = "",
+    label_en: str = "",
+    as_of: str | None = None,
+) -> Figure:
+    """Record a number a source states about a park, organisation, person or platform (an investment, a
+    count); needs the right to create figures and to change the subject. History goes on the subject."""
+    policy.require(actor, policy.CREATE, Figure)
+    policy.require(actor, policy.CHANGE, subject)
+    if kind not in Figure.Kind.values:
+        raise ValidationFailed(_("choose the kind of figure from the list"), field="kind")
+    try:
+        value = Decimal(str(amount).strip().replace(",", ""))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationFailed(_("the amount must be a number"), field="amount") from exc
+    if not value.is_finite() or abs(value) >= Decimal(10) ** 20:
+        raise ValidationFailed(_("the amount must be a number"), field="amount")
+    if qualifier and qualifier not in ("more_than", "at_least", "nearly", "about", "up_to"):
+        raise ValidationFailed(_("choose the qualifier from the list"), field="qualifier")
+    if currency and currency not in dict(Figure._meta.get_field("currency").choices or []):
+        raise ValidationFailed(_("choose the currency from the list"), field="currency")
+    try:
+        date = PartialDate.parse(as_of)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field="as_of") from exc
+    figure = Figure.objects.create(
+        subject_type=MODEL_TYPE[type(subject)], subject_id=subject.pk, kind=kind, amount=value,
+        currency=currency, unit=unit[:50], qualifier=qualifier, label_zh=label_zh[:300], label_en=label_en[:300],
+        as_of=date.value if date else None, as_of_precision=date.precision if date else "",
+    )
+    record_change(actor=_user(actor), obj=subject, action=ChangeRecord.UPDATE,
+                  changes={"figures": [None, f"+ {figure}"]})
+    return figure

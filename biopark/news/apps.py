@@ -1,3 +1,5 @@
+"""News in: documents pasted, uploaded or fetched, read by biopark.extract into proposals that a person
+reviews before anything enters the registry."""
 from django.apps import AppConfig
 
 
@@ -5,3 +7,17 @@ class NewsConfig(AppConfig):
     name = "biopark.news"
     label = "news"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "News"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy
+
+        from biopark.accounts import policy
+        from biopark.core import background
+        from biopark.core.nav import NavLink, register_nav
+        from biopark.news import jobs, rules
+
+        rules.register()
+        register_nav(NavLink("news", "/news/", gettext_lazy("News"), 80,
+                             lambda actor: rules.may_ingest(policy.actor_for(actor))))
+        background.register_sweeper("news.batches", jobs.expire_stale)

@@ -1,15 +1,21 @@
-"""Reading a document file into text: .txt and .html now (.docx and .pdf come with the review queue)."""
+"""Reading a document file into text: .txt (UTF-8 or UTF-16 with its mark), .html, .docx (python-docx) and .pdf
+(pypdf, its text layer: a scanned PDF without one is refused as having no text)."""
 
 from __future__ import annotations
 
+import io
+import logging
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+import docx
+import pypdf
 from django.utils.translation import gettext as _
 
-SUPPORTED = (".txt", ".html", ".htm")
+SUPPORTED = (".txt", ".html", ".htm", ".docx", ".pdf")
+log = logging.getLogger(__name__)
 MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -69,11 +75,69 @@ def _decode(raw: bytes, path: Path) -> str:
                             % {"path": path, "pos": exc.start}) from exc
 
 
+def _docx(raw: bytes, name: str) -> tuple[str, str]:
+    try:
+        doc = docx.Document(io.BytesIO(raw))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
+        raise DocumentError(_("%(path)s: this is not a readable Word (.docx) document") % {"path": name}) from exc
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.append("\t".join(cell.text for cell in row.cells))
+    return "\n".join(parts), (doc.core_properties.title or "").strip()
+
+
+def _pdf(raw: bytes, name: str) -> tuple[str, str]:
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted:
+            raise DocumentError(_("%(path)s: the PDF is protected by a password") % {"path": name})
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = str((reader.metadata.title if reader.metadata else "") or "").strip()
+    except DocumentError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds for a damaged file
+        raise DocumentError(_("%(path)s: this is not a readable PDF") % {"path": name}) from exc
+    return "\n\n".join(pages), title
+
+
+def read_bytes(name: str, raw: bytes) -> Document:
+    """The document in a file's bytes, by the file name's type. Raises DocumentError saying why not."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED:
+        raise DocumentError(_("%(path)s: unsupported file type %(type)s (supported: .txt, .html, .docx, .pdf)")
+                            % {"path": name, "type": suffix or _("(none)")})
+    if not raw:
+        raise DocumentError(_("%(path)s: the file is empty") % {"path": name})
+    title = ""
+    if suffix == ".docx":
+        text, title = _docx(raw, name)
+    elif suffix == ".pdf":
+        text, title = _pdf(raw, name)
+    else:
+        text = _decode(raw, Path(name))
+        if "\x00" in text:
+            raise DocumentError(_("%(path)s: the file holds binary data, not text") % {"path": name})
+    if suffix in (".html", ".htm"):
+        parser = _TextParser()
+        parser.feed(text)
+        parser.close()
+        title = " ".join("".join(parser.title).split())
+        text = re.sub(r"\n\s*\n+", "\n\n", "".join(parser.parts)).strip()
+    text = text.strip()
+    if not text:
+        raise DocumentError(_("%(path)s: the document has no text") % {"path": name})
+    if not title:
+        title = text.splitlines()[0].strip()[:200]
+    kind = "html" if suffix == ".htm" else suffix.lstrip(".")
+    return Document(name, title[:500], text, kind)
+
+
 def read_document(path: Path) -> Document:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise DocumentError(_("%(path)s: unsupported file type %(type)s (supported: .txt, .html; .docx and .pdf "
-                              "are not supported yet)") % {"path": path, "type": suffix or _("(none)")})
+        raise DocumentError(_("%(path)s: unsupported file type %(type)s (supported: .txt, .html, .docx, .pdf)")
+                            % {"path": path, "type": suffix or _("(none)")})
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -82,16 +146,5 @@ def read_document(path: Path) -> Document:
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         raise DocumentError(_("%(path)s: cannot read the file (%(reason)s)") % {"path": path,
                                                                                 "reason": exc.strerror}) from exc
-    text = _decode(raw, path)
-    title = ""
-    if suffix in (".html", ".htm"):
-        parser = _TextParser()
-        parser.feed(text)
-        parser.close()
-        title = " ".join("".join(parser.title).split())
-        text = re.sub(r"\n\s*\n+", "\n\n", "".join(parser.parts)).strip()
-    if not text.strip():
-        raise DocumentError(_("%(path)s: the document has no text") % {"path": path})
-    if not title:
-        title = text.strip().splitlines()[0][:200]
-    return Document(str(path), title, text, suffix.lstrip("."))
+    doc = read_bytes(str(path), raw)
+    return doc

@@ -13,7 +13,7 @@ from biopark.accounts.demo_users import DEMO_USERS
 from biopark.ecosystem.models import Organisation
 from tests.factories import make_user
 
-OUR_APPS = {"accounts", "core", "deals", "ecosystem", "facilities", "financing", "metrics", "pipeline", "promotion",
+OUR_APPS = {"accounts", "core", "deals", "ecosystem", "facilities", "financing", "metrics", "news", "pipeline", "promotion",
             "rankings", "services"}
 # Every action some rule decides: the contract asks each model about each of them.
 ALL_ACTIONS = sorted(

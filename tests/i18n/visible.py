@@ -11,6 +11,9 @@ READ_ATTRS = {"title", "placeholder", "aria-label", "alt"}
 BUTTON_INPUTS = {"submit", "button", "reset"}
 # <code> holds identifiers a person types as they are (a file's column names, a recipe's keys), like a URL.
 SKIP_CONTENT = {"script", "style", "template", "code"}
+# Elements with no end tag; and the HTML attribute translate="no", which marks quoted data (a document's text
+# and passages cut from it) that no translation touches: its content is skipped like <code>'s.
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 # Codes that are themselves labels in both languages, language names on the language switch, and the
 # file-format names people know them by. Keep it short: anything else must be translated.
@@ -26,7 +29,7 @@ ALLOWED_WORDS = {
     # how a date and time is typed in ISO form (YYYY-MM-DDTHH:MM)
     "DDTHH",
     # a calendar format's proper name; the file types an upload accepts, as their extensions
-    "iCalendar", "pdf", "docx", "xlsx", "png", "jpg", "jpeg", "txt", "csv",
+    "iCalendar", "pdf", "docx", "xlsx", "png", "jpg", "jpeg", "txt", "csv", "html",
     # methods named after people (Borda count, Copeland's method, Sobol indices), COINr's name of a normaliser and
     # the recipe parameters an analyst types (shown in the help as examples)
     "Borda", "Copeland", "Sobol", "goalposts", "winmax", "skew",
@@ -54,11 +57,14 @@ class VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
         self._skip = 0
+        self._quoted: list[bool] = []  # per open element: inside translate="no"
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in SKIP_CONTENT:
             self._skip += 1
         values = dict(attrs)
+        if tag not in VOID:
+            self._quoted.append(bool(self._quoted and self._quoted[-1]) or values.get("translate") == "no")
         for name in READ_ATTRS:
             if values.get(name):
                 self.texts.append(str(values[name]))
@@ -66,15 +72,20 @@ class VisibleText(HTMLParser):
             self.texts.append(str(values["value"]))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        saved = self._skip
+        saved, depth = self._skip, len(self._quoted)
         self.handle_starttag(tag, attrs)
         self._skip = saved
+        del self._quoted[depth:]
 
     def handle_endtag(self, tag: str) -> None:
         if tag in SKIP_CONTENT and self._skip:
             self._skip -= 1
+        if tag not in VOID and self._quoted:
+            self._quoted.pop()
 
     def handle_data(self, data: str) -> None:
+        if self._quoted and self._quoted[-1]:
+            return
         if not self._skip and data.strip():
             self.texts.append(data.strip())
 

@@ -89,7 +89,8 @@ def test_several_files_give_a_list(tmp_path: Path, registry) -> None:
 
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("missing.txt", None, "cannot read the file"),
-    ("report.pdf", b"%PDF-1.4", "unsupported file type .pdf"),
+    ("report.odt", b"PK", "unsupported file type .odt"),
+    ("report.pdf", b"%PDF-1.4", "this is not a readable PDF"),
     ("latin1.txt", "Caf\xe9 r\xe9sum\xe9".encode("latin-1"), "the text is not UTF-8"),
     ("empty.txt", b"  \n", "the document has no text"),
 ])
@@ -112,12 +113,12 @@ def test_bad_date_is_a_clear_error(tmp_path: Path, registry) -> None:
 
 def test_command_line_exit_code_is_2_without_traceback(tmp_path: Path, capsys) -> None:
     path = tmp_path / "scan.docx"
-    path.write_bytes(b"PK\x03\x04")
+    path.write_bytes(b"PK\x03\x04")  # a damaged Word file
     with pytest.raises(SystemExit) as info:
         execute_from_command_line(["biopark", "extract", str(path), "--json"])
     assert info.value.code == 2
     out, err = capsys.readouterr()
-    assert "unsupported file type .docx" in err and "Traceback" not in err
+    assert "this is not a readable Word (.docx) document" in err and "Traceback" not in err
     assert out == ""
 
 
@@ -126,8 +127,8 @@ def test_errors_are_translated(tmp_path: Path) -> None:
 
     from biopark.news.documents import DocumentError, read_document
 
-    path = tmp_path / "report.pdf"
-    path.write_bytes(b"%PDF-1.4")
+    path = tmp_path / "report.odt"
+    path.write_bytes(b"PK")
     with translation.override("zh-hans"), pytest.raises(DocumentError) as info:
         read_document(path)
-    assert str(info.value) == f"{path}：不支持的文件类型 .pdf（支持 .txt、.html；暂不支持 .docx 和 .pdf）"
+    assert str(info.value) == f"{path}：不支持的文件类型 .odt（支持 .txt、.html、.docx、.pdf）"

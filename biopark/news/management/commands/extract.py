@@ -18,7 +18,7 @@ from biopark.news.selectors import registry_names
 
 class Command(BaseCommand):
     help = ("Propose organisations, people, positions, agreements, events, stages, figures and targets from "
-            "news documents (.txt, .html; .docx and .pdf not yet), matched against the registry. Writes nothing.")
+            "news documents (.txt, .html, .docx, .pdf), matched against the registry. Writes nothing.")
     requires_system_checks: list[str] = []  # reads only; the checks would cost more than the extraction
 
     def add_arguments(self, parser: CommandParser) -> None:
