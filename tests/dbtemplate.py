@@ -2,11 +2,12 @@
 
 Running the migrations (about a hundred, with the search triggers and data migrations) took 10–20 s of CPU in
 each pytest-xdist worker, before any test ran. Here the migrations run once into a file named by a hash of
-every installed app's migration files and Django's and SQLite's versions
-(`$BIOPARK_DATA_DIR/schema-<hash>.sqlite3`); each worker copies that file into its in-memory test database
-with SQLite's backup API, then runs `migrate` as Django's test runner does, which finds nothing to apply. A
-changed or added migration changes the hash, so a stale template is never used; two workers starting together
-build it once (a file lock). `BIOPARK_TEST_DB_TEMPLATE=0` turns this off (pytest-django's own set-up).
+every installed app's migration files and Django's and SQLite's versions (`$BIOPARK_DATA_DIR/schema-<hash>.sqlite3`);
+each worker copies that file into its test database (SQLite's backup API for an in-memory one, a file copy for
+the file-backed one the race tests' conftests ask for), then runs `migrate` as Django's test runner does, which
+finds nothing to apply. A changed or added migration changes the hash, so a stale template is never used; two
+workers starting together build it once (a file lock). `BIOPARK_TEST_DB_TEMPLATE=0` turns this off
+(pytest-django's own set-up).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -88,15 +90,31 @@ def setup() -> str:
     connection = connections["default"]
     source = template()
     original = connection.settings_dict["NAME"]
-    _point(connection, connection.creation._get_test_db_name())
-    connection.ensure_connection()
-    with sqlite3.connect(source) as raw:
-        raw.backup(connection.connection)
-    raw.close()
+    name = connection.creation._get_test_db_name()
+    _point(connection, name)
+    if connection.is_in_memory_db():
+        connection.ensure_connection()
+        with sqlite3.connect(source) as raw:
+            raw.backup(connection.connection)
+        raw.close()
+    else:
+        # A file test database (the race tests' conftest asks for one): a plain copy, any leftover replaced.
+        for leftover in _files(name):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(source, name)
     # As Django's runner does; with the template current it applies nothing (and proves that).
     call_command("migrate", verbosity=0, interactive=False, database=connection.alias, run_syncdb=True)
     return str(original)
 
 
+def _files(name: str) -> list[Path]:
+    return [Path(name + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+
+
 def teardown(original: str) -> None:
-    connections["default"].creation.destroy_test_db(original, verbosity=0)
+    connection = connections["default"]
+    name = str(connection.settings_dict["NAME"])
+    file_backed = not connection.is_in_memory_db()
+    connection.creation.destroy_test_db(original, verbosity=0)
+    for leftover in _files(name) if file_backed else []:
+        leftover.unlink(missing_ok=True)
