@@ -53,6 +53,36 @@ def pytest_configure(config):
     os.environ.setdefault("BIOPARK_DATA_DIR", str(REPO / "var" / "test"))
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_use_migrations, django_db_keepdb,
+                    django_db_createdb, django_db_modify_db_settings) -> Iterator[None]:
+    """pytest-django's set-up, except on SQLite, where the test database is copied from a migrated template
+    (tests/dbtemplate.py) instead of being migrated again in every worker."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from tests import dbtemplate
+
+    aliases, serialized = _get_databases_for_setup(request.session.items)
+    if dbtemplate.enabled() and django_db_use_migrations and not serialized:
+        with django_db_blocker.unblock():
+            original = dbtemplate.setup()
+        yield
+        with django_db_blocker.unblock():
+            dbtemplate.teardown(original)
+        return
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keepdb = django_db_keepdb and not django_db_createdb
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=request.config.option.verbose, interactive=False, aliases=aliases,
+                                 serialized_aliases=serialized, keepdb=keepdb)
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=request.config.option.verbose)
+
+
 @pytest.fixture(scope="module")
 def module_db(django_db_setup, django_db_blocker) -> Iterator[None]:
     """A transaction open for a whole test module, rolled back after its last test: data a module builds once

@@ -17,6 +17,7 @@ from biopark.accounts import policy
 from biopark.core.audit import record_change
 from biopark.core.dates import format_partial
 from biopark.core.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
+from biopark.core.history import MERGED_FROM
 from biopark.core.merge import Outcome, Preview, followers, remaining_references
 from biopark.core.models import ChangeRecord
 from biopark.ecosystem import selectors, services
@@ -225,7 +226,7 @@ def _write_survivor(actor: Any, keep: Organisation, duplicate: Organisation, sum
             keep.save(update_fields=columns)
     except IntegrityError as exc:
         raise Conflict(_("these values clash with another record")) from exc
-    changes: dict[str, list[Any]] = {"merged_from": [None, summary.duplicate_id]}
+    changes: dict[str, list[Any]] = {MERGED_FROM: [None, summary.duplicate_id]}
     if summary.aliases_added:
         changes["aliases"] = [before_aliases, keep.aliases]
     changes.update({name: list(pair) for name, pair in summary.fields_filled.items()})

@@ -197,10 +197,16 @@ class ChangeOut(Schema):
     at: str
     changes: dict
     note: str
+    # The name of the merged record this row came from ("" for the record's own rows).
+    merged_from: str = ""
 
     @staticmethod
     def resolve_at(obj) -> str:  # type: ignore[no-untyped-def]
         return obj.at.isoformat()
+
+    @staticmethod
+    def resolve_merged_from(obj) -> str:  # type: ignore[no-untyped-def]
+        return getattr(obj, "merged_from", "")
 
 
 class CitationOut(Schema):

@@ -13,6 +13,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
+from biopark.core import history
 from biopark.core.dates import format_partial
 from biopark.core.errors import ValidationFailed
 from biopark.core.models import ChangeRecord, Citation
@@ -145,8 +146,8 @@ def citations_of(obj: models.Model) -> list[Citation]:
 
 
 def history_of(obj: models.Model, limit: int = 100) -> list[ChangeRecord]:
-    ct = ContentType.objects.get_for_model(obj)
-    return list(ChangeRecord.objects.filter(content_type=ct, object_id=obj.pk).order_by("-at", "-id")[:limit])
+    """The record's history with that of the records merged into it (see biopark.core.history.history_of)."""
+    return history.history_of(obj, limit)
 
 
 def figures_of(obj: models.Model) -> list[Figure]:

@@ -236,3 +236,47 @@ def test_preview_and_merge_read_a_fixed_number_of_queries(world, django_assert_n
     # 125 before the deals' four (signatories, participants, organisers, IP owners), promotion's leads and
     # metrics' figure requests.
     assert len(merging) <= 146
+
+
+def test_survivor_history_includes_the_merged_records_history_labelled_by_its_name(world):
+    from biopark.ecosystem.selectors import history_of
+
+    keep, dup, third = world["keep"], world["duplicate"], world["third"]
+    operator = world["operator"]
+    dup_city, third_name = dup.city_en, str(third)
+    services.record_update(actor=operator, instance=dup, data={"city_en": "Chengdu"})
+    services.record_update(actor=operator, instance=keep, data={"city_en": "Suzhou"})
+    merge.organisation_merge(actor=operator, keep=dup, duplicate=third)  # the duplicate absorbed a record first
+    dup_id, third_id = dup.pk, third.pk
+    merge.organisation_merge(actor=operator, keep=keep, duplicate=Organisation.objects.get(pk=dup_id))
+
+    ct = ContentType.objects.get_for_model(Organisation)
+    shown = history_of(keep)
+    expected = list(
+        ChangeRecord.objects.filter(content_type=ct, object_id__in=[keep.pk, dup_id, third_id]).order_by("-at", "-id")
+    )
+    assert [r.pk for r in shown] == [r.pk for r in expected]
+    names = {keep.pk: "", dup_id: "康诺亚生物", third_id: third_name}
+    assert [(r.object_id, r.merged_from) for r in shown] == [(r.object_id, names[r.object_id]) for r in expected]
+    # The merged records' own rows, the nested one's included, are all there.
+    dup_rows = [(r.action, r.changes) for r in shown if r.object_id == dup_id]
+    assert [action for action, _changes in dup_rows[:3]] == ["merge", "merge", "update"]
+    assert dup_rows[0][1] == {"merged_into": [dup_id, keep.pk]}
+    assert dup_rows[1][1]["merged_from"] == [None, third_id]
+    assert dup_rows[2][1] == {"city_en": [dup_city, "Chengdu"]}
+    assert [(r.action, r.changes) for r in shown if r.object_id == third_id] == [
+        ("merge", {"merged_into": [third_id, dup_id]})
+    ]
+
+
+def test_history_without_merges_is_one_query(world, django_assert_num_queries):
+    from biopark.ecosystem.selectors import history_of
+
+    keep = world["keep"]
+    services.record_update(actor=world["operator"], instance=keep, data={"city_en": "Suzhou"})
+    ContentType.objects.get_for_model(Organisation)
+    with django_assert_num_queries(1):
+        shown = history_of(keep)
+    own = ChangeRecord.objects.filter(object_id=keep.pk, content_type=ContentType.objects.get_for_model(Organisation))
+    assert [r.pk for r in shown] == list(own.order_by("-at", "-id").values_list("pk", flat=True))
+    assert (shown[0].changes, {r.merged_from for r in shown}) == ({"city_en": ["", "Suzhou"]}, {""})

@@ -131,6 +131,32 @@ def test_api_preview_then_merge(world):
     assert_api_error(gone, 404)
 
 
+def test_survivor_page_and_api_show_the_merged_records_older_history(world):
+    from biopark.ecosystem import merge, services
+
+    keep, dup, operator = world["keep"], world["duplicate"], world["operator"]
+    services.record_update(actor=operator, instance=dup, data={"website": "https://km.example"})
+    dup_id = dup.pk
+    merge.organisation_merge(actor=operator, keep=keep, duplicate=dup)
+
+    api = Client().get(f"/api/v1/organisations/{keep.pk}/history", **bearer(operator)).json()
+    # Newest first: the survivor's merge, then the duplicate's merge and its earlier edit, named by the duplicate.
+    assert [(row["action"], row["merged_from"]) for row in api[:3]] == [
+        ("merge", ""), ("merge", "康诺亚生物"), ("update", "康诺亚生物")
+    ]
+    assert api[1]["changes"] == {"merged_into": [dup_id, keep.pk]}
+    assert api[2]["changes"] == {"website": ["https://keymed.example", "https://km.example"]}
+    own = ChangeRecord.objects.filter(object_id__in=[keep.pk, dup_id], content_type__model="organisation")
+    assert [row["id"] for row in api] == list(own.order_by("-at", "-id").values_list("pk", flat=True))
+
+    page = _signed_in(operator).get(f"/organisations/{keep.pk}/").content.decode()
+    history = page[page.index('<table id="history">'):]
+    rows = re.findall(r"<tr><td>.*?</tr>", history, re.S)
+    label = '<div class="muted merged-from">来自已并入的记录 康诺亚生物</div>'
+    assert [label in row for row in rows] == [row["merged_from"] == "康诺亚生物" for row in api]
+    assert "https://km.example" in rows[2]
+
+
 def test_api_refusals_and_bad_input_change_nothing(world):
     keep, dup = world["keep"], world["duplicate"]
     client = Client()
