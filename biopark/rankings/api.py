@@ -59,7 +59,7 @@ def _run_out(run: Run) -> dict[str, Any]:
     return {"id": run.pk, "framework": run.framework.key, "version": run.version.number, "year": run.year,
             "label": run.label, "status": run.status, "synthetic": run.synthetic, "n_units": run.n_units,
             "codes": run.codes, "created_at": run.created_at, "job_status": run.job_status,
-            "job_error": _(run.job_error) if run.job_error else ""}
+            "job_error": _(run.job_error) if run.job_error else "", "warnings": run.warnings or []}
 
 
 def _visible_run(request: HttpRequest, pk: int) -> Run:
@@ -141,14 +141,16 @@ def list_runs(request: HttpRequest, filters: Query[Paging]) -> Any:
 
 @router.post("/runs", response={201: RunOut, 202: RunOut}, operation_id="rankings_create_run")
 def create_run(request: HttpRequest, payload: RunIn) -> Any:
-    """Build a run now (201), or with ``background`` queue it for a worker (202); GET /runs/{id} shows its
-    ``job_status`` (queued, running, succeeded, failed) and, when it failed, ``job_error``."""
+    """Queue a run for the background worker (202); GET /runs/{id} shows its ``job_status`` (queued, running,
+    succeeded, failed) and, when it failed, ``job_error``. With ``"background": false`` a small run is built
+    in the request (201); a larger one is refused naming ``background``."""
     policy.require(_auth(request), policy.CREATE, Run)
     framework = selectors.framework_get(payload.framework)
     if payload.background:
         queued = services.run_queue(actor=_auth(request), framework=framework, year=payload.year,
                                     idata=payload.idata, label=payload.label, publish=payload.publish)
         return Status(202, _run_out(queued))
+    services.run_check_in_request(actor=_auth(request), framework=framework, idata=payload.idata)
     run = services.run_create(actor=_auth(request), framework=framework, year=payload.year, idata=payload.idata,
                               label=payload.label, publish=payload.publish)
     return Status(201, _run_out(run))

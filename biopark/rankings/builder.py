@@ -5,8 +5,9 @@ Nodes are rows ``n-<i>-*`` (code, type, name, parent, direction, weight, remove)
 added with ``add`` (one value per indicator) under ``add_parent``; a new aggregate with ``agg_code``,
 ``agg_name``, ``agg_parent``. Steps are slots ``s-<i>-*`` (step, method, params); params are
 ``name=value`` pairs separated by ";", each value read as JSON when it is JSON (numbers, lists, true/false)
-and as text otherwise. The analyses: ``u_replications``, ``u_seed``, ``u_noise`` and ``sa_replications``,
-``sa_bootstrap``.
+and as text otherwise. The analyses: ``u_replications``, ``u_seed``, ``u_noise``, the alternative methods
+the uncertainty analysis draws from (``u_alt_impute``, ``u_alt_normalise``, ``u_alt_aggregate``: one value
+per method) and ``sa_replications``, ``sa_bootstrap``.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class Draft:
     steps: list[Step]
     analyses: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
+    # step -> the methods the uncertainty analysis draws from (none: the step's method is not varied)
+    alternatives: dict[str, list[str]] = field(default_factory=dict)
 
     def error(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)
@@ -80,13 +83,36 @@ def draft_from(imeta: list[dict[str, Any]], recipe: dict[str, Any]) -> Draft:
     analyses = {"u_replications": str(unc.get("replications", "")), "u_seed": str(unc.get("seed", "")),
                 "u_noise": str(noise), "sa_replications": str(sens.get("replications", "")),
                 "sa_bootstrap": str(sens.get("bootstrap", ""))}
-    return Draft(nodes, steps, analyses)
+    return Draft(nodes, steps, analyses, alternatives=_alternatives_of(unc.get("vary") or {}))
 
 
 def _number_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+# Steps whose method the uncertainty analysis may vary from the form, and the "vary" key of each: whole
+# normalisation specs (a method's parameters differ from another's: min-max's range is no z-score parameter),
+# the method alone for imputation and aggregation (their other parameters, e.g. weights, apply to every
+# method).
+ALT_STEPS = ("impute", "normalise", "aggregate")
+ALT_KEYS = {"impute": "impute.method", "normalise": "normalise", "aggregate": "aggregate.method"}
+
+
+def _alternatives_of(vary: dict[str, Any]) -> dict[str, list[str]]:
+    """The methods each step's alternatives use, where the form can show them (plain method names)."""
+    out: dict[str, list[str]] = {}
+    for step in ALT_STEPS:
+        values = vary.get(ALT_KEYS[step])
+        if step == "normalise" and values is None and isinstance(vary.get("normalise.method"), list):
+            values = vary["normalise.method"]
+        if not isinstance(values, list):
+            continue
+        methods = [v.get("method") if isinstance(v, dict) else v for v in values]
+        if methods and all(isinstance(m, str) and m in labels.METHODS[step] for m in methods):
+            out[step] = list(dict.fromkeys(str(m) for m in methods))
+    return out
 
 
 # --- from a posted form ------------------------------------------------------------------------
@@ -132,7 +158,9 @@ def draft_from_post(post: Any, catalogue: dict[str, dict[str, Any]]) -> Draft:
     steps = [s for s in steps if s.step]
     analyses = {k: str(post.get(k, "")).strip()[:20] for k in
                 ("u_replications", "u_seed", "u_noise", "sa_replications", "sa_bootstrap")}
-    return Draft(nodes, steps, analyses, draft_errors)
+    alternatives = {step: [m for m in post.getlist(f"u_alt_{step}") if m in labels.METHODS[step]]
+                    for step in ALT_STEPS} if hasattr(post, "getlist") else {}
+    return Draft(nodes, steps, analyses, draft_errors, {k: v for k, v in alternatives.items() if v})
 
 
 # --- to the engine's form ----------------------------------------------------------------------
@@ -230,26 +258,73 @@ def _int_field(draft: Draft, name: str, low: int, high: int) -> int | None:
     return value
 
 
+def _alternative_values(draft: Draft, step: str, base_vary: dict[str, Any]) -> list[Any] | None:
+    """The "vary" list for ``step``'s chosen methods, or None (an error is recorded when it cannot be)."""
+    chosen = draft.alternatives.get(step) or []
+    if not chosen:
+        return None
+    field_name = f"u_alt_{step}"
+    count = sum(1 for s in draft.steps if s.step == step)
+    if len(chosen) < 2:
+        draft.error(field_name, _("alternative methods: choose at least two to compare, or none"))
+        return None
+    if count != 1:
+        draft.error(field_name, _("alternative methods: the recipe needs exactly one %(step)s step to vary")
+                    % {"step": labels.STEPS[step]})
+        return None
+    if step != "normalise":
+        return list(chosen)
+    # Whole normalisation specs: the recipe's own step for its method, the earlier alternative's spec for
+    # a method varied before (its parameters kept), the method's defaults otherwise.
+    current = next(s for s in draft.steps if s.step == step)
+    spec = _step_spec(draft, draft.steps.index(current), current) or {}
+    earlier = {v.get("method"): v for v in base_vary.get("normalise") or [] if isinstance(v, dict)}
+    out = []
+    for method in chosen:
+        if method == (spec.get(step) or {}).get("method", "minmax"):
+            out.append(dict(spec.get(step) or {}))
+        else:
+            out.append(dict(earlier.get(method) or {"method": method}))
+    return out
+
+
+def _vary(draft: Draft, base_vary: dict[str, Any]) -> dict[str, Any]:
+    """The varied assumptions: the form's (weight noise, alternative methods) over the base recipe's others."""
+    # The form owns the weight noise and the alternatives it can show; other varied assumptions (e.g.
+    # treat.winmax, per-level aggregation methods) are kept as the recipe has them.
+    shown = _alternatives_of(base_vary)
+    owned = {"weights"} | {k for step in shown for k in (step, f"{step}.method")}
+    # A varied assumption of a step the draft no longer has is dropped with the step.
+    present = {s.step for s in draft.steps}
+    vary = {k: v for k, v in base_vary.items() if k not in owned and k.partition(".")[0] in present}
+    noise_text = draft.analyses.get("u_noise", "")
+    if noise_text:
+        try:
+            noise = float(noise_text)
+        except ValueError:
+            noise = -1.0
+        if not 0 < noise < 1:
+            draft.error("u_noise", _("weight noise: a number between 0 and 1"))
+        else:
+            vary["weights"] = {**(base_vary.get("weights") or {"levels": [1, 2]}), "noise": noise}
+    for step in ALT_STEPS:
+        values = _alternative_values(draft, step, base_vary)
+        if values is not None:
+            for key in (step, f"{step}.method"):
+                vary.pop(key, None)
+            vary[ALT_KEYS[step]] = values
+    return vary
+
+
 def _analyses(draft: Draft, base: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     reps = _int_field(draft, "u_replications", 10, 20000)
     if reps:
         unc = dict(base.get("uncertainty") or {})
-        vary = dict(unc.get("vary") or {})
-        noise_text = draft.analyses.get("u_noise", "")
-        if noise_text:
-            try:
-                noise = float(noise_text)
-            except ValueError:
-                noise = -1.0
-            if not 0 < noise < 1:
-                draft.error("u_noise", _("weight noise: a number between 0 and 1"))
-            else:
-                vary["weights"] = {**(vary.get("weights") or {"levels": [1, 2]}), "noise": noise}
-        elif "weights" in vary:
-            vary.pop("weights")
-        if not vary:
-            draft.error("u_noise", _("an uncertainty analysis varies something: give the weight noise"))
+        vary = _vary(draft, dict(unc.get("vary") or {}))
+        if not vary and "u_noise" not in draft.errors:
+            draft.error("u_noise", _("an uncertainty analysis varies something: give the weight noise or "
+                                     "alternative methods"))
         unc.update(replications=reps, vary=vary)
         seed = _int_field(draft, "u_seed", 0, 2**31 - 1)
         if seed is not None:
@@ -264,6 +339,9 @@ def _analyses(draft: Draft, base: dict[str, Any]) -> dict[str, Any]:
             out["sensitivity"] = sens
     elif draft.analyses.get("sa_replications"):
         draft.error("sa_replications", _("a sensitivity analysis needs an uncertainty analysis"))
+    elif draft.alternatives:
+        draft.error(f"u_alt_{next(iter(draft.alternatives))}",
+                    _("alternative methods are drawn by the uncertainty analysis: give its replications"))
     return out
 
 

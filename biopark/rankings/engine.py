@@ -120,5 +120,6 @@ def summarise(result: BuildResult) -> dict[str, Any]:
                                 for row in s.rows()]}
     strengths = {unit: {"strengths": [list(x) for x in p.strengths], "weaknesses": [list(x) for x in p.weaknesses]}
                  for unit, p in result.strengths_weaknesses(top_n=5).items()}
+    warnings = [{"table": w.table, "group": w.group, "reason": w.reason} for w in result.analysis_warnings()]
     return {"codes": list(res.codes), "scores": scores, "uncertainty": uncertainty, "sensitivity": sensitivity,
-            "strengths": strengths, "n_units": len(res.units)}
+            "strengths": strengths, "n_units": len(res.units), "warnings": warnings}

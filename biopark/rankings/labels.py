@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -62,3 +66,27 @@ def factor_label(factor: str) -> str:
     if not param:
         return _("%(step)s: whole specification") % {"step": name}
     return _("%(step)s: %(parameter)s") % {"step": name, "parameter": PARAMS.get(param, param)}
+
+
+# Analysis tables a build may report as unavailable for a group (biopark.index.analysis.Unavailable).
+TABLES = {
+    "pca_weights": gettext_lazy("PCA weights"), "correlations": gettext_lazy("Correlations"),
+    "cronbach": gettext_lazy("Cronbach's alpha"),
+}
+_FEW_UNITS = re.compile(r"^fewer than 3 complete units \((\d+)\)$")
+_ZERO_VARIANCE = re.compile(r"^zero variance in (.+)$")
+
+
+def warning_label(warning: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, str]:
+    """A stored analysis warning in words: the table, the group's name and the reason (the engine's English
+    reasons of known shape are translated; indicator codes become their names)."""
+    reason = str(warning.get("reason", ""))
+    if few := _FEW_UNITS.match(reason):
+        reason = _("fewer than 3 units have a value for every indicator (%(n)s)") % {"n": few.group(1)}
+    elif zero := _ZERO_VARIANCE.match(reason):
+        codes = [c.strip() for c in zero.group(1).split(",")]
+        reason = _("no variation in %(indicators)s") % {"indicators": ", ".join(names.get(c, c) for c in codes)}
+    table = str(warning.get("table", ""))
+    group = str(warning.get("group", ""))
+    return {"table": str(TABLES.get(table, table)), "group": names.get(group, group), "reason": reason,
+            "code": group}

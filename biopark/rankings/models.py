@@ -100,6 +100,9 @@ class Run(models.Model):
     uncertainty = models.JSONField(null=True, blank=True)
     sensitivity = models.JSONField(null=True, blank=True)
     strengths = models.JSONField(default=dict, blank=True)
+    # Analysis tables the build could not compute for some group (e.g. PCA of a pillar with a constant
+    # indicator): [{"table", "group", "reason"}]. They never stop a build; the run page lists them.
+    warnings = models.JSONField(default=list, blank=True)
     n_units = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -87,8 +87,14 @@ class RunIn(Schema):
     idata: list[dict[str, Any]] | None = None
     label: str = ""
     publish: bool = True
-    # Queue the run for a background worker (202, job_status "queued") instead of building it in the request.
-    background: bool = False
+    background: bool = Field(True, description="true (default): queue the run for the background worker (202, "
+                             "job_status queued); false: build it in the request (201), only for small runs")
+
+
+class RunWarningOut(Schema):
+    table: str = Field(description="pca_weights, correlations or cronbach")
+    group: str = Field(description="code of the aggregate whose group it is")
+    reason: str
 
 
 class RunOut(Schema):
@@ -104,6 +110,8 @@ class RunOut(Schema):
     created_at: datetime
     job_status: str = "succeeded"  # queued | running | succeeded | failed
     job_error: str = ""
+    warnings: list[RunWarningOut] = Field(default_factory=list, description="analysis tables the build could "
+                                          "not compute for a group (the ranking is complete)")
 
 
 class RankingRowOut(Schema):

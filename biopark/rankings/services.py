@@ -261,6 +261,7 @@ def _store(run: Run, rows: list[dict[str, Any]], built: tuple[list[str], dict[st
     run.unit_parks, run.codes, run.n_units = unit_parks, summary["codes"], summary["n_units"]
     run.uncertainty, run.sensitivity, run.strengths = (summary["uncertainty"], summary["sensitivity"],
                                                        summary["strengths"])
+    run.warnings = summary["warnings"]
     run.save()
     RunScore.objects.bulk_create([
         RunScore(run=run, code=s["code"], level=s["level"], unit_code=s["unit"], unit_name=s["name"][:300],
@@ -287,6 +288,35 @@ def run_create(*, actor: Any, framework: Framework, year: int | None = None,
                   changes={"framework": [None, framework.key], "version": [None, version.number],
                            "year": [None, year], "status": [None, run.status], "units": [None, run.n_units]})
     return run
+
+
+# A run built in the request (the API's "background": false) must stay small: at most this many builds
+# (the nominal one, the uncertainty replications and the sensitivity runs) and this many units.
+SYNC_MAX_BUILDS = 200
+SYNC_MAX_UNITS = 500
+
+
+def run_builds(recipe: Mapping[str, Any]) -> int:
+    """How many builds a run of ``recipe`` makes: 1 + replications + N × (factors + 2) of the sensitivity."""
+    unc = recipe.get("uncertainty") or {}
+    sens = recipe.get("sensitivity") or {}
+    factors = len(unc.get("vary") or {})
+    return 1 + int(unc.get("replications") or 0) + int(sens.get("replications") or 0) * (factors + 2)
+
+
+def run_check_in_request(*, actor: Any, framework: Framework,
+                         idata: Sequence[Mapping[str, Any]] | None = None) -> None:
+    """Refuse (naming ``background``) a run too large to build in a request; who may is checked first."""
+    policy.require(actor, policy.CREATE, Run(framework=framework))
+    builds = run_builds(latest_version(framework).recipe)
+    units = len(idata or [])
+    if builds > SYNC_MAX_BUILDS or units > SYNC_MAX_UNITS:
+        raise ValidationFailed(
+            _("background: only runs of at most %(max_builds)d builds (uncertainty and sensitivity runs included) "
+              "and %(max_units)d units are built in the request; this one makes %(builds)d builds on %(units)d "
+              "rows. Leave out \"background\" to queue it for the worker.")
+            % {"builds": builds, "units": units, "max_builds": SYNC_MAX_BUILDS, "max_units": SYNC_MAX_UNITS},
+            field="background")
 
 
 @transaction.atomic
@@ -371,6 +401,6 @@ def run_reproduce(*, run: Run) -> dict[str, Any]:
     identical = (
         stored_scores == rebuilt_scores and summary["uncertainty"] == run.uncertainty
         and summary["sensitivity"] == run.sensitivity and summary["strengths"] == run.strengths
-        and summary["codes"] == run.codes
+        and summary["codes"] == run.codes and summary["warnings"] == run.warnings
     )
     return {"identical": identical, "summary": summary}

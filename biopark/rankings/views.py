@@ -127,6 +127,9 @@ def run_ranking(request: HttpRequest, pk: int) -> HttpResponse:
         return run
     if not run.built:
         return views_runs.progress(request, run)
+    if getattr(request, "htmx", False) and request.htmx.trigger == "run-job":  # type: ignore[attr-defined]
+        # The progress page's poll: the run is built, so the whole page (ranking and analyses) is loaded.
+        return HttpResponse(headers={"HX-Refresh": "true"})
     try:
         table = selectors.ranking_table(run, Params(request.GET).text("code") or None)
     except NotFound as exc:

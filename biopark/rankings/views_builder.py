@@ -50,6 +50,14 @@ def _engine_field(field: str) -> str:
             "data": "preview"}.get(field, field)
 
 
+def _vary_field(message: str) -> str | None:
+    """The form field an engine error about a varied assumption belongs to ("… vary.normalise …")."""
+    for step in builder.ALT_STEPS:
+        if f"vary.{builder.ALT_KEYS[step]}" in message or f"vary.{step}." in message:
+            return f"u_alt_{step}"
+    return "u_noise" if "vary.weights" in message else None
+
+
 def _render(request: HttpRequest, *, framework: Framework | None, draft: builder.Draft, texts: dict[str, str],
             result: Any = None, status: int = 200) -> HttpResponse:
     catalogue = _catalogue()
@@ -70,6 +78,9 @@ def _render(request: HttpRequest, *, framework: Framework | None, draft: builder
         "slots": [(i, s, [draft.errors[f"s-{i}-{f}"] for f in ("step", "method", "params")
                           if f"s-{i}-{f}" in draft.errors]) for i, s in enumerate(slots)], "steps": list(labels.STEPS.items()),
         "methods": [(step, list(labels.METHODS[step].items())) for step in labels.STEPS],
+        "alternatives": [(step, labels.STEPS[step], [(c, lab) for c, lab in labels.METHODS[step].items() if c != "none"],
+                          draft.alternatives.get(step, []), draft.errors.get(f"u_alt_{step}", ""))
+                         for step in builder.ALT_STEPS],
         "years": years, "preview_year": request.POST.get("preview_year", "") or (years[0] if years else ""),
         "result": result,
         "note": request.POST.get("note", "")[:500], "is_park": kind == Framework.Kind.PARK,
@@ -78,7 +89,10 @@ def _render(request: HttpRequest, *, framework: Framework | None, draft: builder
 
 def _handle(request: HttpRequest, framework: Framework | None, texts: dict[str, str]) -> HttpResponse:
     """One post of the builder: redraw the draft, preview it, or save it."""
-    base = selectors.version_get(framework).recipe if framework else defaults.DEFAULT_RECIPE
+    # A new framework starts from the default recipe's analyses, not its name and description (they
+    # describe the default framework's steps).
+    base = selectors.version_get(framework).recipe if framework else \
+        {k: v for k, v in defaults.DEFAULT_RECIPE.items() if k not in ("name", "description")}
     draft = builder.draft_from_post(request.POST, _catalogue())
     imeta, recipe = builder.to_definition(draft, base)
     action = request.POST.get("action", "draft")
@@ -104,7 +118,7 @@ def _handle(request: HttpRequest, framework: Framework | None, texts: dict[str, 
             return _forbidden(request, exc.message)
         except DomainError as exc:
             field = next(iter(exc.fields), "preview") if exc.fields else "preview"
-            draft.error(_engine_field(field), exc.message)
+            draft.error(_vary_field(exc.message) or _engine_field(field), exc.message)
     status = 422 if draft.errors and action in ("preview", "save") else 200
     return _render(request, framework=framework, draft=draft, texts=texts, result=result, status=status)
 

@@ -77,5 +77,8 @@ def progress(request: HttpRequest, run: Run) -> HttpResponse:
 
 
 def analysis_context(run: Run) -> dict[str, Any]:
-    """Rank intervals (uncertainty) and Sobol indices (sensitivity) for the ranking page."""
-    return {"sobol": selectors.sensitivity_rows(run)}
+    """Rank intervals (uncertainty), Sobol indices (sensitivity) and the analysis tables the build could not
+    compute (warnings) for the ranking page."""
+    names = selectors.node_names(run.imeta, run.framework) if run.warnings else {}
+    return {"sobol": selectors.sensitivity_rows(run),
+            "analysis_warnings": [labels.warning_label(w, names) for w in run.warnings or []]}

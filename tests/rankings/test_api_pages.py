@@ -57,7 +57,7 @@ def test_api_create_framework_run_and_new_version(client, roles):
                                                        "imeta": IMETA, "recipe": RECIPE},
                        content_type="application/json")
     assert resp.status_code == 201, resp.content
-    resp = client.post("/api/v1/rankings/runs", {"framework": "toy", "idata": IDATA},
+    resp = client.post("/api/v1/rankings/runs", {"framework": "toy", "idata": IDATA, "background": False},
                        content_type="application/json")
     assert resp.status_code == 201 and resp.json()["n_units"] == 3
     resp = client.patch("/api/v1/rankings/frameworks/toy", {"weights": {"B": 3}}, content_type="application/json")
@@ -77,13 +77,14 @@ def test_api_bad_inputs_are_4xx_naming_the_problem(client, roles):
                  422, "validation_error")
     assert "imeta" in err["fields"]
     make_external(SYSTEM, owner_park=roles["park"])  # the operator's park owns it: it may build runs
-    err = _error(client.post("/api/v1/rankings/runs", {"framework": "toy", "idata": [dict(r, a1=1) for r in IDATA]},
+    err = _error(client.post("/api/v1/rankings/runs", {"framework": "toy", "idata": [dict(r, a1=1) for r in IDATA],
+                                                     "background": False},
                              content_type="application/json"), 422, "validation_error")
     assert err["message"].startswith("index engine:") and "a1" in err["message"]
-    err = _error(client.post("/api/v1/rankings/runs", {"framework": "toy"}, content_type="application/json"),
+    err = _error(client.post("/api/v1/rankings/runs", {"framework": "toy", "background": False}, content_type="application/json"),
                  422, "validation_error")
     assert list(err["fields"]) == ["idata"]
-    _error(client.post("/api/v1/rankings/runs", {"framework": "nope", "idata": IDATA},
+    _error(client.post("/api/v1/rankings/runs", {"framework": "nope", "idata": IDATA, "background": False},
                        content_type="application/json"), 404, "not_found")
     assert Run.objects.count() == 0
 
@@ -91,7 +92,7 @@ def test_api_bad_inputs_are_4xx_naming_the_problem(client, roles):
 def test_api_refusals_change_nothing(client, roles):
     framework = make_external(SYSTEM)
     client.force_login(roles["users"]["investor"])
-    _error(client.post("/api/v1/rankings/runs", {"framework": "toy", "idata": IDATA},
+    _error(client.post("/api/v1/rankings/runs", {"framework": "toy", "idata": IDATA, "background": False},
                        content_type="application/json"), 403, "forbidden")
     _error(client.patch("/api/v1/rankings/frameworks/toy", {"weights": {"B": 3}}, content_type="application/json"),
            403, "forbidden")

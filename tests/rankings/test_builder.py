@@ -87,9 +87,8 @@ def test_create_a_framework_from_the_catalogue(world):
         {"Level": 2, "iCode": "Index", "iName": "Total", "Direction": 1, "Weight": 1, "Unit": "", "Target": "",
          "Denominator": "", "Parent": "", "Type": "Aggregate"},
     ]
+    # Not the default framework's recipe name and description: they describe the default's own steps.
     assert version.recipe == {
-        "name": "park-competitiveness",
-        "description": version.recipe["description"],
         "steps": [{"normalise": {"method": "minmax", "range": [0, 100]}}, {"aggregate": {"method": "amean"}}],
     }
 
@@ -200,6 +199,10 @@ def test_the_default_framework_goes_through_the_builder_unchanged(world):
     for name, value in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(?:(?!</select>).)*?<option value="([^"]*)" '
                                   r'selected', page, re.S):
         data[name] = value
+    for name, value in re.findall(r'<input type="checkbox" name="([^"]+)" value="([^"]*)" checked', page):
+        data.setdefault(name, []).append(value)
+    # The default recipe's normalisation alternatives are shown checked.
+    assert data["u_alt_normalise"] == ["minmax", "rank"]
     data.pop("csrfmiddlewaretoken", None)
     response = admin.post(f"/rankings/frameworks/{framework.key}/build/", {**data, "action": "save"})
     assert response.status_code == 302, response.context and response.context["errors"]
@@ -245,3 +248,63 @@ def test_a_new_framework_is_previewed_before_it_is_saved(world):
     assert Framework.objects.count() == 0
     response = client.post("/rankings/new/", form(action="preview", preview_year="abc"))
     assert response.status_code == 422 and "year: give the year of the observations" in response.content.decode()
+
+
+def alternatives_form(**extra: Any) -> dict[str, Any]:
+    """A new framework whose uncertainty analysis draws imputation, normalisation and aggregation methods."""
+    return form(**{"s-0-step": "impute", "s-0-method": "mean", "s-0-params": "",
+                   "s-1-step": "normalise", "s-1-method": "minmax", "s-1-params": "range=[0, 100]",
+                   "s-2-step": "aggregate", "s-2-method": "amean", "s-2-params": "",
+                   "u_replications": "50", "u_seed": "7", "u_noise": "",
+                   "u_alt_impute": ["mean", "median"], "u_alt_normalise": ["minmax", "zscore", "rank"],
+                   "u_alt_aggregate": ["amean", "gmean"], "sa_replications": "10", "sa_bootstrap": "100",
+                   **extra})
+
+
+def test_uncertainty_alternatives_are_set_on_the_web(world):
+    client = signed_in(world["users"]["operator"])
+    response = client.post("/rankings/new/", alternatives_form())
+    assert response.status_code == 302, response.context and response.context["errors"]
+    version = Framework.objects.get(key="my-index").versions.get()
+    assert {k: v for k, v in version.recipe.items() if k != "steps"} == {
+        "uncertainty": {"replications": 50, "seed": 7, "vary": {
+            "impute.method": ["mean", "median"],
+            "normalise": [{"method": "minmax", "range": [0, 100]}, {"method": "zscore"}, {"method": "rank"}],
+            "aggregate.method": ["amean", "gmean"]}},
+        "sensitivity": {"replications": 10, "bootstrap": 100}}
+    page = client.get("/rankings/frameworks/my-index/build/").content.decode()
+    for step, method in (("impute", "median"), ("normalise", "zscore"), ("aggregate", "gmean")):
+        assert f'name="u_alt_{step}" value="{method}" checked' in page
+    assert 'name="u_alt_aggregate" value="hmean">' in page
+    # Unticking the aggregation methods and giving weight noise instead: a new version, the rest kept.
+    data = node_form(version, **{"s-0-step": "impute", "s-0-method": "mean", "s-0-params": "",
+                                 "s-1-step": "normalise", "s-1-method": "minmax", "s-1-params": "range=[0, 100]",
+                                 "s-2-step": "aggregate", "s-2-method": "amean", "u_replications": "50",
+                                 "u_seed": "7", "u_noise": "0.1", "u_alt_impute": ["mean", "median"],
+                                 "u_alt_normalise": ["minmax", "zscore", "rank"], "sa_replications": "10",
+                                 "sa_bootstrap": "100"})
+    assert client.post("/rankings/frameworks/my-index/build/", data).status_code == 302
+    v2 = Framework.objects.get(key="my-index").versions.get(number=2)
+    assert v2.recipe["uncertainty"]["vary"] == {
+        "weights": {"levels": [1, 2], "noise": 0.1}, "impute.method": ["mean", "median"],
+        "normalise": [{"method": "minmax", "range": [0, 100]}, {"method": "zscore"}, {"method": "rank"}]}
+
+
+ALTERNATIVE_ERRORS = [
+    ({"u_alt_normalise": ["zscore"]}, "u_alt_normalise", "alternative methods: choose at least two to compare, or none"),
+    ({"s-0-step": "", "s-0-method": ""}, "u_alt_impute",
+     "alternative methods: the recipe needs exactly one Imputation of missing values step to vary"),
+    ({"u_replications": "", "sa_replications": ""}, "u_alt_impute",
+     "alternative methods are drawn by the uncertainty analysis: give its replications"),
+    ({"u_alt_normalise": ["minmax", "goalposts"]}, "u_alt_normalise", "vary.normalise"),
+    ({"u_alt_impute": [], "u_alt_normalise": [], "u_alt_aggregate": []}, "u_noise",
+     "an uncertainty analysis varies something: give the weight noise or alternative methods"),
+]
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), ALTERNATIVE_ERRORS)
+def test_bad_alternatives_are_named_at_their_field_and_nothing_is_written(world, changes, field, message):
+    response = signed_in(world["users"]["operator"]).post("/rankings/new/", alternatives_form(**changes))
+    assert response.status_code == 422
+    assert message in response.context["errors"][field]
+    assert Framework.objects.count() == 0 and FrameworkVersion.objects.count() == 0

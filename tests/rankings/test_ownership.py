@@ -161,7 +161,7 @@ def test_api_refuses_other_owners_and_copies(client, world):
         resp = client.patch(f"/api/v1/rankings/frameworks/{key}", {"weights": {"B": 3}, "name_en": "Mine"},
                             content_type="application/json")
         assert resp.status_code == 403 and resp.json()["error"]["code"] == "forbidden"
-        resp = client.post("/api/v1/rankings/runs", {"framework": key, "idata": IDATA},
+        resp = client.post("/api/v1/rankings/runs", {"framework": key, "idata": IDATA, "background": False},
                            content_type="application/json")
         assert resp.status_code == 403
     for draft in (world["national_draft"], world["b_draft"]):
@@ -179,7 +179,8 @@ def test_api_refuses_other_owners_and_copies(client, world):
         "a-index", world["park"].pk, "national", 1)
     resp = client.patch("/api/v1/rankings/frameworks/a-index", {"weights": {"B": 3}}, content_type="application/json")
     assert resp.status_code == 200 and resp.json()["current_version"] == 2
-    resp = client.post("/api/v1/rankings/runs", {"framework": "a-index", "idata": IDATA, "publish": False},
+    resp = client.post("/api/v1/rankings/runs", {"framework": "a-index", "idata": IDATA, "publish": False,
+                                                 "background": False},
                        content_type="application/json")
     assert resp.status_code == 201
     resp = client.post(f"/api/v1/rankings/runs/{resp.json()['id']}/publish")
