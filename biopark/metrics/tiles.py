@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from biopark.accounts import policy
 from biopark.core.nav import NavLink, register_nav, signed_in
@@ -49,10 +49,11 @@ def requests_tile(actor: policy.Actor) -> TileData | None:
 
 
 def register() -> None:
-    register_tile(Tile(key="metrics.targets", title=gettext_lazy("Targets"),
-                       roles=frozenset({Role.OPERATOR.value, Role.ADMIN.value}), build=targets_tile, order=50))
+    register_tile(Tile(key="metrics.targets", title=pgettext_lazy("park goals", "Targets"),
+                       roles=frozenset({Role.OPERATOR.value, Role.ADMIN.value}), build=targets_tile, order=50,
+                       cache_seconds=60))
     register_tile(Tile(key="metrics.requests", title=gettext_lazy("Figure requests"),
                        roles=frozenset({Role.ENTERPRISE_MEMBER.value, Role.PLATFORM_MANAGER.value}),
                        build=requests_tile, order=60))
-    register_nav(NavLink(key="metrics.targets", url="/metrics/targets/", label=gettext_lazy("Targets"), order=78,
+    register_nav(NavLink(key="metrics.targets", url="/metrics/targets/", label=pgettext_lazy("park goals", "Targets"), order=78,
                          visible=signed_in))
