@@ -142,3 +142,12 @@ def test_home_tile_lists_behind_first_for_operators(pages):
     assert data is not None and data.value == "1"
     assert [(i.status, i.href) for i in data.items] == [("behind", f"/metrics/targets/{pages['target'].pk}/")]
     assert targets_tile(actor_for(pages["users"]["viewer"])) is None
+
+
+def test_targets_are_park_goals_in_chinese_and_say_when_they_were_computed(pages):
+    import re
+
+    zh = _client(pages["users"]["viewer"], "zh-hans").get("/metrics/targets/").content.decode()
+    # Pipeline's "Targets" are drug targets (靶点); the park's targets are goals (目标).
+    assert "<h1>目标</h1>" in zh and "靶点" not in zh
+    assert re.search(r'<p class="muted" id="as-of">实时数值：截至 \d\d:\d\d。</p>', zh)
