@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.core import kpis
-from biopark.core.tiles import as_of_text
 from biopark.core.errors import DomainError
 from biopark.core.formatting import format_number
 from biopark.core.params import MAX_ID, Params
+from biopark.core.tiles import as_of_text
 from biopark.ecosystem import selectors as registry
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.metrics import charts, progress, selectors, targets
