@@ -162,6 +162,18 @@ if IS_POSTGRES and env_bool("BIOPARK_DB_PREPARED", True):
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
 
+# One cache for every process and worker (the home page's tiles are built once, not once per gunicorn
+# worker): a table in the project's own database, so no cache server is needed. The table is created after
+# `migrate` (biopark.core.tiles.ensure_cache_table); every entry expires, and tiles show when they were built.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "biopark_cache",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

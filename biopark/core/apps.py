@@ -7,7 +7,11 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from biopark.core import nav
+        from django.db.models.signals import post_migrate
+
+        from biopark.core import nav, tiles
 
         # Core is the first app: an app registering a link under the same key later replaces the default.
         nav.register_app_links()
+        # The shared cache (settings.CACHES) is a table: made after every migrate, once (sent for core only).
+        post_migrate.connect(tiles.ensure_cache_table, sender=self, dispatch_uid="biopark.core.cache_table")

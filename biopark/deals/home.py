@@ -62,7 +62,7 @@ def _terms(value: Any) -> str:
 def register() -> None:
     register_nav(NavLink("deals", "/deals/", gettext_lazy("Deals"), order=72, visible=_may_read))
     register_tile(Tile("deals.recent", gettext_lazy("Recent agreements in your park"), frozenset({Role.OPERATOR}),
-                       recent_agreements, order=42))
+                       recent_agreements, order=42, cache_seconds=60))
     history.register("deals.agreement", "parties", label=gettext_lazy("parties"),
                      value=_linked(Organisation, AgreementParty.Role.choices))
     history.register("deals.agreement", "signatories", label=gettext_lazy("signatories"),

@@ -18,6 +18,7 @@ from biopark.core import kpis
 from biopark.core.errors import DomainError
 from biopark.core.formatting import format_number
 from biopark.core.params import MAX_ID, Params
+from biopark.core.tiles import as_of_text
 from biopark.ecosystem import selectors as registry
 from biopark.ecosystem.models import Organisation, Platform
 from biopark.metrics import charts, progress, selectors, targets
@@ -80,6 +81,8 @@ def target_list(request: HttpRequest) -> HttpResponse:
         "statuses": progress.STATUS_LABELS.items(), "rule": progress.STATUS_RULE,
         "may_create": policy.decide(request.user, policy.CREATE, Target).allowed,
         "may_see_requests": policy.decide(request.user, policy.VIEW, ObservationRequest).allowed,
+        # Live values are computed as the page is made: the page says when.
+        "as_of": as_of_text(timezone.now()),
     })
 
 
@@ -100,6 +103,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "citations": [(c, registry.passage(c)) for c in registry.citations_of(target)],
         "history": registry.history_of(target) if request.user.is_authenticated else [],
         "may_change": policy.decide(request.user, policy.CHANGE, target).allowed,
+        "as_of": as_of_text(timezone.now()),
     })
 
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from biopark.accounts import policy
 from biopark.core.nav import NavLink, register_nav, signed_in
 from biopark.core.roles import Role
-from biopark.core.tiles import Tile, TileData, TileItem, register_tile
+from biopark.core.tiles import (
+    AlertSource,
+    Tile,
+    TileData,
+    TileItem,
+    count_text,
+    register_alert,
+    register_tile,
+)
 from biopark.metrics import progress, selectors
 from biopark.metrics.models import ObservationRequest
 
@@ -37,6 +45,18 @@ def targets_tile(actor: policy.Actor) -> TileData | None:
     )
 
 
+def behind_alert(actor: policy.Actor) -> list[TileItem]:
+    """One line for the alerts tile when targets of the actor's park are behind their straight line."""
+    if not actor.is_admin and not actor.park_scope:
+        return []
+    found = selectors.target_list(user=actor, park_ids=None if actor.is_admin else actor.park_scope)
+    behind = sum(1 for p in progress.progress_many(found, today=timezone.localdate()) if p.status == progress.BEHIND)
+    if not behind:
+        return []
+    return [TileItem(label=_("%(n)s targets behind") % {"n": count_text(behind)},
+                     href="/metrics/targets/?status=behind", status=progress.BEHIND)]
+
+
 def requests_tile(actor: policy.Actor) -> TileData | None:
     """Figures the actor's organisation has been asked for and not yet reported."""
     if actor.organisation_id is None:
@@ -49,10 +69,13 @@ def requests_tile(actor: policy.Actor) -> TileData | None:
 
 
 def register() -> None:
-    register_tile(Tile(key="metrics.targets", title=gettext_lazy("Targets"),
-                       roles=frozenset({Role.OPERATOR.value, Role.ADMIN.value}), build=targets_tile, order=50))
+    register_tile(Tile(key="metrics.targets", title=pgettext_lazy("park goals", "Targets"),
+                       roles=frozenset({Role.OPERATOR.value, Role.ADMIN.value}), build=targets_tile, order=50,
+                       cache_seconds=60))
+    register_alert(AlertSource("metrics.behind", frozenset({Role.OPERATOR.value, Role.ADMIN.value}), behind_alert,
+                               order=10))
     register_tile(Tile(key="metrics.requests", title=gettext_lazy("Figure requests"),
                        roles=frozenset({Role.ENTERPRISE_MEMBER.value, Role.PLATFORM_MANAGER.value}),
                        build=requests_tile, order=60))
-    register_nav(NavLink(key="metrics.targets", url="/metrics/targets/", label=gettext_lazy("Targets"), order=78,
+    register_nav(NavLink(key="metrics.targets", url="/metrics/targets/", label=pgettext_lazy("park goals", "Targets"), order=78,
                          visible=signed_in))

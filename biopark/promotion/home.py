@@ -41,4 +41,5 @@ def register() -> None:
     register_nav(NavLink(key="promotion", url="/promotion/", label=gettext_lazy("Investment promotion"), order=74,
                          visible=rules.may_use))
     register_tile(Tile(key="promotion.due", title=gettext_lazy("Leads to follow up"),
-                       roles=frozenset({Role.OPERATOR.value, Role.ADMIN.value}), build=_due_tile, order=44))
+                       roles=frozenset({Role.OPERATOR.value, Role.ADMIN.value}), build=_due_tile, order=44,
+                       cache_seconds=60))

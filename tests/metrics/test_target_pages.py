@@ -142,3 +142,26 @@ def test_home_tile_lists_behind_first_for_operators(pages):
     assert data is not None and data.value == "1"
     assert [(i.status, i.href) for i in data.items] == [("behind", f"/metrics/targets/{pages['target'].pk}/")]
     assert targets_tile(actor_for(pages["users"]["viewer"])) is None
+
+
+def test_targets_are_park_goals_in_chinese_and_say_when_they_were_computed(pages):
+    import re
+
+    zh = _client(pages["users"]["viewer"], "zh-hans").get("/metrics/targets/").content.decode()
+    # Pipeline's "Targets" are drug targets (靶点); the park's targets are goals (目标).
+    assert "<h1>目标</h1>" in zh and "靶点" not in zh
+    assert re.search(r'<p class="muted" id="as-of">实时数值：截至 \d\d:\d\d。</p>', zh)
+
+
+def test_targets_behind_raise_an_alert_for_the_operator(pages):
+    from django.utils import translation
+
+    from biopark.core import tiles
+    from biopark.metrics.tiles import behind_alert
+
+    operator = actor_for(pages["users"]["operator"])
+    with translation.override("en"):
+        assert behind_alert(operator) == [tiles.TileItem(label="1 targets behind", href="/metrics/targets/?status=behind",
+                                                        status="behind")]
+        assert [i.label for i in tiles.alerts_for(operator)] == ["1 targets behind"]
+    assert behind_alert(actor_for(pages["users"]["viewer"])) == []

@@ -1,0 +1,107 @@
+"""Home tiles (issue 12): a cached tile is kept in the cache every process shares (a database table), every
+tile says when its figures were computed, and the status badges stay legible."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone, translation
+
+from biopark.accounts import policy
+from biopark.core import tiles
+from biopark.core.roles import Role
+from tests.factories import ParkFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+CSS = Path(__file__).resolve().parents[2] / "biopark" / "static" / "biopark" / "biopark.css"
+
+
+@pytest.fixture
+def counted_tile():
+    """A tile that counts its builds, registered for operators while the test runs."""
+    calls: list[int] = []
+
+    def build(actor: policy.Actor) -> tiles.TileData:
+        calls.append(1)
+        return tiles.TileData(value=str(len(calls)))
+
+    tile = tiles.Tile(key="test.counted", title="Counted", roles=frozenset({Role.OPERATOR.value}), build=build,
+                      cache_seconds=60)
+    tiles.register_tile(tile)
+    cache.clear()
+    yield tile, calls
+    tiles._TILES.pop("test.counted", None)
+    cache.clear()
+
+
+def _rows_in_cache_table() -> int:
+    with connection.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM biopark_cache")
+        return int(cur.fetchone()[0])
+
+
+def test_a_cached_tile_is_built_once_and_kept_in_the_shared_table(counted_tile):
+    tile, calls = counted_tile
+    actor = policy.actor_for(make_user(Role.OPERATOR, park=ParkFactory()))
+    with translation.override("en"):
+        first = tiles.build_one(tile, actor)
+        second = tiles.build_one(tile, actor)
+    assert (first.value, second.value, len(calls)) == ("1", "1", 1)
+    assert first.as_of is not None and second.as_of == first.as_of
+    # The entry is a row of the database table every gunicorn worker reads, not a per-process dictionary.
+    assert _rows_in_cache_table() == 1
+
+
+def test_a_live_tile_is_as_of_the_moment_it_was_built():
+    tile = tiles.Tile(key="test.live", title="Live", roles=frozenset({Role.OPERATOR.value}),
+                      build=lambda actor: tiles.TileData(value="7"))
+    before = timezone.now()
+    data = tiles.build_one(tile, policy.actor_for(make_user(Role.OPERATOR, park=ParkFactory())))
+    assert data.value == "7" and data.as_of is not None and before <= data.as_of <= timezone.now()
+
+
+@override_settings(TIME_ZONE="Asia/Shanghai")
+def test_as_of_text_says_the_time_today_and_the_day_before_that():
+    today = timezone.localdate()
+    at_1042 = timezone.make_aware(dt.datetime.combine(today, dt.time(10, 42)))
+    yesterday = today - dt.timedelta(days=1)
+    earlier = timezone.make_aware(dt.datetime.combine(yesterday, dt.time(9, 5)))
+    with translation.override("zh-hans"):
+        assert tiles.as_of_text(at_1042) == "截至 10:42"
+        assert tiles.as_of_text(earlier) == f"截至 {yesterday.year}年{yesterday.month}月{yesterday.day}日 09:05"
+    with translation.override("en"):
+        assert tiles.as_of_text(at_1042) == "as of 10:42"
+    assert tiles.as_of_text(None) == ""
+
+
+def test_operator_home_page_shows_as_of_on_every_tile(client):
+    user = make_user(Role.OPERATOR, park=ParkFactory())
+    client.force_login(user)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    sections = html.count('<section class="tile')
+    assert sections > 0
+    assert len(re.findall(r'<p class="muted asof"><time datetime="[^"]+" title="[^"]+">截至 \d\d:\d\d</time>',
+                          html)) == sections
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("status", ["reached", "on_track", "behind", "no_data"])
+def test_each_target_status_badge_has_its_own_colours_with_readable_contrast(status):
+    css = CSS.read_text(encoding="utf-8")
+    rule = re.search(r"\.status-" + status + r"\.tag[^{]*\{\s*background:#([0-9a-f]{6});\s*color:#([0-9a-f]{6});",
+                     css)
+    assert rule is not None
+    back, fore = sorted((_luminance(rule.group(1)), _luminance(rule.group(2))))
+    assert (fore + 0.05) / (back + 0.05) >= 4.5
