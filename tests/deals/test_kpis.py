@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from biopark.accounts.policy import park_subtree
 from biopark.core import kpis
@@ -61,6 +62,7 @@ def test_a_park_holding_only_applications_counts_zero_and_one_without_assets_fal
 
 
 def test_the_definition_names_what_counts():
-    definition = str(kpis.kpi("ip_rights").definition)
+    with translation.override("en"):
+        definition = str(kpis.kpi("ip_rights").definition)
     assert "Granted patents in force at the end of the period" in definition
     assert "observations" in definition
