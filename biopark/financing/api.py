@@ -184,7 +184,7 @@ def investors_for_project(request: HttpRequest, pk: int, paging: Query[MatchPagi
     if project is None:
         raise NotFound(_("no such project"))
     rows = selectors.investors_for_project(request.auth, project, needs, limit=_limit(paging.limit))
-    as_of = selectors.matches_as_of()
+    as_of = selectors.matches_as_of(investors=True)
     return [{"organisation_id": r.organisation.pk, "organisation": str(r.organisation),
              "mandate_id": r.match.mandate_id, "score": r.match.score, "criteria": _criteria(r.match),
              "as_of": as_of} for r in rows]
@@ -197,7 +197,7 @@ def projects_for_investor(request: HttpRequest, pk: int, paging: Query[MatchPagi
     if not Mandate.objects.filter(policy.visible_filter(request.auth, Mandate), organisation_id=pk).exists():
         raise NotFound(_("no such investor"))
     rows = selectors.projects_for_investor(request.auth, pk, limit=limit)
-    as_of = selectors.matches_as_of()
+    as_of = selectors.matches_as_of(investors=False)
     return [{"project_id": r.project.pk, "project": r.project.display_name,
              "need_id": r.need.pk if r.need else None, "mandate_id": r.match.mandate_id, "score": r.match.score,
              "criteria": _criteria(r.match), "as_of": as_of} for r in rows]

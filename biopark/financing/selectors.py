@@ -124,11 +124,10 @@ def _current(cache: _Cached, stamp_of: Callable[[], tuple[Any, ...]], build: Cal
         return cache.value
 
 
-def matches_as_of() -> dt.datetime | None:
-    """The moment the cached mandates and needs were last known to match the database (the older of the two):
-    a ranking read now reflects every change made before it. None before the first ranking."""
-    moments = [c.as_of for c in (_mandates, _needs) if c.as_of is not None]
-    return min(moments) if moments else None
+def matches_as_of(*, investors: bool) -> dt.datetime | None:
+    """The moment the cached rows a ranking reads (the mandates when ranking investors, the needs when ranking
+    projects) were last known to match the database: the ranking reflects every change made before it."""
+    return (_mandates if investors else _needs).as_of
 
 
 _lock = threading.Lock()
