@@ -9,7 +9,12 @@ class PromotionConfig(AppConfig):
 
     def ready(self) -> None:
         from biopark.deals import followups
-        from biopark.promotion import home, merge, rules, services  # models are loaded only now: the rules name them
+        from biopark.promotion import (  # models are loaded only now: the rules name them
+            home,
+            merge,
+            rules,
+            services,
+        )
 
         rules.register()
         merge.register()
