@@ -107,10 +107,10 @@ def board(user: Any, filters: LeadFilters, *, per_column: int = CARDS_PER_COLUMN
     first `per_column` ids of each; then those cards with their organisation and owner."""
     assert filters.pipeline is not None
     base = lead_list(user, LeadFilters(**{**filters.__dict__, "stage": None}))
-    by_stage = {"partition_by": [F("stage_id")]}
     ranked = (base.select_related(None).order_by()
-              .annotate(rank=Window(RowNumber(), order_by=[F("updated_at").desc(), F("id").desc()], **by_stage),
-                        in_stage=Window(Count("id"), **by_stage))
+              .annotate(rank=Window(RowNumber(), partition_by=[F("stage_id")],
+                                    order_by=[F("updated_at").desc(), F("id").desc()]),
+                        in_stage=Window(Count("id"), partition_by=[F("stage_id")]))
               .filter(rank__lte=per_column).values_list("id", "stage_id", "in_stage", "rank"))
     placed = sorted(ranked, key=lambda row: (row[1], row[3]))
     cards = Lead.objects.select_related("organisation", "owner").in_bulk([row[0] for row in placed])
