@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -75,6 +77,8 @@ def test_operator_moves_a_lead_on_the_board_and_a_refused_move_says_why(browser_
     park = _park()
     prospect = OrganisationFactory(park=park, name_zh="信达生物制药")
     operator = make_user(Role.OPERATOR, park=park, username="lead-operator")
+    # A transactional test starts from an emptied database: seed the pipeline as its migration does.
+    import_module("biopark.promotion.migrations.0002_investment_promotion_pipeline").seed(apps, None)
     lead = promotion.lead_create(actor=operator, data={
         "park": park, "organisation": prospect, "project": "抗体生产基地", "source": "referral"})
     pipeline = Pipeline.objects.get(key="investment-promotion")
