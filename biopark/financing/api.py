@@ -230,7 +230,10 @@ def set_interest(request: HttpRequest, payload: InterestIn) -> Any:
 
 @router.get("/notes", response=Page[NoteOut], operation_id="list_notes")
 def list_notes(request: HttpRequest, paging: Query[FinancingPaging]) -> Any:
-    qs = InvestorNote.objects.filter(policy.visible_filter(request.auth, InvestorNote))
+    # The caller's own organisation's notes only: administrators may read others' notes on the admin's
+    # read-only screen (docs/financing.md), not through the API.
+    qs = InvestorNote.objects.filter(policy.visible_filter(request.auth, InvestorNote),
+                                     investor_id=policy.actor_for(request.auth).organisation_id)
     page = paginate(qs, paging.page, paging.page_size)
     page["results"] = [{"id": n.pk, "project_id": n.project_id, "text": n.text, "author": n.author_label,
                         "created_at": n.created_at} for n in page["results"]]
