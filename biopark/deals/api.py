@@ -222,6 +222,7 @@ class EventIn(Schema):
     park: int | None = None
     description_zh: str = ""
     description_en: str = ""
+    visibility: str = "confidential"
     organisers: list[int] = []
     participants: list[ParticipantIO] = []
 
@@ -236,6 +237,7 @@ class EventPatch(Schema):
     park: int | None = None
     description_zh: str | None = None
     description_en: str | None = None
+    visibility: str | None = None
     organisers: list[int] | None = None
     participants: list[ParticipantIO] | None = None
 
@@ -255,6 +257,7 @@ class DealEventOut(Schema):
     place_zh: str
     place_en: str
     park_id: int | None
+    visibility: str
     organisers: list[int]
     participants: list[ParticipantIO]
     agreements_count: int
@@ -451,7 +454,7 @@ def _event_out(e: Event, totals: selectors.Totals | None) -> dict[str, Any]:
     return {
         "id": e.pk, "key": e.key, "kind": e.kind, "title_zh": e.title_zh, "title_en": e.title_en,
         "starts_on": e.date, "place_zh": e.place_zh, "place_en": e.place_en, "park_id": e.park_id,
-        "organisers": [o.pk for o in e.organisers.all()],
+        "visibility": e.visibility, "organisers": [o.pk for o in e.organisers.all()],
         "participants": [{"person": p.person_id, "organisation": p.organisation_id, "title_zh": p.title_zh,
                           "title_en": p.title_en} for p in e.participants.all()],
         "agreements_count": totals.count if totals else 0,

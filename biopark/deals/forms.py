@@ -335,6 +335,9 @@ def event_fields(user: Any) -> list[Field]:
         Field("place_zh", gettext_lazy("Place (Chinese)")),
         Field("place_en", gettext_lazy("Place (English)")),
         Field("park", gettext_lazy("Park"), "select", park_choices(user)),
+        Field("visibility", gettext_lazy("Visibility"), "select", _choices(Event.Visibility.choices),
+              hint=gettext_lazy("public: visitors and viewers see it; an event where a public agreement was signed "
+                                "is public in any case")),
         Field("description_zh", gettext_lazy("Description (Chinese)"), "textarea"),
         Field("description_en", gettext_lazy("Description (English)"), "textarea"),
     ]
@@ -345,6 +348,7 @@ def event_values(event: Event) -> dict[str, Any]:
         "kind": event.kind, "title_zh": event.title_zh, "title_en": event.title_en, "starts_on": event.date,
         "place_zh": event.place_zh, "place_en": event.place_en, "park": str(event.park_id or ""),
         "description_zh": event.description_zh, "description_en": event.description_en,
+        "visibility": event.visibility,
         **values_from_rows(ORGANISER_ROWS, [{"organisation": o.key or str(o.pk)} for o in event.organisers.all()]),
         **values_from_rows(PARTICIPANT_ROWS, [
             {"person": p.person.key or str(p.person_id), "organisation": (p.organisation.key or str(p.organisation_id))

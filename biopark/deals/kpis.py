@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from biopark.core.kpis import Scope, register_kpi
-from biopark.deals.models import Agreement, AgreementParty
+from biopark.deals.models import Agreement, AgreementParty, IPAsset
 from biopark.ecosystem.models import Relation
 
 
@@ -36,9 +36,23 @@ def agreements_signed(scope: Scope) -> Decimal:
         park_id__in=list(scope.park_ids), signed_on__gte=scope.start, signed_on__lte=scope.end).count())
 
 
+def _ip_assets_of(scope: Scope) -> QuerySet[IPAsset]:
+    """IP assets of the parks: recorded against one of them, or owned by an organisation settled in one."""
+    parks = list(scope.park_ids)
+    owned = IPAsset.owners.through.objects.filter(organisation__park_id__in=parks).values("ipasset_id")
+    return IPAsset.objects.filter(Q(park_id__in=parks) | Q(pk__in=owned))
+
+
 def ip_rights(scope: Scope) -> Decimal | None:
-    # IP assets are not recorded by the deals app yet: until they are, the figure comes from observations.
-    return None
+    """Patents in force at the end of the period: granted (not lapsed, expired or withdrawn) with a grant date
+    on or before the period's end (or, without a grant date, filed by then). None when the parks hold no IP
+    asset at all, so that a park whose patents are not recorded keeps the figure it reported (observations)."""
+    assets = _ip_assets_of(scope)
+    if not assets.exists():
+        return None
+    in_force = assets.filter(status=IPAsset.Status.GRANTED).filter(
+        Q(granted_on__lte=scope.end) | Q(granted_on__isnull=True, filed_on__lte=scope.end))
+    return Decimal(in_force.count())
 
 
 def register() -> None:
@@ -56,7 +70,9 @@ def register() -> None:
     )
     register_kpi(
         "ip_rights", ip_rights, stock=True, label=_("Independent IP rights"),
-        definition=_("Intellectual property rights held in the park. The platform does not record IP assets "
-                     "yet, so this figure comes from entered observations."),
+        definition=_("Granted patents in force at the end of the period, recorded for the park (or a zone below "
+                     "it) or owned by an organisation settled there; patents that lapsed, expired or were "
+                     "withdrawn do not count. Where the park has no IP asset recorded, the figure comes from "
+                     "entered observations."),
         unit=_("rights"),
     )

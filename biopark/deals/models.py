@@ -68,6 +68,15 @@ class Event(models.Model):
     description_en = models.TextField(_("description (English)"), blank=True, default="")
     synthetic = models.BooleanField(_("synthetic"), default=False)
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    # Public: anyone reads it, visitors included (a published ceremony, a conference). Confidential: the park's
+    # operators, the organisers and the organisations of the park only. An event where a public agreement was
+    # signed is public whatever this says (deals/rules.py).
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        CONFIDENTIAL = "confidential", _("Confidential")
+
+    visibility = models.CharField(_("visibility"), max_length=12, choices=Visibility.choices,
+                                  default=Visibility.CONFIDENTIAL)
 
     class Meta:
         ordering = ["-starts_on", "id"]

@@ -177,10 +177,41 @@ def child_rule(parent_of: Any) -> policy.Rule:
 # --- events ------------------------------------------------------------------------------------------------
 
 
+def _event_public(event: Event) -> bool:
+    if event.visibility == "public":
+        return True
+    return event.pk is not None and Agreement.objects.filter(
+        event_id=event.pk, confidentiality=Confidentiality.PUBLIC).exists()
+
+
+def _event_reader(actor: Actor, event: Event) -> bool:
+    """Who reads a confidential event: administrators, the operators of its park, the organisers' members, and
+    the organisations of its park tree (viewers and visitors never)."""
+    if actor.is_admin:
+        return True
+    if actor.role == Role.OPERATOR:
+        return event.park_id in actor.park_scope
+    if actor.role == Role.VIEWER or not actor.organisation_id:
+        return False
+    if event.park_id and event.park_id in member_parks(actor):
+        return True
+    return event.pk is not None and Event.organisers.through.objects.filter(
+        event_id=event.pk, organisation_id=actor.organisation_id).exists()
+
+
 def event_rule(actor: Actor, action: str, obj: Any) -> Decision:
-    """Events: signed-in users read; administrators and the operators of the event's park write."""
+    """Events: public ones (marked public, or where a public agreement was signed) everyone reads, visitors
+    included; confidential ones their readers (`_event_reader`); administrators and the operators of the
+    event's park write. Its queryset filter is `event_visible`, just below."""
     if action in (policy.VIEW, policy.EXPORT):
-        return ALLOW if actor.is_authenticated else refuse(_("sign in first"))
+        if isinstance(obj, type):
+            return ALLOW  # the list: narrowed row by row by `event_visible`
+        event = getattr(obj, "event", obj)
+        if _event_public(event):
+            return ALLOW
+        if not actor.is_authenticated:
+            return refuse(_("this event is not public; sign in"))
+        return ALLOW if _event_reader(actor, event) else refuse(_("this event is confidential"))
     if action not in WRITE_ACTIONS:
         return refuse(_("not allowed"))
     if not actor.is_authenticated:
@@ -195,10 +226,28 @@ def event_rule(actor: Actor, action: str, obj: Any) -> Decision:
     return ALLOW if event.park_id in actor.park_scope else refuse(_("this event is not in your park"))
 
 
+def event_visible(actor: Actor) -> Q:
+    """The events `event_rule` lets the actor read, as a filter (no join: subqueries, so no duplicate rows)."""
+    public = Q(visibility="public") | Q(pk__in=Agreement.objects.filter(
+        confidentiality=Confidentiality.PUBLIC, event__isnull=False).values("event_id"))
+    if not actor.is_authenticated:
+        return public
+    if actor.is_admin:
+        return Q()
+    if actor.role == Role.OPERATOR:
+        return public | Q(park_id__in=actor.park_scope)
+    if actor.role == Role.VIEWER or not actor.organisation_id:
+        return public
+    organised = Event.organisers.through.objects.filter(organisation_id=actor.organisation_id).values("event_id")
+    return public | Q(park_id__in=member_parks(actor)) | Q(pk__in=organised)
+
+
 def register() -> None:
     actions = (*policy.BASIC_ACTIONS, policy.MOVE)
-    policy.register_rule(Event, event_rule, visible=policy.signed_in_filter, scope_fields=("park",), actions=actions)
-    policy.register_rule(EventParticipant, event_rule, visible=policy.signed_in_filter)
+    policy.register_rule(Event, event_rule, visible=event_visible, scope_fields=("park", "visibility"),
+                         actions=actions)
+    policy.register_rule(EventParticipant, event_rule,
+                         visible=lambda actor: policy.prefixed(event_visible(actor), "event"))
     policy.register_rule(
         Agreement, deal_rule, visible=agreement_visible, scope_fields=("park", "confidentiality"), actions=actions
     )

@@ -506,14 +506,15 @@ def _check_event(event: Event) -> None:
 
 
 EVENT_FIELDS = ["key", "kind", "title_zh", "title_en", "starts_on", "place_zh", "place_en", "park",
-                "description_zh", "description_en"]
+                "description_zh", "description_en", "visibility"]
 EVENT_AUDITED = ["key", "kind", "title_zh", "title_en", "starts_on", "place_zh", "place_en",
-                 "park_id", "description_zh", "description_en"]
+                 "park_id", "description_zh", "description_en", "visibility"]
 EVENT_EDITABLE = Editable(
     fields=EVENT_FIELDS,
     convert={
         "key": optional_key,
         "kind": one_of(Event.Kind, gettext_lazy("event kind")),
+        "visibility": one_of(Event.Visibility, gettext_lazy("visibility")),
         "starts_on": convert.partial_date("starts_on", "starts_precision"),
         "park": _record(Park, gettext_lazy("park")),
     },

@@ -292,8 +292,8 @@ def ip_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 def event_list(request: HttpRequest) -> HttpResponse:
     decision = policy.decide(request.user, policy.VIEW, Event)
-    if not decision or not request.user.is_authenticated:
-        return forbidden(request, decision.reason or _("sign in first"))
+    if not decision:
+        return forbidden(request, decision.reason)
     get = Params(request.GET)
     kind = get.choice("kind", Event.Kind.choices) or None
     rows = [(e, totals_text(t)) for e, t in selectors.event_list(user=request.user, kind=kind)]
@@ -303,9 +303,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:  # before the lookup: a visitor learns nothing of which events exist
-        return forbidden(request, _("sign in first"))
-    event = _visible(request, selectors.event_detail(pk))
+    event = _visible(request, selectors.event_detail(pk))  # a confidential event answers like a missing one
     totals = selectors.totals_by_event(request.user, [event.pk]).get(event.pk, Totals(0, [], 0))
     may_change = _may(request, policy.CHANGE, event)
     context = {
@@ -332,6 +330,8 @@ def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         organisers = forms.read_organisations(forms.ORGANISER_ROWS, request.POST, found)
         participants = forms.read_participants(request.POST, found)
         data = {name: values.get(name, "") for name in services.EVENT_FIELDS if name != "key"}
+        # A form without the field (or left on its empty choice) keeps the event as it is, or confidential.
+        data["visibility"] = data["visibility"] or (event.visibility if event else Event.Visibility.CONFIDENTIAL)
         try:
             if found:
                 raise DomainError(_("correct the fields marked below"), fields=dict(found))

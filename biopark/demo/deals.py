@@ -30,6 +30,8 @@ def _event(item: dict[str, Any], source: Source, counts: dict[str, int]) -> Even
     data: dict[str, Any] = {k: item.get(k) or "" for k in _EVENT_FIELDS}
     data["park"] = Park.objects.get(key=item["park"]) if item.get("park") else None
     data["description_en"] = item.get("note") or ""
+    # An event the articles report took place in public (a published ceremony or conference).
+    data["visibility"] = item.get("visibility") or Event.Visibility.PUBLIC
     organisers = [Organisation.objects.get(key=k) for k in item.get("organisers") or []]
     participants = [
         services.ParticipantIn(person=Person.objects.get(key=p["person"]), organisation=_org(p.get("organisation")),

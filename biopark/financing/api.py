@@ -184,8 +184,10 @@ def investors_for_project(request: HttpRequest, pk: int, paging: Query[MatchPagi
     if project is None:
         raise NotFound(_("no such project"))
     rows = selectors.investors_for_project(request.auth, project, needs, limit=_limit(paging.limit))
+    as_of = selectors.matches_as_of(investors=True)
     return [{"organisation_id": r.organisation.pk, "organisation": str(r.organisation),
-             "mandate_id": r.match.mandate_id, "score": r.match.score, "criteria": _criteria(r.match)} for r in rows]
+             "mandate_id": r.match.mandate_id, "score": r.match.score, "criteria": _criteria(r.match),
+             "as_of": as_of} for r in rows]
 
 
 @router.get("/investors/{int:pk}/projects", response=list[ProjectMatchOut], operation_id="projects_for_investor")
@@ -195,9 +197,10 @@ def projects_for_investor(request: HttpRequest, pk: int, paging: Query[MatchPagi
     if not Mandate.objects.filter(policy.visible_filter(request.auth, Mandate), organisation_id=pk).exists():
         raise NotFound(_("no such investor"))
     rows = selectors.projects_for_investor(request.auth, pk, limit=limit)
+    as_of = selectors.matches_as_of(investors=False)
     return [{"project_id": r.project.pk, "project": r.project.display_name,
              "need_id": r.need.pk if r.need else None, "mandate_id": r.match.mandate_id, "score": r.match.score,
-             "criteria": _criteria(r.match)} for r in rows]
+             "criteria": _criteria(r.match), "as_of": as_of} for r in rows]
 
 
 # --- interests, notes, introductions -----------------------------------------------------------------------
@@ -227,7 +230,10 @@ def set_interest(request: HttpRequest, payload: InterestIn) -> Any:
 
 @router.get("/notes", response=Page[NoteOut], operation_id="list_notes")
 def list_notes(request: HttpRequest, paging: Query[FinancingPaging]) -> Any:
-    qs = InvestorNote.objects.filter(policy.visible_filter(request.auth, InvestorNote))
+    # The caller's own organisation's notes only: administrators may read others' notes on the admin's
+    # read-only screen (docs/financing.md), not through the API.
+    qs = InvestorNote.objects.filter(policy.visible_filter(request.auth, InvestorNote),
+                                     investor_id=policy.actor_for(request.auth).organisation_id)
     page = paginate(qs, paging.page, paging.page_size)
     page["results"] = [{"id": n.pk, "project_id": n.project_id, "text": n.text, "author": n.author_label,
                         "created_at": n.created_at} for n in page["results"]]

@@ -272,6 +272,10 @@ class RoadshowFeedback(models.Model):
     follow_up = models.BooleanField(_("follow up"), default=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+")
+    # The financing lead the follow-up opened on the park's board (promotion, named by its label: the two apps
+    # share a layer and do not import each other).
+    lead = models.ForeignKey("promotion.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("financing lead"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

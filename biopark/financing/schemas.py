@@ -126,6 +126,7 @@ class InvestorMatchOut(Schema):
     mandate_id: int
     score: int
     criteria: list[CriterionOut]
+    as_of: dt.datetime | None = None  # the ranking reflects every change made before this moment
 
 
 class ProjectMatchOut(Schema):
@@ -135,6 +136,7 @@ class ProjectMatchOut(Schema):
     mandate_id: int
     score: int
     criteria: list[CriterionOut]
+    as_of: dt.datetime | None = None  # the ranking reflects every change made before this moment
 
 
 class InterestIn(Schema):

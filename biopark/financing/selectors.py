@@ -102,6 +102,7 @@ class _Cached:
     stamp: tuple[Any, ...] | None = None
     value: Any = None
     checked: float = float("-inf")
+    as_of: dt.datetime | None = None  # when the stamp last said the arrays match the rows
 
 
 def invalidate() -> None:
@@ -113,13 +114,20 @@ def _current(cache: _Cached, stamp_of: Callable[[], tuple[Any, ...]], build: Cal
     now = time.monotonic()
     if cache.value is not None and (now - cache.checked) * 1000 < settings.BIOPARK_MATCHING_REFRESH_MS:
         return cache.value
+    as_of = timezone.now()
     stamp = stamp_of()
     with _lock:
         if cache.stamp != stamp or cache.value is None:
             cache.value = build()
             cache.stamp = stamp
-        cache.checked = now
+        cache.checked, cache.as_of = now, as_of
         return cache.value
+
+
+def matches_as_of(*, investors: bool) -> dt.datetime | None:
+    """The moment the cached rows a ranking reads (the mandates when ranking investors, the needs when ranking
+    projects) were last known to match the database: the ranking reflects every change made before it."""
+    return (_mandates if investors else _needs).as_of
 
 
 _lock = threading.Lock()

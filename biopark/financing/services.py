@@ -21,6 +21,7 @@ from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import Conflict, NotFound, ValidationFailed
 from biopark.core.models import ChangeRecord
 from biopark.core.writes import Attributes, Editable, apply_changes, field_label, one_of, text
+from biopark.deals import followups
 from biopark.deals.models import Event
 from biopark.ecosystem.models import CURRENCIES, Organisation
 from biopark.financing import selectors
@@ -423,5 +424,22 @@ def feedback_give(*, actor: Any, roadshow: Roadshow, investor: Organisation, pro
         current = Interest.objects.filter(investor=investor, project=project).values_list("state", flat=True).first()
         if current in (None, InterestState.OBSERVING):
             interest_set(actor=actor, investor=investor, project=project, state=InterestState.CONSIDERING)
+        if feedback.lead_id is None:
+            _open_financing_lead(actor=actor, roadshow=roadshow, feedback=feedback)
     return feedback
+
+
+def _open_financing_lead(*, actor: Any, roadshow: Roadshow, feedback: RoadshowFeedback) -> None:
+    """Hand the follow-up to the park's financing pipeline (promotion, through `deals.followups`) and keep the
+    lead it opened on the feedback."""
+    project = feedback.project
+    need = project.financing_needs.filter(open=True).order_by("-created_at", "-id").first()
+    lead_id = followups.open_lead(actor=actor, follow_up=followups.FollowUp(
+        investor=feedback.investor, project_name=project.name_zh or project.name_en, park=roadshow.park or project.park,
+        event=roadshow.event, amount=need.amount if need else None, currency=need.currency if need else ""))
+    if lead_id is not None:
+        feedback.lead_id = lead_id
+        feedback.save(update_fields=["lead"])
+        record_change(actor=_user(actor), obj=feedback, action=ChangeRecord.UPDATE,
+                      changes={"lead": [None, lead_id]})
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -276,7 +277,10 @@ def roadshow_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ok, error, fields = _roadshow_post(request, roadshow, may_run, organisation if attending else None)
         if ok:
             return redirect(f"/financing/roadshows/{roadshow.pk}/")
+    # The financing leads follow-ups opened live on promotion's board: linked for those who may read leads.
+    lead_model = apps.get_model("promotion", "Lead")
     context = {**data, "may_run": may_run, "attending": attending, "organisation": organisation,
+               "may_see_leads": policy.decide(request.user, policy.VIEW, lead_model).allowed,
                "projects": selectors.applicable_projects(request.user),
                "investor_choices": selectors.investor_choices() if may_run else [],
                "statuses": RoadshowApplication.Status.choices, "ratings": range(1, 6),

@@ -8,8 +8,15 @@ class PromotionConfig(AppConfig):
     verbose_name = "Investment promotion"
 
     def ready(self) -> None:
-        from biopark.promotion import home, merge, rules  # models are loaded only now: the rules name them
+        from biopark.deals import followups
+        from biopark.promotion import (  # models are loaded only now: the rules name them
+            home,
+            merge,
+            rules,
+            services,
+        )
 
         rules.register()
         merge.register()
         home.register()
+        followups.register_opener(services.lead_open_for_follow_up)

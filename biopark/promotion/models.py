@@ -151,7 +151,7 @@ class Lead(models.Model):
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
         indexes = [
-            models.Index(fields=["park", "pipeline", "stage"], name="promotion_lead_board"),
+            models.Index(fields=["park", "pipeline", "stage", "-updated_at", "-id"], name="promotion_lead_board_recent"),
             models.Index(fields=["stage", "-updated_at"], name="promotion_lead_stage_recent"),
             models.Index(fields=["next_action_due"], name="promotion_lead_due"),
             models.Index(fields=["park", "-updated_at", "-id"], name="promotion_lead_park_recent"),

@@ -13,7 +13,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,16 +101,28 @@ class Column:
 
 
 def board(user: Any, filters: LeadFilters, *, per_column: int = CARDS_PER_COLUMN) -> list[Column]:
-    """One column per stage of the pipeline: how many leads it holds and the most recently changed ones
-    (one query for the counts, one per stage for its cards)."""
+    """One column per stage of the pipeline: how many leads it holds and the most recently changed ones.
+    Two queries whatever the number of leads: window functions number each lead within its stage (newest
+    change first, read from the index on park, pipeline, stage and recency) and count its stage, keeping the
+    first `per_column` ids of each; then those cards with their organisation and owner."""
     assert filters.pipeline is not None
     base = lead_list(user, LeadFilters(**{**filters.__dict__, "stage": None}))
-    counts = dict(base.order_by().values_list("stage_id").annotate(n=Count("id")).values_list("stage_id", "n"))
-    cards = base.select_related(None).select_related("organisation", "owner")
+    ranked = (base.select_related(None).order_by()
+              .annotate(rank=Window(RowNumber(), partition_by=[F("stage_id")],
+                                    order_by=[F("updated_at").desc(), F("id").desc()]),
+                        in_stage=Window(Count("id"), partition_by=[F("stage_id")]))
+              .filter(rank__lte=per_column).values_list("id", "stage_id", "in_stage", "rank"))
+    placed = sorted(ranked, key=lambda row: (row[1], row[3]))
+    cards = Lead.objects.select_related("organisation", "owner").in_bulk([row[0] for row in placed])
+    leads_of: dict[int, list[Lead]] = defaultdict(list)
+    counts: dict[int, int] = {}
+    for lead_id, stage_id, in_stage, _rank in placed:
+        leads_of[stage_id].append(cards[lead_id])
+        counts[stage_id] = in_stage
     stages = stages_of(filters.pipeline)
     columns = []
     for stage in stages:
-        leads = list(cards.filter(stage=stage)[:per_column]) if counts.get(stage.pk) else []
+        leads = leads_of.get(stage.pk, [])
         for lead in leads:
             lead.stage = stage  # the column's stage: no join, no query per card
         forward = [] if stage.outcome == Stage.Outcome.LOST else [

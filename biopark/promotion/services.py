@@ -22,6 +22,7 @@ from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import NotFound, PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
 from biopark.core.writes import Editable, apply_changes, field_label, one_of, record_write, text
+from biopark.deals.followups import FollowUp
 from biopark.deals.models import Agreement, Event
 from biopark.ecosystem import services as registry
 from biopark.ecosystem.models import Organisation, Park, Person
@@ -249,6 +250,35 @@ def lead_create(
                                by=_auth_user(actor))
     record_change(actor=_user(actor), obj=lead, action=ChangeRecord.CREATE, changes=diff({}, snapshot(lead, AUDITED)))
     return lead
+
+
+@transaction.atomic
+def lead_open_for_follow_up(*, actor: Any, follow_up: FollowUp) -> int | None:
+    """A lead in the financing pipeline for an investor's roadshow follow-up (registered with
+    `deals.followups`): the investor is the lead's organisation, the project and its amount sought what it
+    would bring, the roadshow's event its source. The investor who asks may not write leads itself, so the
+    lead is opened on its behalf (the policy is asked as the system) and recorded as its doing. An open lead
+    for the same investor, project and event is reused; no park or no financing pipeline: no lead."""
+    pipeline = Pipeline.objects.filter(kind=Pipeline.Kind.FINANCING).order_by("position", "id").first()
+    if pipeline is None or follow_up.park is None:
+        return None
+    project = follow_up.project_name[:300]
+    existing = Lead.objects.filter(pipeline=pipeline, organisation=follow_up.investor, project=project,
+                                   source_event=follow_up.event).exclude(stage__outcome=Stage.Outcome.LOST)
+    found = existing.values_list("id", flat=True).first()
+    if found is not None:
+        return int(found)
+    lead = Lead(pipeline=pipeline, park=follow_up.park, organisation=follow_up.investor, project=project,
+                source=Source.ROADSHOW, source_event=follow_up.event, investment_amount=follow_up.amount,
+                investment_currency=follow_up.currency if follow_up.amount is not None else "")
+    lead.stage = first_stage(pipeline)
+    lead.stage_entered_at = timezone.now()
+    policy.require(policy.SYSTEM, policy.CREATE, lead)
+    lead.save()
+    StageChange.objects.create(lead=lead, from_stage=None, to_stage=lead.stage, at=lead.stage_entered_at,
+                               by=_auth_user(actor))
+    record_change(actor=_user(actor), obj=lead, action=ChangeRecord.CREATE, changes=diff({}, snapshot(lead, AUDITED)))
+    return lead.pk
 
 
 def lead_update(

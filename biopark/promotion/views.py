@@ -10,9 +10,10 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -92,7 +93,10 @@ def board(request: HttpRequest) -> HttpResponse:
         for lead in column.leads:
             lead.overdue = selectors.is_overdue(lead, today)  # type: ignore[attr-defined]
     # Labels every card repeats, translated once rather than by a tag on each card.
-    context.update({"columns": columns, "query": _query(filters), "jobs_label": _("Jobs"), "owner_label": _("Owner")})
+    # The CSRF field every card's move form repeats, rendered once (the same token for the whole page).
+    csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+    context.update({"columns": columns, "query": _query(filters), "jobs_label": _("Jobs"), "owner_label": _("Owner"),
+                    "csrf_input": csrf_input})
     return render(request, "promotion/board.html", context)
 
 

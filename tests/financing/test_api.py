@@ -82,3 +82,18 @@ def test_notes_never_leave_the_investor(fin):
         "Strong team"]
     for who in ("admin", "operator", "investor_b"):
         assert api(fin["users"][who]).get("/api/v1/financing/notes").json()["results"] == []
+
+
+def test_rankings_say_as_of_when_the_cached_rows_were_last_checked(fin):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from biopark.financing import selectors
+
+    selectors.invalidate()
+    now = timezone.now()
+    before = now.replace(microsecond=now.microsecond // 1000 * 1000)  # the API gives milliseconds
+    rows = api(fin["users"]["operator"]).get(f"/api/v1/financing/projects/{fin['project'].pk}/investors").json()
+    as_of = {dt.datetime.fromisoformat(r["as_of"].replace("Z", "+00:00")) for r in rows}
+    assert len(as_of) == 1 and before <= as_of.pop() <= timezone.now()

@@ -69,10 +69,13 @@ def test_interests_belong_to_the_investor_and_its_park_operators_read_them(fin):
     assert not may(u["investor_b"], policy.CHANGE, fin["interest"])
 
 
-def test_notes_are_private_to_the_investor_not_even_administrators_or_operators_read_them(fin):
+def test_notes_are_private_to_the_investor_administrators_read_them_and_write_none(fin):
     u, note = fin["users"], fin["note"]
     assert visible(u["investor_a"], InvestorNote) == {note.pk}
-    for who in ("investor_b", "operator", "admin", "member", "viewer", "lone_investor"):
+    assert visible(u["admin"], InvestorNote) == {note.pk}
+    assert may(u["admin"], policy.VIEW, note)
+    assert not may(u["admin"], policy.CREATE, note) and not may(u["admin"], policy.DELETE, note)
+    for who in ("investor_b", "operator", "member", "viewer", "lone_investor"):
         assert visible(u[who], InvestorNote) == set(), who
         assert not may(u[who], policy.VIEW, note), who
 
