@@ -212,6 +212,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # streams in by biopark.core.uploads.LimitedUploadHandler: a larger file is never stored or read).
 BIOPARK_MAX_UPLOAD_BYTES = env_int("BIOPARK_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = BIOPARK_MAX_UPLOAD_BYTES
+# An import's review sends one accept/reject choice per proposed merge (one per row at most).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("BIOPARK_MAX_IMPORT_ROWS", 200_000) + 1000
 FILE_UPLOAD_HANDLERS = [
     "biopark.core.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
