@@ -226,6 +226,8 @@ BIOPARK_MAX_UPLOAD_BYTES = env_int("BIOPARK_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = BIOPARK_MAX_UPLOAD_BYTES
 # News documents given as a link are fetched by the server only when this is on (off: no outbound requests).
 BIOPARK_FETCH_URLS = env_bool("BIOPARK_FETCH_URLS", False)
+# An import's review sends one accept/reject choice per proposed merge (one per row at most).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("BIOPARK_MAX_IMPORT_ROWS", 200_000) + 1000
 FILE_UPLOAD_HANDLERS = [
     "biopark.core.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

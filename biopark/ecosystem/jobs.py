@@ -4,7 +4,12 @@ imported by a worker process (`biopark worker`), not by the request.
 A job goes queued -> running -> succeeded | failed. The uploaded bytes are kept under
 MEDIA_ROOT/imports/<uuid> while the job waits and runs (the jobs table carries no megabytes of blobs) and
 removed when it ends. The importer writes all or nothing in one transaction, so a job that dies wrote
-nothing.
+nothing. What the user chose besides the file (the park for rows without one, and which proposed merges
+they accepted, row by row) waits beside it in a small JSON file, <uuid>.options.json.
+
+A dry-run job's file is also staged (see staging.py): when its report is clean, the job's page lists the
+proposed merges with accept/reject per row, and confirming queues the import of the staged file as a new
+job carrying those choices, as a small import does in one request.
 
 While a job runs, a heartbeat thread of the worker gives a sign of life every HEARTBEAT_EVERY seconds and
 writes the progress (`rows_done`) with it, through the thread's own database connection (so other
@@ -18,6 +23,7 @@ failed, or queues it again when its kind is safe to run twice (see `retry_safe`)
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import uuid
@@ -37,7 +43,7 @@ from biopark.core import background
 from biopark.core.background import stale_after
 from biopark.core.errors import DomainError
 from biopark.ecosystem import importer, tabular
-from biopark.ecosystem.models import ImportJob
+from biopark.ecosystem.models import ImportJob, Park
 
 log = logging.getLogger(__name__)
 
@@ -65,19 +71,38 @@ def retry_safe(job: ImportJob) -> bool:
 
 def create_job(
     *, user: Any, type_name: str, file_name: str, data: bytes, encoding: str, dry_run: bool, accept_merges: bool,
-    rows_total: int,
+    rows_total: int, accepted_lines: frozenset[int] | None = None, park_id: int | None = None, staged: str = "",
 ) -> ImportJob:
-    """Keep the upload, record the job, and queue its task once the job's row is committed."""
+    """Keep the upload, record the job, and queue its task once the job's row is committed.
+
+    `accepted_lines`: the proposed merges the user accepted, by line (None: `accept_merges` decides for all);
+    `park_id`: the park of rows without one; `staged`: the token of the staged copy of a dry run's file."""
     stored_as = uuid.uuid4().hex
     folder = upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / stored_as).write_bytes(data)
+    options = {"accepted_lines": sorted(accepted_lines) if accepted_lines is not None else None,
+               "park": park_id, "staged": staged}
+    _options_path(stored_as).write_text(json.dumps(options))
     job = ImportJob.objects.create(
         user=user, type_name=type_name, file_name=file_name[:255], stored_as=stored_as, encoding=encoding,
         dry_run=dry_run, accept_merges=accept_merges, rows_total=rows_total,
     )
     transaction.on_commit(lambda: enqueue(job.pk))
     return job
+
+
+def _options_path(stored_as: str) -> Path:
+    return upload_dir() / f"{stored_as}.options.json"
+
+
+def _read_options(stored_as: str) -> dict[str, Any]:
+    """The choices kept beside the upload ({} for a job queued without them)."""
+    try:
+        options = json.loads(_options_path(stored_as).read_text())
+    except (OSError, ValueError):
+        return {}
+    return options if isinstance(options, dict) else {}
 
 
 @task()
@@ -158,6 +183,9 @@ def run_job(job_id: int) -> None:
     try:
         data = (upload_dir() / job.stored_as).read_bytes()
         table = tabular.read_table(data, tabular.detect_format(job.file_name), encoding=job.encoding)
+        options = _read_options(job.stored_as)
+        accepted = options.get("accepted_lines")
+        park = Park.objects.filter(pk=options["park"]).first() if options.get("park") else None
         report = importer.plan_and_apply(
             actor=get_user_model().objects.get(pk=job.user_id),
             type_name=job.type_name,
@@ -165,12 +193,18 @@ def run_job(job_id: int) -> None:
             dry_run=job.dry_run,
             accept_merges=job.accept_merges,
             progress=heartbeat.progress,
+            defaults={"park": park} if park is not None else None,
+            accepted_lines=frozenset(int(line) for line in accepted) if accepted is not None else None,
         )
         heartbeat.stop()
+        result = report.as_dict()
+        # What the job's page needs to offer the import of a checked file with the same choices.
+        result["park"] = park.pk if park is not None else None
+        result["staged"] = options.get("staged", "") if job.dry_run and report.ok else ""
         this_attempt.update(
             status=ImportJob.Status.FAILED if report.file_error else ImportJob.Status.SUCCEEDED,
             error=report.file_error,
-            report=report.as_dict(),
+            report=result,
             rows_done=len(table.rows),
             heartbeat_at=timezone.now(),
             finished_at=timezone.now(),
@@ -196,6 +230,7 @@ def _remove_upload(stored_as: str) -> None:
         return
     try:
         (upload_dir() / stored_as).unlink(missing_ok=True)
+        _options_path(stored_as).unlink(missing_ok=True)
     except OSError:
         log.warning("could not remove the uploaded file %s", stored_as, exc_info=True)
 

@@ -18,6 +18,8 @@ from biopark.ecosystem.importer import STATUS_LABELS
 from biopark.ecosystem.models import ImportJob, Organisation, Park
 from biopark.ecosystem.views import TYPE_OF_PLURAL, _forbidden
 
+PLURAL_OF_TYPE = {type_name: plural for plural, type_name in TYPE_OF_PLURAL.items()}
+
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -86,11 +88,13 @@ def _run_import(request: HttpRequest, context: dict, parks: list[Park]) -> HttpR
     staged = request.POST.get("staged", "")
     upload = request.FILES.get("file")
     accepted: frozenset[int] | None = None
+    accept_merges = request.POST.get("accept_merges") == "1"
     if staged and upload is None:
-        # The import of a file a dry run checked: the user decided on each proposed merge.
+        # The import of a file a dry run checked: the user decided on each proposed merge (or on all at once).
         file_name, data = staging.load(request.user, staged)
-        accepted = frozenset(int(k.split("-", 1)[1]) for k, v in request.POST.items()
-                             if k.startswith("merge-") and k.split("-", 1)[1].isdigit() and v == "accept")
+        accepted = None if accept_merges else frozenset(
+            int(k.split("-", 1)[1]) for k, v in request.POST.items()
+            if k.startswith("merge-") and k.split("-", 1)[1].isdigit() and v == "accept")
     else:
         if upload is None:
             raise DomainError(_("Choose a file."), field="file")
@@ -98,14 +102,19 @@ def _run_import(request: HttpRequest, context: dict, parks: list[Park]) -> HttpR
         file_name, data = upload.name or "", upload.read()
     fmt = tabular.detect_format(file_name)
     table = tabular.read_table(data, fmt, encoding=encoding)
-    accept_merges = request.POST.get("accept_merges") == "1"
     if len(table.rows) > jobs.BACKGROUND_ROWS:
-        # A large file: check the permission now, then queue it for a worker while the page polls.
+        # A large file: check the permission now, then queue it for a worker while the page polls. A dry run
+        # stages the file, so its report can offer the import with a choice per proposed merge; the import
+        # carries those choices (and the park) into its job.
         policy.require(request.user, policy.IMPORT, importer.TYPE_NAMES[type_name])
         job = jobs.create_job(
             user=request.user, type_name=type_name, file_name=file_name, data=data,
             encoding=encoding, dry_run=dry_run, accept_merges=accept_merges, rows_total=len(table.rows),
+            accepted_lines=accepted, park_id=park.pk if park is not None else None,
+            staged=staging.save(request.user, file_name, data) if dry_run else "",
         )
+        if staged and not dry_run:
+            staging.discard(request.user, staged)  # the job keeps its own copy
         return redirect("import-job", pk=job.pk)
     report = importer.plan_and_apply(
         actor=request.user, type_name=type_name, table=table, dry_run=dry_run, accept_merges=accept_merges,
@@ -139,15 +148,22 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         # Someone else's import answers like a missing one (its id says nothing).
         raise Http404(_("Only the person who started an import (or an administrator) may see it."))
     done = min(job.rows_done, job.rows_total)
+    report = job.report
+    if report:
+        report = {**report, "skipped": [r for r in report.get("rows", []) if r.get("status") == "skipped"]}
     context = {
         "status_labels": STATUS_LABELS, "field_labels": FIELD_LABELS,
         "job": job,
         "rows_done": done,
         "percent": round(100 * done / job.rows_total) if job.rows_total else 0,
-        "report": job.report,
+        "report": report,
         # Errors the import itself words (a dead process, say) are in the catalogue; others show as written.
         "error": _(job.error) if job.error else "",
     }
+    if report and job.dry_run and report.get("staged") and job.user_id == request.user.pk:
+        # A clean dry run: its owner reviews the proposed merges row by row and imports the staged file.
+        context.update(staged=report["staged"], selected=PLURAL_OF_TYPE[job.type_name],
+                       selected_park=str(report.get("park") or ""), encoding=job.encoding, confirm_action="/import/")
     template = "ecosystem/import_job.html#progress" if getattr(request, "htmx", False) else "ecosystem/import_job.html"
     return render(request, template, context)
 

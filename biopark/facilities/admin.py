@@ -2,8 +2,8 @@
 user manages, and every write goes through the facilities services (so a cancelled booking frees its units
 and tells the wait list, an outage flags the bookings it hits, and every change is in the history).
 
-Booking status is a workflow field: read-only here, changed only by the cancel / approve / reject actions,
-which call booking_cancel and booking_decide. Usage records are read-only (recorded from a booking on the
+Booking status is a workflow field: read-only here, changed only by the cancel / approve actions, which call
+booking_cancel and booking_decide (rejecting needs a reason for the requester: the booking's reject page). Usage records are read-only (recorded from a booking on the
 pages, which prices them)."""
 
 from __future__ import annotations
@@ -68,14 +68,15 @@ BOOKING_FIELDS: tuple[str, ...] = (
 
 @admin.register(Booking)
 class BookingAdmin(_FacilitiesAdmin):
-    """Read-only records; the actions cancel, approve or reject through the booking services."""
+    """Read-only records; the actions cancel or approve through the booking services."""
 
     list_display = ["id", "resource", "organisation", "user", "start", "end", "quantity", "status", "outage"]
     list_filter = ["status"]
     date_hierarchy = "start"
     fields = BOOKING_FIELDS
     readonly_fields = BOOKING_FIELDS
-    actions = ["cancel_bookings", "approve_bookings", "reject_bookings"]
+    # No bulk rejection: each rejection carries the reason its requester reads (the booking's reject page).
+    actions = ["cancel_bookings", "approve_bookings"]
 
     def _selected(self, queryset: Any) -> Any:
         return queryset.select_related("resource__platform__park", "organisation")
@@ -96,15 +97,6 @@ class BookingAdmin(_FacilitiesAdmin):
             self._selected(queryset),
             lambda booking: services.booking_decide(actor=request.user, booking=booking, approve=True),
             lambda n: ngettext("%(count)d booking approved.", "%(count)d bookings approved.", n) % {"count": n},
-        )
-
-    @admin.action(description=_("Reject the selected pending bookings"))
-    def reject_bookings(self, request: HttpRequest, queryset: Any) -> None:
-        self.run_per_record(
-            request,
-            self._selected(queryset),
-            lambda booking: services.booking_decide(actor=request.user, booking=booking, approve=False),
-            lambda n: ngettext("%(count)d booking rejected.", "%(count)d bookings rejected.", n) % {"count": n},
         )
 
 

@@ -28,6 +28,7 @@ from biopark.facilities.schemas import (
     OutageOut,
     QualificationIn,
     QualificationOut,
+    RejectIn,
     ResourceIn,
     ResourceOut,
     ResourceSlotsOut,
@@ -275,8 +276,11 @@ def approve_booking(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post("/bookings/{int:pk}/reject", response=BookingOut, operation_id="facilities_reject_booking")
-def reject_booking(request: HttpRequest, pk: int) -> Any:
-    return services.booking_decide(actor=who(request), booking=_booking(pk, who(request)), approve=False)
+def reject_booking(request: HttpRequest, pk: int, payload: RejectIn) -> Any:
+    """Reject a pending booking with the reason its requester will read (required, as on the page)."""
+    return services.booking_decide(
+        actor=who(request), booking=_booking(pk, who(request)), approve=False, reason=payload.reason
+    )
 
 
 @router.post("/bookings/{int:pk}/usage", response={201: UsageOut}, operation_id="facilities_record_usage")

@@ -121,6 +121,8 @@ class BookingOut(Schema):
     series: int | None = Field(None, validation_alias="series_id")
     outage: int | None = Field(None, validation_alias="outage_id")
     flagged: bool
+    # Why a manager rejected it: the requester reads it here as on the booking's page.
+    decision_reason: str
 
     @staticmethod
     def resolve_resource_name(obj: Any) -> str:
@@ -168,6 +170,7 @@ def booking_out(booking: Any) -> dict[str, Any]:
         "series": booking.series_id,
         "outage": booking.outage_id,
         "flagged": booking.outage_id is not None,
+        "decision_reason": booking.decision_reason,
     }
 
 
@@ -195,6 +198,11 @@ class ResourceSlotsOut(Schema):
     name: str
     free_hours: float
     slots: list[SlotOut]
+
+
+class RejectIn(Schema):
+    # Required as on the page: the requester is told why.
+    reason: str = Field(max_length=500)
 
 
 class UsageIn(Schema):

@@ -509,6 +509,8 @@ def booking_decide(*, actor: Any, booking: Booking, approve: bool, note: str = "
         raise Conflict(_("only pending bookings are approved or rejected; this one is %(status)s")
             % {"status": booking.get_status_display()}, field="status")
     reason = (reason or "").strip()[:500]
+    if not approve and not reason:  # every interface asks for it: the requester is told why
+        raise ValidationFailed(_("Enter the reason: the requester will see it."), field="reason")
     old = booking.status
     booking.status = Booking.Status.CONFIRMED if approve else Booking.Status.REJECTED
     booking.decided_by = _user(actor)

@@ -105,7 +105,7 @@ def test_platform_manager_journey(browser_page, live_server):
     page.wait_for_url("**/facilities/resources/*/")
     expect(page.locator("h1")).to_contain_text("流式细胞分析仪")
     expect(page.locator("#approval-note")).to_contain_text("pm")
-    expect(page.locator("dl.props")).to_contain_text("周一 09:00–12:00, 13:00–17:00")
+    expect(page.locator("#resource-rules")).to_contain_text("周一 09:00–12:00, 13:00–17:00")
     created = Resource.objects.get(name_en="Flow cytometer")
     assert created.opening_hours["fri"] == [["09:00", "12:00"], ["13:00", "17:00"]]
     assert created.requires_qualification and created.aliases == ["FACSymphony", "流式"]

@@ -340,3 +340,57 @@ def test_the_default_staleness_allows_several_missed_heartbeats():
 
     assert settings.BIOPARK_JOBS["STALE_AFTER"] >= 4 * settings.BIOPARK_JOBS["HEARTBEAT_EVERY"]
     assert settings.BIOPARK_JOBS["STALE_AFTER"] <= 60
+
+
+def test_a_large_import_takes_the_merges_accepted_row_by_row_and_the_park_into_its_job(roles, worker):
+    """As a small import does in one request: the worker's dry run lists the proposed merges with accept/reject
+    per row; confirming queues the import of the checked file with those choices and the chosen park, and
+    the worker merges the accepted row, skips the rejected one (saying why) and writes the rest."""
+    from biopark.ecosystem import staging
+    from tests.factories import OrganisationFactory
+
+    zone = roles["zone"]
+    keep = OrganisationFactory(name_zh="康诺亚生物医药科技有限公司", name_en="Keymed Biosciences", aliases=["Konoya"],
+                               park=zone)
+    rows = "name_en,name_zh\nKonoya,\n,康諾亞生物醫藥科技\n,后台新企业\n".encode()
+    client = signed_in(roles["users"]["operator"])
+    before = sorted(Organisation.objects.values_list("pk", "name_zh", "name_en", "park_id", "aliases"))
+    checked = client.post("/import/", {"type": "organisations", "apply": "0", "park": str(zone.pk),
+                                       "file": SimpleUploadedFile("near.csv", rows)})
+    dry = ImportJob.objects.get()
+    assert checked.status_code == 302 and checked["Location"] == f"/import/jobs/{dry.pk}/"
+    worker()
+    dry.refresh_from_db()
+    assert (dry.status, dry.dry_run, dry.report["counts"]["merge"], dry.report["counts"]["create"]) == (
+        "succeeded", True, 2, 1)
+    assert sorted(Organisation.objects.values_list("pk", "name_zh", "name_en", "park_id", "aliases")) == before
+    page = client.get(f"/import/jobs/{dry.pk}/").content.decode()
+    assert '<form method="post" id="import-confirm" action="/import/">' in page
+    assert 'name="merge-2" value="accept"' in page and 'name="merge-3" value="reject" checked' in page
+    assert 'name="merge-4"' not in page and f'name="park" value="{zone.pk}"' in page
+    staged = re.search(r'name="staged" value="([^"]+)"', page).group(1)
+    # Someone else (an administrator may read the job) is not offered the owner's staged file.
+    assert 'name="staged"' not in signed_in(roles["users"]["admin"]).get(f"/import/jobs/{dry.pk}/").content.decode()
+
+    confirmed = client.post("/import/", {"staged": staged, "type": "organisations", "park": str(zone.pk),
+                                         "encoding": "utf-8", "apply": "1", "merge-2": "accept", "merge-3": "reject"})
+    job = ImportJob.objects.exclude(pk=dry.pk).get()
+    assert confirmed.status_code == 302 and confirmed["Location"] == f"/import/jobs/{job.pk}/"
+    assert (job.dry_run, job.accept_merges, job.rows_total, job.status) == (False, False, 3, "queued")
+    with pytest.raises(Exception, match="no longer kept"):
+        staging.load(roles["users"]["operator"], staged)  # the job holds its own copy
+    worker()
+    job.refresh_from_db()
+    assert (job.status, job.error, job.report["applied"]) == ("succeeded", "", True)
+    # The accepted merge is written as an update of the record it matched.
+    assert job.report["counts"] == {"create": 1, "update": 1, "unchanged": 0, "merge": 0, "skipped": 1, "error": 0}
+    by_line = {r["line"]: (r["status"], r["record_id"]) for r in job.report["rows"]}
+    assert by_line[2] == ("update", keep.pk) and by_line[3][0] == "skipped" and by_line[4][0] == "create"
+    assert list(Organisation.objects.filter(name_zh="后台新企业").values_list("park_id", flat=True)) == [zone.pk]
+    assert not Organisation.objects.filter(name_zh="康諾亞生物醫藥科技").exists()
+    assert not (jobs.upload_dir() / f"{job.stored_as}.options.json").exists()
+    result = client.get(f"/import/jobs/{job.pk}/").content.decode()
+    assert "<h2>Imported; 1 row skipped</h2>" in result
+    line3 = result[result.index('id="line-3"'):result.index('id="line-4"')]
+    assert f"not imported: the merge was not accepted (looks like the existing record #{keep.pk} " in line3
+    assert 'name="staged"' not in result  # an import done is not offered again

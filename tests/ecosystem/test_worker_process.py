@@ -4,6 +4,7 @@ failed by the next worker's sweep, and that worker takes and completes the next 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -127,3 +128,49 @@ def test_a_killed_worker_writes_nothing_its_job_fails_and_the_next_worker_goes_o
     tasks = sorted(status for (status,) in query(f"SELECT status FROM {tasks_table}", []))
     assert tasks == ["FAILED", "SUCCESSFUL"]  # the dead attempt's task is closed too
     assert not (tmp_path / "media" / "imports" / killed.stored_as).exists()
+
+
+def test_a_worker_process_imports_the_merges_accepted_row_by_row(roles, tmp_path, settings, monkeypatch):
+    """The review's choices travel from the page, beside the queued file, to a real `biopark worker`: it merges
+    the accepted near-duplicate, skips the rejected one, and puts the row without a park in the chosen one."""
+    from django.test import Client
+
+    from biopark.ecosystem import staging
+    from tests.factories import OrganisationFactory
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    monkeypatch.setattr(jobs, "BACKGROUND_ROWS", 2)
+    operator, zone = roles["users"]["operator"], roles["zone"]
+    keep = OrganisationFactory(name_zh="康诺亚生物医药科技有限公司", name_en="Keymed Biosciences", aliases=["Konoya"],
+                               park=zone)
+    staged = staging.save(operator, "near.csv", "name_en,name_zh\nKonoya,\n,康諾亞生物醫藥科技\n,进程新企业\n".encode())
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(operator)
+    response = client.post("/import/", {"staged": staged, "type": "organisations", "park": str(zone.pk),
+                                        "encoding": "utf-8", "apply": "1", "merge-2": "accept", "merge-3": "reject"})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and (job.dry_run, job.status) == (False, "queued")
+    url, query = database_for_workers(tmp_path)
+    env = {**os.environ, "BIOPARK_DATABASE_URL": url, "BIOPARK_DATA_DIR": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    jobs_table, orgs_table = ImportJob._meta.db_table, Organisation._meta.db_table
+
+    def status() -> str:
+        return query(f"SELECT status FROM {jobs_table} WHERE id = ?", [job.pk])[0][0]
+
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log)
+    try:
+        wait_for(lambda: status() in ("succeeded", "failed"), worker, log, "the import's end")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+    assert status() == "succeeded", log.read_text()
+    names = query(f"SELECT name_zh, park_id FROM {orgs_table} WHERE name_zh IN (?, ?) ORDER BY name_zh",
+                  ["进程新企业", "康諾亞生物醫藥科技"])
+    assert names == [("进程新企业", zone.pk)]
+    (stored,) = query(f"SELECT report FROM {jobs_table} WHERE id = ?", [job.pk])[0]
+    report = json.loads(stored) if isinstance(stored, str) else stored
+    assert [(r["line"], r["status"]) for r in report["rows"]] == [(2, "update"), (3, "skipped"), (4, "create")]
+    assert report["rows"][0]["record_id"] == keep.pk
+    assert not (tmp_path / "media" / "imports" / f"{job.stored_as}.options.json").exists()

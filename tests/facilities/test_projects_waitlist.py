@@ -262,7 +262,8 @@ def test_rejecting_e_mails_once_and_only_overlapping_entries(waiting, django_cap
     no_mail = make_user(Role.ENTERPRISE_MEMBER, organisation=waiting["enterprise"], email="")
     silent = services.waitlist_join(actor=no_mail, resource=res, start=NOW + 6 * H, end=NOW + 7 * H)
     with django_capture_on_commit_callbacks(execute=True):
-        services.booking_decide(actor=waiting["users"]["platform_manager"], booking=pending, approve=False)
+        services.booking_decide(actor=waiting["users"]["platform_manager"], booking=pending, approve=False,
+                                 reason="维护")
     # Only the overlapping entry with an address gets mail (the 11:30 waiter's slot does not overlap).
     assert [m.to for m in mail.outbox] == [["other@example.org"]]
     assert "2030-03-04 15:00–16:00" in mail.outbox[0].body

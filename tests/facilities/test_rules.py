@@ -207,7 +207,7 @@ def test_approval_makes_pending_and_managers_decide(fac):
     with pytest.raises(DomainError) as info:
         services.booking_decide(actor=fac["member"], booking=b, approve=True)
     assert info.value.status == 403
-    services.booking_decide(actor=fac["users"]["platform_manager"], booking=b, approve=False)
+    services.booking_decide(actor=fac["users"]["platform_manager"], booking=b, approve=False, reason="维护")
     assert b.status == Booking.Status.REJECTED
     assert book(fac, NOW + 2 * H, NOW + 3 * H).status == Booking.Status.PENDING
 
