@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -130,3 +131,28 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # What Django's view does after saving: forget the link's token so the link cannot be used again.
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return HttpResponseRedirect(str(self.get_success_url()))
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also remembers a signed-in user's choice for the mail they get."""
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    if request.method == "POST":
+        services.profile_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, writing the e-mail in the account holder's language (their chosen one, else the
+    language of the page they asked from)."""
+
+    def send_mail(self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
+                  from_email: str | None, to_email: str, html_email_template_name: str | None = None) -> None:
+        from django.utils import translation
+
+        from biopark.core.mail import recipient_language
+
+        with translation.override(recipient_language(context.get("user"), translation.get_language())):
+            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email,
+                              html_email_template_name)
