@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.test import Client
 
-from tests.i18n.visible import DataMask, offending, visible_texts
+from tests.i18n.visible import DataMask, offending, ungrouped_numbers, visible_texts
 
 # Files (exports, calendar feeds, charts) are not pages; their headers are checked by the apps' own tests.
 FILES = re.compile(r"\.(csv|xlsx|ics|json|svg|png|pdf|zip)$")
@@ -146,9 +146,13 @@ class Crawl:
     def note(self, label: str, response: Any, mask: DataMask | None = None) -> None:
         if "text/html" not in response.get("Content-Type", ""):
             return
-        bad = offending(visible_texts(response.content.decode()), mask or self.mask, self.check)
+        texts = visible_texts(response.content.decode())
+        bad = offending(texts, mask or self.mask, self.check)
         if bad:
             self.findings[f"{self.who} {label} [{response.status_code}]"] = bad
+        numbers = offending(texts, mask or self.mask, ungrouped_numbers)
+        if numbers:
+            self.findings[f"{self.who} {label} [{response.status_code}] ungrouped numbers"] = numbers
 
     def walk(self, seeds: list[str]) -> None:
         queue = deque(seeds)
