@@ -64,6 +64,6 @@ def test_rankings_run_command(roles):
     call_command("rankings-run", "example-park-competitiveness", "--year", "2024", "--draft", stdout=out)
     run = Run.objects.order_by("-id").first()
     assert Run.objects.count() == before + 1 and run.status == "draft" and run.n_units == 30
-    assert f"run {run.pk}: example-park-competitiveness v1, 30 units, draft" in out.getvalue()
+    assert f"run {run.pk}: example-park-competitiveness v1, 30 units, Draft" in out.getvalue()  # the label
     with pytest.raises(CommandError, match="no observations"):
         call_command("rankings-run", "example-park-competitiveness", "--year", "1999")
