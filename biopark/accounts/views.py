@@ -133,16 +133,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return HttpResponseRedirect(str(self.get_success_url()))
 
 
-def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's language switch, which also remembers a signed-in user's choice for the mail they get."""
-    from django.views.i18n import set_language as django_set_language
-
-    response = django_set_language(request)
-    if request.method == "POST":
-        services.profile_language_set(user=request.user, language=request.POST.get("language", ""))
-    return response
-
-
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, writing the e-mail in the account holder's language (their chosen one, else the
     language of the page they asked from)."""
