@@ -84,7 +84,7 @@ def _amount(value: Any, name: str, *, what: str) -> Decimal:
     except (InvalidOperation, ValueError):
         amount = None
     if amount is None or not amount.is_finite():
-        raise ValidationFailed(_("%(field)s must be an amount such as 50000000") % {"field": what}, field=name)
+        raise ValidationFailed(_("%(field)s must be an amount such as 50,000,000") % {"field": what}, field=name)
     if amount <= 0 or amount >= MAX_AMOUNT:
         raise ValidationFailed(_("%(field)s must be more than 0 and less than 10^17") % {"field": what}, field=name)
     return amount.quantize(Decimal("0.01"))
