@@ -82,7 +82,7 @@ def test_bad_rows_are_all_reported_by_line_and_nothing_is_written(parks):
 def test_missing_column_and_unit_mismatch(parks):
     with pytest.raises(ValidationFailed) as err:
         observations_import(actor=SYSTEM, table=_csv("park,indicator,value\nhitech,output,1\n"))
-    assert err.value.message == "line 1: missing column(s) year" and list(err.value.fields) == ["file"]
+    assert err.value.message == "第 1 行：缺少列 year" and list(err.value.fields) == ["file"]
     with pytest.raises(ValidationFailed) as err, translation.override("en"):
         observations_import(actor=SYSTEM, table=_csv("park,indicator,year,value,unit\nhitech,output,2024,1,CNY\n"))
     assert err.value.fields == {"line 2": "unit: 'CNY' differs from the indicator's unit '100M CNY'"}
@@ -178,7 +178,8 @@ def test_api_import_list_and_errors(client, parks):
     assert len(client.get("/api/v1/metrics/indicators").json()) == 2
 
 
-def test_metrics_pages_and_command(client, parks, tmp_path):
+def test_metrics_pages_and_command(client, parks, tmp_path, monkeypatch):
+    monkeypatch.setenv("BIOPARK_LANGUAGE", "zh-hans")  # the command speaks the terminal's language
     client.force_login(parks["users"]["viewer"])
     html = client.get("/metrics/").content.decode()
     assert '<table class="sortable" id="indicators">' in html and "<code>output</code>" in html
