@@ -188,7 +188,7 @@ def test_metrics_pages_and_command(client, parks, tmp_path, monkeypatch):
     path.write_text(GOOD, encoding="utf-8")
     out = io.StringIO()
     call_command("metrics-import", str(path), stdout=out)
-    assert "created 3, updated 0, unchanged 0" in out.getvalue()
+    assert "新增 3，更新 0，未变 0" in out.getvalue()
     path.write_text("park,indicator,year,value\nhitech,output,2024,x\n", encoding="utf-8")
     with pytest.raises(CommandError, match="第 2 行: 数值：数值 'x' 不是数字"):
         call_command("metrics-import", str(path))
