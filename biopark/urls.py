@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from biopark.accounts.language import set_language
 from biopark.api import api
 from biopark.core.modules import optional_module
 from biopark.facilities.training import register_training_requester
@@ -11,6 +12,8 @@ from biopark.training_requests import request_training
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # The language switch also remembers a signed-in user's choice (mail is written in it).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("biopark.accounts.urls")),
     path("", include("biopark.ecosystem.urls")),

@@ -54,6 +54,7 @@ def build_world() -> dict[str, Any]:
     run = run_create(actor=SYSTEM, framework=framework, idata=IDATA)
     lead = LeadFactory(park=zone, organisation=other_enterprise, owner=users["operator"])
     deals = _deals(users, enterprise, other_enterprise, zone, person, project)
+    deals.update(_financing_and_targets(park, zone, project))
     return {
         "users": users, "park": park, "zone": zone, "other_park": other_park, "enterprise": enterprise,
         "other_enterprise": other_enterprise, "person": person, "platform": platform, "resource": resource,
@@ -91,6 +92,32 @@ def _deals(users: dict[str, Any], enterprise: Any, other: Any, zone: Any, person
     return {"agreement": agreement, "deal_event": event, "ip_asset": asset}
 
 
+def _financing_and_targets(park: Any, zone: Any, project: Any) -> dict[str, Any]:
+    """A financing need, an investor's mandate, a roadshow and a park target: their detail and edit pages."""
+    from biopark.deals.models import Event
+    from biopark.ecosystem.models import Organisation
+    from biopark.financing import services as financing
+    from biopark.metrics.services import indicator_create
+    from biopark.metrics.targets import target_create
+
+    fund = OrganisationFactory(park=None, name_en="Fund A", kind=Organisation.Kind.INVESTOR)
+    need = financing.need_create(actor=SYSTEM, project=project, data={
+        "round": "a", "amount": "50000000", "currency": "CNY", "visibility": "investors"})
+    mandate = financing.mandate_create(actor=SYSTEM, organisation=fund, data={
+        "name": "Oncology fund", "stages": ["phase1"], "ticket_min": "20000000", "ticket_max": "80000000",
+        "currency": "CNY"})
+    event = Event.objects.create(kind=Event.Kind.ROADSHOW, title_en="Spring roadshow", park=park,
+                                 starts_on=timezone.localdate() + dt.timedelta(days=20))
+    roadshow = financing.roadshow_create(actor=SYSTEM, event=event, data={
+        "call_en": "Apply by the deadline", "deadline": (timezone.localdate() + dt.timedelta(days=10)).isoformat()})
+    indicator_create(actor=SYSTEM, data={"key": "output", "name_en": "Output value", "name_zh": "产值",
+                                         "unit": "亿元"})
+    target = target_create(actor=SYSTEM, data={
+        "park": zone.pk, "indicator": "output", "start_year": "2021", "end_year": "2030",
+        "baseline_value": "100", "target_value": "123456", "qualifier": "at_least"})
+    return {"fund": fund, "need": need, "mandate": mandate, "roadshow": roadshow, "target": target}
+
+
 def path_values(world: dict[str, Any]) -> dict[str, Any]:
     """The value for a path parameter, by the route segment before it ("resources/<pk>" -> a resource id)."""
     return {
@@ -103,4 +130,5 @@ def path_values(world: dict[str, Any]) -> dict[str, Any]:
         "leads": world["lead"].pk, "documents": 1,
         "deals": world["agreement"].pk, "agreements": world["agreement"].pk, "ip-assets": world["ip_asset"].pk,
         "ip": world["ip_asset"].pk, "events": world["deal_event"].pk, "rows": "party",
+        "mandates": world["mandate"].pk, "roadshows": world["roadshow"].pk, "targets": world["target"].pk,
     }

@@ -242,3 +242,15 @@ def profile_home_visit(*, user: Any, now: dt.datetime | None = None) -> None:
         profile.home_previous_visit_at = profile.home_visit_at
         profile.home_visit_at = now
         profile.save(update_fields=["home_visit_at", "home_previous_visit_at"])
+
+
+def profile_language_set(*, user: Any, language: str) -> bool:
+    """Remember the language the user chose on the site, so mail sent to them later is written in it.
+    Bookkeeping of the user's own profile, like profile_home_visit (no history row). True when it changed."""
+    from biopark.core.mail import supported_language
+
+    code = supported_language(language)
+    if code is None or not getattr(user, "is_authenticated", False):
+        return False
+    with transaction.atomic():
+        return bool(Profile.objects.filter(user_id=user.pk).exclude(language=code).update(language=code))

@@ -29,6 +29,7 @@ urlpatterns = [
             template_name="accounts/password_reset_form.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
+            form_class=views.PasswordResetForm,
             success_url=reverse_lazy("password_reset_done"),
         ),
         name="password_reset",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -130,3 +131,18 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # What Django's view does after saving: forget the link's token so the link cannot be used again.
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return HttpResponseRedirect(str(self.get_success_url()))
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, writing the e-mail in the account holder's language (their chosen one, else the
+    language of the page they asked from)."""
+
+    def send_mail(self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
+                  from_email: str | None, to_email: str, html_email_template_name: str | None = None) -> None:
+        from django.utils import translation
+
+        from biopark.core.mail import recipient_language
+
+        with translation.override(recipient_language(context.get("user"), translation.get_language())):
+            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email,
+                              html_email_template_name)

@@ -7,9 +7,15 @@ import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 YEAR, MONTH, DAY = "year", "month", "day"
-PRECISION_CHOICES = [(YEAR, "year"), (MONTH, "month"), (DAY, "day")]
+# Labels by context: "day" alone means other things elsewhere (a booking's day, a weekday).
+PRECISION_CHOICES = [
+    (YEAR, pgettext_lazy("date precision", "year")),
+    (MONTH, pgettext_lazy("date precision", "month")),
+    (DAY, pgettext_lazy("date precision", "day")),
+]
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 

@@ -23,20 +23,20 @@ class BilingualNamed(models.Model):
     """A record with a Chinese and an English name, aliases, and the text it is searched by."""
 
     key = models.CharField(
-        "标识 / Key", max_length=200, unique=True, null=True, blank=True, help_text="stable external identifier"
+        _("Key"), max_length=200, unique=True, null=True, blank=True, help_text=_("stable external identifier")
     )
-    name_zh = models.CharField("名称（中文） / Chinese name", max_length=300, blank=True, default="")
-    name_en = models.CharField("名称（英文） / English name", max_length=300, blank=True, default="")
-    aliases = models.JSONField("别名 / Aliases", default=list, blank=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=300, blank=True, default="")
+    name_en = models.CharField(_("English name"), max_length=300, blank=True, default="")
+    aliases = models.JSONField(_("Aliases"), default=list, blank=True)
     # Written by the service functions from the names (see biopark.core.text.search_blob).
-    search_text = models.TextField(default="", blank=True, editable=False)
+    search_text = models.TextField(_("search text"), default="", blank=True, editable=False)
     # Every pair of adjacent Chinese characters, space-separated: a two-character query ("亦庄") has no
     # trigram for PostgreSQL's index to use in search_text, but is a whole word here (see core.text).
-    search_grams = models.TextField(default="", blank=True, editable=False)
+    search_grams = models.TextField(_("search character pairs"), default="", blank=True, editable=False)
     # Bumped by every change (biopark.core.writes): a form or an API client that read an older version is
     # refused instead of silently overwriting what changed since (optimistic concurrency, ETag / If-Match).
     # The database default keeps bulk paths that do not name the column (imports by COPY) correct.
-    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -58,17 +58,21 @@ class BilingualNamed(models.Model):
 class Source(models.Model):
     """A document records came from: an article, a report, an uploaded file."""
 
-    key = models.CharField(max_length=200, unique=True, help_text="file name or other stable key")
-    title_zh = models.CharField(max_length=500, blank=True, default="")
-    title_en = models.CharField(max_length=500, blank=True, default="")
-    publisher = models.CharField(max_length=300, blank=True, default="")
-    url = models.URLField(blank=True, default="")
-    language = models.CharField(max_length=10, blank=True, default="")
-    published_on = models.DateField(null=True, blank=True)
-    published_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
+    key = models.CharField(_("key"), max_length=200, unique=True, help_text=_("file name or other stable key"))
+    title_zh = models.CharField(_("title (Chinese)"), max_length=500, blank=True, default="")
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True, default="")
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True, default="")
+    url = models.URLField(_("web address"), blank=True, default="")
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_precision = models.CharField(
+        _("precision of the publication date"), max_length=5, choices=PRECISION_CHOICES, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["key"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
 
     @property
     def title(self) -> str:
@@ -86,20 +90,25 @@ class Source(models.Model):
 class Citation(models.Model):
     """Provenance: this record (or one field of it) came from this span of this source."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="citations", verbose_name=_("source"))
     # No index of its own: the (content_type, object_id) index below serves every lookup by type.
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
-    object_id = models.PositiveBigIntegerField()
-    record = GenericForeignKey("content_type", "object_id")
-    field = models.CharField(max_length=100, blank=True, default="")
-    span_start = models.PositiveIntegerField(null=True, blank=True)
-    span_end = models.PositiveIntegerField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, db_index=False, verbose_name=_("record type")
     )
-    accepted_at = models.DateTimeField(auto_now_add=True)
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(_("field"), max_length=100, blank=True, default="")
+    span_start = models.PositiveIntegerField(_("passage start"), null=True, blank=True)
+    span_end = models.PositiveIntegerField(_("passage end"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         indexes = [models.Index(fields=["content_type", "object_id"])]
         constraints = [
             models.UniqueConstraint(
@@ -125,19 +134,26 @@ class ChangeRecord(models.Model):
     ]
 
     # No index of its own: the (content_type, object_id, -at) index below serves every lookup by type.
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
-    object_id = models.PositiveBigIntegerField()
-    object_repr = models.CharField(max_length=300, blank=True, default="")
-    action = models.CharField(max_length=10, choices=ACTIONS)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, db_index=False, verbose_name=_("record type")
     )
-    actor_label = models.CharField(max_length=150, blank=True, default="", help_text="who, kept if the user goes")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    changes = models.JSONField(default=dict, blank=True, help_text="{field: [old, new]}")
-    note = models.CharField(max_length=500, blank=True, default="")
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    object_repr = models.CharField(_("record"), max_length=300, blank=True, default="")
+    action = models.CharField(_("action"), max_length=10, choices=ACTIONS)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_label = models.CharField(
+        _("by (name)"), max_length=150, blank=True, default="", help_text=_("who, kept if the user goes")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True, help_text=_("{field: [old, new]}"))
+    note = models.CharField(_("note"), max_length=500, blank=True, default="")
 
     class Meta:
+        verbose_name = _("change record")
+        verbose_name_plural = _("change records")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
 

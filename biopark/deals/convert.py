@@ -24,7 +24,7 @@ def amount(value: Any, name: str) -> Decimal | None:
         number = Decimal(text)
     except InvalidOperation:
         raise ValidationFailed(
-            _("%(value)s is not an amount; write digits, e.g. 1200000000 or 27.5") % {"value": repr(str(value))},
+            _("%(value)s is not an amount; write the full amount, e.g. 1,200,000,000 or 27.5") % {"value": repr(str(value))},
             field=name,
         ) from None
     if not number.is_finite() or number < 0:

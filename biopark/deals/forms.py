@@ -81,7 +81,7 @@ def agreement_fields(user: Any) -> list[Field]:
         Field("subject_en", gettext_lazy("Subject (English)")),
         Field("signed_on", gettext_lazy("Signed on"), hint=gettext_lazy("YYYY, YYYY-MM or YYYY-MM-DD")),
         Field("value_qualifier", gettext_lazy("Amount qualifier"), "select", _choices(Qualifier.choices)),
-        Field("value_amount", gettext_lazy("Amount"), hint=gettext_lazy("exact digits, e.g. 1200000000")),
+        Field("value_amount", gettext_lazy("Amount"), hint=gettext_lazy("the full amount, e.g. 1,200,000,000")),
         Field("value_currency", gettext_lazy("Currency"), "select", currency_choices()),
         Field("confidentiality", gettext_lazy("Confidentiality"), "select", _choices(Confidentiality.choices)),
         Field("park", gettext_lazy("Park"), "select", park_choices(user),

@@ -216,11 +216,17 @@ def _check_columns(model: type[models.Model], columns: list[str]) -> str:
         allowed |= set(POSITION_COLUMNS)
     unknown = [c for c in columns if c not in allowed]
     if unknown:
+        # The columns by their labels, as the template names them (the reader takes labels as well as codes).
         return gettext("line 1: unknown column %(column)s; expected some of: %(allowed)s") % {
-            "column": repr(unknown[0]), "allowed": ", ".join(sorted(allowed))}
+            "column": repr(unknown[0]), "allowed": ", ".join(_column_label(c) for c in sorted(allowed))}
     if "name_zh" not in columns and "name_en" not in columns:
-        return gettext("line 1: missing column: a table needs name_zh or name_en")
+        return gettext("line 1: missing column: a table needs a column %(zh)s or %(en)s") % {
+            "zh": _column_label("name_zh"), "en": _column_label("name_en")}
     return ""
+
+
+def _column_label(name: str) -> str:
+    return field_label(name) if name in FIELD_LABELS else str(_COLUMN_LABELS.get(name, name))
 
 
 _DERIVED = {"search_text", "search_grams", "match_key"}

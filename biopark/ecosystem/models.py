@@ -25,7 +25,7 @@ STAGES = [
     ("market", _("On market")),
 ]
 STAGE_CODES = [code for code, _label in STAGES]
-CURRENCIES = [("CNY", "CNY"), ("USD", "USD"), ("EUR", "EUR")]
+CURRENCIES = [("CNY", "CNY"), ("USD", "USD"), ("EUR", "EUR")]  # ISO codes: the same label in both languages
 
 
 class Park(BilingualNamed):
@@ -38,21 +38,23 @@ class Park(BilingualNamed):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("within")
     )
-    city_zh = models.CharField(max_length=100, blank=True, default="")
-    city_en = models.CharField(max_length=100, blank=True, default="")
-    province_zh = models.CharField(max_length=100, blank=True, default="")
-    province_en = models.CharField(max_length=100, blank=True, default="")
-    country = models.CharField(max_length=2, default="CN")
+    city_zh = models.CharField(_("City (Chinese)"), max_length=100, blank=True, default="")
+    city_en = models.CharField(_("City (English)"), max_length=100, blank=True, default="")
+    province_zh = models.CharField(_("Province (Chinese)"), max_length=100, blank=True, default="")
+    province_en = models.CharField(_("Province (English)"), max_length=100, blank=True, default="")
+    country = models.CharField(_("Country or region (two-letter code)"), max_length=2, default="CN")
     public_directory = models.BooleanField(
         _("public directory"), default=False, help_text=_("registry pages answer without signing in")
     )
-    time_zone = models.CharField(max_length=64, default="Asia/Shanghai")
-    description_zh = models.TextField(blank=True, default="")
-    description_en = models.TextField(blank=True, default="")
-    updated_at = models.DateTimeField(auto_now=True)
+    time_zone = models.CharField(_("Time zone"), max_length=64, default="Asia/Shanghai")
+    description_zh = models.TextField(_("Description (Chinese)"), blank=True, default="")
+    description_en = models.TextField(_("Description (English)"), blank=True, default="")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("park")
+        verbose_name_plural = _("parks")
 
 
 class Organisation(BilingualNamed):
@@ -73,23 +75,27 @@ class Organisation(BilingualNamed):
     park = models.ForeignKey(
         Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations", verbose_name=_("park")
     )
-    city_zh = models.CharField(max_length=100, blank=True, default="")
-    city_en = models.CharField(max_length=100, blank=True, default="")
-    country = models.CharField(max_length=2, blank=True, default="CN")
-    website = models.URLField(blank=True, default="")
+    city_zh = models.CharField(_("City (Chinese)"), max_length=100, blank=True, default="")
+    city_en = models.CharField(_("City (English)"), max_length=100, blank=True, default="")
+    country = models.CharField(_("Country or region (two-letter code)"), max_length=2, blank=True, default="CN")
+    website = models.URLField(_("Website"), blank=True, default="")
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, null=True, blank=True, unique=True
     )
-    founded_on = models.DateField(null=True, blank=True)
-    founded_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
-    description_zh = models.TextField(blank=True, default="")
-    description_en = models.TextField(blank=True, default="")
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    founded_precision = models.CharField(
+        _("precision of the founding date"), max_length=5, choices=PRECISION_CHOICES, blank=True, default=""
+    )
+    description_zh = models.TextField(_("Description (Chinese)"), blank=True, default="")
+    description_en = models.TextField(_("Description (English)"), blank=True, default="")
     # Duplicate detection key (biopark.core.text.match_key of the main name); indexed for imports.
-    match_key = models.CharField(max_length=300, blank=True, default="", editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    match_key = models.CharField(_("matching key"), max_length=300, blank=True, default="", editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         indexes = [
             models.Index(fields=["kind", "id"]),
             models.Index(fields=["park", "id"]),
@@ -103,31 +109,42 @@ class Organisation(BilingualNamed):
 
 
 class Person(BilingualNamed):
-    description_zh = models.TextField(blank=True, default="")
-    description_en = models.TextField(blank=True, default="")
-    updated_at = models.DateTimeField(auto_now=True)
+    description_zh = models.TextField(_("Description (Chinese)"), blank=True, default="")
+    description_en = models.TextField(_("Description (English)"), blank=True, default="")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
 
 
 class Position(models.Model):
     """A person's title at an organisation over a period."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
-    organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="positions"
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person")
     )
-    title_zh = models.CharField(max_length=300, blank=True, default="")
-    title_en = models.CharField(max_length=300, blank=True, default="")
-    start_on = models.DateField(null=True, blank=True)
-    start_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
-    end_on = models.DateField(null=True, blank=True)
-    end_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
-    is_current = models.BooleanField(default=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="positions",
+        verbose_name=_("organisation"),
+    )
+    title_zh = models.CharField(_("job title (Chinese)"), max_length=300, blank=True, default="")
+    title_en = models.CharField(_("job title (English)"), max_length=300, blank=True, default="")
+    start_on = models.DateField(_("started on"), null=True, blank=True)
+    start_precision = models.CharField(
+        _("precision of the start date"), max_length=5, choices=PRECISION_CHOICES, blank=True, default=""
+    )
+    end_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_precision = models.CharField(
+        _("precision of the end date"), max_length=5, choices=PRECISION_CHOICES, blank=True, default=""
+    )
+    is_current = models.BooleanField(_("current"), default=True)
 
     class Meta:
         ordering = ["-is_current", "id"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
 
     def __str__(self) -> str:
         return self.title_zh or self.title_en
@@ -160,19 +177,30 @@ class Platform(BilingualNamed):
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
     operator = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="platforms_operated"
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="platforms_operated",
+        verbose_name=_("Operator"),
     )
-    park = models.ForeignKey(Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="platforms")
-    stages = models.JSONField(default=list, blank=True, help_text="life-cycle stage codes served")
-    description_zh = models.TextField(blank=True, default="")
-    description_en = models.TextField(blank=True, default="")
-    updated_at = models.DateTimeField(auto_now=True)
+    park = models.ForeignKey(
+        Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="platforms", verbose_name=_("park")
+    )
+    stages = models.JSONField(
+        _("Stages served"), default=list, blank=True, help_text=_("life-cycle stage codes served")
+    )
+    description_zh = models.TextField(_("Description (Chinese)"), blank=True, default="")
+    description_en = models.TextField(_("Description (English)"), blank=True, default="")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("platform")
+        verbose_name_plural = _("platforms")
 
 
 ENTITY_TYPES = ["park", "organisation", "person", "platform"]
+# Each record type a relation links, by its name in the reader's language.
+ENTITY_TYPE_CHOICES = [
+    ("park", _("park")), ("organisation", _("organisation")), ("person", _("person")), ("platform", _("platform")),
+]
 
 
 class Relation(models.Model):
@@ -188,16 +216,18 @@ class Relation(models.Model):
         SUPERVISES = "supervises", _("supervises")
         HOSTS = "hosts", _("hosts")
 
-    subject_type = models.CharField(max_length=20, choices=[(t, t) for t in ENTITY_TYPES])
-    subject_id = models.PositiveBigIntegerField()
-    predicate = models.CharField(max_length=20, choices=Predicate.choices)
-    object_type = models.CharField(max_length=20, choices=[(t, t) for t in ENTITY_TYPES])
-    object_id = models.PositiveBigIntegerField()
-    note = models.CharField(max_length=500, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
+    subject_type = models.CharField(_("subject type"), max_length=20, choices=ENTITY_TYPE_CHOICES)
+    subject_id = models.PositiveBigIntegerField(_("subject id"))
+    predicate = models.CharField(_("relation"), max_length=20, choices=Predicate.choices)
+    object_type = models.CharField(_("object type"), max_length=20, choices=ENTITY_TYPE_CHOICES)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    note = models.CharField(_("note"), max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
         indexes = [
             models.Index(fields=["subject_type", "subject_id"]),
             models.Index(fields=["object_type", "object_id"]),
@@ -217,6 +247,13 @@ class Relation(models.Model):
         return f"{self.subject_type}:{self.subject_id} {self.predicate} {self.object_type}:{self.object_id}"
 
 
+# How a source qualifies a figure ("more than 1 亿元"); empty when it is exact.
+QUALIFIERS = [
+    ("more_than", _("more than")), ("at_least", _("at least")), ("nearly", _("nearly")), ("about", _("about")),
+    ("up_to", _("up to")),
+]
+
+
 class Figure(models.Model):
     """A number a source states about a record: an investment, a deal value, a target count, an area."""
 
@@ -229,27 +266,32 @@ class Figure(models.Model):
         OUTPUT_VALUE = "output_value", _("Output value")
         HEADCOUNT = "headcount", _("Headcount")
 
-    subject_type = models.CharField(max_length=20)
-    subject_id = models.PositiveBigIntegerField()
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    label_zh = models.CharField(max_length=300, blank=True, default="")
-    label_en = models.CharField(max_length=300, blank=True, default="")
-    amount = models.DecimalField(max_digits=24, decimal_places=4)
-    currency = models.CharField(max_length=3, choices=CURRENCIES, blank=True, default="")
-    unit = models.CharField(max_length=50, blank=True, default="")
+    subject_type = models.CharField(_("subject type"), max_length=20)
+    subject_id = models.PositiveBigIntegerField(_("subject id"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=300, blank=True, default="")
+    label_en = models.CharField(_("label (English)"), max_length=300, blank=True, default="")
+    amount = models.DecimalField(_("amount"), max_digits=24, decimal_places=4)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, blank=True, default="")
+    unit = models.CharField(_("unit"), max_length=50, blank=True, default="")
     qualifier = models.CharField(
+        _("qualifier"),
         max_length=12,
         blank=True,
         default="",
-        choices=[(q, q) for q in ("more_than", "at_least", "nearly", "about", "up_to")],
-        help_text="empty when the amount is exact",
+        choices=QUALIFIERS,
+        help_text=_("empty when the amount is exact"),
     )
-    as_of = models.DateField(null=True, blank=True)
-    as_of_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
-    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    as_of_precision = models.CharField(
+        _("precision of the as-of date"), max_length=5, choices=PRECISION_CHOICES, blank=True, default=""
+    )
+    key = models.CharField(_("key"), max_length=200, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
 
     def __str__(self) -> str:
@@ -278,29 +320,35 @@ class ImportJob(models.Model):
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
-    type_name = models.CharField(max_length=40)
-    file_name = models.CharField(max_length=255)
-    stored_as = models.CharField(max_length=64, blank=True, default="", help_text="name under MEDIA_ROOT/imports/")
-    encoding = models.CharField(max_length=40, default="utf-8")
-    dry_run = models.BooleanField(default=True)
-    accept_merges = models.BooleanField(default=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_done = models.PositiveIntegerField(default=0)
-    report = models.JSONField(null=True, blank=True, encoder=_ReportEncoder)
-    error = models.TextField(blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("user")
+    )
+    type_name = models.CharField(_("record type"), max_length=40)
+    file_name = models.CharField(_("file name"), max_length=255)
+    stored_as = models.CharField(
+        _("stored as"), max_length=64, blank=True, default="", help_text=_("name under MEDIA_ROOT/imports/")
+    )
+    encoding = models.CharField(_("encoding"), max_length=40, default="utf-8")
+    dry_run = models.BooleanField(_("dry run"), default=True)
+    accept_merges = models.BooleanField(_("accept every proposed merge"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    report = models.JSONField(_("report"), null=True, blank=True, encoder=_ReportEncoder)
+    error = models.TextField(_("error"), blank=True, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # The last sign of life of the worker running the job (written with its progress). A job that has shown
     # none for settings.BIOPARK_JOBS["STALE_AFTER"] died with its worker: jobs.expire_stale() marks it.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # The django-tasks result (DBTaskResult id) of the current attempt, and how many attempts were started.
-    task_id = models.CharField(max_length=64, blank=True, default="")
-    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
         indexes = [models.Index(fields=["user", "-created_at"])]
 
     def __str__(self) -> str:

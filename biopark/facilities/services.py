@@ -11,13 +11,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from biopark.accounts import policy
+from biopark.core import mail
 from biopark.core import text as core_text
 from biopark.core.audit import change_record_for, diff, record_change, snapshot
 from biopark.core.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -424,18 +424,14 @@ def _release(booking: Booking) -> None:
     waiting = WaitlistEntry.objects.filter(
         resource_id=booking.resource_id, start__lt=booking.end, end__gt=booking.start, notified_at__isnull=True
     )
-    entries = list(waiting.select_related("user").order_by("created_at", "id"))
+    entries = list(waiting.select_related("user__profile").order_by("created_at", "id"))
     if not entries:
         return
     WaitlistEntry.objects.filter(pk__in=[e.pk for e in entries]).update(notified_at=timezone.now())
     resource = Resource.objects.select_related("platform__park").get(pk=booking.resource_id)
-    mails = [
-        (*waitlist_mail(resource=resource, booking=booking, entry=e), e.user.email)
-        for e in entries
-        if e.user.email
-    ]
-    if mails:
-        transaction.on_commit(lambda: _send_waitlist_mails(mails), robust=True)
+    told = [e for e in entries if e.user.email]
+    if told:
+        transaction.on_commit(lambda: _send_waitlist_mails(resource, booking, told), robust=True)
 
 
 def _local(value: dt.datetime, tz: Any) -> str:
@@ -449,34 +445,35 @@ def _slot(start: dt.datetime, end: dt.datetime, tz: Any) -> str:
 
 
 def waitlist_mail(*, resource: Resource, booking: Booking, entry: WaitlistEntry) -> tuple[str, str]:
-    """(subject, body) of the e-mail telling a wait-listed user that a slot freed up: in Chinese and in
-    English, times in the park's time zone."""
+    """(subject, body) of the e-mail telling a wait-listed user that a slot freed up, in the active language
+    (the caller makes it the recipient's), times in the park's time zone."""
     tz = timeutil.resource_zone(resource)
-    zone = str(getattr(tz, "key", tz))
-    name_zh = resource.name_zh or resource.name_en
-    name_en = resource.name_en or resource.name_zh
-    freed, wanted = _slot(booking.start, booking.end, tz), _slot(entry.start, entry.end, tz)
-    subject = f"[BioPark] 时段已空出 / Slot freed: {name_zh}" + (f" / {name_en}" if name_en != name_zh else "")
-    body = (
-        f"您好，\n\n"
-        f"您在候补名单上等候的资源「{name_zh}」有时段空出：{freed}（{zone}）。\n"
-        f"您等候的时段：{wanted}（{zone}）。\n"
-        f"空出的时段先到先得，请尽快登录预约。\n\n"
-        f"Hello,\n\n"
-        f"A slot of \"{name_en}\", which you are wait-listed for, has been freed: {freed} ({zone}).\n"
-        f"The slot you are waiting for: {wanted} ({zone}).\n"
-        f"Freed slots go to whoever books first; sign in to book it.\n\n"
-        f"资源页面 / Resource page: /facilities/resources/{resource.pk}/\n"
-    )
+    values = {
+        "resource": resource.display_name, "zone": str(getattr(tz, "key", tz)),
+        "freed": _slot(booking.start, booking.end, tz), "wanted": _slot(entry.start, entry.end, tz),
+        "link": f"/facilities/resources/{resource.pk}/",
+    }
+    subject = _("[BioPark] A slot was freed: %(resource)s") % values
+    body = "\n".join([
+        _("Hello,"),
+        "",
+        _("A slot of %(resource)s, which you are wait-listed for, has been freed: %(freed)s (%(zone)s).") % values,
+        _("The slot you are waiting for: %(wanted)s (%(zone)s).") % values,
+        _("Freed slots go to whoever books first; sign in to book it."),
+        "",
+        _("Resource page: %(link)s") % values,
+    ]) + "\n"
     return subject, body
 
 
-def _send_waitlist_mails(mails: list[tuple[str, str, str]]) -> None:
-    for subject, body, recipient in mails:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-        except Exception:  # one bad address must not keep the others from being told
-            logger.exception("wait-list e-mail to %s failed", recipient)
+def _send_waitlist_mails(resource: Resource, booking: Booking, entries: list[WaitlistEntry]) -> None:
+    """One e-mail per wait-listed user, each in the user's language (biopark.core.mail)."""
+    by_user = {e.user_id: e for e in entries}
+    mail.send_to_users(
+        [e.user for e in entries],
+        lambda user: waitlist_mail(resource=resource, booking=booking, entry=by_user[user.pk]),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+    )
 
 
 @transaction.atomic

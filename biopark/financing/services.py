@@ -7,16 +7,15 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from biopark.accounts import policy
 from biopark.accounts.models import Role
+from biopark.core import mail
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import Conflict, NotFound, ValidationFailed
 from biopark.core.models import ChangeRecord
@@ -86,7 +85,7 @@ def _amount(value: Any, name: str, *, what: str) -> Decimal:
     except (InvalidOperation, ValueError):
         amount = None
     if amount is None or not amount.is_finite():
-        raise ValidationFailed(_("%(field)s must be an amount such as 50000000") % {"field": what}, field=name)
+        raise ValidationFailed(_("%(field)s must be an amount such as 50,000,000") % {"field": what}, field=name)
     if amount <= 0 or amount >= MAX_AMOUNT:
         raise ValidationFailed(_("%(field)s must be more than 0 and less than 10^17") % {"field": what}, field=name)
     return amount.quantize(Decimal("0.01"))
@@ -268,19 +267,22 @@ def _members(organisation_id: int, roles: tuple[str, ...]) -> list[Any]:
                                                 profile__role__in=roles).order_by("id"))
 
 
+def introduction_mail(introduction: Introduction) -> tuple[str, str]:
+    """(subject, body) of the introduction e-mail in the active language, naming both sides."""
+    subject = _("BioPark: an introduction from the park")
+    body = _("The park introduced %(investor)s and the project %(project)s. See %(link)s") % {
+        "investor": introduction.investor, "project": introduction.project.display_name,
+        "link": f"/financing/projects/{introduction.project_id}/"}
+    return subject, body + "\n"
+
+
 def _send_introduction_mail(introduction_id: int, user_ids: list[int]) -> None:
-    """After the commit: one e-mail per recipient, in the site's language (the platform keeps no per-user
-    language), naming the other side."""
+    """After the commit: one e-mail per recipient, each in the recipient's language (biopark.core.mail)."""
     introduction = Introduction.objects.select_related("project", "investor").filter(pk=introduction_id).first()
     if introduction is None:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        for user in get_user_model().objects.filter(pk__in=user_ids).exclude(email=""):
-            subject = _("BioPark: an introduction from the park")
-            body = _("The park introduced %(investor)s and the project %(project)s. See %(link)s") % {
-                "investor": introduction.investor, "project": introduction.project.display_name,
-                "link": f"/financing/projects/{introduction.project_id}/"}
-            send_mail(subject, body, None, [user.email], fail_silently=True)
+    users = get_user_model().objects.filter(pk__in=user_ids).exclude(email="").select_related("profile")
+    mail.send_to_users(users.order_by("id"), lambda _user: introduction_mail(introduction))
 
 
 @transaction.atomic

@@ -151,12 +151,14 @@ def _plan(table: Table) -> tuple[list[_Planned], list[tuple[str, str]]]:
     if park_column is None:
         missing.insert(0, "park")
     if missing:
-        raise ValidationFailed(f"line 1: missing column(s) {', '.join(missing)}", field="file")
+        raise ValidationFailed(_("line 1: missing column(s) %(columns)s") % {"columns": ", ".join(missing)},
+                               field="file")
     allowed = {*PARK_COLUMNS, *REQUIRED_COLUMNS, "unit", "source"}
     extra = sorted(columns - allowed)
     if extra:
-        raise ValidationFailed(f"line 1: unknown column {extra[0]!r}; columns are park, indicator, year, value, "
-                               "unit, source", field="file")
+        raise ValidationFailed(_("line 1: unknown column %(column)s; the columns are %(columns)s")
+                               % {"column": repr(extra[0]), "columns": "park, indicator, year, value, unit, source"},
+                               field="file")
     parks = _park_lookup(Park.objects.all())
     indicators = {str(i.key): i for i in Indicator.objects.all()}
     planned: list[_Planned] = []
@@ -207,7 +209,7 @@ def observations_import(*, actor: Any, table: Table, dry_run: bool = False) -> I
     first; if any row is bad nothing is written and the error names every bad line (up to 20)."""
     policy.require(actor, policy.IMPORT, Observation)
     if not table.rows:
-        raise ValidationFailed("the file has no data rows", field="file")
+        raise ValidationFailed(_("the file has no data rows"), field="file")
     planned, errors = _plan(table)
     if errors:
         # The message quotes the first rows; ``fields`` names every bad row, so the page lists them all at once.
@@ -218,8 +220,8 @@ def observations_import(*, actor: Any, table: Table, dry_run: bool = False) -> I
     for item in planned:
         decision = policy.decide(actor, policy.IMPORT, Observation(park=item.park, indicator=item.indicator))
         if not decision:
-            raise PermissionRefused(f"line {item.line}: {decision.reason}",
-                                    fields={f"line {item.line}": decision.reason})
+            where = _("line %(line)s") % {"line": item.line}
+            raise PermissionRefused(f"{where}: {decision.reason}", fields={where: decision.reason})
     report = ImportReport()
     if dry_run:
         # Say what the import would do, without writing: compare each row with what is stored.

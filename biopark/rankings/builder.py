@@ -18,8 +18,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from biopark.core.formatting import format_number
 from biopark.rankings import labels
 
 CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$")
@@ -253,7 +255,8 @@ def _int_field(draft: Draft, name: str, low: int, high: int) -> int | None:
     except ValueError:
         value = low - 1
     if not low <= value <= high:
-        draft.error(name, _("give a whole number from %(low)d to %(high)d") % {"low": low, "high": high})
+        draft.error(name, _("give a whole number from %(low)s to %(high)s") % {
+            "low": format_number(low, get_language()), "high": format_number(high, get_language())})
         return None
     return value
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.accounts.models import Profile, Role
-from biopark.core import formatting
+from biopark.core import formatting, mail
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import Conflict, PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
@@ -178,29 +177,31 @@ def service_update(
 # --- requests -------------------------------------------------------------------------------
 
 
-def recipients(request: ServiceRequest) -> list[str]:
-    """Who hears of a state change: the requester, the assignee and the provider's members."""
-    emails: list[str] = []
-    users = [request.requester, request.assignee]
+def recipient_users(request: ServiceRequest) -> list[Any]:
+    """Who hears of a state change: the requester, the assignee and the provider's members (once each)."""
+    users: list[Any] = [request.requester, request.assignee]
     if request.provider_organisation_id:
         users.extend(
             p.user
             for p in Profile.objects.filter(organisation_id=request.provider_organisation_id).select_related(
-                "user"
+                "user__profile"
             )
         )
+    out: list[Any] = []
     for user in users:
         email = getattr(user, "email", "") if user is not None else ""
-        if email and email not in emails:
-            emails.append(email)
-    return emails
+        if email and email not in [u.email for u in out]:
+            out.append(user)
+    return out
 
 
-def _notify(request: ServiceRequest, from_state: str, to_state: str, note: str) -> None:
-    to = recipients(request)
-    if not to:
-        return
-    # Written in the language of the person who made the change (the request's page is in both).
+def recipients(request: ServiceRequest) -> list[str]:
+    """The addresses of recipient_users."""
+    return [user.email for user in recipient_users(request)]
+
+
+def _notify_text(request: ServiceRequest, from_state: str, to_state: str, note: str) -> tuple[str, str]:
+    """(subject, body) in the active language: states by their labels, the due date formatted."""
     frm, to_label = state_label(from_state) if from_state else _("new"), state_label(to_state)
     subject = (
         _("[BioPark] request #%(id)s %(from)s → %(to)s: %(title)s")
@@ -214,8 +215,16 @@ def _notify(request: ServiceRequest, from_state: str, to_state: str, note: str) 
         lines.append(_("Note: %(note)s") % {"note": note})
     if request.due_on:
         lines.append(_("Due: %(date)s") % {"date": formatting.format_date(request.due_on, get_language())})
-    body = "\n".join(lines) + "\n"
-    transaction.on_commit(lambda: send_mail(subject, body, None, to, fail_silently=True))
+    return subject, "\n".join(lines) + "\n"
+
+
+def _notify(request: ServiceRequest, from_state: str, to_state: str, note: str) -> None:
+    users = recipient_users(request)
+    if not users:
+        return
+    # Each recipient reads the message in their own language (biopark.core.mail).
+    transaction.on_commit(lambda: mail.send_to_users(
+        users, lambda _user: _notify_text(request, from_state, to_state, note)))
 
 
 def _event(

@@ -27,7 +27,7 @@ def _agreement(world, **data):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"value_amount": "12,5x"}, "value_amount", "'12,5x' 不是金额；请填写数字，例如 1200000000 或 27.5"),
+        ({"value_amount": "12,5x"}, "value_amount", "'12,5x' 不是金额；请填写完整金额，例如 1,200,000,000 或 27.5"),
         ({"value_amount": "-3", "value_currency": "CNY"}, "value_amount", "金额不能为负数"),
         ({"value_amount": "10"}, "value_currency", "金额需要填写币种"),
         ({"value_currency": "BTC"}, "value_currency", "未知币种 'BTC'；可选：CNY, USD, EUR"),

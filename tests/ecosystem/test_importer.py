@@ -163,7 +163,7 @@ def test_cli_import_dry_run_and_errors(tmp_path, capsys):
     path = tmp_path / "orgs.csv"
     path.write_text(GOOD_CSV, encoding="utf-8")
     call_command("import", "organisations", str(path), "--dry-run")
-    assert "would change (dry run): create 2" in capsys.readouterr().out
+    assert "would change (dry run): new 2" in capsys.readouterr().out  # outcomes by their labels
     assert Organisation.objects.count() == 0
     call_command("import", "organisations", str(path))
     assert Organisation.objects.count() == 2

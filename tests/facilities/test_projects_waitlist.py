@@ -238,14 +238,26 @@ def test_cancelling_e_mails_the_wait_listed_user_after_commit(waiting, settings,
     msg = mail.outbox[0]
     assert msg.to == ["waiter@example.org"]
     assert msg.from_email == "facilities@biopark.example"
-    assert msg.subject == f"[BioPark] 时段已空出 / Slot freed: {res.name_zh} / {res.name_en}"
+    # Written in the waiter's language: none chosen, so the site's (Simplified Chinese).
+    assert msg.subject == f"[BioPark] 时段已空出：{res.name_zh}"
     # 03:00-04:00 UTC is 11:00-12:00 in Shanghai; the wanted slot 11:30-13:00.
     assert f"您在候补名单上等候的资源「{res.name_zh}」有时段空出：2030-03-04 11:00–12:00（Asia/Shanghai）。" in msg.body
     assert "您等候的时段：2030-03-04 11:30–13:00（Asia/Shanghai）。" in msg.body
-    assert f'A slot of "{res.name_en}", which you are wait-listed for, has been freed: 2030-03-04 11:00–12:00 ' \
+    assert f"资源页面：/facilities/resources/{res.pk}/" in msg.body
+
+
+def test_the_wait_list_mail_follows_the_waiters_language(waiting, django_capture_on_commit_callbacks):
+    from biopark.accounts.models import Profile
+
+    Profile.objects.filter(user=waiting["entry"].user).update(language="en")
+    res = waiting["resource"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_cancel(actor=waiting["member"], booking=waiting["booking"], now=NOW)
+    msg = mail.outbox[0]
+    assert msg.subject == f"[BioPark] A slot was freed: {res.name_en}"
+    assert f"A slot of {res.name_en}, which you are wait-listed for, has been freed: 2030-03-04 11:00–12:00 " \
            "(Asia/Shanghai)." in msg.body
     assert "The slot you are waiting for: 2030-03-04 11:30–13:00 (Asia/Shanghai)." in msg.body
-    assert f"/facilities/resources/{res.pk}/" in msg.body
     waiting["entry"].refresh_from_db()
     assert waiting["entry"].notified_at is not None
 

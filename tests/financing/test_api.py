@@ -53,7 +53,7 @@ def test_a_bad_amount_is_a_translated_error_naming_the_field(fin):
         f"/api/v1/financing/projects/{fin['project'].pk}/needs", {"round": "a", "amount": "lots"},
         content_type="application/json")
     assert_api_error(response, 422, "amount")
-    assert response.json()["error"]["fields"]["amount"] == "融资金额必须是金额，例如 50000000"
+    assert response.json()["error"]["fields"]["amount"] == "融资金额必须是金额，例如 50,000,000"
 
 
 def test_interest_on_a_hidden_project_is_refused_like_a_missing_one(fin):

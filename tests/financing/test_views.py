@@ -69,7 +69,7 @@ def test_the_need_form_names_the_bad_field_and_writes_nothing(fin):
     response = c.post(url, {"action": "need", "round": "a", "amount": "many", "currency": "CNY",
                             "visibility": "park"})
     assert response.status_code == 422
-    assert '<span class="error">amount sought must be an amount such as 50000000</span>' in response.content.decode()
+    assert '<span class="error">amount sought must be an amount such as 50,000,000</span>' in response.content.decode()
     assert FinancingNeed.objects.filter(project=fin["project"]).count() == 1
     ok = c.post(url, {"action": "need", "round": "b", "amount": "80000000", "currency": "CNY", "visibility": "park"})
     assert ok.status_code == 302

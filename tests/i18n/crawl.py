@@ -12,10 +12,11 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.test import Client
 
-from tests.i18n.visible import DataMask, offending, visible_texts
+from tests.i18n.visible import DataMask, offending, ungrouped_numbers, visible_texts
 
 # Files (exports, calendar feeds, charts) are not pages; their headers are checked by the apps' own tests.
 FILES = re.compile(r"\.(csv|xlsx|ics|json|svg|png|pdf|zip)$")
@@ -27,6 +28,27 @@ BAD_BY_TYPE = {
 }
 BAD_TEXT = "x" * 600
 BAD_CHOICE = "no-such-choice"
+# Small bad files sent to every upload form (imports, attachments, documents): the wrong type, a table with
+# the wrong columns, rows with a bad date, an unknown park and unknown codes (one per kind of import, since an
+# import refuses columns it does not know), an empty file, and a file whose content is not what its name says.
+BAD_FILES: list[tuple[str, bytes]] = [
+    ("crawl-wrong-type.exe", b"MZ\x90\x00\x03\x00\x00\x00binary"),
+    ("crawl-wrong-columns.csv", b"colour,shape\nred,round\n"),
+    ("crawl-registry-rows.csv", b"name_en,park,founded,kind\nCrawl Org,No Such Park,2016-13-45,no-such-kind\n"),
+    ("crawl-observation-rows.csv", b"park,indicator,year,value\nNo Such Park,no-such-indicator,20x6,abc\n"),
+    ("crawl-empty.csv", b""),
+    ("crawl-not-a-workbook.xlsx", b"this is not a spreadsheet"),
+]
+# What those files hold, echoed by a report as the user's own data.
+BAD_FILE_VALUES = {name for name, _ in BAD_FILES} | {
+    "colour", "shape", "red", "round", "Crawl Org", "No Such Park", "no-such-kind", "no-such-indicator", "20x6",
+    "abc", "crawl-upload", "exe", "xlsx",
+} | {
+    # The column codes a file's header holds, which an import's refusal quotes as the user typed them or lists
+    # as the codes to type (like a <code> on a page).
+    "name_en", "park", "founded", "kind", "indicator", "year", "value", "unit", "source",
+}
+UPLOAD_TEXT = "crawl-upload"  # what an upload form's text fields get (a title is needed before the file counts)
 
 
 def data_values() -> set[str]:
@@ -83,6 +105,8 @@ class FormsAndLinks(HTMLParser):
             self.links.append(a["href"])
         elif tag == "form":
             self.forms.append(Form(a.get("method", "get").lower(), a.get("action", "")))
+        elif tag == "option" and self.forms and self._select is not None:
+            self.forms[-1].choices[self._select].append(a.get("value", ""))
         elif not self.forms or not a.get("name"):
             return
         elif tag == "input":
@@ -116,14 +140,19 @@ class Crawl:
     seen: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
     forms_done: set[tuple[str, str, tuple[str, ...]]] = field(default_factory=set)
     pages: int = 0
+    uploads: int = 0  # bad files sent to upload forms
     check: Callable[[str, DataMask], list[str]] | None = None  # what counts as untranslated (Latin words by default)
 
     def note(self, label: str, response: Any, mask: DataMask | None = None) -> None:
         if "text/html" not in response.get("Content-Type", ""):
             return
-        bad = offending(visible_texts(response.content.decode()), mask or self.mask, self.check)
+        texts = visible_texts(response.content.decode())
+        bad = offending(texts, mask or self.mask, self.check)
         if bad:
             self.findings[f"{self.who} {label} [{response.status_code}]"] = bad
+        numbers = offending(texts, mask or self.mask, ungrouped_numbers)
+        if numbers:
+            self.findings[f"{self.who} {label} [{response.status_code}] ungrouped numbers"] = numbers
 
     def walk(self, seeds: list[str]) -> None:
         queue = deque(seeds)
@@ -171,6 +200,39 @@ class Crawl:
                 self.findings[f"{self.who} {form.method.upper()} {action} ({variant}) [500]"] = ["(a server error)"]
             typed = [str(v) for vs in data.values() for v in (vs if isinstance(vs, list) else [vs])]
             self.note(f"{form.method.upper()} {action} ({variant}, from {page})", response, self.mask.with_extra(typed))
+        if form.method == "post" and any(kind == "file" for _, kind, _ in form.fields):
+            self.upload(page, action, form)
+
+    def upload(self, page: str, action: str, form: Form) -> None:
+        """The upload form with each bad file, its other fields filled as a person would (first choice of
+        each list, a short text): the refusal or the import's report is judged like any page."""
+        for file_name, content in BAD_FILES:
+            data = self._upload_values(form)
+            for name, kind, _ in form.fields:
+                if kind == "file":
+                    data[name] = SimpleUploadedFile(file_name, content)
+            with transaction.atomic():
+                response = self.client.post(action, data)
+                transaction.set_rollback(True)
+            self.pages += 1
+            self.uploads += 1
+            label = f"POST {action} (file {file_name}, from {page})"
+            if response.status_code >= 500:
+                self.findings[f"{self.who} {label} [500]"] = ["(a server error)"]
+            self.note(label, response, self.mask.with_extra(BAD_FILE_VALUES))
+
+    @staticmethod
+    def _upload_values(form: Form) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for name, kind, value in form.fields:
+            if kind in ("hidden", "submit", "button"):
+                if value:
+                    data[name] = value
+            elif kind == "select":
+                data[name] = next((c for c in form.choices.get(name, []) if c), "")
+            elif kind in ("text", "textarea", "search"):
+                data[name] = UPLOAD_TEXT
+        return data
 
     @staticmethod
     def _values(form: Form, *, bad: bool) -> dict[str, Any]:

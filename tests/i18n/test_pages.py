@@ -76,3 +76,13 @@ def language(request: pytest.FixtureRequest, pseudo_locale: str) -> str:
 def test_every_page_is_translated(module_world, language):
     findings = _crawl(module_world, language)
     assert not findings, _report(findings)
+
+
+def test_the_number_check_finds_ungrouped_numbers():
+    from tests.i18n.visible import ungrouped_numbers
+
+    mask = DataMask({"CN2024100001.X"})
+    assert ungrouped_numbers("1200000000 USD", mask) == ["1200000000"]
+    assert ungrouped_numbers("合同金额 12910.00 元", mask) == ["12910"]
+    # Grouped, a year, a code, a decimal's fraction, an address and data are not numbers to group.
+    assert ungrouped_numbers("1,200,000,000 USD · 2026 · CN2024100001.X · 0.123456 · /deals/123456/", mask) == []

@@ -29,7 +29,7 @@ ALLOWED_WORDS = {
     # how a date and time is typed in ISO form (YYYY-MM-DDTHH:MM)
     "DDTHH",
     # a calendar format's proper name; the file types an upload accepts, as their extensions
-    "iCalendar", "pdf", "docx", "xlsx", "png", "jpg", "jpeg", "txt", "csv", "html",
+    "iCalendar", "pdf", "docx", "xlsx", "png", "jpg", "jpeg", "txt", "csv", "html", "json",
     # methods named after people (Borda count, Copeland's method, Sobol indices), COINr's name of a normaliser and
     # the recipe parameters an analyst types (shown in the help as examples)
     "Borda", "Copeland", "Sobol", "goalposts", "winmax", "skew",
@@ -149,3 +149,15 @@ def offending(texts: Iterable[str], mask: DataMask, check: Callable[[str, DataMa
         if (check or untranslated)(text, mask):
             found[" ".join(text.split())[:160]] = None
     return list(found)
+
+
+# A number of five or more digits with no grouping ("1200000000 USD", "12910.00"): numbers are formatted by
+# locale (biopark.core.formatting). Not judged: digits inside a word or code (CN2024100001, a credit code), after a
+# decimal point, in an address (URLs are removed first), and what comes from data (the mask).
+_UNGROUPED = re.compile(r"(?<![\w.,\d\-/:#])\d{5,}(?![\w\d])")
+
+
+def ungrouped_numbers(text: str, mask: DataMask) -> list[str]:
+    """The numbers of five digits or more shown without the locale's grouping."""
+    rest = _URL.sub(" ", mask.strip(text))
+    return _UNGROUPED.findall(rest)

@@ -82,7 +82,7 @@ def test_bad_rows_are_all_reported_by_line_and_nothing_is_written(parks):
 def test_missing_column_and_unit_mismatch(parks):
     with pytest.raises(ValidationFailed) as err:
         observations_import(actor=SYSTEM, table=_csv("park,indicator,value\nhitech,output,1\n"))
-    assert err.value.message == "line 1: missing column(s) year" and list(err.value.fields) == ["file"]
+    assert err.value.message == "第 1 行：缺少列 year" and list(err.value.fields) == ["file"]
     with pytest.raises(ValidationFailed) as err, translation.override("en"):
         observations_import(actor=SYSTEM, table=_csv("park,indicator,year,value,unit\nhitech,output,2024,1,CNY\n"))
     assert err.value.fields == {"line 2": "unit: 'CNY' differs from the indicator's unit '100M CNY'"}
@@ -178,7 +178,8 @@ def test_api_import_list_and_errors(client, parks):
     assert len(client.get("/api/v1/metrics/indicators").json()) == 2
 
 
-def test_metrics_pages_and_command(client, parks, tmp_path):
+def test_metrics_pages_and_command(client, parks, tmp_path, monkeypatch):
+    monkeypatch.setenv("BIOPARK_LANGUAGE", "zh-hans")  # the command speaks the terminal's language
     client.force_login(parks["users"]["viewer"])
     html = client.get("/metrics/").content.decode()
     assert '<table class="sortable" id="indicators">' in html and "<code>output</code>" in html
@@ -187,7 +188,7 @@ def test_metrics_pages_and_command(client, parks, tmp_path):
     path.write_text(GOOD, encoding="utf-8")
     out = io.StringIO()
     call_command("metrics-import", str(path), stdout=out)
-    assert "created 3, updated 0, unchanged 0" in out.getvalue()
+    assert "新增 3，更新 0，未变 0" in out.getvalue()
     path.write_text("park,indicator,year,value\nhitech,output,2024,x\n", encoding="utf-8")
     with pytest.raises(CommandError, match="第 2 行: 数值：数值 'x' 不是数字"):
         call_command("metrics-import", str(path))

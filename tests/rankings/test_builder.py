@@ -142,7 +142,7 @@ def test_errors_are_named_next_to_their_fields_and_nothing_is_written(world):
         ({"add": [], "n-0-code": "Index"}, "add at least one indicator"),
         ({"agg_code": "9 bad"}, "code: a letter, then letters"),
         ({"n-0-parent": "Index"}, "a node cannot be its own parent"),
-        ({"u_replications": "5"}, "give a whole number from 10 to 20000"),
+        ({"u_replications": "5"}, "give a whole number from 10 to 20,000"),
         ({"u_replications": "100", "u_noise": "2"}, "weight noise: a number between 0 and 1"),
         ({"key": "Bad Key"}, "key: use lower-case letters"),
         ({"n-0-code": "x\x00"}, "code: a letter, then letters"),

@@ -52,7 +52,8 @@ def test_demo_skips_hdi_without_shared_data(roles, monkeypatch, tmp_path: Path):
     assert not Framework.objects.filter(key="hdi").exists()
 
 
-def test_rankings_run_command(roles):
+def test_rankings_run_command(roles, monkeypatch):
+    monkeypatch.setenv("BIOPARK_LANGUAGE", "zh-hans")  # the command speaks the terminal's language
     framework = make_external(SYSTEM)
     out = io.StringIO()
     with pytest.raises(CommandError, match="外部数据框架需要 iData"):
@@ -64,6 +65,6 @@ def test_rankings_run_command(roles):
     call_command("rankings-run", "example-park-competitiveness", "--year", "2024", "--draft", stdout=out)
     run = Run.objects.order_by("-id").first()
     assert Run.objects.count() == before + 1 and run.status == "draft" and run.n_units == 30
-    assert f"run {run.pk}: example-park-competitiveness v1, 30 units, draft" in out.getvalue()
+    assert f"运行 {run.pk}：example-park-competitiveness 第 1 版，30 个单元，草稿" in out.getvalue()  # the label
     with pytest.raises(CommandError, match="no observations"):
         call_command("rankings-run", "example-park-competitiveness", "--year", "1999")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from biopark.core.cli_language import speaks_terminal_language
 from biopark.demo.generate import generate
 from biopark.ecosystem.models import Park
 
@@ -20,10 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=None)
         parser.add_argument("--platforms", type=int, default=None)
 
+    @speaks_terminal_language
     def handle(self, *args: object, **options: object) -> None:
         seed = int(options["seed"])  # type: ignore[call-overload]
         if Park.objects.filter(key__startswith=f"gen{seed}:").exists():
-            raise CommandError(f"an ecosystem with seed {seed} exists already; choose another --seed")
+            raise CommandError(_("an ecosystem with seed %(seed)s exists already; choose another --seed") % {"seed": seed})
         total = int(options["orgs"]) + int(options["relations"])  # type: ignore[call-overload]
         with tqdm(total=total, unit="rec", file=self.stderr) as bar:
 
@@ -41,4 +44,4 @@ class Command(BaseCommand):
                 platforms=options["platforms"],  # type: ignore[arg-type]
                 progress=progress,
             )
-        self.stdout.write("generated: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        self.stdout.write(_("generated: %(counts)s") % {"counts": ", ".join(f"{k} {v}" for k, v in counts.items())})

@@ -6,12 +6,16 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from biopark.accounts import policy
+from biopark.core.cli_language import speaks_terminal_language
 from biopark.core.errors import DomainError
 from biopark.ecosystem import importer, tabular
 
+# Row outcomes by their labels, as the import page shows them.
+ROW_STATUS = importer.STATUS_LABELS
 TYPES = {"parks": "park", "organisations": "organisation", "people": "person", "platforms": "platform"}
 
 
@@ -27,16 +31,17 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="act as this user (default: the system)")
         parser.add_argument("--quiet-rows", action="store_true", help="print only the summary")
 
+    @speaks_terminal_language
     def handle(self, *args: object, **options: object) -> None:
         type_name = TYPES.get(str(options["type"]), str(options["type"]))
         path = Path(str(options["file"]))
         if not path.is_file():
-            raise CommandError(f"{path}: no such file")
+            raise CommandError(_("%(path)s: no such file") % {"path": path})
         actor: object = policy.SYSTEM
         if options.get("user"):
             actor = get_user_model().objects.filter(username=options["user"]).first()
             if actor is None:
-                raise CommandError(f"no user {options['user']!r}")
+                raise CommandError(_("no user %(name)s") % {"name": repr(options["user"])})
         try:
             table = tabular.read_table(
                 path.read_bytes(), tabular.detect_format(path.name), encoding=str(options["encoding"])
@@ -58,11 +63,14 @@ class Command(BaseCommand):
             for row in report.rows:
                 if row.status in ("error", "merge", "update", "create"):
                     detail = row.message or ", ".join(f"{k}: {v[0]!r} -> {v[1]!r}" for k, v in row.changes.items())
-                    self.stdout.write(f"line {row.line}: {row.status} {row.name} {detail}".rstrip())
-        summary = ", ".join(f"{k} {v}" for k, v in report.counts.items())
+                    self.stdout.write(_("line %(line)s: %(status)s %(name)s %(detail)s") % {
+                        "line": row.line, "status": ROW_STATUS.get(row.status, row.status), "name": row.name,
+                        "detail": detail})
+        summary = ", ".join(f"{ROW_STATUS.get(k, k)} {v}" for k, v in report.counts.items())
         if report.errors:
-            raise CommandError(f"{path}: nothing imported: {len(report.errors)} bad row(s) ({summary})")
-        verb = "would change (dry run)" if options["dry_run"] else "imported"
-        self.stdout.write(f"{path}: {verb}: {summary}")
+            raise CommandError(_("%(path)s: nothing imported: %(n)s bad row(s) (%(summary)s)")
+                               % {"path": path, "n": len(report.errors), "summary": summary})
+        verb = _("would change (dry run)") if options["dry_run"] else _("imported")
+        self.stdout.write(_("%(path)s: %(verb)s: %(summary)s") % {"path": path, "verb": verb, "summary": summary})
         if report.counts["merge"] and not options["accept_merges"]:
-            self.stdout.write("proposed merges were not applied; re-run with --accept-merges to apply them")
+            self.stdout.write(_("proposed merges were not applied; re-run with --accept-merges to apply them"))
