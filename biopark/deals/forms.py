@@ -10,7 +10,7 @@ from typing import Any
 
 from django.apps import apps
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from biopark.accounts import policy
 from biopark.core.errors import DomainError
@@ -81,7 +81,7 @@ def agreement_fields(user: Any) -> list[Field]:
         Field("subject_en", gettext_lazy("Subject (English)")),
         Field("signed_on", gettext_lazy("Signed on"), hint=gettext_lazy("YYYY, YYYY-MM or YYYY-MM-DD")),
         Field("value_qualifier", gettext_lazy("Amount qualifier"), "select", _choices(Qualifier.choices)),
-        Field("value_amount", gettext_lazy("Amount"), hint=gettext_lazy("the full amount, e.g. 1,200,000,000")),
+        Field("value_amount", pgettext_lazy("money", "Amount"), hint=gettext_lazy("the full amount, e.g. 1,200,000,000")),
         Field("value_currency", gettext_lazy("Currency"), "select", currency_choices()),
         Field("confidentiality", gettext_lazy("Confidentiality"), "select", _choices(Confidentiality.choices)),
         Field("park", gettext_lazy("Park"), "select", park_choices(user),
@@ -139,7 +139,7 @@ MILESTONE_ROWS = RowSpec("milestone", [
     Field("description_zh", gettext_lazy("Description (Chinese)")),
     Field("description_en", gettext_lazy("Description (English)")),
     Field("qualifier", gettext_lazy("Amount qualifier"), "select", _choices(Qualifier.choices)),
-    Field("amount", gettext_lazy("Amount")),
+    Field("amount", pgettext_lazy("money", "Amount")),
     Field("reached", gettext_lazy("Reached"), "checkbox"),
 ])
 TIER_ROWS = RowSpec("tier", [

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from biopark.accounts import policy
@@ -95,7 +95,7 @@ def board(request: HttpRequest) -> HttpResponse:
     # Labels every card repeats, translated once rather than by a tag on each card.
     # The CSRF field every card's move form repeats, rendered once (the same token for the whole page).
     csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
-    context.update({"columns": columns, "query": _query(filters), "jobs_label": _("Jobs"), "owner_label": _("Owner"),
+    context.update({"columns": columns, "query": _query(filters), "jobs_label": _("Jobs"), "owner_label": pgettext("lead owner", "Owner"),
                     "csrf_input": csrf_input})
     return render(request, "promotion/board.html", context)
 
