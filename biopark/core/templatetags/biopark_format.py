@@ -6,6 +6,7 @@
     {{ req.due_on|day }}                                  2026年3月23日 / 23 Mar 2026
     {{ e.occurred_on|partial_date:e.occurred_precision }} 2026年3月 / Mar 2026
     {{ h.at|moment }}                                     2026年3月23日 14:05 / 23 Mar 2026, 14:05
+    {{ indicator.unit|unit }}                             亿元 / 100M CNY (a unit typed by hand shows as typed)
 """
 
 from __future__ import annotations
@@ -17,11 +18,31 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 
 from biopark.core import formatting
 
 register = template.Library()
+
+# The units the indicator catalogue uses, stored as short English codes; each has a label in both languages.
+UNIT_LABELS = {
+    "count": pgettext_lazy("unit", "count"),
+    "persons": pgettext_lazy("unit", "persons"),
+    "10k persons": pgettext_lazy("unit", "10k persons"),
+    "days": pgettext_lazy("unit", "days"),
+    "km²": pgettext_lazy("unit", "km²"),
+    "10k m²": pgettext_lazy("unit", "10k m²"),
+    "100M CNY": pgettext_lazy("unit", "100M CNY"),
+    "CNY/m²/month": pgettext_lazy("unit", "CNY/m²/month"),
+    "score": pgettext_lazy("unit", "score"),
+}
+
+
+@register.filter
+def unit(value: Any) -> str:
+    """A catalogue unit by its label in the reader's language; any other unit as it was typed."""
+    text = "" if value is None else str(value)
+    return str(UNIT_LABELS.get(text, text))
 
 
 @register.filter
