@@ -32,15 +32,30 @@ _QUALIFIED = re.compile(r"^(?P<name>[\w.]+)\[(?P<part>.*)\]$")
 ValueLabel = Callable[[Any], str]
 _LABELS: dict[tuple[str, str], Any] = {}
 _VALUES: dict[tuple[str, str], ValueLabel] = {}
+# Keys of a merge row only (the rows a merge moved, by the follower's kind): their label; a list of ids reads
+# as how many. Kept apart, since a kind may share its name with a key of other rows ("relations").
+_MERGE_KEYS: dict[tuple[str, str], Any] = {}
+
+# The keys of the changes a merge writes: on the surviving record [None, the merged record's id], on the
+# merged one [its id, the survivor's id] (biopark.ecosystem.merge). Both read as the records' names.
+MERGED_FROM = "merged_from"
+MERGED_INTO = "merged_into"
+_MERGE_LABELS = {MERGED_FROM: gettext_lazy("merged record"), MERGED_INTO: gettext_lazy("merged into")}
 
 
 def register(model_label: str, key: str, *, label: Any = None, value: ValueLabel | None = None) -> None:
     """Say how history shows `key` of `model_label` ("pipeline.project"): its label (a lazy translation) and/or
     how one of its values reads. Apps call it from their AppConfig.ready."""
     if label is not None:
-        _LABELS[(model_label, key)] = label
+        _LABELS[(model_label.lower(), key)] = label
     if value is not None:
-        _VALUES[(model_label, key)] = value
+        _VALUES[(model_label.lower(), key)] = value
+
+
+def register_merge_key(model_label: str, key: str, *, label: Any) -> None:
+    """Say how a merge row of `model_label` shows `key`, whose values are lists of row ids: `label`, and the
+    number of rows (biopark.core.merge registers each follower's kinds)."""
+    _MERGE_KEYS[(model_label.lower(), key)] = label
 
 
 @dataclass(frozen=True)
@@ -67,13 +82,17 @@ def _field(model: type[models.Model] | None, key: str) -> Any:
         return None
 
 
-def _label(model: type[models.Model] | None, key: str) -> str:
+def _label(model: type[models.Model] | None, key: str, merge: bool = False) -> str:
     match = _QUALIFIED.match(key)
     if match:
         return f"{_label(model, match['name'])} ({match['part']})"
     model_label = model._meta.label_lower if model else ""
+    if merge and (model_label, key) in _MERGE_KEYS:
+        return str(_MERGE_KEYS[(model_label, key)])
     if (model_label, key) in _LABELS:
         return str(_LABELS[(model_label, key)])
+    if key in _MERGE_LABELS:
+        return str(_MERGE_LABELS[key])
     field = _field(model, key)
     if field is None:
         return key
@@ -92,6 +111,8 @@ class _Names:
     def __init__(self) -> None:
         self.wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
         self.found: dict[type[models.Model], dict[Any, models.Model]] = {}
+        # Records merged away are gone: their name is the one their merge row kept.
+        self.merged: dict[tuple[int, int], str] = {}
 
     def want(self, model: type[models.Model], value: Any) -> None:
         for pk in value if isinstance(value, list | tuple) else [value]:
@@ -101,32 +122,51 @@ class _Names:
     def load(self) -> None:
         for model, pks in self.wanted.items():
             self.found[model] = model._default_manager.in_bulk(sorted(pks))
+            gone = pks - set(self.found[model])
+            if gone:
+                content_type = ContentType.objects.get_for_model(model)
+                rows = ChangeRecord.objects.filter(
+                    content_type=content_type, object_id__in=sorted(gone), action=ChangeRecord.MERGE
+                ).order_by("-at", "-id")
+                for object_id, name in rows.values_list("object_id", "object_repr"):
+                    if name:
+                        self.merged.setdefault((content_type.pk, object_id), name)
 
     def name(self, model: type[models.Model], pk: Any) -> str:
         obj = self.found.get(model, {}).get(int(pk)) if str(pk).isdigit() else None
+        if obj is not None:
+            return _name(obj)
+        if str(pk).isdigit():
+            merged = self.merged.get((ContentType.objects.get_for_model(model).pk, int(pk)))
+            if merged:
+                return merged
         # A record deleted since keeps its number: better than nothing, and says which one it was.
-        return _name(obj) if obj is not None else f"#{pk}"
+        return f"#{pk}"
 
 
-def _related_model(field: Any) -> type[models.Model] | None:
+def _related_model(field: Any, model: type[models.Model] | None = None, key: str = "") -> type[models.Model] | None:
+    if key in _MERGE_LABELS:
+        return model  # the ids of two records of the same model
     if field is not None and getattr(field, "is_relation", False) and not isinstance(field, models.ForeignObjectRel):
         return field.related_model  # type: ignore[no-any-return]
     return None
 
 
-def _value(model: type[models.Model] | None, key: str, value: Any, names: _Names) -> str:
+def _value(model: type[models.Model] | None, key: str, value: Any, names: _Names, merge: bool = False) -> str:
     if value is None or value == "" or value == []:
         return EMPTY
     match = _QUALIFIED.match(key)
     base = match["name"] if match else key
     model_label = model._meta.label_lower if model else ""
+    if merge and (model_label, base) in _MERGE_KEYS and isinstance(value, list):
+        return formatting.format_number(len(value), get_language())
     custom = _VALUES.get((model_label, base))
     if custom is not None:
         if isinstance(value, list):
             return ", ".join(custom(v) for v in value) or EMPTY
         return custom(value)
     field = _field(model, base)
-    related = _related_model(field)
+    related = _related_model(field, model, base)
     if related is not None:
         pks = value if isinstance(value, list) else [value]
         return ", ".join(names.name(related, pk) for pk in pks)
@@ -167,7 +207,8 @@ def describe(records: Sequence[ChangeRecord] | Iterable[ChangeRecord]) -> list[H
         models_of[record.pk] = model
         for key, pair in (record.changes or {}).items():
             match = _QUALIFIED.match(key)
-            related = _related_model(_field(model, match["name"] if match else key))
+            base = match["name"] if match else key
+            related = _related_model(_field(model, base), model, base)
             if related is not None and isinstance(pair, list | tuple):
                 for value in pair:
                     names.want(related, value)
@@ -176,18 +217,20 @@ def describe(records: Sequence[ChangeRecord] | Iterable[ChangeRecord]) -> list[H
     for record in records:
         model = models_of[record.pk]
         lines = []
-        for key, pair in (record.changes or {}).items():
+        merge = record.action == ChangeRecord.MERGE
+        items = list((record.changes or {}).items())
+        if merge:
+            # PostgreSQL's jsonb keeps no key order: the record merged first, then the keys by name.
+            items.sort(key=lambda item: (item[0] not in _MERGE_LABELS, item[0]))
+        for key, pair in items:
             old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
             lines.append(
-                ChangeLine(_label(model, key), _value(model, key, old, names), _value(model, key, new, names))
+                ChangeLine(
+                    _label(model, key, merge), _value(model, key, old, names, merge), _value(model, key, new, names, merge)
+                )
             )
         entries.append(HistoryEntry(record, lines))
     return entries
-
-
-# The key of the change a merge writes on the surviving record: [None, the merged record's id]
-# (biopark.ecosystem.merge). Its history pulls in the merged record's rows by it.
-MERGED_FROM = "merged_from"
 
 
 def _merged_ids(records: Iterable[ChangeRecord]) -> list[int]:

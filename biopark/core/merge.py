@@ -21,6 +21,10 @@ from typing import Any, Protocol
 
 from django.apps import apps
 from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
+
+from biopark.core import history
 
 # How many row names a preview shows per kind.
 PREVIEW_NAMES = 5
@@ -76,6 +80,12 @@ def register_follower(target: str, follower: Follower) -> None:
     """Register how one kind of row follows a merged `target` ("app_label.Model"). Registering the same
     kind again replaces it (ready() may run more than once in tests)."""
     _followers.setdefault(target.lower(), {})[follower.kind] = follower
+    # The merge's history row names the moved and the dropped rows by the follower's kind: it reads as
+    # "projects moved: 3" (biopark.ecosystem.merge writes the keys).
+    history.register_merge_key(target, follower.kind, label=format_lazy(gettext_lazy("{kind} moved"), kind=follower.label))
+    history.register_merge_key(
+        target, f"{follower.kind}_dropped", label=format_lazy(gettext_lazy("{kind} dropped (already held)"), kind=follower.label)
+    )
 
 
 def followers(target: str) -> list[Follower]:

@@ -9,12 +9,13 @@ class EcosystemConfig(AppConfig):
     def ready(self) -> None:
         # Models are loaded only now: the rules, the merge followers and the jobs name them.
         from biopark.core import background
-        from biopark.ecosystem import jobs, kpis, merge_followers, nav, rules, tiles
+        from biopark.ecosystem import history_labels, jobs, kpis, merge_followers, nav, rules, tiles
 
         rules.register()
         tiles.register()
         kpis.register()  # its live KPIs, read by metrics through biopark.core.kpis
         merge_followers.register()
         nav.register()
+        history_labels.register()
         # Every worker sweeps the imports whose worker died (see biopark.core.background).
         background.register_sweeper("ecosystem.import_jobs", jobs.expire_stale)

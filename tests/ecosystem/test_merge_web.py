@@ -176,3 +176,43 @@ def test_api_refusals_and_bad_input_change_nothing(world):
     assert_api_error(client.post(url, {"into": keep.pk}, content_type="application/json"), 404)
     assert_api_error(client.post(url, {"into": other.pk}, content_type="application/json", **operator), 403)
     assert merge_world.rows_everywhere() == before
+
+
+def _history_lines(client: Client, org_id: int, language: str) -> list[str]:
+    page = client.get(f"/organisations/{org_id}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    table = page.split('<table id="history">', 1)[1].split("</table>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", line) for line in re.findall(r"<div>(.*?)</div>", table)]
+
+
+def test_the_merge_reads_in_history_by_labels_and_names_never_keys():
+    from biopark.accounts.policy import SYSTEM
+    from biopark.ecosystem import merge, services
+    from tests.factories import PersonFactory
+    from tests.pipeline.factories import ProjectFactory
+
+    admin = make_user(Role.ADMIN)
+    keep = OrganisationFactory(name_zh="留存公司", name_en="Keeper Co")
+    dup = OrganisationFactory(name_zh="重复公司", name_en="Duplicate Co", park=keep.park)
+    ProjectFactory(organisation=dup, park=keep.park)
+    person = PersonFactory(name_zh="张三", name_en="Zhang San")
+    services.relation_create(actor=SYSTEM, subject=person, predicate="member_of", obj=dup)
+    services.relation_create(actor=SYSTEM, subject=keep, predicate="partner_of", obj=person)
+    services.relation_create(actor=SYSTEM, subject=dup, predicate="partner_of", obj=person)  # the survivor has it
+    merge.organisation_merge(actor=admin, keep=keep, duplicate=dup)
+    client = _signed_in(admin)
+
+    zh = _history_lines(client, keep.pk, "zh-hans")
+    en = _history_lines(client, keep.pk, "en")
+    # Exact lines, newest row first (a merge row's keys by name); the merged record is named as it was recorded when merged.
+    assert zh == [
+        "并入的记录: — → 重复公司", "别名 / Aliases: — → 重复公司, Duplicate Co", "转移的项目: — → 1",
+        "转移的关系: — → 1", "因已存在而舍弃的关系: 1 → —", "并入: 重复公司 → 留存公司", "关系: — → 合作伙伴 张三",
+        "关系: — → 合作伙伴 张三",
+    ]
+    assert en == [
+        "merged record: — → 重复公司", "别名 / Aliases: — → 重复公司, Duplicate Co", "projects moved: — → 1",
+        "relations moved: — → 1", "relations dropped (already held): 1 → —", "merged into: 重复公司 → Keeper Co",
+        "relations: — → partner of Zhang San", "relations: — → partner of Zhang San",
+    ]
+    for lines in (zh, en):
+        assert not any(key in line for line in lines for key in ("merged_", "_dropped", "projects:", "#", "partner_of"))
