@@ -96,6 +96,7 @@ def test_page_creates_and_is_linked_only_for_writers(client, parks):
         client.force_login(parks["users"][role])
         html = client.get("/metrics/").content.decode()
         assert ('href="/metrics/observations/new/"' in html) is allowed, role
+        assert ('href="/metrics/observations/new/?indicator=output"' in html) is allowed, role
         assert client.get("/metrics/observations/new/").status_code == (200 if allowed else 403), role
     client.logout()
     assert client.get("/metrics/observations/new/").status_code == 302
