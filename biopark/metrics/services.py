@@ -144,6 +144,47 @@ def _parse_value(raw: Any) -> decimal.Decimal:
     return value.quantize(decimal.Decimal("0.000001"), rounding=decimal.ROUND_HALF_EVEN)
 
 
+@dataclass
+class _Checked:
+    park: Park | None
+    indicator: Indicator | None
+    year: int | None
+    value: decimal.Decimal | None
+    unit: str
+    problems: dict[str, str]  # field name -> its problem (the message names the field)
+
+
+def _check_row(row: Mapping[str, Any], park_column: str, parks: Mapping[str, Park],
+               indicators: Mapping[str, Indicator]) -> _Checked:
+    """Check one row of observations (the import's rows and the one-observation form alike)."""
+    problems: dict[str, str] = {}
+    park_ref = str(row.get(park_column, "") or "").strip()
+    park = parks.get(park_ref)
+    if park is None:
+        problems["park"] = (_("%(column)s: no park %(value)s") % {"column": park_column, "value": repr(park_ref)}
+                            if park_ref else _("%(column)s: empty") % {"column": park_column})
+    code = str(row.get("indicator", "") or "").strip()
+    indicator = indicators.get(code)
+    if indicator is None:
+        problems["indicator"] = (_("indicator: no indicator %(value)s") % {"value": repr(code)} if code
+                                 else _("indicator: empty"))
+    year_raw = str(row.get("year", "") or "").strip()
+    year = int(year_raw) if year_raw.isascii() and year_raw.isdigit() and len(year_raw) <= 6 else None
+    if year is None or not 1900 <= year <= 2200:
+        problems["year"] = _("year: %(value)s is not a year") % {"value": repr(year_raw)}
+        year = None
+    value: decimal.Decimal | None = None
+    try:
+        value = _parse_value(row.get("value", ""))
+    except ValueError as exc:
+        problems["value"] = _("value: %(problem)s") % {"problem": exc}
+    unit = str(row.get("unit", "") or "").strip()
+    if indicator is not None and unit and indicator.unit and unit != indicator.unit:
+        problems["unit"] = (_("unit: %(unit)s differs from the indicator's unit %(expected)s")
+                            % {"unit": repr(unit), "expected": repr(indicator.unit)})
+    return _Checked(park, indicator, year, value, unit, problems)
+
+
 def _plan(table: Table) -> tuple[list[_Planned], list[tuple[str, str]]]:
     columns = set(table.columns)
     park_column = next((c for c in PARK_COLUMNS if c in columns), None)
@@ -165,30 +206,9 @@ def _plan(table: Table) -> tuple[list[_Planned], list[tuple[str, str]]]:
     errors: list[tuple[str, str]] = []  # (line label, its problems)
     seen: dict[tuple[int, int, int], int] = {}
     for line, row in table.rows:
-        problems: list[str] = []
-        park_ref = str(row.get(str(park_column), "")).strip()
-        park = parks.get(park_ref)
-        if park is None:
-            problems.append(_("%(column)s: no park %(value)s") % {"column": park_column, "value": repr(park_ref)}
-                            if park_ref else _("%(column)s: empty") % {"column": park_column})
-        code = str(row.get("indicator", "")).strip()
-        indicator = indicators.get(code)
-        if indicator is None:
-            problems.append(_("indicator: no indicator %(value)s") % {"value": repr(code)} if code
-                            else _("indicator: empty"))
-        year_raw = str(row.get("year", "")).strip()
-        year = int(year_raw) if year_raw.isdigit() else None
-        if year is None or not 1900 <= year <= 2200:
-            problems.append(_("year: %(value)s is not a year") % {"value": repr(year_raw)})
-        value: decimal.Decimal | None = None
-        try:
-            value = _parse_value(row.get("value", ""))
-        except ValueError as exc:
-            problems.append(_("value: %(problem)s") % {"problem": exc})
-        unit = str(row.get("unit", "") or "").strip()
-        if indicator is not None and unit and indicator.unit and unit != indicator.unit:
-            problems.append(_("unit: %(unit)s differs from the indicator's unit %(expected)s")
-                            % {"unit": repr(unit), "expected": repr(indicator.unit)})
+        checked = _check_row(row, str(park_column), parks, indicators)
+        problems = list(checked.problems.values())
+        park, indicator, year, value, unit = checked.park, checked.indicator, checked.year, checked.value, checked.unit
         if not problems and park is not None and indicator is not None and year is not None:
             ident = (park.pk, indicator.pk, year)
             if ident in seen:
@@ -246,6 +266,45 @@ def observations_import(*, actor: Any, table: Table, dry_run: bool = False) -> I
                             value=item.value, unit=item.unit, source=item.source, action=ChangeRecord.IMPORT)
         setattr(report, status, getattr(report, status) + 1)
     return report
+
+
+OBSERVATION_FORM_FIELDS = ("park", "indicator", "year", "value", "unit", "source")
+
+
+@transaction.atomic
+def observation_create(*, actor: Any, data: Mapping[str, Any]) -> Observation:
+    """Enter one observation (``data``: park id or key, indicator code, year, value, unit, source), checked
+    like an imported row and by the same policy rule, scoped to the actor's park. An observation that
+    already exists for the park, indicator and year is not overwritten: it is named as the year's problem."""
+    policy.require(actor, policy.CREATE, Observation)
+    row = {name: data.get(name, "") for name in OBSERVATION_FORM_FIELDS}
+    park_ref = str(row["park"] or "").strip()
+    parks = _park_lookup(Park.objects.filter(pk=int(park_ref)) if park_ref.isascii() and park_ref.isdigit()
+                         and len(park_ref) <= 12 else Park.objects.filter(key=park_ref) if park_ref
+                         else Park.objects.none())
+    indicators = {str(i.key): i for i in Indicator.objects.filter(key=str(row["indicator"] or "").strip())}
+    checked = _check_row(row, "park", parks, indicators)
+    problems = dict(checked.problems)
+    if "park" in problems:
+        problems["park"] = _("choose a park")
+    if "indicator" in problems and not str(row["indicator"] or "").strip():
+        problems["indicator"] = _("choose an indicator")
+    source = str(row["source"] or "").strip()
+    if len(source) > 500:
+        problems["source"] = _("source: at most %(n)s characters") % {"n": 500}
+    if problems:
+        raise ValidationFailed(_("%(n)s field(s) to correct") % {"n": len(problems)}, fields=problems)
+    park, indicator, year, value = checked.park, checked.indicator, checked.year, checked.value
+    assert park is not None and indicator is not None and year is not None and value is not None
+    decision = policy.decide(actor, policy.CREATE, Observation(park=park, indicator=indicator))
+    if not decision:
+        raise PermissionRefused(str(decision.reason), field="park")
+    if Observation.objects.select_for_update().filter(park=park, indicator=indicator, year=year).exists():
+        raise ValidationFailed(_("year: this park already has a value of this indicator for %(year)s")
+                               % {"year": year}, field="year")
+    obs, _status = _upsert(actor=actor, park=park, indicator=indicator, year=year, value=value,
+                           unit=checked.unit or indicator.unit, source=source, action=ChangeRecord.CREATE)
+    return obs
 
 
 def _upsert(*, actor: Any, park: Park, indicator: Indicator, year: int, value: decimal.Decimal, unit: str,

@@ -6,6 +6,7 @@ app_name = "metrics"
 
 urlpatterns = [
     path("", views.indicators, name="indicators"),
+    path("observations/new/", views.observation_new, name="observation_new"),
     path("import/", views.import_observations, name="import"),
     path("targets/", target_views.target_list, name="targets"),
     path("targets/new/", target_views.target_form, name="target_new"),

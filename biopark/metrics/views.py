@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
         "indicators": list(selectors.indicator_list()), "pillars": pillar_names,
         "years": selectors.observation_years(),
         "may_import": policy.decide(request.user, policy.IMPORT, Observation).allowed,
+        "may_enter": policy.decide(request.user, policy.CREATE, Observation).allowed,
         "kpis": {k.key: k for k in kpis.all_kpis()},
     })
 
@@ -54,3 +56,28 @@ def import_observations(request: HttpRequest) -> HttpResponse:
             context["error"] = exc.message
             context["fields"] = exc.fields
     return render(request, "metrics/import.html", context)
+
+
+def observation_new(request: HttpRequest) -> HttpResponse:
+    """Enter one observation (park, indicator, year, value, unit, source); ``?indicator=`` preselects one."""
+    decision = policy.decide(request.user, policy.CREATE, Observation)
+    if not decision:
+        return _forbidden(request, decision.reason)
+    parks = selectors.target_parks(request.user)  # the parks the actor may write figures for (admins: all)
+    values: dict[str, str] = {"indicator": request.GET.get("indicator", "")[:100],
+                              "park": str(parks[0].pk) if len(parks) == 1 else ""}
+    errors: dict[str, str] = {}
+    message = ""
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "") for name in services.OBSERVATION_FORM_FIELDS}
+        try:
+            obs = services.observation_create(actor=request.user, data=values)
+            messages.success(request, _("Observation saved: %(indicator)s, %(year)s.")
+                             % {"indicator": obs.indicator, "year": obs.year})
+            return redirect("metrics:indicators")
+        except DomainError as exc:
+            errors, message = exc.fields, exc.message
+    return render(request, "metrics/observation_form.html", {
+        "values": values, "errors": errors, "message": message, "parks": parks,
+        "indicators": Indicator.objects.filter(kpi_key="", computation="").order_by("pillar", "id"),
+    }, status=400 if message else 200)
