@@ -116,3 +116,21 @@ def test_pages_in_chinese_and_english(client, fac):
     client.cookies["django_language"] = "en"
     en = client.get("/facilities/calendar/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Booking calendar" in en and "预约日历" not in en
+
+
+def test_statements_link_only_for_who_may_read_one(client, booked):
+    """The sub-navigation offers Statements only to users the STATEMENT policy lets read one (no link to a 403)."""
+    from biopark.accounts.models import Role
+    from tests.factories import OrganisationFactory, make_user
+
+    investor = make_user(Role.INVESTOR, organisation=OrganisationFactory())
+    client.force_login(investor)
+    assert client.get("/facilities/statements/").status_code == 403
+    page = client.get("/facilities/").content.decode()
+    assert 'href="/facilities/calendar/"' in page
+    assert 'href="/facilities/statements/"' not in page
+    client.force_login(booked["users"]["investor"])
+    assert 'href="/facilities/statements/"' not in client.get("/facilities/").content.decode()
+    client.force_login(booked["member"])
+    assert client.get("/facilities/statements/").status_code == 200
+    assert 'href="/facilities/statements/"' in client.get("/facilities/").content.decode()
