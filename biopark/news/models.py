@@ -41,22 +41,23 @@ class Document(models.Model):
     publisher = models.CharField(_("source"), max_length=300, blank=True, default="")
     url = models.URLField(_("link"), max_length=1000, blank=True, default="")
     published_on = models.DateField(_("date"), null=True, blank=True)
-    published_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
+    published_precision = models.CharField(_("date precision"), max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
     language = models.CharField(_("language"), max_length=5, choices=Language.choices)
     text = models.TextField(_("text"))
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
-    file = models.FileField(upload_to=_upload_to, max_length=300, blank=True, default="")
+    file = models.FileField(_("file"), upload_to=_upload_to, max_length=300, blank=True, default="")
     original_name = models.CharField(_("file name"), max_length=255, blank=True, default="")
     size = models.PositiveIntegerField(_("size"), default=0)
     park = models.ForeignKey(Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                              verbose_name=_("park"))
     # The provenance row accepted records cite: one Source per document, made when it is ingested.
-    source = models.OneToOneField(Source, on_delete=models.PROTECT, related_name="news_document")
+    source = models.OneToOneField(Source, on_delete=models.PROTECT, related_name="news_document",
+                                  verbose_name=_("provenance"))
     ingested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("ingested by"))
     ingested_at = models.DateTimeField(_("ingested at"), auto_now_add=True)
     batch = models.ForeignKey("IngestBatch", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="documents")
+                              related_name="documents", verbose_name=_("batch"))
 
     class Meta:
         ordering = ["-ingested_at", "-id"]
@@ -77,12 +78,13 @@ class Proposal(models.Model):
         EDITED = "edited", _("accepted after editing")
         REJECTED = "rejected", _("rejected")
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="proposals")
-    position = models.PositiveIntegerField(default=0)
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="proposals",
+                                 verbose_name=_("document"))
+    position = models.PositiveIntegerField(_("order"), default=0)
     type = models.CharField(_("type"), max_length=20)
     fields = models.JSONField(_("fields"), default=dict)
-    span_start = models.PositiveIntegerField(null=True, blank=True)
-    span_end = models.PositiveIntegerField(null=True, blank=True)
+    span_start = models.PositiveIntegerField(_("passage start"), null=True, blank=True)
+    span_end = models.PositiveIntegerField(_("passage end"), null=True, blank=True)
     confidence = models.FloatField(_("confidence"), default=0.0)
     match = models.CharField(_("existing record"), max_length=60, blank=True, default="")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
@@ -112,18 +114,19 @@ class IngestBatch(models.Model):
         FAILED = "failed", _("failed")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
-    park = models.ForeignKey(Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+                             related_name="+", verbose_name=_("ingested by"))
+    park = models.ForeignKey(Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("park"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    files = models.JSONField(default=list)  # [{"name": original name, "stored_as": file under MEDIA_ROOT/news-batches}]
-    publisher = models.CharField(max_length=300, blank=True, default="")
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list)  # [{"file": name, "message": translated reason}]
-    task_id = models.CharField(max_length=64, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    files = models.JSONField(_("files"), default=list)  # [{"name": original name, "stored_as": file under MEDIA_ROOT/news-batches}]
+    publisher = models.CharField(_("source"), max_length=300, blank=True, default="")
+    total = models.PositiveIntegerField(_("files in all"), default=0)
+    done = models.PositiveIntegerField(_("files read"), default=0)
+    errors = models.JSONField(_("errors"), default=list)  # [{"file": name, "message": translated reason}]
+    task_id = models.CharField(_("task"), max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -85,9 +85,9 @@ REGISTRY = ["/parks/", "/organisations/", "/people/", "/platforms/"]
 APPS = ["/facilities/", "/pipeline/", "/services/", "/deals/"]
 EXPECTED_LINKS = {
     # Registry, apps, then deals, investment promotion (operators and administrators only), financing (not for
-    # viewers), targets, rankings, and the import page only for those who may import.
-    "admin": REGISTRY + APPS + ["/promotion/", "/financing/", "/metrics/targets/", "/rankings/", "/import/"],
-    "operator": REGISTRY + APPS + ["/promotion/", "/financing/", "/metrics/targets/", "/rankings/", "/import/"],
+    # viewers), targets, news (operators and admins: they ingest and review), rankings, and the import page only for those who may import.
+    "admin": REGISTRY + APPS + ["/promotion/", "/financing/", "/metrics/targets/", "/news/", "/rankings/", "/import/"],
+    "operator": REGISTRY + APPS + ["/promotion/", "/financing/", "/metrics/targets/", "/news/", "/rankings/", "/import/"],
     "member": REGISTRY + APPS + ["/financing/", "/metrics/targets/", "/rankings/"],
     "investor": REGISTRY + APPS + ["/financing/", "/metrics/targets/", "/rankings/"],
     "viewer": REGISTRY + APPS + ["/metrics/targets/", "/rankings/"],
