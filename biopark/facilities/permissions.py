@@ -102,7 +102,7 @@ def may_book(actor: Actor, resource: Resource | None, organisation_id: int | Non
         return manages(actor, resource)
     if actor.role == Role.OPERATOR:
         return ALLOW if actor.park_scope else refuse(_("your operator account is not attached to a park"))
-    return refuse(f"the {Role(actor.role or Role.VIEWER).label} role may not book")
+    return refuse(_("the %(role)s role may not book") % {"role": Role(actor.role or Role.VIEWER).label})
 
 
 def resource_rule(actor: Actor, action: str, obj: Any) -> Decision:

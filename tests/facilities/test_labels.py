@@ -9,10 +9,14 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from biopark.accounts.models import Role
 from biopark.core.errors import DomainError
+from biopark.core.policy import actor_for
 from biopark.facilities import services
 from biopark.facilities.models import Booking
+from biopark.facilities.permissions import may_book
 from tests.facilities.conftest import NOW
+from tests.factories import make_user
 
 H = dt.timedelta(hours=1)
 
@@ -102,3 +106,12 @@ def test_api_refusals_follow_accept_language_and_keep_their_codes(fac, language,
     assert (response.status_code, error["code"], error["fields"]["rule"]) == (422, "booking_refused", "time_order")
     assert error["message"] == message
     assert not Booking.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_role_that_may_not_book_is_refused_in_one_language():
+    actor = actor_for(make_user(Role.PLATFORM_MANAGER))
+    with translation.override("zh-hans"):
+        assert may_book(actor, None, None).reason == "“平台管理者”角色不能预约"
+    with translation.override("en"):
+        assert may_book(actor, None, None).reason == "the Platform manager role may not book"
