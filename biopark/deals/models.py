@@ -50,12 +50,12 @@ class Event(models.Model):
         SITE_VISIT = "site_visit", _("Site visit")
         OTHER = "other", _("Other event")
 
-    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True, verbose_name=_("key"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title_zh = models.CharField(_("title (Chinese)"), max_length=500, blank=True, default="")
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True, default="")
     starts_on = models.DateField(_("date"), null=True, blank=True)
-    starts_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
+    starts_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="", verbose_name=_("starts precision"))
     place_zh = models.CharField(_("place (Chinese)"), max_length=300, blank=True, default="")
     place_en = models.CharField(_("place (English)"), max_length=300, blank=True, default="")
     park = models.ForeignKey(
@@ -67,7 +67,7 @@ class Event(models.Model):
     description_zh = models.TextField(_("description (Chinese)"), blank=True, default="")
     description_en = models.TextField(_("description (English)"), blank=True, default="")
     synthetic = models.BooleanField(_("synthetic"), default=False)
-    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False, verbose_name=_("version"))
     # Public: anyone reads it, visitors included (a published ceremony, a conference). Confidential: the park's
     # operators, the organisers and the organisations of the park only. An event where a public agreement was
     # signed is public whatever this says (deals/rules.py).
@@ -101,15 +101,17 @@ class Event(models.Model):
 class EventParticipant(models.Model):
     """A person at an event, with the title they held there."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="event_participations")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants", verbose_name=_("event"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="event_participations", verbose_name=_("person"))
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("organisation")
     )
     title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True, default="")
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True, default="")
 
     class Meta:
+        verbose_name = _("event participant")
+        verbose_name_plural = _("event participants")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["event", "person"], name="deals_event_person_unique")]
 
@@ -161,8 +163,8 @@ class IPAsset(models.Model):
         _("confidentiality"), max_length=10, choices=Confidentiality.choices, default=Confidentiality.PARK
     )
     synthetic = models.BooleanField(_("synthetic"), default=False)
-    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False, verbose_name=_("version"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-filed_on", "id"]
@@ -199,7 +201,7 @@ class Agreement(models.Model):
         COMPLETED = "completed", _("Completed")
         TERMINATED = "terminated", _("Terminated")
 
-    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True, verbose_name=_("key"))
     title_zh = models.CharField(_("title (Chinese)"), max_length=500, blank=True, default="")
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True, default="")
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
@@ -207,7 +209,7 @@ class Agreement(models.Model):
     subject_zh = models.CharField(_("subject (Chinese)"), max_length=500, blank=True, default="")
     subject_en = models.CharField(_("subject (English)"), max_length=500, blank=True, default="")
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
-    signed_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="")
+    signed_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True, default="", verbose_name=_("signed precision"))
     value_amount = models.DecimalField(_("amount"), max_digits=24, decimal_places=2, null=True, blank=True)
     value_currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, blank=True, default="")
     value_qualifier = models.CharField(
@@ -222,14 +224,14 @@ class Agreement(models.Model):
     event = models.ForeignKey(
         Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="agreements", verbose_name=_("event")
     )
-    parties = models.ManyToManyField(Organisation, through="AgreementParty", related_name="agreements")
+    parties = models.ManyToManyField(Organisation, through="AgreementParty", related_name="agreements", verbose_name=_("parties"))
     projects: models.ManyToManyField[Any, Any] = models.ManyToManyField(PROJECT, blank=True, related_name="agreements", verbose_name=_("projects"))
     ip_assets = models.ManyToManyField(IPAsset, blank=True, related_name="agreements", verbose_name=_("IP assets"))
     note = models.TextField(_("note"), blank=True, default="")
     synthetic = models.BooleanField(_("synthetic"), default=False)
-    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, null=True)
-    updated_at = models.DateTimeField(auto_now=True, null=True)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False, verbose_name=_("version"))
+    created_at = models.DateTimeField(auto_now_add=True, null=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, null=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-signed_on", "id"]
@@ -271,13 +273,15 @@ class AgreementParty(models.Model):
         PROVIDER = "provider", _("Provider")
         RECIPIENT = "recipient", _("Recipient")
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_links")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_links", verbose_name=_("agreement"))
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="agreement_links", verbose_name=_("organisation")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTNER)
 
     class Meta:
+        verbose_name = _("agreement party")
+        verbose_name_plural = _("agreement parties")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "organisation", "role"], name="agreement_party_unique")
@@ -294,7 +298,7 @@ class Signatory(models.Model):
         SIGNATORY = "signatory", _("Signatory")
         WITNESS = "witness", _("Witness")
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("agreement"))
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("person"))
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.SIGNATORY)
     organisation = models.ForeignKey(
@@ -305,6 +309,8 @@ class Signatory(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True, default="")
 
     class Meta:
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
         ordering = ["role", "id"]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "person", "role"], name="deals_signatory_unique")
@@ -323,16 +329,18 @@ def _document_path(instance: AgreementDocument, filename: str) -> str:
 
 
 class AgreementDocument(models.Model):
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents")
-    file = models.FileField(upload_to=_document_path, max_length=300)
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents", verbose_name=_("agreement"))
+    file = models.FileField(upload_to=_document_path, max_length=300, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(default=0, verbose_name=_("size"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
+        verbose_name = _("agreement document")
+        verbose_name_plural = _("agreement documents")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -347,7 +355,7 @@ class LicenceTerms(models.Model):
         SOLE = "sole", _("Sole")
         NON_EXCLUSIVE = "non_exclusive", _("Non-exclusive")
 
-    agreement = models.OneToOneField(Agreement, on_delete=models.CASCADE, related_name="licence_terms")
+    agreement = models.OneToOneField(Agreement, on_delete=models.CASCADE, related_name="licence_terms", verbose_name=_("agreement"))
     upfront_amount = models.DecimalField(_("upfront payment"), max_digits=24, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, blank=True, default="")
     territory_zh = models.CharField(_("territory (Chinese)"), max_length=300, blank=True, default="")
@@ -369,6 +377,10 @@ class LicenceTerms(models.Model):
     def __str__(self) -> str:
         return f"{self.agreement}"
 
+    class Meta:
+        verbose_name = _("licence terms")
+        verbose_name_plural = _("licence terms")
+
 
 class Milestone(models.Model):
     class Kind(models.TextChoices):
@@ -376,7 +388,7 @@ class Milestone(models.Model):
         REGULATORY = "regulatory", _("Regulatory")
         COMMERCIAL = "commercial", _("Commercial")
 
-    terms = models.ForeignKey(LicenceTerms, on_delete=models.CASCADE, related_name="milestones")
+    terms = models.ForeignKey(LicenceTerms, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("terms"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description_zh = models.CharField(_("description (Chinese)"), max_length=300, blank=True, default="")
     description_en = models.CharField(_("description (English)"), max_length=300, blank=True, default="")
@@ -385,6 +397,8 @@ class Milestone(models.Model):
     reached = models.BooleanField(_("reached"), default=False)
 
     class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
         ordering = ["id"]
 
     @property
@@ -398,12 +412,14 @@ class Milestone(models.Model):
 class RoyaltyTier(models.Model):
     """A royalty rate on annual net sales between two thresholds (no upper threshold: and above)."""
 
-    terms = models.ForeignKey(LicenceTerms, on_delete=models.CASCADE, related_name="royalty_tiers")
+    terms = models.ForeignKey(LicenceTerms, on_delete=models.CASCADE, related_name="royalty_tiers", verbose_name=_("terms"))
     sales_from = models.DecimalField(_("sales from"), max_digits=24, decimal_places=2, default=0)
     sales_to = models.DecimalField(_("sales up to"), max_digits=24, decimal_places=2, null=True, blank=True)
     rate = models.DecimalField(_("rate (%)"), max_digits=6, decimal_places=3)
 
     class Meta:
+        verbose_name = _("royalty tier")
+        verbose_name_plural = _("royalty tiers")
         ordering = ["sales_from", "id"]
 
     def __str__(self) -> str:

@@ -68,10 +68,12 @@ class Mandate(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     synthetic = models.BooleanField(_("synthetic"), default=False)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("mandate")
+        verbose_name_plural = _("mandates")
         ordering = ["organisation_id", "id"]
 
     def __str__(self) -> str:
@@ -93,11 +95,13 @@ class FinancingNeed(models.Model):
     )
     open = models.BooleanField(_("open"), default=True)
     synthetic = models.BooleanField(_("synthetic"), default=False)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("financing need")
+        verbose_name_plural = _("financing needs")
         ordering = ["-created_at", "id"]
         indexes = [models.Index(fields=["open", "visibility"])]
 
@@ -113,10 +117,12 @@ class Interest(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="interests", verbose_name=_("project"))
     state = models.CharField(_("state"), max_length=12, choices=InterestState.choices,
                              default=InterestState.OBSERVING)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
         ordering = ["-updated_at", "id"]
         constraints = [models.UniqueConstraint(fields=["investor", "project"], name="financing_interest_unique")]
 
@@ -127,14 +133,16 @@ class Interest(models.Model):
 class InterestStep(models.Model):
     """Who moved an interest to which state, and when."""
 
-    interest = models.ForeignKey(Interest, on_delete=models.CASCADE, related_name="steps")
+    interest = models.ForeignKey(Interest, on_delete=models.CASCADE, related_name="steps", verbose_name=_("interest"))
     state = models.CharField(_("state"), max_length=12, choices=InterestState.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                           related_name="+")
-    by_label = models.CharField(max_length=150, blank=True, default="")
-    at = models.DateTimeField(auto_now_add=True)
+                           related_name="+", verbose_name=_("by"))
+    by_label = models.CharField(max_length=150, blank=True, default="", verbose_name=_("by label"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
 
     class Meta:
+        verbose_name = _("interest step")
+        verbose_name_plural = _("interest steps")
         ordering = ["at", "id"]
 
 
@@ -144,16 +152,18 @@ class InterestStep(models.Model):
 class InvestorNote(models.Model):
     """A note an investor organisation keeps on a project: only that organisation's investor members read it."""
 
-    investor = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="investor_notes")
+    investor = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="investor_notes", verbose_name=_("investor"))
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="investor_notes",
                                 verbose_name=_("project"))
     text = models.TextField(_("note"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
-    author_label = models.CharField(max_length=150, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
+                               related_name="+", verbose_name=_("author"))
+    author_label = models.CharField(max_length=150, blank=True, default="", verbose_name=_("author label"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("investor note")
+        verbose_name_plural = _("investor notes")
         ordering = ["-created_at", "-id"]
 
 
@@ -170,11 +180,13 @@ class Introduction(models.Model):
     message = models.TextField(_("message"), blank=True, default="")
     score = models.IntegerField(_("match score"), default=0)
     introduced_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="+")
-    introduced_label = models.CharField(max_length=150, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
+                                      related_name="+", verbose_name=_("introduced by"))
+    introduced_label = models.CharField(max_length=150, blank=True, default="", verbose_name=_("introduced label"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("introduction")
+        verbose_name_plural = _("introductions")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["investor", "project"], name="financing_intro_unique")]
 
@@ -190,14 +202,16 @@ class Notification(models.Model):
         INTRODUCED_INVESTOR = "intro_investor", _("Introduced to a project")
         INTRODUCED_PROJECT = "intro_project", _("Introduced to an investor")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient"))
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
     introduction = models.ForeignKey(Introduction, null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="notifications")
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+                                     related_name="notifications", verbose_name=_("introduction"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
@@ -215,9 +229,11 @@ class Roadshow(models.Model):
     call_en = models.TextField(_("call for applications (English)"), blank=True, default="")
     deadline = models.DateField(_("application deadline"), null=True, blank=True)
     synthetic = models.BooleanField(_("synthetic"), default=False)
-    investors = models.ManyToManyField(Organisation, through="RoadshowInvestor", related_name="roadshows")
+    investors = models.ManyToManyField(Organisation, through="RoadshowInvestor", related_name="roadshows", verbose_name=_("investors"))
 
     class Meta:
+        verbose_name = _("roadshow")
+        verbose_name_plural = _("roadshows")
         ordering = ["-deadline", "-id"]
 
     def __str__(self) -> str:
@@ -230,15 +246,17 @@ class RoadshowApplication(models.Model):
         SELECTED = "selected", _("Selected")
         REJECTED = "rejected", _("Not selected")
 
-    roadshow = models.ForeignKey(Roadshow, on_delete=models.CASCADE, related_name="applications")
+    roadshow = models.ForeignKey(Roadshow, on_delete=models.CASCADE, related_name="applications", verbose_name=_("roadshow"))
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="roadshow_applications",
                                 verbose_name=_("project"))
     pitch = models.TextField(_("pitch"), blank=True, default="")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.APPLIED)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("roadshow application")
+        verbose_name_plural = _("roadshow applications")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["roadshow", "project"], name="financing_application_unique")]
 
@@ -247,11 +265,13 @@ class RoadshowApplication(models.Model):
         return f"{self.project} · {self.get_status_display()}"
 
 class RoadshowInvestor(models.Model):
-    roadshow = models.ForeignKey(Roadshow, on_delete=models.CASCADE, related_name="investor_links")
+    roadshow = models.ForeignKey(Roadshow, on_delete=models.CASCADE, related_name="investor_links", verbose_name=_("roadshow"))
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roadshow_links",
                                      verbose_name=_("investor"))
 
     class Meta:
+        verbose_name = _("roadshow investor")
+        verbose_name_plural = _("roadshow investors")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["roadshow", "organisation"], name="financing_rs_investor_unique")]
 
@@ -262,7 +282,7 @@ class RoadshowInvestor(models.Model):
 class RoadshowFeedback(models.Model):
     """An attending investor's view of a presented project; a follow-up opens (or advances) its interest."""
 
-    roadshow = models.ForeignKey(Roadshow, on_delete=models.CASCADE, related_name="feedback")
+    roadshow = models.ForeignKey(Roadshow, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("roadshow"))
     investor = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roadshow_feedback",
                                  verbose_name=_("investor"))
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="roadshow_feedback",
@@ -271,14 +291,16 @@ class RoadshowFeedback(models.Model):
     comment = models.TextField(_("comment"), blank=True, default="")
     follow_up = models.BooleanField(_("follow up"), default=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+                               related_name="+", verbose_name=_("author"))
     # The financing lead the follow-up opened on the park's board (promotion, named by its label: the two apps
     # share a layer and do not import each other).
     lead = models.ForeignKey("promotion.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                              verbose_name=_("financing lead"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("roadshow feedback")
+        verbose_name_plural = _("roadshow feedback")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["roadshow", "investor", "project"],
                                                name="financing_feedback_unique")]

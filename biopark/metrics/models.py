@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from biopark.core.models import BilingualNamed
 from biopark.ecosystem.models import Organisation, Park, Platform
@@ -28,40 +29,44 @@ class Indicator(BilingualNamed):
     pillar = models.CharField(
         _("pillar"), max_length=50, blank=True, default="", help_text="suggested pillar of the default framework"
     )
-    description_zh = models.TextField(blank=True, default="")
-    description_en = models.TextField(blank=True, default="")
-    computation = models.CharField(max_length=20, choices=Computation.choices, blank=True, default="")
+    description_zh = models.TextField(blank=True, default="", verbose_name=_("description zh"))
+    description_en = models.TextField(blank=True, default="", verbose_name=_("description en"))
+    computation = models.CharField(max_length=20, choices=Computation.choices, blank=True, default="", verbose_name=_("computation"))
     # For ORGANISATIONS: the organisation kinds counted (ecosystem.Organisation.Kind values).
-    computation_kinds = models.JSONField(default=list, blank=True)
+    computation_kinds = models.JSONField(default=list, blank=True, verbose_name=_("computation kinds"))
     # A KPI computed live from the platform (a key of biopark.core.kpis); empty: the values are entered.
     kpi_key = models.CharField(_("computed from"), max_length=100, blank=True, default="")
     standard = models.CharField(
         _("standard"), max_length=300, blank=True, default="",
         help_text=_("the statistical standard or framework the indicator comes from, if any"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
         ordering = ["pillar", "id"]
 
 
 class Observation(models.Model):
     """One value of one indicator for one park in one year."""
 
-    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="observations")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
-    year = models.PositiveSmallIntegerField()
-    value = models.DecimalField(max_digits=24, decimal_places=6)
-    unit = models.CharField(max_length=100, blank=True, default="")
-    source = models.CharField(max_length=500, blank=True, default="", help_text="where the value comes from")
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="observations", verbose_name=_("park"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations", verbose_name=_("indicator"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    value = models.DecimalField(max_digits=24, decimal_places=6, verbose_name=_("value"))
+    unit = models.CharField(max_length=100, blank=True, default="", verbose_name=_("unit"))
+    source = models.CharField(max_length=500, blank=True, default="", help_text="where the value comes from", verbose_name=_("source"))
     # Made up for the demo (a past for the charts); pages label such values.
-    synthetic = models.BooleanField(default=False)
+    synthetic = models.BooleanField(default=False, verbose_name=_("synthetic"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("updated by")
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
         ordering = ["year", "park_id", "indicator_id"]
         constraints = [
             models.UniqueConstraint(fields=["park", "indicator", "year"], name="observation_unique_park_indicator_year")
@@ -106,10 +111,12 @@ class Target(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("owner"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = pgettext_lazy("park goals", "targets")
         ordering = ["park_id", "end_year", "id"]
         indexes = [models.Index(fields=["park", "end_year"])]
 
@@ -135,15 +142,17 @@ class ObservationRequest(models.Model):
     value = models.DecimalField(_("value"), max_digits=24, decimal_places=6, null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True, default="")
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by")
     )
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("reported by")
     )
-    reported_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    reported_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reported at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("observation request")
+        verbose_name_plural = _("observation requests")
         ordering = ["-created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "indicator", "year"], name="observation_request_unique")

@@ -93,10 +93,12 @@ class Project(BilingualNamed):
     )
     last_event_on = models.DateField(_("last progress"), null=True, blank=True, editable=False)
     synthetic = models.BooleanField(_("synthetic"), default=False, help_text=_("made up for the demo portfolio"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
         ordering = ["id"]
         indexes = [
             models.Index(fields=["park", "highest_stage"]),
@@ -119,6 +121,8 @@ class Indication(models.Model):
     )
 
     class Meta:
+        verbose_name = _("indication")
+        verbose_name_plural = _("indications")
         ordering = ["id"]
         indexes = [models.Index(fields=["therapeutic_area", "project"])]
 
@@ -129,11 +133,11 @@ class Indication(models.Model):
 class StageEvent(models.Model):
     """An indication reached (or fell back to, or halted at) a stage on a date, with its evidence."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_events")
-    indication = models.ForeignKey(Indication, on_delete=models.CASCADE, related_name="events")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_events", verbose_name=_("project"))
+    indication = models.ForeignKey(Indication, on_delete=models.CASCADE, related_name="events", verbose_name=_("indication"))
     stage = models.CharField(_("stage"), max_length=20, choices=ALL_STAGES)
     occurred_on = models.DateField(_("date"))
-    occurred_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, default="day")
+    occurred_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, default="day", verbose_name=_("occurred precision"))
     approval_number = models.CharField(_("approval or filing number"), max_length=100, blank=True, default="")
     trial_id = models.CharField(_("trial registry id"), max_length=100, blank=True, default="")
     document = models.ForeignKey(
@@ -142,18 +146,18 @@ class StageEvent(models.Model):
     reason = models.CharField(_("reason"), max_length=500, blank=True, default="")
     direction = models.CharField(_("move"), max_length=10, default=Direction.FORWARD, choices=Direction.choices)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
     )
-    recorded_label = models.CharField(max_length=150, blank=True, default="")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_label = models.CharField(max_length=150, blank=True, default="", verbose_name=_("recorded label"))
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("recorded at"))
     # Filled when the indication's next event is recorded: how long the indication stayed here, and where it went.
-    next_stage = models.CharField(max_length=20, blank=True, default="")
-    duration_days = models.IntegerField(null=True, blank=True)
+    next_stage = models.CharField(max_length=20, blank=True, default="", verbose_name=_("next stage"))
+    duration_days = models.IntegerField(null=True, blank=True, verbose_name=_("duration days"))
     # Copies of the project's park, organisation and modality (same column names as on Project), written with
     # the event and rewritten whenever the project's values change, so the portfolio's filters and groupings
     # read this table alone, through the covering indexes below, instead of joining 200,000 events to projects.
     park = models.ForeignKey(
-        Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False, editable=False
+        Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False, editable=False, verbose_name=_("park")
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -162,11 +166,13 @@ class StageEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
-        editable=False,
+        editable=False, verbose_name=_("organisation"),
     )
-    modality = models.CharField(max_length=20, blank=True, default="", editable=False)
+    modality = models.CharField(max_length=20, blank=True, default="", editable=False, verbose_name=_("modality"))
 
     class Meta:
+        verbose_name = _("stage event")
+        verbose_name_plural = _("stage events")
         ordering = ["occurred_on", "id"]
         indexes = [
             models.Index(fields=["indication", "occurred_on", "id"]),

@@ -143,8 +143,8 @@ class Lead(models.Model):
     # Demo rows made up for the board and charts, shown with a "synthetic" mark.
     synthetic = models.BooleanField(_("synthetic demo record"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False, verbose_name=_("version"))
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -174,7 +174,7 @@ class Lead(models.Model):
 class StageChange(models.Model):
     """A lead entering a stage: from where, when and by whom (the first row has no `from_stage`)."""
 
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="stage_changes")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="stage_changes", verbose_name=_("lead"))
     from_stage = models.ForeignKey(
         Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
     )
@@ -213,7 +213,7 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-on", "-id"]
@@ -230,14 +230,14 @@ def _upload_to(instance: Document, filename: str) -> str:
 
 class Document(models.Model):
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="documents", verbose_name=_("lead"))
-    file = models.FileField(upload_to=_upload_to, max_length=300)
+    file = models.FileField(upload_to=_upload_to, max_length=300, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(_("size"))
-    kind = models.CharField(max_length=10)
+    kind = models.CharField(max_length=10, verbose_name=_("kind"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
         ordering = ["id"]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from biopark.core.models import BilingualNamed
 from biopark.ecosystem.models import CURRENCIES, Organisation, Park, Platform
@@ -58,9 +59,11 @@ class Service(BilingualNamed):
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, blank=True, default="")
     target_days = models.PositiveIntegerField(_("target time (days)"), default=10)
     active = models.BooleanField(_("offered"), default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
         ordering = ["category", "id"]
         constraints = [
             models.CheckConstraint(
@@ -109,20 +112,20 @@ class ServiceRequest(models.Model):
         verbose_name=_("project"),
     )
     requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requester")
     )
     requester_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="service_requests"
+        Organisation, on_delete=models.PROTECT, related_name="service_requests", verbose_name=_("requester organisation")
     )
     provider_organisation = models.ForeignKey(
         Organisation,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="service_requests_received",
+        related_name="service_requests_received", verbose_name=_("provider organisation"),
     )
     park = models.ForeignKey(
-        Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="service_requests"
+        Park, null=True, blank=True, on_delete=models.SET_NULL, related_name="service_requests", verbose_name=_("park")
     )
     title = models.CharField(_("title"), max_length=300)
     details = models.TextField(_("details"), blank=True, default="")
@@ -132,15 +135,17 @@ class ServiceRequest(models.Model):
         verbose_name=_("assignee"),
     )
     due_on = models.DateField(_("due"), null=True, blank=True)
-    submitted_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(verbose_name=_("submitted at"))
+    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name=pgettext_lazy("service request", "accepted at"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    delivered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("delivered at"))
+    ended_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ended at"))
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True, default="")
 
     class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
         ordering = ["-submitted_at", "-id"]
         indexes = [
             models.Index(fields=["park", "state", "submitted_at"]),
@@ -165,7 +170,7 @@ class ServiceRequest(models.Model):
 class RequestEvent(models.Model):
     """A step of a request: a state change or a comment, by whom and when."""
 
-    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("request"))
     kind = models.CharField(
         _("kind"),
         max_length=10,
@@ -178,14 +183,16 @@ class RequestEvent(models.Model):
     )
     from_state = models.CharField(_("from"), max_length=20, blank=True, default="", choices=State.choices)
     to_state = models.CharField(_("to"), max_length=20, blank=True, default="", choices=State.choices)
-    text = models.TextField(blank=True, default="")
+    text = models.TextField(blank=True, default="", verbose_name=_("text"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("actor")
     )
-    actor_label = models.CharField(max_length=150, blank=True, default="")
-    at = models.DateTimeField(auto_now_add=True)
+    actor_label = models.CharField(max_length=150, blank=True, default="", verbose_name=_("actor label"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
 
     class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -197,17 +204,19 @@ def _upload_to(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=_upload_to, max_length=300)
-    original_name = models.CharField(max_length=255)
-    size = models.PositiveIntegerField()
-    kind = models.CharField(max_length=10)
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("request"))
+    file = models.FileField(upload_to=_upload_to, max_length=300, verbose_name=_("file"))
+    original_name = models.CharField(max_length=255, verbose_name=_("original name"))
+    size = models.PositiveIntegerField(verbose_name=_("size"))
+    kind = models.CharField(max_length=10, verbose_name=_("kind"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
         ordering = ["id"]
 
     def __str__(self) -> str:
