@@ -32,6 +32,6 @@ def test_operator_merges_a_duplicate_from_its_page(browser_page, live_server):
     page.click("#merge-confirm")
     page.wait_for_url(f"**/organisations/{keep.pk}/")
     assert "已并入本记录" in page.inner_text("main")
-    assert "merged_from" in page.inner_text("#history")
+    assert "并入的记录: — → 康诺亚" in page.inner_text("#history")  # the merge row by its label, not its key
     assert not Organisation.objects.filter(pk=dup.pk).exists()
     assert Project.objects.get(pk=project.pk).organisation_id == keep.pk

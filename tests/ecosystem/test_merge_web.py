@@ -205,12 +205,12 @@ def test_the_merge_reads_in_history_by_labels_and_names_never_keys():
     en = _history_lines(client, keep.pk, "en")
     # Exact lines, newest row first (a merge row's keys by name); the merged record is named as it was recorded when merged.
     assert zh == [
-        "并入的记录: — → 重复公司", "别名 / Aliases: — → 重复公司, Duplicate Co", "转移的项目: — → 1",
+        "并入的记录: — → 重复公司", "别名: — → 重复公司, Duplicate Co", "转移的项目: — → 1",
         "转移的关系: — → 1", "因已存在而舍弃的关系: 1 → —", "并入: 重复公司 → 留存公司", "关系: — → 合作伙伴 张三",
         "关系: — → 合作伙伴 张三",
     ]
     assert en == [
-        "merged record: — → 重复公司", "别名 / Aliases: — → 重复公司, Duplicate Co", "projects moved: — → 1",
+        "merged record: — → 重复公司", "Aliases: — → 重复公司, Duplicate Co", "projects moved: — → 1",
         "relations moved: — → 1", "relations dropped (already held): 1 → —", "merged into: 重复公司 → Keeper Co",
         "relations: — → partner of Zhang San", "relations: — → partner of Zhang San",
     ]
