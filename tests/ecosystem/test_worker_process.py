@@ -4,6 +4,7 @@ failed by the next worker's sweep, and that worker takes and completes the next 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -70,6 +71,20 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
                             start_new_session=True)
 
 
+def stop_worker(worker: subprocess.Popen) -> None:
+    """A graceful stop between two tasks; then nothing of the worker's session may outlive the test: a helper
+    process it started, or a database session of it the server has not closed yet, would keep the test database
+    from being dropped at the end of the run (PostgreSQL refuses to drop a database in use)."""
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=60)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(worker.pid, signal.SIGKILL)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 def wait_for(condition: Callable[[], bool], worker: subprocess.Popen, log: Path, what: str) -> None:
     deadline = time.monotonic() + 180  # a guard against hanging, not a timing assertion
     while not condition():
@@ -119,8 +134,7 @@ def test_a_killed_worker_writes_nothing_its_job_fails_and_the_next_worker_goes_o
         wait_for(lambda: job(following.pk)[0] == "succeeded" and job(killed.pk)[0] == "failed", second, log,
                  "the next job done and the killed one swept")
     finally:
-        second.send_signal(signal.SIGTERM)  # a graceful stop between two tasks
-        second.wait(timeout=60)
+        stop_worker(second)
     status, rows_done, error, attempts = job(killed.pk)
     assert (status, error, attempts) == ("failed", jobs.DIED, 1) and 0 < rows_done < 20_000
     assert organisations(KILLED_PREFIX) == 0
@@ -163,8 +177,7 @@ def test_a_worker_process_imports_the_merges_accepted_row_by_row(roles, tmp_path
     try:
         wait_for(lambda: status() in ("succeeded", "failed"), worker, log, "the import's end")
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=60)
+        stop_worker(worker)
     assert status() == "succeeded", log.read_text()
     names = query(f"SELECT name_zh, park_id FROM {orgs_table} WHERE name_zh IN (?, ?) ORDER BY name_zh",
                   ["进程新企业", "康諾亞生物醫藥科技"])
