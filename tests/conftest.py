@@ -80,7 +80,21 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
+            _end_other_sessions()
             teardown_databases(config, verbosity=request.config.option.verbose)
+
+
+def _end_other_sessions() -> None:
+    """Tests that start a real `biopark worker` process may leave a database session of it that the server has
+    not closed yet; PostgreSQL refuses to drop a test database in use, so end them first (sessions of the other
+    pytest workers are on databases of their own and are not touched)."""
+    from django.db import connections
+
+    for connection in connections.all():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 @pytest.fixture(scope="module")
