@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from biopark.core import tiles
 from biopark.core.fastread import insert
 from biopark.core.models import ChangeRecord
 
@@ -48,6 +49,8 @@ def change_record_for(
     """The (unsaved) history entry of a change to `obj`; `record_change` writes it. Its object_id is obj's key
     (still unset when obj is written together with it, see facilities' booking_create)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
+    # Cached home tiles that read this model are stale once the write commits.
+    tiles.note_write(obj._meta.label_lower)
     return ChangeRecord(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,

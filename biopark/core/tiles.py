@@ -9,12 +9,14 @@ home page importing them.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -69,6 +71,9 @@ class Tile:
     # live. A tile carries the time it was built in ``as_of``, and the page and the API show it. The cache is
     # Django's default cache: a database table shared by every process and worker (settings.CACHES).
     cache_seconds: int = 0
+    # What the tile's figures are made of, as model labels ("facilities.booking"): a committed write to one of
+    # them makes a cached copy stale at once (see "keeping cached tiles honest"). Empty: any write does.
+    reads: frozenset[str] = frozenset()
 
 
 _TILES: dict[str, Tile] = {}
@@ -127,22 +132,32 @@ def _cache_key(tile: Tile, actor: Actor) -> str:
 _MISS = object()
 
 
-def build_one(tile: Tile, actor: Actor, *, cached: Any = _MISS) -> TileData | None:
-    """A tile's data for this actor: from the cache when the tile allows it (with the time it was built),
-    else built now. ``cached`` is what the caller already read from the cache for this tile, if it did."""
-    if tile.cache_seconds <= 0:
-        data = tile.build(actor)
-        # A live tile is as of now: every figure on the home page says when it was computed.
-        return data if data is None or data.as_of is not None else replace(data, as_of=timezone.now())
-    key = _cache_key(tile, actor)
-    hit = cache.get(key) if cached is _MISS else cached
-    if hit is not None:
-        return hit[0]
+def _built_now(tile: Tile, actor: Actor) -> TileData | None:
     data = tile.build(actor)
-    if data is not None and data.as_of is None:
-        data = replace(data, as_of=timezone.now())
-    cache.set(key, (data,), tile.cache_seconds)
+    # Every figure on the home page says when it was computed: a tile built now is as of now.
+    return data if data is None or data.as_of is not None else replace(data, as_of=timezone.now())
+
+
+def _from_cache(tile: Tile, actor: Actor, found: dict[str, Any]) -> TileData | None:
+    """A cached tile's data: the stored copy when the versions of what it reads are the ones it was built
+    under, else built now and stored with those versions. ``found`` holds what one ``get_many`` returned for
+    the tile's key and its version keys; the versions are the ones read *before* the build, so a write that
+    commits during the build leaves a copy the next reader rebuilds (never one that hides the write)."""
+    stamp = tuple(found.get(k) for k in _version_keys(tile))
+    hit = found.get(_cache_key(tile, actor))
+    if hit is not None and len(hit) == 2 and hit[1] == stamp:
+        return hit[0]
+    data = _built_now(tile, actor)
+    cache.set(_cache_key(tile, actor), (data, stamp), tile.cache_seconds)
     return data
+
+
+def build_one(tile: Tile, actor: Actor) -> TileData | None:
+    """A tile's data for this actor: from the cache when the tile allows it and nothing it reads was written
+    since (with the time it was built), else built now."""
+    if tile.cache_seconds <= 0:
+        return _built_now(tile, actor)
+    return _from_cache(tile, actor, cache.get_many([_cache_key(tile, actor), *_version_keys(tile)]))
 
 
 def build_tiles(actor: Actor) -> list[BuiltTile]:
@@ -150,14 +165,54 @@ def build_tiles(actor: Actor) -> list[BuiltTile]:
     out."""
     out = []
     wanted = tiles_for(actor.role)
-    # One read of the shared cache for every cached tile (the cache is a database table: one query, not nine).
-    keys = {t.key: _cache_key(t, actor) for t in wanted if t.cache_seconds > 0}
-    found = cache.get_many(list(keys.values())) if keys else {}
+    cached = [t for t in wanted if t.cache_seconds > 0]
+    # One read of the shared cache for every cached tile and the versions of what they read (the cache is a
+    # database table: one query, not fifteen).
+    keys = {_cache_key(t, actor) for t in cached} | {k for t in cached for k in _version_keys(t)}
+    found = cache.get_many(sorted(keys)) if keys else {}
     for t in wanted:
-        data = build_one(t, actor, cached=found.get(keys[t.key])) if t.key in keys else build_one(t, actor)
+        data = _from_cache(t, actor, found) if t.cache_seconds > 0 else _built_now(t, actor)
         if data is not None:
             out.append(BuiltTile(t, data))
     return out
+
+
+# --- keeping cached tiles honest: a version per model, moved on by every committed write ----------------------
+
+# Each model label has a version in the shared cache; "*" moves on with every write. A cached tile is stored
+# with the versions of what it reads and served only while they are unchanged, so an operator who has just
+# accepted a request sees the queue without it on the next page, not a minute later. The history is the hook:
+# every service that writes records a ChangeRecord through biopark.core.audit, which calls ``note_write``.
+ANY_WRITE = "*"
+_VERSION_PREFIX = "biopark:tiles:v:"
+
+
+def _version_keys(tile: Tile) -> list[str]:
+    return [_VERSION_PREFIX + label for label in sorted(tile.reads or {ANY_WRITE})]
+
+
+@dataclass(frozen=True)
+class _Bump:
+    """The on-commit callback that moves on the version of one model (and the "any write" version)."""
+
+    label: str
+
+    def __call__(self) -> None:
+        token = uuid.uuid4().hex
+        cache.set_many({_VERSION_PREFIX + self.label: token, _VERSION_PREFIX + ANY_WRITE: token}, timeout=None)
+
+
+def note_write(label: str) -> None:
+    """A write to a model (its ``label_lower``) is under way: when its transaction commits, the cached tiles
+    that read it are stale. Nothing moves if it rolls back (Django drops the callbacks of a rolled-back
+    transaction or savepoint)."""
+    connection = transaction.get_connection()
+    bump = _Bump(label)
+    # Once per model and transaction, however many rows it writes (an import writes thousands). The
+    # callbacks waiting for the commit are (savepoint ids, callback, robust) in Django 4.2 to 5.2.
+    if connection.in_atomic_block and any(entry[1] == bump for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(bump)
 
 
 # --- alerts: apps add lines to the "alerts" tile --------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from biopark.accounts import policy
+from biopark.core import tiles
 from biopark.core.audit import _plain
 from biopark.core.bulk import CopyStream, EncodedJson, copy_rows, json_text, reserve_ids
 from biopark.core.errors import ValidationFailed
@@ -172,6 +173,8 @@ def write_history(
 ) -> int:
     """One "imported" change record per entry (record id, label, changes), written in bulk."""
     ct = ContentType.objects.get_for_model(model)
+    # Written in bulk, not through record_change: the cached home tiles reading the model are told here.
+    tiles.note_write(model._meta.label_lower)
     at = at or timezone.now()
     user_id = user.pk if user is not None else None
     columns: Sequence[str] = (

@@ -22,6 +22,8 @@ PUBLIC = frozenset({Role.VIEWER.value, tiles.ANONYMOUS})
 LIST_LENGTH = 5
 
 _PLURALS: dict[Any, str] = {Park: "parks", Organisation: "organisations", Person: "people", Platform: "platforms"}
+# The registry's tiles are stale after a write to any of these (see biopark.core.tiles, Tile.reads).
+REGISTRY = frozenset(m._meta.label_lower for m in _PLURALS)
 
 
 def _own_park(model: Any, qs: Any, actor: Actor) -> Any:
@@ -116,8 +118,8 @@ def register() -> None:
     tiles.register_tile(tiles.Tile("alerts", gettext_lazy("Alerts"), OPERATORS | {Role.PLATFORM_MANAGER.value},
                                    alerts, order=5, cache_seconds=60))
     tiles.register_tile(tiles.Tile("registry.since", gettext_lazy("Since your last visit"), OPERATORS,
-                                   since_last_visit, order=60, cache_seconds=60))
+                                   since_last_visit, order=60, cache_seconds=60, reads=REGISTRY))
     tiles.register_tile(tiles.Tile("registry.figures", gettext_lazy("Key figures"), PUBLIC, key_figures, order=10,
-                                   cache_seconds=300))
+                                   cache_seconds=300, reads=REGISTRY))
     tiles.register_tile(tiles.Tile("registry.platforms", gettext_lazy("Functional platforms"), PUBLIC, platforms,
                                    order=20))

@@ -30,6 +30,8 @@ LIST_LENGTH = 5
 # Resources a utilisation tile looks at (the utilisation page's own limit).
 MAX_RESOURCES = 200
 QUALIFICATION_WARNING = dt.timedelta(days=30)
+# A utilisation tile is stale after a write to any of these (see biopark.core.tiles, Tile.reads).
+USE_READS = frozenset(m._meta.label_lower for m in (Booking, Outage, Resource))
 
 
 def _percent(booked: float, available: float) -> str:
@@ -213,12 +215,12 @@ def expiring_qualifications(actor: Actor) -> list[tiles.TileItem]:
 def register() -> None:
     t, every = tiles.Tile, OPERATORS | MANAGERS
     tiles.register_tile(t("facilities.week", gettext_lazy("Facilities this week"), OPERATORS, week_use, order=40,
-                          cache_seconds=60))
+                          cache_seconds=60, reads=USE_READS))
     tiles.register_tile(t("facilities.pending", gettext_lazy("Bookings awaiting approval"), MANAGERS, pending,
                           order=10))
     tiles.register_tile(t("facilities.days", gettext_lazy("Today and tomorrow"), MANAGERS, today_tomorrow, order=20))
     tiles.register_tile(t("facilities.month", gettext_lazy("Utilisation this month"), MANAGERS, month_use, order=30,
-                          cache_seconds=60))
+                          cache_seconds=60, reads=USE_READS))
     tiles.register_tile(t("facilities.unrecorded", gettext_lazy("Usage to record"), MANAGERS, unrecorded, order=40))
     tiles.register_tile(t("facilities.outages", gettext_lazy("Outages"), MANAGERS, outages, order=50))
     tiles.register_tile(t("facilities.mine", gettext_lazy("My bookings"), MEMBERS, my_bookings, order=20))

@@ -20,6 +20,8 @@ from biopark.pipeline.stages import DISCONTINUED, SUSPENDED
 
 OPERATORS = frozenset({Role.OPERATOR.value, Role.ADMIN.value})
 LIST_LENGTH = 5
+# The operator's pipeline tiles are stale after a write to any of these (see biopark.core.tiles, Tile.reads).
+PORTFOLIO_READS = frozenset({"pipeline.project", "pipeline.indication", "pipeline.stageevent"})
 
 
 def _park_param(actor: Actor) -> str:
@@ -120,9 +122,9 @@ def moved(actor: Actor) -> tiles.TileData:
 
 def register() -> None:
     tiles.register_tile(tiles.Tile("pipeline.funnel", gettext_lazy("Project funnel"), OPERATORS, funnel, order=20,
-                                   wide=True, cache_seconds=60))
+                                   wide=True, cache_seconds=60, reads=PORTFOLIO_READS))
     tiles.register_tile(tiles.Tile("pipeline.stale", gettext_lazy("No development reported"), OPERATORS, stale,
-                                   order=25, cache_seconds=60))
+                                   order=25, cache_seconds=60, reads=PORTFOLIO_READS))
     tiles.register_tile(tiles.Tile("pipeline.mine", gettext_lazy("My projects"),
                                    frozenset({Role.ENTERPRISE_MEMBER.value}), my_projects, order=10))
     tiles.register_tile(tiles.Tile("pipeline.moved", gettext_lazy("Projects that changed stage"),

@@ -19,6 +19,8 @@ from biopark.services.models import OPEN_STATES, Category, ServiceRequest, State
 OPERATORS = frozenset({Role.OPERATOR.value, Role.ADMIN.value})
 MEMBERS = frozenset({Role.ENTERPRISE_MEMBER.value})
 LIST_LENGTH = 5
+# The queue is stale after a write to a request or to the name of a requesting organisation (Tile.reads).
+QUEUE_READS = frozenset({"services.servicerequest", "ecosystem.organisation"})
 
 
 def queue(actor: Actor) -> tiles.TileData:
@@ -106,7 +108,7 @@ def overdue_alert(actor: Actor) -> list[tiles.TileItem]:
 
 def register() -> None:
     tiles.register_tile(tiles.Tile("services.queue", gettext_lazy("Service desk queue"), OPERATORS, queue, order=30,
-                                   cache_seconds=60))
+                                   cache_seconds=60, reads=QUEUE_READS))
     tiles.register_tile(tiles.Tile("services.awaiting", gettext_lazy("Requests awaiting me"), MEMBERS, awaiting_me,
                                    order=30))
     tiles.register_tile(tiles.Tile("services.fit", gettext_lazy("Services for my projects"), MEMBERS,

@@ -105,3 +105,79 @@ def test_each_target_status_badge_has_its_own_colours_with_readable_contrast(sta
     assert rule is not None
     back, fore = sorted((_luminance(rule.group(1)), _luminance(rule.group(2))))
     assert (fore + 0.05) / (back + 0.05) >= 4.5
+
+
+# --- a committed write makes the cached tiles that read its model stale at once ----------------------------
+
+
+@pytest.fixture
+def reading_tile():
+    """A cached tile that reads one model (facilities.booking) and counts its builds."""
+    calls: list[int] = []
+
+    def build(actor: policy.Actor) -> tiles.TileData:
+        calls.append(1)
+        return tiles.TileData(value=str(len(calls)))
+
+    tile = tiles.Tile(key="test.reading", title="Reading", roles=frozenset({Role.OPERATOR.value}), build=build,
+                      cache_seconds=60, reads=frozenset({"facilities.booking"}))
+    tiles.register_tile(tile)
+    cache.clear()
+    yield tile, calls
+    tiles._TILES.pop("test.reading", None)
+    cache.clear()
+
+
+def _write(label: str, capture, *, fail: bool = False) -> None:
+    """A service's write of `label` in its transaction, committed (or rolled back when `fail`)."""
+    from django.db import transaction
+
+    with capture(execute=True):
+        try:
+            with transaction.atomic():
+                tiles.note_write(label)
+                if fail:
+                    raise RuntimeError("refused")
+        except RuntimeError:
+            pass
+
+
+def test_a_committed_write_to_what_a_tile_reads_rebuilds_it_with_a_new_as_of(
+        reading_tile, django_capture_on_commit_callbacks):
+    tile, calls = reading_tile
+    actor = policy.actor_for(make_user(Role.OPERATOR, park=ParkFactory()))
+    first = tiles.build_one(tile, actor)
+    _write("facilities.booking", django_capture_on_commit_callbacks)
+    second = tiles.build_one(tile, actor)
+    third = tiles.build_one(tile, actor)
+    assert (first.value, second.value, third.value, len(calls)) == ("1", "2", "2", 2)
+    assert first.as_of < second.as_of == third.as_of
+
+
+def test_a_write_to_another_model_or_a_rolled_back_one_keeps_the_cached_tile(
+        reading_tile, counted_tile, django_capture_on_commit_callbacks):
+    tile, calls = reading_tile
+    any_tile, any_calls = counted_tile
+    actor = policy.actor_for(make_user(Role.OPERATOR, park=ParkFactory()))
+    first = tiles.build_one(tile, actor)
+    tiles.build_one(any_tile, actor)
+    _write("facilities.booking", django_capture_on_commit_callbacks, fail=True)
+    _write("services.servicerequest", django_capture_on_commit_callbacks)
+    again = tiles.build_one(tile, actor)
+    # The tile that names what it reads is kept; the one that names nothing is rebuilt after any write.
+    assert (again.value, again.as_of, len(calls)) == ("1", first.as_of, 1)
+    assert (tiles.build_one(any_tile, actor).value, len(any_calls)) == ("2", 2)
+
+
+def test_the_home_tiles_and_the_versions_they_read_come_in_one_query(reading_tile, counted_tile):
+    from django.test.utils import CaptureQueriesContext
+
+    actor = policy.actor_for(make_user(Role.OPERATOR, park=ParkFactory()))
+    with translation.override("en"):
+        tiles.build_tiles(actor)
+        with CaptureQueriesContext(connection) as queries:
+            built = tiles.build_tiles(actor)
+    cached = [b for b in built if b.tile.key in ("test.reading", "test.counted")]
+    assert [b.data.value for b in cached] == ["1", "1"]
+    cache_reads = [q["sql"] for q in queries.captured_queries if "biopark_cache" in q["sql"]]
+    assert len(cache_reads) == 1
