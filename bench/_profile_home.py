@@ -1,13 +1,14 @@
 """Per-request cost of the operator's home page and its API, in process, on the data bench/home.py left in the
 database (its latest bench operator). Not a benchmark (no JSON, not in the smoke test): a profiling aid.
 
-    BIOPARK_DATABASE_URL=postgresql://... .venv/bin/python bench/_profile_home.py [-v] [-p] [-n N]
+    BIOPARK_DATABASE_URL=postgresql://... .venv/bin/python bench/_profile_home.py [-v] [-p] [-n N] [--server]
 
 For `/` (session cookie) and `/api/v1/home` (bearer token), with every tile in the cache (the common case) and
 with the tile cache emptied before each request (what the first request after a write or after 60 s pays):
 the median wall time and CPU time of this process (Python: middleware, ORM, templates), the queries and the
 time the database took for them. -v prints each query of a warm request; -p adds a cProfile of N warm
-requests per path (sorted by cumulative time); -n sets the repetitions (default 20).
+requests per path (sorted by cumulative time); -n sets the repetitions (default 20). --server measures
+instead the CPU time per warm request of one gunicorn worker and its database backend, from /proc.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -56,11 +58,66 @@ def _measure(client: Client, path: str, headers: dict[str, str], n: int, cold: b
             "queries": max(counts), "sql_ms": round(statistics.median(sqls), 1), "last": queries}
 
 
+def _ticks(pids: list[int]) -> float:
+    """CPU seconds (user + system) the processes have used so far."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _server_cost(operator: object, n: int) -> None:
+    """CPU per request of a real server: one gunicorn worker (one thread) answering n requests one after the
+    other, with its PostgreSQL backend, measured from /proc (the cost 8 clients share on 2 cores)."""
+    import http.client
+    import subprocess
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _server import start_server
+
+    proc, port = start_server({"BIOPARK_DEBUG": "0"}, workers=1, threads=1)
+    signed_in = Client()
+    signed_in.force_login(operator)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={signed_in.cookies[settings.SESSION_COOKIE_NAME].value}"
+    headers_page = {"Cookie": cookie, "Accept-Language": "zh-hans"}
+    headers_api = {"Authorization": f"Bearer {token_create(user=operator, name='profile')}",
+                   "Accept-Language": "zh-hans"}
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        for path, headers in (("/", headers_page), ("/api/v1/home", headers_api)):
+            for _ in range(10):
+                conn.request("GET", path, headers=headers)
+                conn.getresponse().read()
+            worker = [int(p) for p in subprocess.check_output(["pgrep", "-P", str(proc.pid)]).split()]
+            with connection.cursor() as cur:
+                cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+                backends = [row[0] for row in cur.fetchall()]
+            before_w, before_db, started = _ticks(worker), _ticks(backends), time.perf_counter()
+            for _ in range(n):
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                assert response.status == 200, (path, response.status)
+            wall = (time.perf_counter() - started) / n * 1000
+            print(f"server {path:14} worker CPU {(_ticks(worker) - before_w) / n * 1000:.1f} ms, database CPU "
+                  f"{(_ticks(backends) - before_db) / n * 1000:.1f} ms, wall {wall:.1f} ms per request "
+                  f"(load average {os.getloadavg()[0]:.1f})")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def main() -> None:
     n = int(sys.argv[sys.argv.index("-n") + 1]) if "-n" in sys.argv else 20
     operator = User.objects.filter(username__startswith="operator-bench-").order_by("-id").first()
     if operator is None:
         raise SystemExit("run bench/home.py on this database first")
+    if "--server" in sys.argv:
+        _server_cost(operator, max(n, 100))
+        return
     page = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     page.force_login(operator)
     api = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")

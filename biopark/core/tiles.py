@@ -9,6 +9,7 @@ home page importing them.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -138,17 +139,28 @@ def _built_now(tile: Tile, actor: Actor) -> TileData | None:
     return data if data is None or data.as_of is not None else replace(data, as_of=timezone.now())
 
 
+# A copy past its time is still served, with the time it was built, for up to this many seconds while one
+# request rebuilds it: when a tile of the page expires, the next requests (eight at once under load) do not all
+# pay its cold build together. A write is different: after one, nobody is served the copy (see note_write).
+REBUILD_GRACE = 30
+_clock = time.time  # replaced in tests
+
+
 def _from_cache(tile: Tile, actor: Actor, found: dict[str, Any]) -> TileData | None:
     """A cached tile's data: the stored copy when the versions of what it reads are the ones it was built
-    under, else built now and stored with those versions. ``found`` holds what one ``get_many`` returned for
-    the tile's key and its version keys; the versions are the ones read *before* the build, so a write that
-    commits during the build leaves a copy the next reader rebuilds (never one that hides the write)."""
+    under (and it is fresh, or another request is rebuilding it), else built now and stored with those
+    versions. ``found`` holds what one ``get_many`` returned for the tile's key and its version keys; the
+    versions are the ones read *before* the build, so a write that commits during the build leaves a copy the
+    next reader rebuilds (never one that hides the write)."""
+    key = _cache_key(tile, actor)
     stamp = tuple(found.get(k) for k in _version_keys(tile))
-    hit = found.get(_cache_key(tile, actor))
-    if hit is not None and len(hit) == 2 and hit[1] == stamp:
+    hit = found.get(key)
+    if hit is not None and len(hit) == 3 and hit[1] == stamp and (
+        _clock() < hit[2] or not cache.add(f"{key}:rebuild", 1, REBUILD_GRACE)
+    ):
         return hit[0]
     data = _built_now(tile, actor)
-    cache.set(_cache_key(tile, actor), (data, stamp), tile.cache_seconds)
+    cache.set(key, (data, stamp, _clock() + tile.cache_seconds), tile.cache_seconds + REBUILD_GRACE)
     return data
 
 

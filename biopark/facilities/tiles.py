@@ -6,6 +6,7 @@ qualifications about to expire as an alert."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -65,11 +66,29 @@ def period_use(resources: Sequence[Resource], start: dt.datetime, end: dt.dateti
     ).order_by():
         outages[rid].append((s, e))
     out = {}
+    # Most resources of a park share their opening hours: each distinct week (hours, time zone) is laid out
+    # once, not once per resource (200 resources cost the tile 40 ms of Python otherwise).
+    schedules: dict[tuple[str, str], list[tuple[dt.datetime, dt.datetime]]] = {}
     for r in resources:
-        open_ = timeutil.subtract(timeutil.opening_intervals(r.opening_hours, timeutil.resource_zone(r), start, end),
-                                  outages[r.pk])
+        tz = timeutil.resource_zone(r)
+        shape = (json.dumps(r.opening_hours, sort_keys=True), tz.key)
+        if shape not in schedules:
+            schedules[shape] = timeutil.opening_intervals(r.opening_hours, tz, start, end)
+        open_ = schedules[shape]
+        if outages[r.pk]:
+            open_ = timeutil.subtract(open_, outages[r.pk])
         out[r.pk] = (booked[r.pk], timeutil.hours(open_) * r.capacity)
     return out
+
+
+# What the utilisation tiles read of a resource (its full row holds search columns and descriptions).
+_USE_FIELDS = ("id", "name_zh", "name_en", "opening_hours", "capacity", "longest_booking_minutes", "max_minutes",
+               "buffer_minutes", "platform_id", "platform__park_id", "platform__park__time_zone")
+
+
+def _use_resources(actor: Actor) -> list[Resource]:
+    return list(selectors.managed_resources(user=actor).select_related(None).select_related("platform__park")
+                .only(*_USE_FIELDS)[:MAX_RESOURCES])
 
 
 def _current_outages(resource_ids: Sequence[int], now: dt.datetime) -> list[Outage]:
@@ -85,7 +104,7 @@ def _outage_item(o: Outage) -> tiles.TileItem:
 
 def week_use(actor: Actor) -> tiles.TileData:
     """The operator's facilities this week: booked against available hours, and what is out of service now."""
-    resources = list(selectors.managed_resources(user=actor)[:MAX_RESOURCES])
+    resources = _use_resources(actor)
     now = timezone.now()
     start, end = timeutil.week_bounds(now, timeutil.zone(None))
     use = period_use(resources, start, end)
@@ -104,7 +123,7 @@ def week_use(actor: Actor) -> tiles.TileData:
 
 
 def month_use(actor: Actor) -> tiles.TileData | None:
-    resources = list(selectors.managed_resources(user=actor)[:MAX_RESOURCES])
+    resources = _use_resources(actor)
     if not resources:
         return None
     tz = timeutil.zone(None)

@@ -181,3 +181,19 @@ def test_the_home_tiles_and_the_versions_they_read_come_in_one_query(reading_til
     assert [b.data.value for b in cached] == ["1", "1"]
     cache_reads = [q["sql"] for q in queries.captured_queries if "biopark_cache" in q["sql"]]
     assert len(cache_reads) == 1
+
+
+def test_a_copy_past_its_time_is_rebuilt_by_one_request_while_the_others_are_served_it(counted_tile, monkeypatch):
+    tile, calls = counted_tile
+    actor = policy.actor_for(make_user(Role.OPERATOR, park=ParkFactory()))
+    first = tiles.build_one(tile, actor)
+    later = tiles._clock() + tile.cache_seconds + 1
+    monkeypatch.setattr(tiles, "_clock", lambda: later)
+    # Another worker has started the rebuild: this request is served the copy, with the time it was built.
+    assert cache.add(f"{tiles._cache_key(tile, actor)}:rebuild", 1, 5)
+    served = tiles.build_one(tile, actor)
+    assert (served.value, served.as_of, len(calls)) == ("1", first.as_of, 1)
+    # Once nobody is rebuilding it, the next request does.
+    cache.delete(f"{tiles._cache_key(tile, actor)}:rebuild")
+    rebuilt = tiles.build_one(tile, actor)
+    assert (rebuilt.value, len(calls)) == ("2", 2) and rebuilt.as_of > first.as_of
