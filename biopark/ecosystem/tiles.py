@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,18 +51,21 @@ def since_last_visit(actor: Actor) -> tiles.TileData:
         return (rows.filter(action__in=actions) if actions else rows).values("object_id")
 
     created = changed_ids(Organisation, ChangeRecord.CREATE, ChangeRecord.IMPORT)
-    new_orgs = _own_park(Organisation, selectors.visible(Organisation, actor.user), actor).filter(pk__in=created)
-    n_new = new_orgs.count()
-    newest = list(new_orgs.order_by("-pk").only("id", "name_zh", "name_en")[:LIST_LENGTH])
+    orgs = _own_park(Organisation, selectors.visible(Organisation, actor.user), actor)
+    # New and changed organisations in one pass: those created are among those with any history since.
+    org_counts = orgs.filter(pk__in=changed_ids(Organisation)).aggregate(
+        touched=Count("id"), new=Count("id", filter=Q(pk__in=created)))
+    n_new = org_counts["new"]
+    newest = list(orgs.filter(pk__in=created).order_by("-pk").only("id", "name_zh", "name_en")[:LIST_LENGTH])
     items = [tiles.TileItem(label=o.display_name, href=f"/organisations/{o.pk}/", detail=_("new")) for o in newest]
     labels = {Park: _("Parks and zones changed"), Organisation: _("Organisations changed"),
               Person: _("People changed"), Platform: _("Functional platforms changed")}
     changed_count = n_new
     for model in _PLURALS:
-        qs = _own_park(model, selectors.visible(model, actor.user), actor).filter(pk__in=changed_ids(model))
         if model is Organisation:
-            qs = qs.exclude(pk__in=created)
-        n = qs.count()
+            n = org_counts["touched"] - n_new
+        else:
+            n = _own_park(model, selectors.visible(model, actor.user), actor).filter(pk__in=changed_ids(model)).count()
         changed_count += n
         if n:
             items.append(tiles.TileItem(label=str(labels[model]), href=f"/{_PLURALS[model]}/",
