@@ -9,7 +9,7 @@ gunicorn server loaded by 8 concurrent clients (wrk when installed, else Python 
 usage records and history of the bookings are not written: no home tile reads them.
 
 Prints one JSON object. JSON keys: bench, size, database, rows, build_seconds, cold_build_ms, results,
-target_p95_ms, ok, debug. `cold_build_ms` is each operator tile built once with no cache (what the first
+target_p95_ms, ok, debug, load_average. `cold_build_ms` is each operator tile built once with no cache (what the first
 request after a tile's cache expires pays); the load figures include those rebuilds as they happen.
 """
 
@@ -280,6 +280,9 @@ def main() -> None:
         "target_p95_ms": TARGET_P95_MS,
         "ok": all(r["p95_ms"] < TARGET_P95_MS and set(r["statuses"]) == {"200"} for r in results.values()),
         "debug": settings.DEBUG,
+        # The machine's 1-minute load average when the measurement ended: figures taken on a shared machine
+        # say how busy it was.
+        "load_average": round(os.getloadavg()[0], 1),
     }))
 
 

@@ -93,3 +93,11 @@ def test_a_rejected_booking_leaves_this_weeks_utilisation_at_once(park_world, dj
     after = _api_tiles(park_world["operator"])["facilities.week"]
     assert (before["extra"]["booked_hours"], after["extra"]["booked_hours"]) == (2.0, 0.0)
     assert _when(after) > _when(before)
+
+
+def test_the_page_says_a_tile_is_refreshed_after_each_change(park_world):
+    client = Client()
+    client.force_login(park_world["operator"])
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    queue = re.search(r'<section class="tile" id="tile-servicesqueue".*?</section>', html, re.S)
+    assert queue is not None and "每 60 秒更新，有改动时立即更新" in queue.group(0)
