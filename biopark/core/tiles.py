@@ -9,15 +9,18 @@ home page importing them.
 
 from __future__ import annotations
 
+import base64
+import pickle
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -146,12 +149,13 @@ REBUILD_GRACE = 30
 _clock = time.time  # replaced in tests
 
 
-def _from_cache(tile: Tile, actor: Actor, found: dict[str, Any]) -> TileData | None:
+def _from_cache(tile: Tile, actor: Actor, found: dict[str, Any], writes: dict[str, Any]) -> TileData | None:
     """A cached tile's data: the stored copy when the versions of what it reads are the ones it was built
     under (and it is fresh, or another request is rebuilding it), else built now and stored with those
     versions. ``found`` holds what one ``get_many`` returned for the tile's key and its version keys; the
     versions are the ones read *before* the build, so a write that commits during the build leaves a copy the
-    next reader rebuilds (never one that hides the write)."""
+    next reader rebuilds (never one that hides the write). A rebuilt copy is added to ``writes`` (key: value,
+    seconds) for the caller to store with the others in one statement."""
     key = _cache_key(tile, actor)
     stamp = tuple(found.get(k) for k in _version_keys(tile))
     hit = found.get(key)
@@ -160,7 +164,7 @@ def _from_cache(tile: Tile, actor: Actor, found: dict[str, Any]) -> TileData | N
     ):
         return hit[0]
     data = _built_now(tile, actor)
-    cache.set(key, (data, stamp, _clock() + tile.cache_seconds), tile.cache_seconds + REBUILD_GRACE)
+    writes[key] = ((data, stamp, _clock() + tile.cache_seconds), tile.cache_seconds + REBUILD_GRACE)
     return data
 
 
@@ -169,7 +173,10 @@ def build_one(tile: Tile, actor: Actor) -> TileData | None:
     since (with the time it was built), else built now."""
     if tile.cache_seconds <= 0:
         return _built_now(tile, actor)
-    return _from_cache(tile, actor, cache.get_many([_cache_key(tile, actor), *_version_keys(tile)]))
+    writes: dict[str, Any] = {}
+    data = _from_cache(tile, actor, cache.get_many([_cache_key(tile, actor), *_version_keys(tile)]), writes)
+    _store(writes)
+    return data
 
 
 def build_tiles(actor: Actor) -> list[BuiltTile]:
@@ -182,10 +189,12 @@ def build_tiles(actor: Actor) -> list[BuiltTile]:
     # database table: one query, not fifteen).
     keys = {_cache_key(t, actor) for t in cached} | {k for t in cached for k in _version_keys(t)}
     found = cache.get_many(sorted(keys)) if keys else {}
+    writes: dict[str, Any] = {}
     for t in wanted:
-        data = _from_cache(t, actor, found) if t.cache_seconds > 0 else _built_now(t, actor)
+        data = _from_cache(t, actor, found, writes) if t.cache_seconds > 0 else _built_now(t, actor)
         if data is not None:
             out.append(BuiltTile(t, data))
+    _store(writes)  # the tiles rebuilt for this page, in one statement
     return out
 
 
@@ -211,7 +220,40 @@ class _Bump:
 
     def __call__(self) -> None:
         token = uuid.uuid4().hex
-        cache.set_many({_VERSION_PREFIX + self.label: token, _VERSION_PREFIX + ANY_WRITE: token}, timeout=None)
+        _store({_VERSION_PREFIX + self.label: (token, None), _VERSION_PREFIX + ANY_WRITE: (token, None)})
+
+
+def _store(values: dict[str, tuple[Any, int | None]]) -> None:
+    """Write cache entries ({key: (value, seconds to keep it, None for ever)}). For the database cache, one
+    upsert statement for them all: its own ``set`` costs four statements per key (a COUNT of the whole table to
+    cull it, a SELECT, then UPDATE or INSERT), which a page rebuilding nine tiles, and every committed write,
+    would pay. Stored exactly as the database cache stores (and reads) its entries; its culling still runs on
+    the other writes (the page grid's, sessions' are not in it)."""
+    if not values:
+        return
+    backend = caches["default"]
+    if not isinstance(backend, DatabaseCache):
+        for key, (value, seconds) in values.items():
+            backend.set(key, value, seconds)
+        return
+    connection = connections[router.db_for_write(backend.cache_model_class)]
+    qn = connection.ops.quote_name
+    params: list[Any] = []
+    for key, (value, seconds) in values.items():
+        expires = datetime.max if seconds is None else datetime.fromtimestamp(time.time() + seconds, tz=UTC)
+        encoded = base64.b64encode(pickle.dumps(value, backend.pickle_protocol)).decode("latin1")
+        params += [backend.make_and_validate_key(key), encoded,
+                   connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))]
+    key_col, value_col, expires_col = qn("cache_key"), qn("value"), qn("expires")
+    table = qn(backend._table)  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key_col}, {value_col}, {expires_col}) VALUES "
+            + ", ".join(["(%s, %s, %s)"] * len(values))
+            + f" ON CONFLICT ({key_col}) DO UPDATE SET {value_col} = EXCLUDED.{value_col},"
+            f" {expires_col} = EXCLUDED.{expires_col}",
+            params,
+        )
 
 
 def note_write(label: str) -> None:
@@ -224,7 +266,9 @@ def note_write(label: str) -> None:
     # callbacks waiting for the commit are (savepoint ids, callback, robust) in Django 4.2 to 5.2.
     if connection.in_atomic_block and any(entry[1] == bump for entry in connection.run_on_commit):
         return
-    transaction.on_commit(bump)
+    # Robust: the write has committed whatever happens here; a failure is logged and the tile then lives out
+    # its 60 seconds.
+    transaction.on_commit(bump, robust=True)
 
 
 # --- alerts: apps add lines to the "alerts" tile --------------------------------------------------------

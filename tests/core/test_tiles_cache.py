@@ -197,3 +197,41 @@ def test_a_copy_past_its_time_is_rebuilt_by_one_request_while_the_others_are_ser
     cache.delete(f"{tiles._cache_key(tile, actor)}:rebuild")
     rebuilt = tiles.build_one(tile, actor)
     assert (rebuilt.value, len(calls)) == ("2", 2) and rebuilt.as_of > first.as_of
+
+
+def test_a_write_moves_its_versions_on_in_one_statement_readable_through_the_cache():
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    cache.set("biopark:tiles:v:facilities.booking", "old", None)
+    with CaptureQueriesContext(connection) as queries:
+        tiles._Bump("facilities.booking")()
+    first = cache.get_many(["biopark:tiles:v:facilities.booking", "biopark:tiles:v:*"])
+    tiles._Bump("facilities.booking")()
+    second = cache.get("biopark:tiles:v:facilities.booking")
+    assert len(queries.captured_queries) == 1
+    assert len(set(first.values())) == 1 and len(first["biopark:tiles:v:*"]) == 32
+    assert "old" != first["biopark:tiles:v:facilities.booking"] != second
+    cache.clear()
+
+
+def test_the_tiles_rebuilt_for_a_page_are_stored_in_one_statement_and_read_back(reading_tile, counted_tile):
+    from django.test.utils import CaptureQueriesContext
+
+    actor = policy.actor_for(make_user(Role.OPERATOR, park=ParkFactory()))
+    with translation.override("en"), CaptureQueriesContext(connection) as queries:
+        tiles.build_tiles(actor)
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT INTO") and "biopark_cache"
+              in q["sql"]]
+    assert len(writes) == 1
+    with translation.override("en"):
+        again = {b.tile.key: b.data for b in tiles.build_tiles(actor)}
+    assert (again["test.reading"].value, again["test.counted"].value) == ("1", "1")
+    # Kept for the tile's seconds plus the grace of a rebuild, like the cache's own set would keep it.
+    with connection.cursor() as cur:
+        cur.execute("SELECT expires FROM biopark_cache WHERE cache_key LIKE %s", ["%test.reading%"])
+        expires = cur.fetchone()[0]
+    expires = expires if isinstance(expires, dt.datetime) else dt.datetime.fromisoformat(str(expires))
+    expires = expires if timezone.is_aware(expires) else timezone.make_aware(expires, dt.UTC)
+    left = (expires - timezone.now()).total_seconds()
+    assert 60 + tiles.REBUILD_GRACE - 5 <= left <= 60 + tiles.REBUILD_GRACE + 1
