@@ -204,7 +204,7 @@ def test_a_target_needs_its_indicator_then_is_set_for_the_park(desk, indicator):
     assert response.status_code == 422
     assert list(response.context["fields"]) == ["indicator"]
     assert rows() == before
-    assert f'<option value="ent_count"' in response.content.decode()
+    assert '<option value="ent_count"' in response.content.decode()
     assert _edit(desk, proposal, indicator="ent_count").status_code == 302
     target = Target.objects.get()
     assert (target.park_id, target.indicator_id, target.start_year, target.end_year, target.target_value,
