@@ -47,6 +47,17 @@ _PREDICATE = {"subsidiary_of": Relation.Predicate.PART_OF, "part_of": Relation.P
               "operates": Relation.Predicate.OPERATES}
 # "X operated by Y", "X由Y运营": the extractor's subject is the one operated.
 _PASSIVE = re.compile(r"operated by|managed by|由", re.I)
+# "Y旗下X", "Y下属X": the owner comes first, and the extractor's subject is the owner.
+_OWNER_FIRST = re.compile(r"旗下|下属")
+
+
+def _owner_first(passage: str, subject: Any, obj: Any) -> bool:
+    """Whether the passage reads "subject 旗下 object" (the subject owns the object), unlike "X是Y旗下子公司"."""
+    found = _OWNER_FIRST.search(passage)
+    names = [text_of(v.get("name")) if isinstance(v, dict) else "" for v in (subject, obj)]
+    if found is None or not all(names):
+        return False
+    return 0 <= passage.find(names[0]) < found.start() and passage.find(names[1], found.end()) >= 0
 ENTITY_TYPES = ("organisation", "park", "person", "platform")
 
 
@@ -137,7 +148,9 @@ def _relation_values(proposal: Proposal) -> dict[str, str]:
     f = proposal.fields
     subject, obj = _ref(f.get("subject")), _ref(f.get("object"))
     predicate = _PREDICATE.get(text_of(f.get("predicate")), "")
-    if predicate == Relation.Predicate.OPERATES and _PASSIVE.search(_passage(proposal)):
+    passage = _passage(proposal)
+    if (predicate == Relation.Predicate.OPERATES and _PASSIVE.search(passage)) or (
+            predicate == Relation.Predicate.PART_OF and _owner_first(passage, f.get("subject"), f.get("object"))):
         subject, obj = obj, subject
     return {"subject": subject, "predicate": str(predicate), "object": obj, "note": ""}
 

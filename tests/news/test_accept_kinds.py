@@ -253,3 +253,16 @@ def test_an_enterprise_member_accepts_nothing(desk, kind, indicator):
     before = rows()
     assert _post(desk, desk["p"][kind], client=client).status_code == 403
     assert rows() == before
+
+
+def test_an_owner_named_first_is_read_as_the_object_of_part_of(desk):
+    """"亦庄集团旗下沐光生物": the extractor's subject is the owner; the form proposes the subsidiary as the subject."""
+    from biopark.news import accept
+
+    document = desk["document"]
+    document.text = "亦庄集团旗下沐光生物启动新平台。"
+    proposal = Proposal(document=document, type="relation", span_start=0, span_end=10, fields={
+        "subject": {"name": "亦庄集团", "match": f"organisation:{desk['group'].pk}"}, "predicate": "subsidiary_of",
+        "object": {"name": "沐光生物", "match": f"organisation:{desk['mg'].pk}"}})
+    assert accept.form_values(proposal) == {"subject": f"organisation:{desk['mg'].pk}", "predicate": "part_of",
+                                            "object": f"organisation:{desk['group'].pk}", "note": ""}
