@@ -213,7 +213,7 @@ def form_fields(proposal: Proposal, v: dict[str, str], memo: dict[str, Any] | No
                 Field("qualifier", _("qualifier"), v.get("qualifier", ""), "select", _choices(Qualifier.choices)),
                 Field("source_note", _("source"), v.get("source_note", ""))]
     return [Field("subject", _("subject"), v.get("subject", ""),
-                  help=_("organisation, park, person or platform: id, key or name (\"park:3\" for a park)")),
+                  help=_("an organisation, park, person or platform: its id, key or name")),
             Field("predicate", _("relation"), v.get("predicate", ""), "select",
                   _choices(Relation.Predicate.choices, blank=True)),
             Field("object", _("object"), v.get("object", ""), help=HELP_RECORD),
