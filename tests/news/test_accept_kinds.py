@@ -20,6 +20,7 @@ from biopark.news import services
 from biopark.news.models import Proposal
 from biopark.pipeline import services as pipeline
 from biopark.pipeline.models import Indication, Project, StageEvent
+from tests.conftest import assert_api_error
 from tests.factories import OrganisationFactory, make_user
 from tests.pipeline.factories import IndicationFactory, ProjectFactory
 
@@ -266,3 +267,21 @@ def test_an_owner_named_first_is_read_as_the_object_of_part_of(desk):
         "object": {"name": "沐光生物", "match": f"organisation:{desk['mg'].pk}"}})
     assert accept.form_values(proposal) == {"subject": f"organisation:{desk['mg'].pk}", "predicate": "part_of",
                                             "object": f"organisation:{desk['group'].pk}", "note": ""}
+
+
+def test_the_api_accepts_a_relation_and_names_the_bad_field(desk):
+    proposal = desk["p"]["relation"]
+    url = f"/api/v1/news/documents/{desk['document'].pk}/proposals/{proposal.pk}/accept"
+    before = rows()
+    bad = desk["client"].post(url, {"fields": {"subject": f"organisation:{desk['mg'].pk}", "predicate": "owns",
+                                               "object": "亦庄集团", "note": ""}}, content_type="application/json")
+    assert list(assert_api_error(bad, 422, "predicate")["fields"]) == ["predicate"]
+    assert rows() == before
+    done = desk["client"].post(url, {"fields": {"subject": f"organisation:{desk['mg'].pk}", "predicate": "member_of",
+                                                "object": "亦庄集团", "note": "集团成员"}},
+                               content_type="application/json")
+    assert done.status_code == 200, done.content
+    relation = Relation.objects.get()
+    assert (relation.subject_id, relation.predicate, relation.object_id, relation.note) == (
+        desk["mg"].pk, "member_of", desk["group"].pk, "集团成员")
+    assert (done.json()["status"], done.json()["record"]) == ("edited", f"relation:{relation.pk}")
