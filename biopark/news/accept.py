@@ -228,7 +228,7 @@ def _figure(actor: Any, proposal: Proposal, v: dict[str, str]) -> str:
 # The longest value each form field takes (the columns' lengths; a party list is checked line by line).
 MAX_LENGTH = {"title_zh": 300, "title_en": 300, "name_zh": 300, "name_en": 300, "alias": 300, "unit": 50,
               "label_zh": 300, "label_en": 300, "parties": 20_000, "note": 5_000,
-              "organisers": 20_000, "place_zh": 300, "place_en": 300, "reason": 2_000}
+              "organisers": 20_000, "place_zh": 300, "place_en": 300}
 
 
 def _check_lengths(proposal: Proposal, values: dict[str, str]) -> None:
@@ -237,7 +237,7 @@ def _check_lengths(proposal: Proposal, values: dict[str, str]) -> None:
         if any(ord(c) < 32 and c not in "\t\n\r" for c in value or ""):
             raise ValidationFailed(_("%(field)s contains a control character that is not allowed")
                                    % {"field": labels.get(name, name)}, field=name)
-        limit = MAX_LENGTH.get(name, 500)
+        limit = accept_kinds.MAX_LENGTH.get((proposal.type, name)) or MAX_LENGTH.get(name, 500)
         if len(value or "") > limit:
             raise ValidationFailed(_("%(field)s is longer than %(n)d characters")
                                    % {"field": labels.get(name, name), "n": limit}, field=name)

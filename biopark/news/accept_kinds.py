@@ -59,6 +59,9 @@ def _owner_first(passage: str, subject: Any, obj: Any) -> bool:
         return False
     return 0 <= passage.find(names[0]) < found.start() and passage.find(names[1], found.end()) >= 0
 ENTITY_TYPES = ("organisation", "park", "person", "platform")
+# The columns' lengths where they are shorter than accept.MAX_LENGTH's (the database would refuse the row).
+MAX_LENGTH = {("stage", "approval_number"): 100, ("stage", "trial_id"): 100, ("stage", "reason"): 500,
+              ("relation", "note"): 500, ("target", "unit"): 100}
 
 
 def _ref(value: Any) -> str:

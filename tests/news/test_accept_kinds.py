@@ -285,3 +285,16 @@ def test_the_api_accepts_a_relation_and_names_the_bad_field(desk):
     assert (relation.subject_id, relation.predicate, relation.object_id, relation.note) == (
         desk["mg"].pk, "member_of", desk["group"].pk, "集团成员")
     assert (done.json()["status"], done.json()["record"]) == ("edited", f"relation:{relation.pk}")
+
+
+@pytest.mark.parametrize("kind, values, field", [
+    ("stage", {"trial_id": "T" * 101, "stage": "phase3"}, "trial_id"),
+    ("stage", {"reason": "r" * 501, "stage": "phase1"}, "reason"),
+    ("relation", {"note": "n" * 501}, "note"),
+])
+def test_a_value_longer_than_its_column_is_refused_naming_the_field(desk, at_phase2, kind, values, field):
+    before = rows()
+    response = _edit(desk, desk["p"][kind], **values)
+    assert response.status_code == 422
+    assert list(response.context["fields"]) == [field]
+    assert rows() == before
