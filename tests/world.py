@@ -60,15 +60,18 @@ def build_world() -> dict[str, Any]:
         "other_enterprise": other_enterprise, "person": person, "platform": platform, "resource": resource,
         "relation": relation, "project": project, "hidden_project": hidden_project, "service": service,
         "request": request, "booking": booking, "framework": framework, "run": run, "year": start.year,
-        "month": start.month, "lead": lead, **deals, "news_document": _news(users["operator"], enterprise),
+        "month": start.month, "lead": lead, **deals, "news_document": _news(users["operator"], enterprise, other_enterprise, platform),
     }
 
 
-def _news(operator: Any, enterprise: Any) -> Any:
-    """A document in the operator's review queue, naming the enterprise (the review page is crawled too)."""
+def _news(operator: Any, enterprise: Any, other: Any, platform: Any) -> Any:
+    """A document in the operator's review queue, naming the enterprise (the review page is crawled too): its
+    sentences give a proposal of every type, so that every review form is seen and submitted."""
     from biopark.news import services as news_services
 
-    text = f"{enterprise.name_zh}与苏州沐光生物科技有限公司签署合作协议，总投资约3亿元。"
+    text = (f"{enterprise.name_zh}与苏州沐光生物科技有限公司签署合作协议，总投资约3亿元。"
+            f"{enterprise.name_zh}的新药进入临床II期。园区目标到2028年企业超过500家。"
+            f"{other.name_zh}旗下{enterprise.name_zh}启动{platform.name_zh}。")
     return news_services.document_ingest(actor=operator, incoming=news_services.Incoming(text=text))
 
 

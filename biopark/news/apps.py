@@ -15,9 +15,10 @@ class NewsConfig(AppConfig):
         from biopark.accounts import policy
         from biopark.core import background
         from biopark.core.nav import NavLink, register_nav
-        from biopark.news import jobs, rules
+        from biopark.news import jobs, merge, rules
 
         rules.register()
+        merge.register()
         register_nav(NavLink("news", "/news/", gettext_lazy("News"), 80,
                              lambda actor: rules.may_ingest(policy.actor_for(actor))))
         background.register_sweeper("news.batches", jobs.expire_stale)

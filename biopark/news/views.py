@@ -16,7 +16,7 @@ from biopark.accounts import policy
 from biopark.core import uploads
 from biopark.core.errors import DomainError, ValidationFailed
 from biopark.core.handlers import forbidden
-from biopark.news import accept, fetch, jobs, selectors, services
+from biopark.news import accept, fetch, jobs, refs, selectors, services
 from biopark.news.highlight import segments
 from biopark.news.models import Document, Language, Proposal
 
@@ -92,15 +92,19 @@ def _document(request: HttpRequest, pk: int) -> Document:
 def _detail_context(request: HttpRequest, document: Document, **extra: Any) -> dict[str, Any]:
     proposals = selectors.proposals_of(document)
     organisations = [p for p in proposals if p.type == "organisation"]
-    labels = selectors.registry_labels([p.match for p in proposals] + [p.record for p in proposals])
+    refs_seen = [p.match for p in proposals] + [p.record for p in proposals]
+    labels = {**selectors.registry_labels(refs_seen), **refs.labels(refs_seen)}
+    stage_projects = refs.stage_projects(refs_seen)
     editing = extra.pop("editing", None)
     values = extra.pop("values", None)
+    memo: dict[str, Any] = {}  # what the forms share (the indicators), read once for the page
     rows = []
     for p in proposals:
-        form = accept.form_fields(p, values if editing == p.pk else None, organisations)
+        form = accept.form_fields(p, values if editing == p.pk else None, organisations, memo)
         rows.append({"p": p, "summary": accept.summary(p), "headline": accept.headline(p), "type_label": accept.TYPE_LABELS.get(p.type, p.type),
                      "match_label": labels.get(p.match, ""), "record_label": labels.get(p.record, ""),
-                     "match_url": selectors.record_url(p.match), "record_url": selectors.record_url(p.record),
+                     "match_url": selectors.record_url(p.match),
+                     "record_url": selectors.record_url(p.record) or refs.url(p.record, stage_projects),
                      "form": form, "editing": editing == p.pk, "note_only": p.type in accept.NOTE_TYPES,
                      "passage": document.text[p.span_start or 0:p.span_end or 0]})
     accepted = [r for r in rows if r["p"].status in selectors.ACCEPTED]
@@ -135,8 +139,9 @@ def _review(request: HttpRequest, pk: int, pid: int | None, action: Any, done: A
         action(document, _proposal(document, pid) if pid is not None else None)
     except DomainError as exc:
         values = {k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"}
+        # A proposal refused as proposed opens its form with the proposed values, each error beside its field.
         context = _detail_context(document=_document(request, pk), request=request, error=exc.message,
-                                  fields=exc.fields, editing=editing, values=values if editing else None,
+                                  fields=exc.fields, editing=editing or pid, values=values if editing else None,
                                   error_proposal=pid)
         return render(request, "news/document.html", context, status=exc.status)
     messages.success(request, done() if callable(done) else done)

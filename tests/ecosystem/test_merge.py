@@ -32,7 +32,8 @@ def test_every_reference_to_an_organisation_has_a_follower():
     # A new foreign key or many-to-many field to Organisation that no app registers fails here.
     assert registry.references_to(Organisation) == registry.covered(TARGET)
     assert {f.app for f in registry.followers(TARGET)} == {
-        "accounts", "deals", "ecosystem", "facilities", "financing", "metrics", "pipeline", "promotion", "services"
+        "accounts", "deals", "ecosystem", "facilities", "financing", "metrics", "news", "pipeline", "promotion",
+        "services",
     }
 
 
@@ -129,6 +130,7 @@ def test_preview_counts_names_and_conflicts_without_writing(world):
         "roadshow_investors": ("financing", 0), "roadshow_feedback": ("financing", 0),
         "signatories": ("deals", 0), "event_participants": ("deals", 0), "organised_events": ("deals", 0),
         "ip_owners": ("deals", 0), "leads": ("promotion", 0), "figure_requests": ("metrics", 0),
+        "news_proposals": ("news", 0),
     }
     assert kinds["agreements"].conflicts == ["Both sign (Partner)"]
     assert sorted(kinds["relations"].conflicts) == sorted(
