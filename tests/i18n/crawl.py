@@ -70,9 +70,12 @@ def data_values() -> set[str]:
                 _json_names(value, "", values)
     # Texts the platform itself wrote into a record (a rankings version note "default framework") are not data:
     # pages show them translated, so the crawl must judge them.
+    from django.utils import translation
+
     from biopark.rankings.labels import system_text
 
-    return {value for value in values if system_text(value) == value}
+    with translation.override("zh-hans"):
+        return {value for value in values if system_text(value) == value}
 
 
 def _json_names(value: Any, key: str, out: set[str]) -> None:
