@@ -97,6 +97,8 @@ def warning_label(warning: Mapping[str, Any], names: Mapping[str, str]) -> dict[
 # in the reader's language; a text a person typed matches none of them and is shown as entered.
 SYSTEM_TEXTS = {
     "default framework": gettext_lazy("default framework"),
+    "created": gettext_lazy("created"),
+    "built on the web": gettext_lazy("built on the web"),
     "BioPark registry and observations with their sources": gettext_lazy(
         "BioPark registry and observations with their sources"),
     "synthetic / 虚构示例数据": gettext_lazy("synthetic example data"),
@@ -105,6 +107,7 @@ SYSTEM_TEXTS = {
 }
 _SYSTEM_PATTERNS = [
     (re.compile(r"^indicators with data in (?P<year>\d{4})$"), gettext_lazy("indicators with data in %(year)s")),
+    (re.compile(r"^copied from (?P<key>[\w-]+) v(?P<number>\d+)$"), gettext_lazy("copied from %(key)s v%(number)s")),
     (re.compile(r"^(?P<year>\d{4}) real parks / 真实园区$"), gettext_lazy("%(year)s real parks")),
     (re.compile(r"^(?P<year>\d{4}) synthetic / 虚构示例$"), gettext_lazy("%(year)s synthetic example")),
 ]

@@ -53,3 +53,10 @@ def test_rankings_pages_show_platform_texts_in_the_page_language(roles):
     en_framework = _page(viewer, "/rankings/frameworks/toy/", "en")
     assert "default framework" in en_framework and "2026 real parks" in en_framework
     assert "真实园区" not in en_framework
+
+
+def test_version_notes_the_services_write_are_translated():
+    with translation.override("zh-hans"):
+        assert system_text("created") == "创建"
+        assert system_text("copied from asem v2") == "复制自 asem 第 2 版"
+        assert system_text("built on the web") == "在网页上构建"
