@@ -26,6 +26,9 @@ from biopark.core import formatting
 from biopark.core.models import ChangeRecord
 
 EMPTY = "—"
+# Who a change by the platform itself (a demo load, a computed value) is recorded as, and how pages name it.
+SYSTEM_ACTOR_LABEL = "system"
+_SYSTEM_ACTOR = gettext_lazy("the platform (automatic)")
 # A key naming a field of a part of the record: "stage[Haemophilia A]" (pipeline's stage per indication).
 _QUALIFIED = re.compile(r"^(?P<name>[\w.]+)\[(?P<part>.*)\]$")
 
@@ -229,6 +232,10 @@ def describe(records: Sequence[ChangeRecord] | Iterable[ChangeRecord]) -> list[H
                     _label(model, key, merge), _value(model, key, old, names, merge), _value(model, key, new, names, merge)
                 )
             )
+        if record.actor_id is None and record.actor_label == SYSTEM_ACTOR_LABEL:
+            # core.audit stores the platform's own changes under this code; the page names it in its language
+            # (the record is a copy for display, never saved again).
+            record.actor_label = str(_SYSTEM_ACTOR)
         entries.append(HistoryEntry(record, lines))
     return entries
 

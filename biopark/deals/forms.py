@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from biopark.accounts import policy
 from biopark.core.errors import DomainError
+from biopark.core.formatting import format_date
 from biopark.deals.models import (
     Agreement,
     AgreementParty,
@@ -68,7 +69,10 @@ def park_choices(user: Any) -> list[tuple[str, Any]]:
 
 def event_choices(user: Any) -> list[tuple[str, Any]]:
     events = Event.objects.filter(policy.visible_filter(user, Event)).order_by("-starts_on", "-id")[:300]
-    return [("", "—"), *((str(e.pk), f"{e.title} {e.date}".strip()) for e in events)]
+    language = get_language()
+    # The date as people read it in the page's language, with the precision it was recorded at.
+    return [("", "—"), *((str(e.pk), f"{e.title} {format_date(e.starts_on, language, precision=e.starts_precision or None)}"
+                          .strip()) for e in events)]
 
 
 def agreement_fields(user: Any) -> list[Field]:

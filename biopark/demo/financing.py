@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from biopark.accounts.policy import SYSTEM
 from biopark.core.models import Source
@@ -109,7 +110,7 @@ def load(log: Callable[[str], None] = print) -> dict[str, int]:
     """The registry-level part (called from biopark.demo.loader.load_demo)."""
     made = _mandates()
     _real_roadshow()
-    log(f"financing: {made} synthetic mandates")
+    log(_("Financing: %(count)s synthetic mandates") % {"count": made})
     return {"mandates": made}
 
 

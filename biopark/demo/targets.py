@@ -16,6 +16,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from biopark.accounts.policy import SYSTEM
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.models import ChangeRecord, Source
@@ -129,5 +131,5 @@ def load_targets(log: Callable[[str], None] = print) -> int:
             made += 1
             for year, past in history.items():
                 _observation(park, indicators[code], year, past, source=SYNTHETIC_SOURCE, synthetic=True)
-    log(f"targets: {made}")
+    log(_("Park targets: %(count)s") % {"count": made})
     return made

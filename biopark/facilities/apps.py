@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FacilitiesConfig(AppConfig):
     name = "biopark.facilities"
     label = "facilities"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Facilities"
+    verbose_name = _("Facilities")
 
     def ready(self) -> None:
         # Models are loaded only now: the rules, the selectors and the merge followers name them.

@@ -80,10 +80,12 @@ class Resource(BilingualNamed):
     price_note = models.CharField(_("price note"), max_length=200, blank=True, default="")
     # The longest booking (plus buffer) ever made of this resource, in minutes: how far back an overlap search
     # must look. Raised by booking_create under the resource's row lock; never lowered.
-    longest_booking_minutes = models.PositiveIntegerField(default=0, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    longest_booking_minutes = models.PositiveIntegerField(_("longest booking (minutes)"), default=0, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
         ordering = ["id"]
         indexes = [models.Index(fields=["platform", "kind"])]
         constraints = [
@@ -95,15 +97,22 @@ class Resource(BilingualNamed):
 class Qualification(models.Model):
     """A user trained on a resource, possibly until a date."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qualifications")
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="qualifications")
-    granted_at = models.DateTimeField(auto_now_add=True)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qualifications", verbose_name=_("user")
     )
-    expires_on = models.DateField(null=True, blank=True)
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="qualifications", verbose_name=_("resource")
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("granted by"),
+    )
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["user", "resource"], name="qualification_unique")]
 
@@ -118,15 +127,23 @@ class BookingSeries(models.Model):
         DAILY = "daily", _("daily")
         WEEKLY = "weekly", _("weekly")
 
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="series")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    frequency = models.CharField(max_length=10, choices=Frequency.choices)
-    count = models.PositiveIntegerField()
-    skipped = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="series", verbose_name=_("resource")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
+    count = models.PositiveIntegerField(_("occurrences"))
+    skipped = models.JSONField(_("skipped dates"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("booking series")
+        verbose_name_plural = _("booking series")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -147,7 +164,8 @@ class Booking(models.Model):
         Resource, on_delete=models.PROTECT, related_name="bookings", db_index=False, verbose_name=_("resource")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings", db_index=False
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings", db_index=False,
+        verbose_name=_("user"),
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="bookings", db_index=False,
@@ -164,9 +182,13 @@ class Booking(models.Model):
     end = models.DateTimeField(_("end"))
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
-    series = models.ForeignKey(BookingSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings")
+    series = models.ForeignKey(
+        BookingSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings",
+        verbose_name=_("series"),
+    )
     outage = models.ForeignKey(
-        "Outage", null=True, blank=True, on_delete=models.SET_NULL, related_name="flagged_bookings"
+        "Outage", null=True, blank=True, on_delete=models.SET_NULL, related_name="flagged_bookings",
+        verbose_name=_("outage"),
     )
     note = models.CharField(_("note"), max_length=500, blank=True, default="")
     # Who approved or rejected the booking, and why (a rejection's reason is shown to the requester).
@@ -175,10 +197,12 @@ class Booking(models.Model):
         verbose_name=_("decided by"),
     )
     decision_reason = models.CharField(_("reason"), max_length=500, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
         ordering = ["start", "id"]
         indexes = [
             models.Index(fields=["resource", "start"]),
@@ -207,14 +231,18 @@ class BookingUnit(models.Model):
     whatever code path writes them (migration 0002).
     """
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="units")
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+", db_index=False)  # see Meta
-    unit_no = models.PositiveIntegerField()
-    start = models.DateTimeField()
-    blocked_until = models.DateTimeField()
-    active = models.BooleanField(default=True)
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="units", verbose_name=_("booking"))
+    resource = models.ForeignKey(  # its index is the (resource, start) one in Meta
+        Resource, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("resource")
+    )
+    unit_no = models.PositiveIntegerField(_("unit number"))
+    start = models.DateTimeField(_("start"))
+    blocked_until = models.DateTimeField(_("blocked until"))
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        verbose_name = _("booking unit")
+        verbose_name_plural = _("booking units")
         ordering = ["id"]
         indexes = [models.Index(fields=["resource", "start"], name="facil_unit_res_start")]
         constraints = [
@@ -228,15 +256,23 @@ class BookingUnit(models.Model):
 class WaitlistEntry(models.Model):
     """Somebody who wants a slot that is taken; told when it frees up."""
 
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="waitlist")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="waitlist", verbose_name=_("resource")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("wait-list entry")
+        verbose_name_plural = _("wait-list entries")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -248,17 +284,22 @@ class Outage(models.Model):
         OUTAGE = "outage", _("Outage")
         MAINTENANCE = "maintenance", _("Maintenance")
 
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="outages")
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="outages", verbose_name=_("resource")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MAINTENANCE)
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     reason = models.CharField(_("reason"), max_length=500, blank=True, default="")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("outage")
+        verbose_name_plural = _("outages")
         ordering = ["start", "id"]
         indexes = [models.Index(fields=["resource", "start"])]
         constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="outage_end_after_start")]
@@ -274,27 +315,39 @@ class UsageRecord(models.Model):
         MEMBER = "member", _("member rate")
         NON_MEMBER = "non_member", _("non-member rate")
 
-    booking = models.OneToOneField(Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="usage")
-    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="usage")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="facility_usage")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    project = models.CharField(max_length=200, blank=True, default="")
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    quantity = models.PositiveIntegerField(default=1)
-    rate = models.CharField(_("price class"), max_length=12, choices=Rate.choices)
-    price_unit = models.CharField(max_length=10, choices=Resource.PriceUnit.choices)
-    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
-    billed_units = models.DecimalField(max_digits=12, decimal_places=4)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3, choices=CURRENCIES, default="CNY")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    booking = models.OneToOneField(
+        Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="usage", verbose_name=_("booking")
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-    confirmed_from_booking = models.BooleanField(default=False)
+    resource = models.ForeignKey(
+        Resource, on_delete=models.PROTECT, related_name="usage", verbose_name=_("resource")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="facility_usage", verbose_name=_("organisation")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("user"),
+    )
+    project = models.CharField(_("project"), max_length=200, blank=True, default="")
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    rate = models.CharField(_("price class"), max_length=12, choices=Rate.choices)
+    price_unit = models.CharField(_("price unit"), max_length=10, choices=Resource.PriceUnit.choices)
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    billed_units = models.DecimalField(_("billed units"), max_digits=12, decimal_places=4)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    confirmed_from_booking = models.BooleanField(_("confirmed from a booking"), default=False)
 
     class Meta:
+        verbose_name = _("usage record")
+        verbose_name_plural = _("usage records")
         ordering = ["start", "id"]
         indexes = [models.Index(fields=["organisation", "start"]), models.Index(fields=["resource", "start"])]
         constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="usage_end_after_start")]

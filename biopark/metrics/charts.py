@@ -14,8 +14,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from biopark.core.formatting import format_number
+from biopark.core.formatting import format_date, format_number
 from biopark.core.svg import element, svg
+from biopark.core.templatetags.biopark_format import unit as unit_label
 from biopark.metrics.progress import Progress, expected_at, period_end, period_start
 
 
@@ -30,10 +31,10 @@ def chart_text(progress: Progress) -> str:
     parts = []
     for p in progress.points:
         note = _(" (live)") if p.live else (_(" (synthetic)") if p.synthetic else "")
-        parts.append(f"{p.on.isoformat()}: {_n(p.value)}{note}")
-    values = "; ".join(parts) or _("no values yet")
+        parts.append(f"{format_date(p.on, get_language())}: {_n(p.value)}{note}")
+    values = _("; ").join(parts) or _("no values yet")
     return _("Values: %(values)s. Target %(target)s %(unit)s by the end of %(year)s.") % {
-        "values": values, "target": _n(target.target_value), "unit": target.unit, "year": target.end_year}
+        "values": values, "target": _n(target.target_value), "unit": unit_label(target.unit), "year": target.end_year}
 
 
 def history_chart(progress: Progress, *, width: int = 640, height: int = 240) -> SafeString:
@@ -82,7 +83,7 @@ def history_chart(progress: Progress, *, width: int = 640, height: int = 240) ->
         path = " ".join(f"{x(p.on):.1f},{y(p.value):.1f}" for p in ordered)
         parts.append(element("polyline", {"points": path, "fill": "none", "stroke": "#1f4e79", "stroke-width": 2}))
     for p in ordered:
-        label = f"{p.on.isoformat()}: {_n(p.value)}"
+        label = f"{format_date(p.on, get_language())}: {_n(p.value)}"
         if p.live:
             mark = element("rect", {"x": x(p.on) - 4, "y": y(p.value) - 4, "width": 8, "height": 8,
                                     "fill": "#1f4e79"}, element("title", {}, label + _(" (live)")))

@@ -1,10 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RankingsConfig(AppConfig):
     name = "biopark.rankings"
     label = "rankings"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = _("Rankings")
 
     def ready(self) -> None:
         # Models are loaded only now: the rules and the jobs name them.

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 import biopark
 from biopark.accounts.policy import SYSTEM
@@ -220,19 +221,22 @@ def observed_run(year: int | None = None) -> Run | None:
 
 def build_demo() -> str:
     """Add the example frameworks and runs. Safe to call again: it adds only what is missing."""
+    # The report is read by a person at the terminal: in the active language (the demo command sets it).
     messages = []
     synthetic = _synthetic()
-    messages.append(f"synthetic park example: observations +{synthetic['created']}, "
-                    f"run {'built' if synthetic['run'] else 'up to date'}")
+    messages.append(
+        (_("synthetic park example: observations +%(count)s, run built") if synthetic["run"]
+         else _("synthetic park example: observations +%(count)s, run up to date")) % {"count": synthetic["created"]}
+    )
     observed = observed_run()
-    messages.append("real parks: " + (f"run {observed.pk} ({observed.n_units} parks)" if observed is not None
-                                      else "no indicator with data tells the parks apart"))
+    messages.append(_("real parks: run %(run)s (%(count)s parks)") % {"run": observed.pk, "count": observed.n_units}
+                    if observed is not None else _("real parks: no indicator with data tells the parks apart"))
     with transaction.atomic():
-        messages.append(f"ASEM: run {'built' if _asem() else 'up to date'}")
+        messages.append(_("ASEM: run built") if _asem() else _("ASEM: run up to date"))
     with transaction.atomic():
         hdi = _hdi()
     if hdi is None:
-        messages.append(f"HDI: skipped ({SHARED_DATA / 'hdi'} not found)")
+        messages.append(_("HDI: skipped (%(path)s not found)") % {"path": SHARED_DATA / "hdi"})
     else:
-        messages.append(f"HDI: run {'built' if hdi else 'up to date'}")
-    return "; ".join(messages)
+        messages.append(_("HDI: run built") if hdi else _("HDI: run up to date"))
+    return _("; ").join(messages)

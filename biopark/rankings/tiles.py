@@ -10,6 +10,7 @@ from biopark.core.formatting import format_number
 from biopark.core.policy import Actor
 from biopark.core.roles import Role
 from biopark.rankings import selectors
+from biopark.rankings.labels import system_text
 from biopark.rankings.models import JobStatus, Run, RunScore
 
 PUBLIC = frozenset({Role.VIEWER.value, tiles.ANONYMOUS})
@@ -38,7 +39,7 @@ def latest_ranking(actor: Actor) -> tiles.TileData | None:
     title = (fw.name_zh or fw.name_en) if (lang or "").startswith("zh") else (fw.name_en or fw.name_zh)
     return tiles.TileData(
         value=tiles.count_text(run.n_units, lang),
-        value_label=_("parks ranked in %(ranking)s") % {"ranking": run.label or title},
+        value_label=_("parks ranked in %(ranking)s") % {"ranking": system_text(run.label) or title},
         href=f"/rankings/runs/{run.pk}/",
         items=items,
         extra={"run": run.pk, "synthetic": run.synthetic},

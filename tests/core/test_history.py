@@ -68,3 +68,14 @@ def test_related_names_are_read_once_for_the_whole_list(record, django_assert_nu
     records = list(ChangeRecord.objects.filter(pk=record.pk)) * 5
     with django_assert_num_queries(1):  # the parks, once; content types come from their cache
         describe(records)
+
+
+def test_the_platform_as_actor_is_named_in_the_page_language(record):
+    assert ChangeRecord.objects.get(pk=record.pk).actor_label == "system"  # stored as the code it always was
+    with translation.override("zh-hans"):
+        (entry,) = describe([ChangeRecord.objects.get(pk=record.pk)])
+        assert entry.record.actor_label == "平台（自动）"
+    with translation.override("en"):
+        (entry,) = describe([ChangeRecord.objects.get(pk=record.pk)])
+        assert entry.record.actor_label == "the platform (automatic)"
+    assert ChangeRecord.objects.get(pk=record.pk).actor_label == "system"

@@ -151,3 +151,26 @@ def test_the_nav_link_and_the_operator_tile(deals_world):
     assert isinstance(tile, TileData)
     assert {item.label for item in tile.items} >= {"parties licence", "park licence", "public licence"}
     assert recent_agreements(actor_for(users["member"])) is None
+
+
+def test_the_event_choices_read_dates_by_locale_and_precision(db):
+    import datetime as dt
+
+    from django.utils import translation
+
+    from biopark.accounts.policy import SYSTEM
+    from biopark.deals import services
+    from biopark.deals.forms import event_choices
+    from tests.factories import make_user
+
+    admin = make_user("admin")
+    day = services.event_create(actor=SYSTEM, data={"kind": "conference", "title_en": "Day event",
+                                                    "starts_on": dt.date(2024, 7, 18)})
+    month = services.event_create(actor=SYSTEM, data={"kind": "conference", "title_en": "Month event",
+                                                      "starts_on": "2023-10"})
+    with translation.override("zh-hans"):
+        labels = dict(event_choices(admin))
+        assert (labels[str(day.pk)], labels[str(month.pk)]) == ("Day event 2024年7月18日", "Month event 2023年10月")
+    with translation.override("en"):
+        labels = dict(event_choices(admin))
+        assert (labels[str(day.pk)], labels[str(month.pk)]) == ("Day event 18 Jul 2024", "Month event Oct 2023")

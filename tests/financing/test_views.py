@@ -132,3 +132,23 @@ def test_home_tiles_for_investors_and_enterprises(fin):
         services.introduction_create(actor=fin["users"]["operator"], project=fin["project"], investor=fin["fund_a"])
         intro = tile("financing.introductions").build(actor_for(fin["users"]["member"]))
         assert (intro.value, [i.href for i in intro.items]) == ("1", [f"/financing/projects/{fin['project'].pk}/"])
+
+
+def test_roadshow_dates_read_by_locale_and_the_private_note_has_its_own_label(fin):
+    from biopark.core.formatting import format_date
+
+    investor = fin["users"]["investor_a"]
+    day = fin["event"].starts_on
+    zh_day, en_day = f"{day.year}年{day.month}月{day.day}日", format_date(day, "en")
+    assert en_day == f"{day.day} {day:%b} {day.year}"
+    zh = client(investor, "zh-hans").get("/financing/").content.decode()
+    assert f"Spring roadshow</a> · {zh_day}</li>" in zh
+    assert "<label>笔记 <textarea" in zh and day.isoformat() not in zh
+    en = client(investor).get("/financing/").content.decode()
+    assert f"Spring roadshow</a> · {en_day}</li>" in en
+    assert "<label>Private note <textarea" in en
+    project = client(investor, "zh-hans").get(f"/financing/projects/{fin['project'].pk}/").content.decode()
+    assert "<label>笔记 <textarea" in project
+    for page in ("/financing/roadshows/", f"/financing/roadshows/{fin['roadshow'].pk}/"):
+        text = client(fin["users"]["operator"], "zh-hans").get(page).content.decode()
+        assert f"<td>{zh_day}</td>" in text and day.isoformat() not in text, page

@@ -68,7 +68,14 @@ def data_values() -> set[str]:
         for row in model._default_manager.values_list(*json_fields) if json_fields else []:
             for value in row:
                 _json_names(value, "", values)
-    return values
+    # Texts the platform itself wrote into a record (a rankings version note "default framework") are not data:
+    # pages show them translated, so the crawl must judge them.
+    from django.utils import translation
+
+    from biopark.rankings.labels import system_text
+
+    with translation.override("zh-hans"):
+        return {value for value in values if system_text(value) == value}
 
 
 def _json_names(value: Any, key: str, out: set[str]) -> None:

@@ -55,7 +55,7 @@ def test_list_shows_status_labels_and_filters(pages):
 
 def test_detail_has_definition_chart_text_source_and_history(pages):
     body = _client(pages["users"]["viewer"]).get(f"/metrics/targets/{pages['target'].pk}/").content.decode()
-    for expected in ("Gross output of the park.", "<svg", "2022-12-31: 10 (synthetic)", "Park plan 2021–2030",
+    for expected in ("Gross output of the park.", "<svg", "31 Dec 2022: 10 (synthetic)", "Park plan 2021–2030",
                      "synthetic demo history", 'id="history"', "Entered: the values are observations"):
         assert expected in body, expected
     assert 'id="edit-target"' not in body

@@ -92,7 +92,10 @@ def test_live_kpi_value_wins_over_observations(setup):
     svg = str(charts.history_chart(p))
     assert svg.startswith("<svg") and "<polyline" in svg and 'role="img"' in svg
     with translation.override("en"):
-        assert "2022-12-31: 1 (synthetic); 2023-07-01: 1 (live)" in charts.chart_text(p)
+        assert "31 Dec 2022: 1 (synthetic); 1 Jul 2023: 1 (live)" in charts.chart_text(p)
+    with translation.override("zh-hans"):
+        assert "2022年12月31日: 1（虚构）；2023年7月1日: 1（实时）" in charts.chart_text(p)
+        assert "2022-12-31" not in str(charts.history_chart(p))
 
 
 def test_every_bad_field_is_reported_at_once_and_nothing_is_written(setup):

@@ -157,8 +157,11 @@ def test_synthetic_label_on_every_page_of_the_example(client, roles):
     for url in ["/rankings/", f"/rankings/runs/{run.pk}/", f"/rankings/runs/{run.pk}/?code=talent",
                 f"/rankings/runs/{run.pk}/units/{unit}/", f"/rankings/runs/{run.pk}/uncertainty/",
                 "/rankings/frameworks/example-park-competitiveness/"]:
-        html = client.get(url).content.decode()
-        assert 'id="synthetic-label"' in html and "虚构示例数据" in html, url
+        # The label reads in the page's language alone (no English on a Chinese page, no Chinese on an English one).
+        html = client.get(url).content.decode()  # in the site's language, Chinese
+        assert 'id="synthetic-label"><strong>虚构示例数据</strong>' in html, url
+        en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert 'id="synthetic-label"><strong>synthetic example data</strong>' in en, url
     html = client.get(f"/rankings/runs/{run.pk}/uncertainty/").content.decode()
     assert html.count("<circle") == 60  # median dot and nominal ring for each of 30 parks
     assert client.get(f"/api/v1/rankings/runs/{run.pk}/ranking").json()["synthetic"] is True

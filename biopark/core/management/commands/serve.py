@@ -8,16 +8,25 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 from types import FrameType
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
-from biopark.core.demo_users import DEMO_USERS
+from biopark.core.cli_language import speaks_terminal_language
+from biopark.core.demo_users import DEMO_PASSWORD, DEMO_USERS
+from biopark.core.roles import Role
 
 # The longest path a Unix socket address holds on Linux (sun_path is 108 bytes with its final NUL).
 SOCKET_PATH_MAX = 107
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def control_socket_args(data_dir: Path, *, enabled: bool = True) -> list[str]:
@@ -109,12 +118,17 @@ class Command(BaseCommand):
             help="Do not open gunicorn's control socket (by default it is DATA_DIR/gunicorn.ctl, mode 0600).",
         )
 
+    @speaks_terminal_language
     def handle(self, *args: object, **options: object) -> None:
         address = f"{options['host']}:{options['port']}"
-        self.stdout.write(f"BioPark is serving at http://{address}/  (API docs: http://{address}/api/v1/docs)")
-        self.stdout.write("Demo sign-ins (password for all: biopark-demo):")
-        for username, role, _label in DEMO_USERS:
-            self.stdout.write(f"  {role:<18} {username}")
+        self.stdout.write(_("BioPark is serving at %(site)s  (API docs: %(docs)s)")
+                          % {"site": f"http://{address}/", "docs": f"http://{address}/api/v1/docs"})
+        self.stdout.write(_("Demo sign-ins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
+        # The role's label in the terminal's language; the column is as wide as the longest label.
+        labels = [(str(Role(role).label), username) for username, role, _attached in DEMO_USERS]
+        width = max(display_width(label) for label, _username in labels)
+        for label, username in labels:
+            self.stdout.write(f"  {label}{' ' * (width - display_width(label))}  {username}")
         sys.stdout.flush()
         argv = gunicorn_argv(
             host=str(options["host"]), port=int(str(options["port"])), workers=int(str(options["workers"])),
@@ -122,7 +136,7 @@ class Command(BaseCommand):
             control_socket=not options["no_control_socket"],
         )
         if options["with_worker"]:
-            self.stdout.write("With one background worker (biopark worker). Ctrl-C stops both.")
+            self.stdout.write(_("With one background worker (biopark worker). Ctrl-C stops both."))
             sys.stdout.flush()
             worker = [sys.executable, "-m", "biopark.cli", "worker", "--no-reload"]
             raise SystemExit(supervise([[sys.executable, "-m", *argv], worker]))
