@@ -107,7 +107,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         return refused
     filters, context, _available = _filters(request)
     get = Params(request.GET)
-    page = Paginator(selectors.lead_list(request.user, filters), 50).get_page(get.int("page", maximum=10**6))
+    page = Paginator(selectors.lead_rows(request.user, filters), 50).get_page(get.int("page", maximum=10**6))
     rows = cards.list_rows(page.object_list, labels=cards.Labels.current(), today=timezone.localdate())
     context.update({"page": page, "rows": rows, "query": _query(filters), "may_create": policy.decide(
         request.user, policy.CREATE, Lead).allowed})
