@@ -168,7 +168,7 @@ def _first_ids(base: QuerySet[Lead], stages: list[Stage], per_column: int) -> li
 
 
 def _cards(ids: list[int], stage_of: dict[int, Stage]) -> dict[int, Card]:
-    rows = Lead.objects.filter(pk__in=ids).values_list(*_CARD_FIELDS)
+    rows = Lead.objects.filter(pk__in=ids).order_by().values_list(*_CARD_FIELDS)
     cards = {}
     for (pk, stage_id, name_zh, name_en, project, amount, currency, jobs, space, owner_id, username, first, last,
          action, due, synthetic) in rows:
