@@ -143,12 +143,13 @@ def list_rows(leads: Iterable[Lead], *, labels: Labels, today: dt.date) -> SafeS
     for lead in leads:
         amount = money(lead.investment_amount, lead.investment_currency, labels.language) \
             if lead.investment_amount is not None else "—"
-        if lead.owner_id is None:
+        user = lead.owner
+        if user is None:
             owner = "—"
-        elif lead.owner_id in names:
-            owner = names[lead.owner_id]
+        elif user.pk in names:
+            owner = names[user.pk]
         else:
-            owner = names[lead.owner_id] = _e(lead.owner.get_full_name() or lead.owner.get_username())
+            owner = names[user.pk] = _e(user.get_full_name() or user.get_username())
         overdue = _overdue(lead.next_action_due, lead.stage, today)
         organisation = _name(lead.organisation.name_zh, lead.organisation.name_en, labels.zh)
         html.append(
