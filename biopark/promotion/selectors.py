@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -78,10 +79,15 @@ _ROW_FIELDS = ("id", "project", "investment_amount", "investment_currency", "sou
                "owner__username", "owner__first_name", "owner__last_name")
 
 
-def lead_rows(user: Any, filters: LeadFilters) -> QuerySet[Lead]:
-    """`lead_list` reading only what the list's rows show (a page of 50 builds far fewer values)."""
-    return (lead_list(user, filters).select_related(None).select_related("organisation", "park", "stage", "owner")
-            .only(*_ROW_FIELDS))
+def lead_page(user: Any, filters: LeadFilters, number: int | None, per_page: int = 50) -> Page:
+    """One page of `lead_list`, reading only what the list's rows show. The page's ids are found first (the
+    filter and order alone, from the index on park and recency) and only those 50 leads are joined to their
+    organisation, stage, park and owner: a deep page (OFFSET 7,500) no longer joins the 7,500 rows it skips."""
+    page = Paginator(lead_list(user, filters).values_list("id", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = (Lead.objects.filter(pk__in=ids).select_related("organisation", "park", "stage", "owner")
+            .only(*_ROW_FIELDS).in_bulk(ids))
+    return Page([rows[pk] for pk in ids if pk in rows], page.number, page.paginator)
 
 
 def is_overdue(lead: Lead, today: dt.date | None = None) -> bool:

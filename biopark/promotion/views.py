@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -107,7 +106,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         return refused
     filters, context, _available = _filters(request)
     get = Params(request.GET)
-    page = Paginator(selectors.lead_rows(request.user, filters), 50).get_page(get.int("page", maximum=10**6))
+    page = selectors.lead_page(request.user, filters, get.int("page", maximum=10**6))
     rows = cards.list_rows(page.object_list, labels=cards.Labels.current(), today=timezone.localdate())
     context.update({"page": page, "rows": rows, "query": _query(filters), "may_create": policy.decide(
         request.user, policy.CREATE, Lead).allowed})

@@ -161,8 +161,8 @@ def test_list_rows_say_what_the_template_said(park_leads, varied, language):
         for lead in varied:
             lead.overdue = selectors.is_overdue(lead, today)
         expected = Template(ROW_TEMPLATE).render(Context({"leads": varied}))
-        rows = list(selectors.lead_rows(park_leads["operator"], selectors.LeadFilters()).filter(
-            pk__in=[x.pk for x in varied]).order_by("-updated_at"))
+        rows = [lead for lead in selectors.lead_page(park_leads["operator"], selectors.LeadFilters(), 1).object_list
+                if lead.pk in {x.pk for x in varied}]
         html = cards.list_rows(rows, labels=cards.Labels.current(), today=today)
     assert _same_words(html) == _same_words(expected)
     assert "A &amp; B &quot;plant&quot;" in html
@@ -175,3 +175,20 @@ def test_money_is_memoised_by_the_written_value_not_the_number():
     assert cards.money(Decimal("120000000"), "CNY", "zh-hans") == \
         '<span class="amount" title="120,000,000 元">1.2 亿元</span>'
     assert cards.money(None, "CNY", "en") == ""
+
+
+def test_a_list_page_holds_its_leads_newest_first_with_their_joins_read_once(park_leads):
+    visited, contacted = park_leads["visited"], park_leads["contacted"]
+    filters = selectors.LeadFilters(pipeline=pipeline())
+    first = selectors.lead_page(park_leads["operator"], filters, 1, per_page=4)
+    # minutes ago: visited 1, contacted 2, visited 3, visited 5 | visited 7, visited 9
+    assert [x.pk for x in first.object_list] == [visited[1].pk, contacted[0].pk, visited[3].pk, visited[0].pk]
+    with CaptureQueriesContext(connection) as queries:
+        second = selectors.lead_page(park_leads["operator"], filters, 2, per_page=4)
+        names = [(x.organisation.name_zh, x.stage.name_en, x.park.pk, x.owner.username) for x in second.object_list]
+    assert len(queries.captured_queries) == 3  # count, the page's ids, those leads with their joins
+    assert [x.pk for x in second.object_list] == [visited[4].pk, visited[2].pk]
+    visited_name = stage("visited").name_en
+    assert names == [(visited[4].organisation.name_zh, visited_name, park_leads["park"].pk, "wang"),
+                     (visited[2].organisation.name_zh, visited_name, park_leads["park"].pk, "wang")]
+    assert (second.paginator.count, second.has_next(), second.has_previous()) == (6, False, True)
