@@ -37,10 +37,13 @@ class Vocabulary:
 
 
 def _matrix(rows: Sequence[Sequence[int]], width: int) -> np.ndarray:
+    """Row i has True in the columns rows[i] lists. One scatter for all rows: assigning row by row cost
+    about 5 µs a row, a quarter of a second for the six matrices of 10,000 mandates."""
     out = np.zeros((len(rows), max(width, 1)), dtype=bool)
-    for i, cols in enumerate(rows):
-        if cols:
-            out[i, list(cols)] = True
+    lengths = np.fromiter((len(cols) for cols in rows), dtype=np.int64, count=len(rows))
+    if lengths.sum():
+        cols = np.fromiter((c for row in rows for c in row), dtype=np.int64, count=int(lengths.sum()))
+        out[np.repeat(np.arange(len(rows)), lengths), cols] = True
     return out
 
 

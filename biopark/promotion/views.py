@@ -8,14 +8,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from biopark.accounts import policy
@@ -25,7 +24,7 @@ from biopark.core.handlers import forbidden
 from biopark.core.params import BadParameter, Params, register_labels
 from biopark.deals.models import Agreement, Event
 from biopark.ecosystem.models import Organisation, Park
-from biopark.promotion import charts, exports, forms, selectors, services
+from biopark.promotion import cards, charts, exports, forms, selectors, services
 from biopark.promotion.models import Activity, Lead, LostReason, Pipeline, Source, Stage
 from biopark.promotion.rules import TRANSITIONS
 from biopark.services import files
@@ -86,17 +85,18 @@ def board(request: HttpRequest) -> HttpResponse:
     filters, context, _available = _filters(request)
     today = timezone.localdate()
     columns = selectors.board(request.user, filters) if filters.pipeline else []
-    for column in columns:
-        # The same options on every card of a column: built once.
-        column.options = format_html_join(  # type: ignore[attr-defined]
-            "", '<option value="{}">{}</option>', ((s.pk, s.display_name) for s in column.forward))
-        for lead in column.leads:
-            lead.overdue = selectors.is_overdue(lead, today)  # type: ignore[attr-defined]
-    # Labels every card repeats, translated once rather than by a tag on each card.
+    query = _query(filters)
+    labels = cards.Labels.current()
     # The CSRF field every card's move form repeats, rendered once (the same token for the whole page).
     csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
-    context.update({"columns": columns, "query": _query(filters), "jobs_label": _("Jobs"), "owner_label": pgettext("lead owner", "Owner"),
-                    "csrf_input": csrf_input})
+    for column in columns:
+        # The same options on every card of a column: built once.
+        options = format_html_join(
+            "", '<option value="{}">{}</option>', ((s.pk, s.display_name) for s in column.forward))
+        column.cards = cards.board_cards(  # type: ignore[attr-defined]
+            column.leads, options=options, labels=labels, csrf_input=csrf_input, back=f"/promotion/?{query}",
+            today=today, movable=bool(column.forward))
+    context.update({"columns": columns, "query": query})
     return render(request, "promotion/board.html", context)
 
 
@@ -106,11 +106,9 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         return refused
     filters, context, _available = _filters(request)
     get = Params(request.GET)
-    page = Paginator(selectors.lead_list(request.user, filters), 50).get_page(get.int("page", maximum=10**6))
-    today = timezone.localdate()
-    for lead in page.object_list:
-        lead.overdue = selectors.is_overdue(lead, today)  # type: ignore[attr-defined]
-    context.update({"page": page, "query": _query(filters), "may_create": policy.decide(
+    page = selectors.lead_page(request.user, filters, get.int("page", maximum=10**6))
+    rows = cards.list_rows(page.object_list, labels=cards.Labels.current(), today=timezone.localdate())
+    context.update({"page": page, "rows": rows, "query": _query(filters), "may_create": policy.decide(
         request.user, policy.CREATE, Lead).allowed})
     template = "promotion/list.html#results" if request.htmx else "promotion/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
