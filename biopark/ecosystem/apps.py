@@ -9,7 +9,16 @@ class EcosystemConfig(AppConfig):
     def ready(self) -> None:
         # Models are loaded only now: the rules, the merge followers and the jobs name them.
         from biopark.core import background, passages
-        from biopark.ecosystem import history_labels, jobs, kpis, merge_followers, nav, rules, selectors, tiles
+        from biopark.ecosystem import (
+            history_labels,
+            jobs,
+            kpis,
+            merge_followers,
+            nav,
+            rules,
+            selectors,
+            tiles,
+        )
 
         rules.register()
         tiles.register()
