@@ -18,7 +18,7 @@ def failed_batch(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     with translation.override("en"):  # queued and run by an English reader
         batch = jobs.create_batch(actor=world["operator"], files=[
-            ("a.exe", b"MZ"), ("b.txt", b""), ("c.txt", "ok".encode("utf-8") + b"\xff")])
+            ("a.exe", b"MZ"), ("b.txt", b""), ("c.txt", b"ok" + b"\xff")])
         jobs.run_batch(batch.pk)
     batch.refresh_from_db()
     return batch
