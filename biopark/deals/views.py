@@ -16,7 +16,7 @@ from biopark.core import formatting
 from biopark.core.errors import DomainError, PermissionRefused
 from biopark.core.handlers import forbidden
 from biopark.core.params import Params
-from biopark.deals import forms, selectors, services
+from biopark.deals import forms, rules, selectors, services
 from biopark.deals.models import Agreement, Event, IPAsset
 from biopark.deals.selectors import Totals
 from biopark.ecosystem.selectors import cited_passages, history_of
@@ -308,6 +308,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_change = _may(request, policy.CHANGE, event)
     context = {
         "event": event, "agreements": selectors.event_agreements(request.user, event), "totals": totals_text(totals),
+        "audience": rules.event_audience(event),
         "citations": cited_passages(event, request.user), "history": history_of(event) if may_change else [],
         "may_change": may_change,
     }
