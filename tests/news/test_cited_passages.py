@@ -16,6 +16,7 @@ from biopark.core import passages
 from biopark.core.models import Citation, Source
 from biopark.deals import services as deals
 from biopark.news import services
+from biopark.news.models import Proposal
 from tests.factories import OrganisationFactory, make_user
 from tests.news.conftest import ARTICLE
 from tests.pipeline.factories import ProjectFactory
@@ -107,3 +108,12 @@ def test_a_corpus_article_is_highlighted_with_its_context(world, settings, tmp_p
                                       span_start=0, span_end=3)
     (tmp_path.parent / "secret.txt").write_text("top secret", encoding="utf-8")
     assert passages.passages_for(world["operator"], [outside]) == {}
+
+
+def test_an_agreement_page_lists_the_documents_that_mention_it(world):
+    document = _ingest(world)
+    agreement = next(record for url, record in _records(world).items() if url.startswith("/deals/"))
+    Proposal.objects.create(document=document, type="agreement", record=f"agreement:{agreement.pk}")
+    html = _page(world["operator"], f"/deals/{agreement.pk}/")
+    listed = html[html.index('<ul id="news-mentions">'):]
+    assert listed[:listed.index("</ul>")].count(f'<a href="/news/{document.pk}/">亦庄新闻</a>') == 1
