@@ -34,3 +34,15 @@ def test_a_web_link_is_kept(api):
     response = api.post("/api/v1/news/documents", {"text": "严明出席。", "url": "https://example.org/news/1"},
                         content_type="application/json")
     assert (response.status_code, response.json()["url"]) == (201, "https://example.org/news/1")
+
+
+@pytest.mark.parametrize(("query", "field", "zh", "en"), [
+    ("page=0", "page", "page 须为 1 或更大", "page must be 1 or more"),
+    ("page_size=0", "page_size", "page_size 须在 1 到 200 之间", "page_size must be between 1 and 200"),
+])
+def test_paging_errors_are_in_the_readers_language(world, query, field, zh, en):
+    token = token_create(user=world["operator"])
+    for language, message in (("zh-hans", zh), ("en", en)):
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE=language)
+        response = client.get(f"/api/v1/news/documents?{query}")
+        assert (response.status_code, response.json()["error"]["fields"]) == (422, {field: message})
