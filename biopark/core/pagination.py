@@ -7,6 +7,7 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from ninja import Schema
 
 from biopark.core.errors import ValidationFailed
@@ -66,13 +67,14 @@ def paginate(
     for lists hot enough that building model instances matters. With `count_cap`, counting stops
     there (count_exact is then false); without, the count is exact."""
     if page < 1:
-        raise ValidationFailed("page must be 1 or more", field="page")
+        raise ValidationFailed(_("page must be 1 or more"), field="page")
     limit = settings.BIOPARK_PAGE_SIZE_MAX
     if not 1 <= page_size <= limit:
-        raise ValidationFailed(f"page_size must be between 1 and {limit}", field="page_size")
+        raise ValidationFailed(_("page_size must be between 1 and %(limit)d") % {"limit": limit}, field="page_size")
     start = (page - 1) * page_size
     if start > MAX_OFFSET:
-        raise ValidationFailed(f"page is too far: at most {MAX_OFFSET:,} records can be skipped", field="page")
+        raise ValidationFailed(_("page is too far: at most %(n)s records can be skipped") % {"n": f"{MAX_OFFSET:,}"},
+                               field="page")
     if count_cap is not None and start + page_size <= count_cap:
         # One search over the matches gives both the count (up to the cap) and this page's ids; the
         # page's rows are then read by primary key. A search term is evaluated once, not twice.

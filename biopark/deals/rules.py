@@ -184,6 +184,16 @@ def _event_public(event: Event) -> bool:
         event_id=event.pk, confidentiality=Confidentiality.PUBLIC).exists()
 
 
+def event_audience(event: Event) -> str:
+    """Who may read the event, in words, for its page (follows `event_rule`)."""
+    if event.visibility == "public":
+        return _("everyone, visitors who are not signed in included")
+    if _event_public(event):
+        return _("everyone (the event is confidential, but a public agreement was signed there)")
+    return _("administrators, the operators of its park, the organisations of its park and the organisers; "
+             "not viewers or visitors")
+
+
 def _event_reader(actor: Actor, event: Event) -> bool:
     """Who reads a confidential event: administrators, the operators of its park, the organisers' members, and
     the organisations of its park tree (viewers and visitors never)."""

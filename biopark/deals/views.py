@@ -16,10 +16,10 @@ from biopark.core import formatting
 from biopark.core.errors import DomainError, PermissionRefused
 from biopark.core.handlers import forbidden
 from biopark.core.params import Params
-from biopark.deals import forms, selectors, services
+from biopark.deals import forms, rules, selectors, services
 from biopark.deals.models import Agreement, Event, IPAsset
 from biopark.deals.selectors import Totals
-from biopark.ecosystem.selectors import citations_of, history_of
+from biopark.ecosystem.selectors import cited_passages, history_of
 
 
 def totals_text(totals: Totals) -> str:
@@ -87,7 +87,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "terms": selectors.licence_terms_of(agreement),
         "projects": [p for p in agreement.projects.all() if _may(request, policy.VIEW, p)],
         "ip_assets": [a for a in agreement.ip_assets.all() if _may(request, policy.VIEW, a)],
-        "citations": citations_of(agreement),
+        "citations": cited_passages(agreement, request.user),
         "history": history_of(agreement) if may_change else [],
         "may_change": may_change,
         "error": error,
@@ -242,7 +242,7 @@ def ip_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "asset": asset, "agreements": selectors.agreements_of_ip(request.user, asset),
         "projects": [p for p in asset.projects.all() if _may(request, policy.VIEW, p)],
-        "citations": citations_of(asset), "history": history_of(asset) if may_change else [],
+        "citations": cited_passages(asset, request.user), "history": history_of(asset) if may_change else [],
         "may_change": may_change,
     }
     return render(request, "deals/ip_detail.html", context)
@@ -308,7 +308,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_change = _may(request, policy.CHANGE, event)
     context = {
         "event": event, "agreements": selectors.event_agreements(request.user, event), "totals": totals_text(totals),
-        "citations": citations_of(event), "history": history_of(event) if may_change else [],
+        "audience": rules.event_audience(event),
+        "citations": cited_passages(event, request.user), "history": history_of(event) if may_change else [],
         "may_change": may_change,
     }
     return render(request, "deals/event_detail.html", context)

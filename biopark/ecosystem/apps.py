@@ -8,8 +8,17 @@ class EcosystemConfig(AppConfig):
 
     def ready(self) -> None:
         # Models are loaded only now: the rules, the merge followers and the jobs name them.
-        from biopark.core import background
-        from biopark.ecosystem import history_labels, jobs, kpis, merge_followers, nav, rules, tiles
+        from biopark.core import background, passages
+        from biopark.ecosystem import (
+            history_labels,
+            jobs,
+            kpis,
+            merge_followers,
+            nav,
+            rules,
+            selectors,
+            tiles,
+        )
 
         rules.register()
         tiles.register()
@@ -17,5 +26,6 @@ class EcosystemConfig(AppConfig):
         merge_followers.register()
         nav.register()
         history_labels.register()
+        passages.register_passage_provider("corpus", selectors.corpus_passages)  # the articles' folder
         # Every worker sweeps the imports whose worker died (see biopark.core.background).
         background.register_sweeper("ecosystem.import_jobs", jobs.expire_stale)

@@ -13,7 +13,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
-from biopark.core import history
+from biopark.core import history, passages
 from biopark.core.dates import format_partial
 from biopark.core.errors import ValidationFailed
 from biopark.core.models import ChangeRecord, Citation
@@ -175,16 +175,45 @@ def park_tree(user: Any) -> list[tuple[Park, int]]:
 
 def passage(citation: Citation) -> str | None:
     """The cited passage, read from the source document when it is available on this machine."""
-    from django.conf import settings
-
     if citation.span_start is None or citation.span_end is None:
         return None
-    path = settings.CORPUS_DIR / citation.source.key
+    text = _corpus_text(citation.source.key)
+    return None if text is None else text[citation.span_start : citation.span_end]
+
+
+def _corpus_text(key: str) -> str | None:
+    from django.conf import settings
+
+    folder = settings.CORPUS_DIR
+    path = folder / key
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
+        if not path.resolve().is_relative_to(folder.resolve()):
+            return None  # a key is a file name in the corpus folder, never a way out of it
+        return path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
         return None
-    return text[citation.span_start : citation.span_end]
+
+
+def corpus_passages(user: Any, citations: list[Citation]) -> dict[int, passages.Passage]:
+    """The passage provider of the articles in the corpus folder (anyone who sees the citation may read
+    them: they are published articles). Each file is read once."""
+    texts: dict[str, str | None] = {}
+    out: dict[int, passages.Passage] = {}
+    for c in citations:
+        key = c.source.key
+        if key not in texts:
+            texts[key] = _corpus_text(key)
+        text = texts[key]
+        found = passages.cut(text, c.span_start or 0, c.span_end or 0) if text is not None else None
+        if found is not None:
+            out[c.pk] = found
+    return out
+
+
+def cited_passages(obj: models.Model, user: Any) -> list[tuple[Citation, passages.Passage | None]]:
+    """The record's citations, each with the passage it cites with some context (None when the source's
+    text is not on this machine or `user` may not read it). Two queries, plus one per kind of source."""
+    return passages.with_passages(user, citations_of(obj))
 
 
 def resolve_record(type_name: str, text: str) -> Any:

@@ -83,13 +83,12 @@ def record_list(request: HttpRequest, plural: str) -> HttpResponse:
 def record_detail(request: HttpRequest, plural: str, pk: int) -> HttpResponse:
     model = _model(plural)
     obj = _visible_or_404(request, model, pk)
-    citations = selectors.citations_of(obj)
     context = {
         "plural": plural,
         "type": MODEL_TYPE[model],
         "obj": obj,
         "relations": selectors.relations_of(obj),
-        "citations": [(c, selectors.passage(c)) for c in citations],
+        "citations": selectors.cited_passages(obj, request.user),
         "figures": selectors.figures_of(obj),
         "history": selectors.history_of(obj) if request.user.is_authenticated else [],
         "may_change": policy.decide(request.user, policy.CHANGE, obj).allowed,

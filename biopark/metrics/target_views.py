@@ -100,7 +100,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "metrics/target_detail.html", {
         "t": target, "r": row(p), "kpi": kpi, "chart": charts.history_chart(p), "chart_text": charts.chart_text(p),
         "points": points, "rule": progress.STATUS_RULE,
-        "citations": [(c, registry.passage(c)) for c in registry.citations_of(target)],
+        "citations": registry.cited_passages(target, request.user),
         "history": registry.history_of(target) if request.user.is_authenticated else [],
         "may_change": policy.decide(request.user, policy.CHANGE, target).allowed,
         "as_of": as_of_text(timezone.now()),

@@ -13,12 +13,14 @@ class NewsConfig(AppConfig):
         from django.utils.translation import gettext_lazy
 
         from biopark.accounts import policy
-        from biopark.core import background
+        from biopark.core import background, passages
         from biopark.core.nav import NavLink, register_nav
-        from biopark.news import jobs, merge, rules
+        from biopark.news import jobs, merge, rules, selectors
 
         rules.register()
         merge.register()
+        # Records accepted from a document cite it: their pages show the passage from the document's text.
+        passages.register_passage_provider("news", selectors.document_passages)
         register_nav(NavLink("news", "/news/", gettext_lazy("News"), 80,
                              lambda actor: rules.may_ingest(policy.actor_for(actor))))
         background.register_sweeper("news.batches", jobs.expire_stale)

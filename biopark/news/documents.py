@@ -13,14 +13,45 @@ from pathlib import Path
 import docx
 import pypdf
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 SUPPORTED = (".txt", ".html", ".htm", ".docx", ".pdf")
 log = logging.getLogger(__name__)
 MAX_BYTES = 20 * 1024 * 1024
 
 
+# Why a file cannot be read, by a stable code. The sentences are translated when they are shown (a batch keeps
+# the code and its parameters, so each reader sees them in their own language).
+PROBLEMS = {
+    "not_utf8": gettext_noop("%(path)s: the text is not UTF-8 (byte %(pos)d); save it as UTF-8 and try again"),
+    "bad_docx": gettext_noop("%(path)s: this is not a readable Word (.docx) document"),
+    "pdf_password": gettext_noop("%(path)s: the PDF is protected by a password"),
+    "bad_pdf": gettext_noop("%(path)s: this is not a readable PDF"),
+    "unsupported": gettext_noop("%(path)s: unsupported file type %(type)s (supported: .txt, .html, .docx, .pdf)"),
+    "empty": gettext_noop("%(path)s: the file is empty"),
+    "binary": gettext_noop("%(path)s: the file holds binary data, not text"),
+    "no_text": gettext_noop("%(path)s: the document has no text"),
+    "too_large": gettext_noop("%(path)s: the file is larger than %(mb)d MB"),
+    "unreadable": gettext_noop("%(path)s: cannot read the file (%(reason)s)"),
+}
+
+
+def problem_text(code: str, params: dict[str, object]) -> str:
+    """The sentence for a problem code in the active language."""
+    values = dict(params)
+    if code == "unsupported" and not values.get("type"):
+        values["type"] = _("(none)")
+    return _(PROBLEMS[code]) % values
+
+
 class DocumentError(Exception):
-    """A file that cannot be read as a document; the message names the file and says why."""
+    """A file that cannot be read as a document: a code from PROBLEMS and its parameters; the message (in
+    the language active when it was raised) names the file and says why."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = {k: str(v) if isinstance(v, Path) else v for k, v in params.items()}
+        super().__init__(problem_text(code, self.params))
 
 
 @dataclass
@@ -71,15 +102,14 @@ def _decode(raw: bytes, path: Path) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise DocumentError(_("%(path)s: the text is not UTF-8 (byte %(pos)d); save it as UTF-8 and try again")
-                            % {"path": path, "pos": exc.start}) from exc
+        raise DocumentError("not_utf8", path=path, pos=exc.start) from exc
 
 
 def _docx(raw: bytes, name: str) -> tuple[str, str]:
     try:
         doc = docx.Document(io.BytesIO(raw))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
-        raise DocumentError(_("%(path)s: this is not a readable Word (.docx) document") % {"path": name}) from exc
+        raise DocumentError("bad_docx", path=name) from exc
     parts = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
@@ -91,13 +121,13 @@ def _pdf(raw: bytes, name: str) -> tuple[str, str]:
     try:
         reader = pypdf.PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
-            raise DocumentError(_("%(path)s: the PDF is protected by a password") % {"path": name})
+            raise DocumentError("pdf_password", path=name)
         pages = [page.extract_text() or "" for page in reader.pages]
         title = str((reader.metadata.title if reader.metadata else "") or "").strip()
     except DocumentError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds for a damaged file
-        raise DocumentError(_("%(path)s: this is not a readable PDF") % {"path": name}) from exc
+        raise DocumentError("bad_pdf", path=name) from exc
     return "\n\n".join(pages), title
 
 
@@ -105,10 +135,9 @@ def read_bytes(name: str, raw: bytes) -> Document:
     """The document in a file's bytes, by the file name's type. Raises DocumentError saying why not."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
-        raise DocumentError(_("%(path)s: unsupported file type %(type)s (supported: .txt, .html, .docx, .pdf)")
-                            % {"path": name, "type": suffix or _("(none)")})
+        raise DocumentError("unsupported", path=name, type=suffix)
     if not raw:
-        raise DocumentError(_("%(path)s: the file is empty") % {"path": name})
+        raise DocumentError("empty", path=name)
     title = ""
     if suffix == ".docx":
         text, title = _docx(raw, name)
@@ -117,7 +146,7 @@ def read_bytes(name: str, raw: bytes) -> Document:
     else:
         text = _decode(raw, Path(name))
         if "\x00" in text:
-            raise DocumentError(_("%(path)s: the file holds binary data, not text") % {"path": name})
+            raise DocumentError("binary", path=name)
     if suffix in (".html", ".htm"):
         parser = _TextParser()
         parser.feed(text)
@@ -126,7 +155,7 @@ def read_bytes(name: str, raw: bytes) -> Document:
         text = re.sub(r"\n\s*\n+", "\n\n", "".join(parser.parts)).strip()
     text = text.strip()
     if not text:
-        raise DocumentError(_("%(path)s: the document has no text") % {"path": name})
+        raise DocumentError("no_text", path=name)
     if not title:
         title = text.splitlines()[0].strip()[:200]
     kind = "html" if suffix == ".htm" else suffix.lstrip(".")
@@ -136,15 +165,13 @@ def read_bytes(name: str, raw: bytes) -> Document:
 def read_document(path: Path) -> Document:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise DocumentError(_("%(path)s: unsupported file type %(type)s (supported: .txt, .html, .docx, .pdf)")
-                            % {"path": path, "type": suffix or _("(none)")})
+        raise DocumentError("unsupported", path=path, type=suffix)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise DocumentError(_("%(path)s: the file is larger than %(mb)d MB") % {"path": path, "mb": MAX_BYTES >> 20})
+            raise DocumentError("too_large", path=path, mb=MAX_BYTES >> 20)
         raw = path.read_bytes()
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        raise DocumentError(_("%(path)s: cannot read the file (%(reason)s)") % {"path": path,
-                                                                                "reason": exc.strerror}) from exc
+        raise DocumentError("unreadable", path=path, reason=exc.strerror) from exc
     doc = read_bytes(str(path), raw)
     return doc

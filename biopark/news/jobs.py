@@ -20,13 +20,14 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from django_tasks import task
 
 from biopark.accounts import policy
 from biopark.core.background import stale_after
-from biopark.core.errors import DomainError
+from biopark.core.errors import DomainError, PermissionRefused
 from biopark.news import services
+from biopark.news.documents import PROBLEMS, DocumentError, problem_text
 from biopark.news.models import IngestBatch
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,15 @@ log = logging.getLogger(__name__)
 BACKGROUND_FILES = 3  # more files than this, from the command line, go to the worker
 DIED = gettext_noop("The server process running this batch stopped before it finished; the documents listed "
                     "were ingested, the others were not. Upload those again.")
+# A batch's errors are stored as {"file", "code", "params"} and put into words when shown, in the reader's
+# language (not the language of whoever queued the batch). These codes add to those of news.documents.
+BATCH_PROBLEMS = {
+    "died": DIED,
+    "refused": gettext_noop("the person who queued this batch may no longer ingest documents"),
+    "file_gone": gettext_noop("the uploaded file could not be read back on the server (%(reason)s); upload it again"),
+    "failed": gettext_noop("the batch stopped on an unexpected error (%(error)s)"),
+    "invalid": gettext_noop("the document was refused: %(reason)s"),
+}
 
 
 def batch_dir() -> Path:
@@ -78,7 +88,7 @@ def run_batch(batch_id: int) -> None:
         return
     batch = IngestBatch.objects.get(pk=batch_id)
     actor: Any = get_user_model().objects.filter(pk=batch.user_id).first() if batch.user_id else policy.SYSTEM
-    errors: list[dict[str, str]] = []
+    errors: list[dict[str, Any]] = []
     try:
         for done, item in enumerate(batch.files, start=1):
             path = batch_dir() / item["stored_as"]
@@ -89,9 +99,9 @@ def run_batch(batch_id: int) -> None:
                                                publisher=batch.publisher),
                 )
             except DomainError as exc:
-                errors.append({"file": item["name"], "message": exc.message})
+                errors.append({"file": item["name"], **_problem(exc)})
             except OSError as exc:
-                errors.append({"file": item["name"], "message": str(exc)})
+                errors.append({"file": item["name"], "code": "file_gone", "params": {"reason": exc.strerror or ""}})
             IngestBatch.objects.filter(pk=batch_id).update(done=done, errors=errors, heartbeat_at=timezone.now())
         IngestBatch.objects.filter(pk=batch_id).update(
             status=IngestBatch.Status.SUCCEEDED, finished_at=timezone.now(), errors=errors)
@@ -100,11 +110,39 @@ def run_batch(batch_id: int) -> None:
         try:
             IngestBatch.objects.filter(pk=batch_id).update(
                 status=IngestBatch.Status.FAILED, finished_at=timezone.now(),
-                errors=[*errors, {"file": "", "message": f"{type(exc).__name__}: {exc}"}])
+                errors=[*errors, {"file": "", "code": "failed", "params": {"error": f"{type(exc).__name__}: {exc}"}}])
         except DatabaseError:
             log.exception("news batch %s: could not record the failure", batch_id)
     finally:
         _remove_files(batch)
+
+
+def _problem(exc: DomainError) -> dict[str, Any]:
+    """The code and parameters of a refused document (a file that cannot be read keeps its own code)."""
+    cause = exc.__cause__
+    if isinstance(cause, DocumentError):
+        return {"code": cause.code, "params": cause.params}
+    if isinstance(exc, PermissionRefused):
+        return {"code": "refused", "params": {}}
+    # Anything else the services refuse is kept in the words it was given (no code to translate it later).
+    return {"code": "invalid", "params": {"reason": exc.message}}
+
+
+def error_text(entry: dict[str, Any]) -> str:
+    """One stored error in the active language: "file: why" (a file problem's sentence names the file)."""
+    code, params, name = entry.get("code", ""), entry.get("params") or {}, entry.get("file") or ""
+    try:
+        if code in PROBLEMS:
+            return problem_text(code, params)
+        if code in BATCH_PROBLEMS:
+            why = gettext(BATCH_PROBLEMS[code]) % params
+        elif code:
+            why = gettext("unknown problem %(code)s") % {"code": code}
+        else:  # stored before errors had codes: a message, translated if it is a sentence of ours
+            why = gettext(str(entry.get("message", "")))
+    except (KeyError, TypeError, ValueError):  # parameters that do not fit the sentence: never a 500
+        why = gettext("unknown problem %(code)s") % {"code": code}
+    return f"{name}: {why}" if name else why
 
 
 def _remove_files(batch: IngestBatch) -> None:
@@ -124,7 +162,7 @@ def expire_stale(now: dt.datetime | None = None) -> int:
             Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)):
         if IngestBatch.objects.filter(pk=batch.pk, status=IngestBatch.Status.RUNNING).update(
                 status=IngestBatch.Status.FAILED, finished_at=now,
-                errors=[*batch.errors, {"file": "", "message": DIED}]):
+                errors=[*batch.errors, {"file": "", "code": "died", "params": {}}]):
             _remove_files(batch)
             marked += 1
     return marked

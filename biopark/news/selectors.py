@@ -3,11 +3,14 @@ documents that mention a registry record."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from biopark.accounts import policy
+from biopark.core import passages
+from biopark.core.models import Citation
 from biopark.deals.models import Agreement
 from biopark.ecosystem.fields import MODEL_TYPE, TYPE_NAMES
 from biopark.ecosystem.selectors import entity_model
@@ -64,6 +67,27 @@ def mentions_of(user: Any, record: Any) -> list[Document]:
     ids = Proposal.objects.filter(Q(match=ref) | Q(record=ref)).values("document_id")
     return list(Document.objects.filter(policy.visible_filter(user, Document)).filter(pk__in=ids)
                 .order_by("-published_on", "-ingested_at")[:50])
+
+
+def document_passages(user: Any, citations: list[Citation]) -> dict[int, passages.Passage]:
+    """The passage provider of news documents (registered with biopark.core.passages): the cited span of the
+    document's stored text, for the documents `user` may see (a document's text stays with its park's
+    staff, as on the document's own page). One query."""
+    docs = {
+        source_id: (pk, text)
+        for source_id, pk, text in Document.objects.filter(policy.visible_filter(user, Document))
+        .filter(source_id__in={c.source_id for c in citations})
+        .values_list("source_id", "pk", "text")
+    }
+    out: dict[int, passages.Passage] = {}
+    for c in citations:
+        if c.source_id not in docs:
+            continue
+        pk, text = docs[c.source_id]
+        found = passages.cut(text, c.span_start or 0, c.span_end or 0)
+        if found is not None:
+            out[c.pk] = dataclasses.replace(found, link=f"/news/{pk}/")
+    return out
 
 
 def registry_label(ref: str) -> str:

@@ -8,7 +8,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,6 +56,9 @@ def _clean(incoming: Incoming) -> tuple[str, str, str, PartialDate | None]:
         raise ValidationFailed(_("the title is longer than 500 characters"), field="title")
     if len(incoming.publisher) > 300:
         raise ValidationFailed(_("the source is longer than 300 characters"), field="publisher")
+    if incoming.url and not _web_link(incoming.url):
+        # The link is shown on the document's page: only a web address, never a script ("javascript:").
+        raise ValidationFailed(_("give a link starting with http:// or https://"), field="url")
     if incoming.content is not None:
         try:
             doc = read_bytes(incoming.file_name or "document", incoming.content)
@@ -61,15 +66,23 @@ def _clean(incoming: Incoming) -> tuple[str, str, str, PartialDate | None]:
             raise ValidationFailed(str(exc), field="file") from exc
         return doc.text, incoming.title.strip() or doc.title, doc.kind, date
     text = (incoming.text or "").replace("\r\n", "\n").strip()
-    if not text:
-        raise ValidationFailed(_("paste the text of the document, or choose a file"), field="text")
     if "\x00" in text:
         raise ValidationFailed(_("the text holds binary data; paste plain text"), field="text")
+    if not any(c.isprintable() and not c.isspace() for c in text):  # zero-width characters only: empty too
+        raise ValidationFailed(_("paste the text of the document, or choose a file"), field="text")
     if len(text) > MAX_TEXT:
         raise ValidationFailed(_("the text is longer than %(n)s characters; upload it as a file")
                                % {"n": f"{MAX_TEXT:,}"}, field="text")
     title = incoming.title.strip() or text.splitlines()[0].strip()[:200]
     return text, title, Document.Kind.PASTE, date
+
+
+def _web_link(url: str) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except DjangoValidationError:
+        return False
+    return True
 
 
 def _park_of(actor: Any) -> int | None:

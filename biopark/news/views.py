@@ -31,7 +31,8 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
 def _list_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {
         "documents": list(selectors.documents(request.user)[:100]),
-        "batches": selectors.batches(request.user),
+        # Each batch with its errors put into words now, in the reader's language.
+        "batches": [(b, [jobs.error_text(e) for e in b.errors]) for b in selectors.batches(request.user)],
         "languages": Language.choices,
         "fetch_enabled": fetch.enabled(),
         "limit_mb": uploads.megabytes(uploads.max_upload_bytes()),

@@ -18,7 +18,7 @@ from biopark.core.handlers import forbidden as _forbidden
 from biopark.core.models import Source
 from biopark.core.params import Params
 from biopark.ecosystem.models import Organisation, Park
-from biopark.ecosystem.selectors import citations_of, history_of, passage
+from biopark.ecosystem.selectors import cited_passages, history_of
 from biopark.pipeline import charts, export, extensions, forms, selectors, services, stages
 from biopark.pipeline.models import ALL_STAGES, Modality, Project
 from biopark.pipeline.rules import PORTFOLIO
@@ -108,7 +108,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "project": project,
         "stale": selectors.is_stale(project, selectors.stale_cutoff()),
         "events": selectors.stage_history(project),
-        "citations": [(c, passage(c)) for c in citations_of(project)],
+        "citations": cited_passages(project, request.user),
         "history": history_of(project) if request.user.is_authenticated else [],
         "bookings": extensions.project_bookings(request.user, project),
         "may_change": may_change,

@@ -87,3 +87,28 @@ def test_the_operator_marks_an_event_public_and_visibility_is_checked(deals_worl
     services.event_update(actor=deals_world["users"]["operator"], event=event, data={"visibility": "public"})
     assert policy.decide(deals_world["users"]["anonymous"], policy.VIEW, Event.objects.get(pk=event.pk)).allowed
     services.event_update(actor=deals_world["users"]["operator"], event=event, data={"visibility": "confidential"})
+
+
+def _facts(user, event, language: str) -> str:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    if user is not None:
+        client.force_login(user)
+    html = client.get(f"/deals/events/{event.pk}/").content.decode()
+    start = html.index('<td id="visibility">')
+    return html[start:html.index("</td>", start) + 5]
+
+
+def test_the_event_page_says_who_may_see_it_in_each_language(deals_world, events):
+    operator = deals_world["users"]["operator"]
+    assert _facts(operator, events["closed"], "zh-hans") == (
+        '<td id="visibility">不公开<div class="muted">可见范围：'
+        "管理员、所在园区的运营人员、园区内的机构和主办方；只读用户和访客不可见</div></td>")
+    assert _facts(operator, events["closed"], "en") == (
+        '<td id="visibility">Confidential<div class="muted">Who may see it: administrators, the operators of '
+        "its park, the organisations of its park and the organisers; not viewers or visitors</div></td>")
+    assert _facts(None, events["public"], "en") == (
+        '<td id="visibility">Public<div class="muted">Who may see it: everyone, visitors who are not signed '
+        "in included</div></td>")
+    assert _facts(None, events["signing"], "zh-hans") == (
+        '<td id="visibility">不公开<div class="muted">可见范围：所有人（活动本身不公开，但在此签署了一项公开的协议）'
+        "</div></td>")
