@@ -104,9 +104,18 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def database_template(tmp_path_factory) -> Iterator[str]:
+def database_template(request, tmp_path_factory) -> Iterator[str]:
     """The URL of a migrated, empty database to copy. Migrating takes ~10 s, so pytest-xdist workers share
-    one template (made under a file lock; the last worker done with it drops it on PostgreSQL)."""
+    one template (made under a file lock; the last worker done with it drops it on PostgreSQL). On SQLite the
+    suite's own migrated template (tests/dbtemplate.py) serves, migrated once for every run of these migrations."""
+    from tests import dbtemplate
+
+    if not _postgres_url() and dbtemplate.enabled():
+        request.getfixturevalue("django_db_setup")  # builds the schema template if this run has not yet
+        with request.getfixturevalue("django_db_blocker").unblock():
+            path = dbtemplate.template()
+        yield f"sqlite:///{path}"
+        return
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the session's folder
     state_file, server = shared / "bench-template.json", _postgres_url()
