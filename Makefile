@@ -41,11 +41,12 @@ run: demo
 	$(BIN)/biopark serve --with-worker --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 # The whole suite: the index engine (no Django), the platform, and the browser tests, on every core
-# (pytest-xdist; `make test TEST_WORKERS=0` runs it in one process).
+# (pytest-xdist; `make test TEST_WORKERS=0` runs it in one process). Work stealing: a worker that runs out of
+# tests takes pending ones from the other, so the few long crawls do not leave one core idle at the end.
 TEST_WORKERS ?= auto
 test: install
 	$(BIN)/biopark compilemessages_py
-	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS)
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) $(if $(filter 0,$(TEST_WORKERS)),,--dist worksteal)
 
 lint: install
 	$(BIN)/ruff check .

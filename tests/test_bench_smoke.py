@@ -85,7 +85,11 @@ def _subprocess_env(tmp: Path, database_url: str) -> dict[str, str]:
     env.update({"BIOPARK_BENCH_SIZE": "tiny", "BIOPARK_DATABASE_URL": database_url,
                 "BIOPARK_DATA_DIR": str(tmp / "data"), "DJANGO_SETTINGS_MODULE": "biopark.settings",
                 # The smoke never runs R, even where R and COINr are installed (the tests never need R).
-                "BIOPARK_BENCH_COINR": "0"})
+                "BIOPARK_BENCH_COINR": "0",
+                # The HTTP benchmarks' gunicorn loads the application once and forks its workers from it,
+                # instead of each worker importing Django and every URL module again (seconds of CPU per
+                # worker; the smoke times nothing). Other options on the command line are the benchmark's.
+                "GUNICORN_CMD_ARGS": "--preload"})
     return env
 
 
