@@ -134,18 +134,25 @@ def demo_data(django_db_setup, django_db_blocker) -> Iterator[None]:
     in a transaction open for the module as `module_db` does. On SQLite it is built once per day and state of
     the code (tests/dbtemplate.py) and swapped into the test database for the module (the previous content is
     swapped back after it): about 20 s of CPU saved in each module after the first; elsewhere built per module."""
-    from django.core.management import call_command
+    yield from _demo_for_module("full", django_db_blocker)
 
+
+@pytest.fixture(scope="module")
+def registry_demo_data(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The registry's part of the demo and the demo users (`load_demo`, `ensure_demo_users`), as `demo_data`."""
+    yield from _demo_for_module("registry", django_db_blocker)
+
+
+def _demo_for_module(kind: str, django_db_blocker: Any) -> Iterator[None]:
     from tests import dbtemplate
 
     saved = None
     with django_db_blocker.unblock():
         if dbtemplate.swapping_supported():
-            saved = dbtemplate.swap_in_demo()
+            saved = dbtemplate.swap_in_demo(kind)
         outer = _open_module_transaction()
         if saved is None:
-            with open(os.devnull, "w") as quiet:
-                call_command("demo", stdout=quiet)
+            dbtemplate.DEMOS[kind]()
     try:
         yield
     finally:

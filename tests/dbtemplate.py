@@ -148,11 +148,27 @@ def _copy_into(source: Path, connection: Any) -> None:
     raw.close()
 
 
-def _demo_into(connection: Any) -> None:
+def _build_full_demo() -> None:
+    with open(os.devnull, "w") as quiet:
+        call_command("demo", stdout=quiet)
+
+
+def _build_registry_demo() -> None:
+    from biopark.demo.loader import ensure_demo_users, load_demo
+
+    load_demo(log=lambda _msg: None)
+    ensure_demo_users()
+
+
+# What each kind of demo holds: `biopark demo` whole, or the registry's part and the demo users.
+DEMOS = {"full": _build_full_demo, "registry": _build_registry_demo}
+
+
+def _demo_into(connection: Any, kind: str) -> None:
     """The demo into the in-memory test database: copied from its file, or built there (from the empty schema)
     and then written to its file for the next module and worker."""
     schema = template()
-    target = schema.with_name(f"demo-{demo_key()}.sqlite3")
+    target = schema.with_name(f"demo-{kind}-{demo_key()}.sqlite3")
     with open(schema.with_name("schema.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -161,13 +177,12 @@ def _demo_into(connection: Any) -> None:
                 return
             _copy_into(schema, connection)
             _forget_cached_rows()
-            with open(os.devnull, "w") as quiet:
-                call_command("demo", stdout=quiet)
+            DEMOS[kind]()
             building = target.with_name(f"{target.name}.{os.getpid()}.building")
             with sqlite3.connect(building) as raw:
                 connection.connection.backup(raw)
             raw.close()
-            for old in target.parent.glob("demo-*.sqlite3"):
+            for old in target.parent.glob(f"demo-{kind}-*.sqlite3"):
                 old.unlink(missing_ok=True)
             os.replace(building, target)
         finally:
@@ -185,14 +200,14 @@ def swapping_supported() -> bool:
     return enabled() and connections["default"].is_in_memory_db()
 
 
-def swap_in_demo() -> sqlite3.Connection:
-    """Replace the in-memory test database's content with the demo; returns the previous content (an
-    in-memory copy) for `swap_back`. No transaction may be open on the test database."""
+def swap_in_demo(kind: str) -> sqlite3.Connection:
+    """Replace the in-memory test database's content with a demo (a key of DEMOS); returns the previous content
+    (an in-memory copy) for `swap_back`. No transaction may be open on the test database."""
     connection = connections["default"]
     connection.ensure_connection()
     saved = sqlite3.connect(":memory:")
     connection.connection.backup(saved)
-    _demo_into(connection)
+    _demo_into(connection, kind)
     _forget_cached_rows()
     return saved
 
