@@ -8,6 +8,10 @@ the file-backed one the race tests' conftests ask for), then runs `migrate` as D
 finds nothing to apply. A changed or added migration changes the hash, so a stale template is never used; two
 workers starting together build it once (a file lock). `BIOPARK_TEST_DB_TEMPLATE=0` turns this off
 (pytest-django's own set-up).
+
+The demo the same way (`demo_template`, `swap_in`): `biopark demo` into a copy of the schema template, once per
+day and per state of the code and data that build it, instead of once in every test module that needs it; such a
+module swaps the demo into its in-memory database and swaps the previous content back after its last test.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def enabled() -> bool:
@@ -118,3 +124,97 @@ def teardown(original: str) -> None:
     connection.creation.destroy_test_db(original, verbosity=0)
     for leftover in _files(name) if file_backed else []:
         leftover.unlink(missing_ok=True)
+
+
+# --- the demo ---------------------------------------------------------------------------------------------------
+
+
+def demo_key() -> str:
+    """The schema, today's date (the demo places bookings and deadlines around today) and every file of the
+    code and data that could change what `biopark demo` writes."""
+    import datetime as dt
+
+    digest = hashlib.sha256(f"{schema_key()} {dt.date.today().isoformat()} {settings.PASSWORD_HASHERS[0]}".encode())
+    for path in sorted((REPO / "biopark").rglob("*")):
+        if path.suffix in (".py", ".yaml", ".yml", ".json", ".csv", ".txt") and "migrations" not in path.parts:
+            digest.update(str(path.relative_to(REPO)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _copy_into(source: Path, connection: Any) -> None:
+    with sqlite3.connect(source) as raw:
+        raw.backup(connection.connection)
+    raw.close()
+
+
+def _build_full_demo() -> None:
+    with open(os.devnull, "w") as quiet:
+        call_command("demo", stdout=quiet)
+
+
+def _build_registry_demo() -> None:
+    from biopark.demo.loader import ensure_demo_users, load_demo
+
+    load_demo(log=lambda _msg: None)
+    ensure_demo_users()
+
+
+# What each kind of demo holds: `biopark demo` whole, or the registry's part and the demo users.
+DEMOS = {"full": _build_full_demo, "registry": _build_registry_demo}
+
+
+def _demo_into(connection: Any, kind: str) -> None:
+    """The demo into the in-memory test database: copied from its file, or built there (from the empty schema)
+    and then written to its file for the next module and worker."""
+    schema = template()
+    target = schema.with_name(f"demo-{kind}-{demo_key()}.sqlite3")
+    with open(schema.with_name("schema.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if target.exists():
+                _copy_into(target, connection)
+                return
+            _copy_into(schema, connection)
+            _forget_cached_rows()
+            DEMOS[kind]()
+            building = target.with_name(f"{target.name}.{os.getpid()}.building")
+            with sqlite3.connect(building) as raw:
+                connection.connection.backup(raw)
+            raw.close()
+            for old in target.parent.glob(f"demo-{kind}-*.sqlite3"):
+                old.unlink(missing_ok=True)
+            os.replace(building, target)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _forget_cached_rows() -> None:
+    """Content types this process cached (name -> id) belong to the content swapped out."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+def swapping_supported() -> bool:
+    return enabled() and connections["default"].is_in_memory_db()
+
+
+def swap_in_demo(kind: str) -> sqlite3.Connection:
+    """Replace the in-memory test database's content with a demo (a key of DEMOS); returns the previous content
+    (an in-memory copy) for `swap_back`. No transaction may be open on the test database."""
+    connection = connections["default"]
+    connection.ensure_connection()
+    saved = sqlite3.connect(":memory:")
+    connection.connection.backup(saved)
+    _demo_into(connection, kind)
+    _forget_cached_rows()
+    return saved
+
+
+def swap_back(saved: sqlite3.Connection) -> None:
+    connection = connections["default"]
+    connection.ensure_connection()
+    saved.backup(connection.connection)
+    saved.close()
+    _forget_cached_rows()

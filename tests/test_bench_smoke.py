@@ -85,7 +85,11 @@ def _subprocess_env(tmp: Path, database_url: str) -> dict[str, str]:
     env.update({"BIOPARK_BENCH_SIZE": "tiny", "BIOPARK_DATABASE_URL": database_url,
                 "BIOPARK_DATA_DIR": str(tmp / "data"), "DJANGO_SETTINGS_MODULE": "biopark.settings",
                 # The smoke never runs R, even where R and COINr are installed (the tests never need R).
-                "BIOPARK_BENCH_COINR": "0"})
+                "BIOPARK_BENCH_COINR": "0",
+                # The HTTP benchmarks' gunicorn loads the application once and forks its workers from it,
+                # instead of each worker importing Django and every URL module again (seconds of CPU per
+                # worker; the smoke times nothing). Other options on the command line are the benchmark's.
+                "GUNICORN_CMD_ARGS": "--preload"})
     return env
 
 
@@ -104,9 +108,18 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def database_template(tmp_path_factory) -> Iterator[str]:
+def database_template(request, tmp_path_factory) -> Iterator[str]:
     """The URL of a migrated, empty database to copy. Migrating takes ~10 s, so pytest-xdist workers share
-    one template (made under a file lock; the last worker done with it drops it on PostgreSQL)."""
+    one template (made under a file lock; the last worker done with it drops it on PostgreSQL). On SQLite the
+    suite's own migrated template (tests/dbtemplate.py) serves, migrated once for every run of these migrations."""
+    from tests import dbtemplate
+
+    if not _postgres_url() and dbtemplate.enabled():
+        request.getfixturevalue("django_db_setup")  # builds the schema template if this run has not yet
+        with request.getfixturevalue("django_db_blocker").unblock():
+            path = dbtemplate.template()
+        yield f"sqlite:///{path}"
+        return
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the session's folder
     state_file, server = shared / "bench-template.json", _postgres_url()

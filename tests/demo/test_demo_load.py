@@ -15,11 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def registry_demo(module_db, django_db_blocker):
-    """The registry part of the demo, loaded once for this module (each test runs in its own savepoint)."""
-    with django_db_blocker.unblock():
-        load_demo(log=lambda _msg: None)
-        ensure_demo_users()
+def registry_demo(registry_demo_data):
+    """The registry part of the demo (load_demo, ensure_demo_users), once for this module (each test runs in its
+    own savepoint)."""
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from biopark.demo.loader import ensure_demo_users, load_demo
+from biopark.demo.loader import load_demo
 from biopark.ecosystem.selectors import citations_of, passage
 from biopark.metrics.models import Observation, Target
 
@@ -12,10 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def loaded(module_db, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_demo(log=lambda _msg: None)
-        ensure_demo_users()
+def loaded(registry_demo_data):
+    """load_demo and ensure_demo_users, once for the module (tests/conftest.py)."""
 
 
 def test_article_targets_cite_their_span_and_synthetic_ones_are_marked(loaded, db):
