@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PromotionConfig(AppConfig):
     name = "biopark.promotion"
     label = "promotion"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Investment promotion"
+    verbose_name = _("Investment promotion")
 
     def ready(self) -> None:
         from biopark.deals import followups

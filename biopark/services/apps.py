@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ServicesConfig(AppConfig):
     name = "biopark.services"
     label = "services"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Services"
+    verbose_name = _("Services")
 
     def ready(self) -> None:
         from biopark.services import (  # models are loaded only now: the rules name them
