@@ -9,8 +9,10 @@ class FinancingConfig(AppConfig):
     verbose_name = _("Financing")
 
     def ready(self) -> None:
-        from biopark.financing import home, merge, rules  # models are loaded only now: the rules name them
+        from biopark.core.demo_texts import register_demo_texts
+        from biopark.financing import demo_texts, home, merge, rules  # models are loaded only now: the rules name them
 
+        register_demo_texts(demo_texts.TEXTS)
         rules.register()
         merge.register()
         home.register()
