@@ -10,7 +10,12 @@ class FinancingConfig(AppConfig):
 
     def ready(self) -> None:
         from biopark.core.demo_texts import register_demo_texts
-        from biopark.financing import demo_texts, home, merge, rules  # models are loaded only now: the rules name them
+        from biopark.financing import (  # models are loaded only now: the rules name them
+            demo_texts,
+            home,
+            merge,
+            rules,
+        )
 
         register_demo_texts(demo_texts.TEXTS)
         rules.register()

@@ -9,14 +9,17 @@ class PromotionConfig(AppConfig):
     verbose_name = _("Investment promotion")
 
     def ready(self) -> None:
+        from biopark.core.demo_texts import register_demo_texts
         from biopark.deals import followups
         from biopark.promotion import (  # models are loaded only now: the rules name them
+            demo_texts,
             home,
             merge,
             rules,
             services,
         )
 
+        register_demo_texts(demo_texts.TEXTS)
         rules.register()
         merge.register()
         home.register()
