@@ -1,10 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "biopark.core"
     label = "core"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = _("Platform core")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from biopark.core.dates import PRECISION_CHOICES, format_partial
@@ -81,6 +81,7 @@ class Event(models.Model):
     class Meta:
         ordering = ["-starts_on", "id"]
         verbose_name = _("event")
+        verbose_name_plural = _("events")
 
     @property
     def title(self) -> str:
@@ -169,6 +170,7 @@ class IPAsset(models.Model):
     class Meta:
         ordering = ["-filed_on", "id"]
         verbose_name = _("IP asset")
+        verbose_name_plural = _("IP assets")
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "number"], name="deals_ip_number_unique")
         ]
@@ -236,6 +238,7 @@ class Agreement(models.Model):
     class Meta:
         ordering = ["-signed_on", "id"]
         verbose_name = _("agreement")
+        verbose_name_plural = pgettext_lazy("records", "agreements")  # "agreements" alone is a counting word
         indexes = [
             models.Index(fields=["park", "signed_on"]),
             models.Index(fields=["confidentiality", "park"]),

@@ -26,7 +26,7 @@ from biopark.core.models import Source
 from biopark.deals.models import Event
 from biopark.ecosystem import services as registry
 from biopark.ecosystem.models import Organisation, Park
-from biopark.financing import services
+from biopark.financing import demo_texts, services
 from biopark.financing.models import FinancingNeed, Mandate, Roadshow, RoadshowApplication, RoadshowFeedback
 from biopark.pipeline.models import Project
 
@@ -36,30 +36,30 @@ OPENING_SPAN = (1, 167)  # "On October 19th, the 2023 China Biotechnology Innova
 REAL_EVENT = "event:2023-cbic-financial-capital-roadshow"
 SYNTHETIC_EVENT = "event:synthetic-spring-roadshow"
 
-# Synthetic mandates by investor key; any other investor of the registry gets GENERIC.
+# Synthetic mandates by investor key (names in Chinese, shown by language through biopark.financing.demo_texts); any other investor of the registry gets GENERIC.
 MANDATES: dict[str, dict[str, Any]] = {
     "org:junlian-capital": {
-        "name": "合成示例：创新药早中期 / Synthetic demo: early and mid-stage drugs",
+        "name": demo_texts.MANDATE_EARLY,
         "stages": ["preclinical", "ind", "phase1", "phase2"], "modalities": ["antibody", "adc", "small_molecule"],
         "therapeutic_areas": ["oncology", "immunology"], "rounds": ["a", "b"], "regions": [],
         "ticket_min": "20000000", "ticket_max": "80000000", "currency": "CNY", "co_investment": "lead"},
     "org:chengdu-hitech-investment": {
-        "name": "合成示例：园区产业引导 / Synthetic demo: park industry guidance",
+        "name": demo_texts.MANDATE_PARK,
         "stages": ["ind", "phase1", "phase2", "phase3"], "modalities": [], "therapeutic_areas": [],
         "rounds": ["a", "b", "c"], "regions": ["四川", "Sichuan", "成都", "Chengdu"],
         "ticket_min": "10000000", "ticket_max": "100000000", "currency": "CNY", "co_investment": "follow"},
 }
 GENERIC: dict[str, Any] = {
-    "name": "合成示例投资策略 / Synthetic demo mandate", "stages": ["preclinical", "ind", "phase1"],
+    "name": demo_texts.MANDATE_GENERIC, "stages": ["preclinical", "ind", "phase1"],
     "ticket_min": "5000000", "ticket_max": "30000000", "currency": "CNY"}
 # Synthetic needs: (round, amount in CNY, visibility, use of funds) for the first synthetic projects in turn.
 NEEDS = [
-    ("a", "50000000", "investors", "合成示例：I 期临床 / synthetic: phase 1 trial"),
-    ("pre_a", "15000000", "investors", "合成示例：IND 申报 / synthetic: IND filing"),
-    ("b", "120000000", "investors", "合成示例：II 期临床 / synthetic: phase 2 trial"),
-    ("seed", "3000000", "park", "合成示例：概念验证 / synthetic: proof of concept"),
-    ("a", "60000000", "public", "合成示例：GMP 中试 / synthetic: GMP pilot batch"),
-    ("c", "300000000", "investors", "合成示例：III 期临床 / synthetic: phase 3 trial"),
+    ("a", "50000000", "investors", demo_texts.USE_PHASE1),
+    ("pre_a", "15000000", "investors", demo_texts.USE_IND),
+    ("b", "120000000", "investors", demo_texts.USE_PHASE2),
+    ("seed", "3000000", "park", demo_texts.USE_POC),
+    ("a", "60000000", "public", demo_texts.USE_GMP),
+    ("c", "300000000", "investors", demo_texts.USE_PHASE3),
 ]
 
 
@@ -143,7 +143,7 @@ def _synthetic_roadshow(projects: list[Project]) -> None:
         services.roadshow_investor_add(actor=SYSTEM, roadshow=roadshow, organisation=org)
     for i, project in enumerate(projects[:4]):
         application = services.application_submit(actor=SYSTEM, roadshow=roadshow, project=project,
-                                                  pitch="合成示例路演材料 / synthetic pitch")
+                                                  pitch=demo_texts.PITCH)
         status = RoadshowApplication.Status.REJECTED if i == 3 else RoadshowApplication.Status.SELECTED
         services.application_decide(actor=SYSTEM, application=application, status=status)
     selected = projects[:3]
@@ -152,7 +152,7 @@ def _synthetic_roadshow(projects: list[Project]) -> None:
             if RoadshowFeedback.objects.filter(roadshow=roadshow, investor=org, project=project).exists():
                 continue
             services.feedback_give(actor=SYSTEM, roadshow=roadshow, investor=org, project=project,
-                                   rating=5 - ((j + k) % 3), comment="合成示例反馈 / synthetic feedback",
+                                   rating=5 - ((j + k) % 3), comment=demo_texts.FEEDBACK,
                                    follow_up=(j + k) % 2 == 0)
 
 

@@ -21,7 +21,7 @@ from biopark.core.models import Source
 from biopark.deals.models import Event
 from biopark.ecosystem import services as registry
 from biopark.ecosystem.models import Organisation, Park
-from biopark.promotion import services
+from biopark.promotion import demo_texts, services
 from biopark.promotion.models import Lead, Pipeline, Stage
 
 ARTICLE_002 = "002_a814931e3d59256b.txt"
@@ -33,12 +33,7 @@ STAFF = [("promo-demo-wang", "王", "示例"), ("promo-demo-zhao", "赵", "示�
 # Where the synthetic leads stand today: stage code -> how many.
 FLOW = {"lead": 6, "contacted": 7, "visited": 6, "negotiating": 5, "signed": 3, "registered": 3,
         "construction": 2, "operating": 2, "lost": 6}
-PROJECTS = [
-    ("抗体药物生产基地", "Antibody manufacturing site"), ("细胞治疗研发中心", "Cell therapy R&D centre"),
-    ("医疗器械区域总部", "Medical device regional headquarters"), ("mRNA 疫苗中试线", "mRNA vaccine pilot line"),
-    ("CRO 临床前服务平台", "Preclinical CRO platform"), ("创新药华西总部", "Innovative drugs West China HQ"),
-    ("体外诊断试剂工厂", "IVD reagent plant"), ("AI 药物发现实验室", "AI drug discovery lab"),
-]
+PROJECTS = list(demo_texts.PROJECTS)  # stored in Chinese, shown by language (demo_texts)
 SOURCES = ["referral", "event", "inbound", "delegation", "roadshow", "partner", "outreach"]
 LOST_REASONS = ["other_location", "policy", "space", "funding", "timing", "no_response"]
 
@@ -66,25 +61,23 @@ def _fact_lead(records: dict[str, Any]) -> int:
     pipeline = Pipeline.objects.filter(key="investment-promotion").first()
     if park is None or fao is None or source is None or pipeline is None:
         return 0
-    project = "Foreign resources and joint roadshow promotion for Jingyue's incubators"
-    if Lead.objects.filter(park=park, organisation=fao, project=project).exists():
+    project = demo_texts.FACT_PROJECT
+    if Lead.objects.filter(park=park, organisation=fao,
+                           project__in=[project, demo_texts.EARLIER_FACT_PROJECT]).exists():
         return 0
     visited = pipeline.stages.get(code="visited")
     on = dt.datetime(2022, 5, 18, 9, 0, tzinfo=dt.UTC)
     lead = services.lead_create(
         actor=SYSTEM,
         data={"pipeline": pipeline, "park": park, "organisation": fao, "project": project, "source": "delegation",
-              "description": "The foreign affairs office offers its overseas resources; the Norman Bethune Center "
-                             "hopes to promote roadshow projects jointly with it.",
-              "next_action": "Agree the joint roadshow projects with the foreign affairs office"},
+              "description": demo_texts.FACT_DESCRIPTION, "next_action": demo_texts.FACT_NEXT_ACTION},
         stage=visited, now=on,
     )
     people = [p for p in (records.get(f"person:{k}") for k in
                           ("xue-chunzhi", "ou-shuo", "bai-song", "ju-li", "liu-zhengrui", "sun-yang")) if p]
     activity = services.activity_record(
         actor=SYSTEM, lead=lead, kind="visit", on=on.date(), people=people,
-        summary="Delegation of the Changchun Municipal Foreign (Overseas) Affairs Office visits the Norman Bethune "
-                "Center for Medical Sciences, accompanied by the director of Jingyue's investment promotion bureau.",
+        summary=demo_texts.FACT_SUMMARY,
     )
     for span in (VISIT_SPAN, PURPOSE_SPAN, ROADSHOW_SPAN):
         registry.citation_add(actor=SYSTEM, record=lead, source=source, span=span)
@@ -140,11 +133,10 @@ def _synthetic_flow(park: Park) -> int:
     targets = [code for code, n in FLOW.items() for _ in range(n)]
     for index, target in enumerate(targets):
         source = SOURCES[index % len(SOURCES)]
-        zh, en = PROJECTS[index % len(PROJECTS)]
         started = now - dt.timedelta(days=rng.randint(120, 540))
         amount = Decimal(rng.choice([5, 8, 12, 20, 30, 50, 80, 120])) * Decimal(10_000_000)
         lead = services.lead_create(actor=SYSTEM, now=started, synthetic=True, data={
-            "pipeline": pipeline, "park": park, "organisation": orgs[index], "project": f"{zh} / {en}",
+            "pipeline": pipeline, "park": park, "organisation": orgs[index], "project": PROJECTS[index % len(PROJECTS)],
             "source": source, "source_event": event if source == "event" else None,
             "owner": owners[index % len(owners)], "investment_amount": amount, "investment_currency": "CNY",
             "jobs": rng.randint(2, 60) * 10, "space_m2": Decimal(rng.randint(5, 80) * 500),
@@ -158,17 +150,16 @@ def _synthetic_flow(park: Park) -> int:
         if target == "lost":
             when += dt.timedelta(days=rng.randint(7, 45))
             services.lead_lose(actor=SYSTEM, lead=lead, reason=LOST_REASONS[index % len(LOST_REASONS)],
-                               note="synthetic", now=min(when, now))
+                               note=demo_texts.LOST_NOTE, now=min(when, now))
         elif stages[target].outcome == Stage.Outcome.OPEN:
             due = today + dt.timedelta(days=rng.randint(-10, 20))
             services.lead_update(actor=SYSTEM, lead=lead, data={
-                "next_action": rng.choice(["Send the policy package", "Arrange a site visit", "Follow-up call",
-                                           "Draft the investment agreement"]),
+                "next_action": rng.choice(list(demo_texts.NEXT_ACTIONS)),
                 "next_action_due": due,
             })
             if stages[target].code == "negotiating":
                 services.lead_update(actor=SYSTEM, lead=lead, data={
-                    "policy_package": "Rent-free first two years, equipment subsidy",
+                    "policy_package": demo_texts.POLICY_PACKAGE,
                     "policy_amount": amount / 10, "policy_currency": "CNY"})
         made += 1
     return made

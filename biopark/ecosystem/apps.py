@@ -1,10 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EcosystemConfig(AppConfig):
     name = "biopark.ecosystem"
     label = "ecosystem"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = _("Ecosystem registry")
 
     def ready(self) -> None:
         # Models are loaded only now: the rules, the merge followers and the jobs name them.

@@ -350,8 +350,11 @@ def relation_create(
     note: str = "",
 ) -> Relation:
     if predicate not in Relation.Predicate.values:
+        # The known relations by their labels, in the reader's language (the codes mean nothing on a page).
+        known = _(", ").join(str(label) for label in Relation.Predicate.labels)
         raise ValidationFailed(
-            f"unknown relation {predicate!r}; known: {', '.join(Relation.Predicate.values)}", field="predicate"
+            _("unknown relation “%(value)s”; known relations: %(known)s") % {"value": predicate, "known": known},
+            field="predicate",
         )
     relation = Relation(
         subject_type=MODEL_TYPE[type(subject)],

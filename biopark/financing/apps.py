@@ -9,8 +9,15 @@ class FinancingConfig(AppConfig):
     verbose_name = _("Financing")
 
     def ready(self) -> None:
-        from biopark.financing import home, merge, rules  # models are loaded only now: the rules name them
+        from biopark.core.demo_texts import register_demo_texts
+        from biopark.financing import (  # models are loaded only now: the rules name them
+            demo_texts,
+            home,
+            merge,
+            rules,
+        )
 
+        register_demo_texts(demo_texts.TEXTS)
         rules.register()
         merge.register()
         home.register()

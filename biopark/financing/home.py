@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from biopark.accounts.models import Role
 from biopark.accounts.policy import Actor
-from biopark.core.formatting import format_number
+from biopark.core.formatting import format_date, format_number
 from biopark.core.nav import NavLink, register_nav
 from biopark.core.tiles import Tile, TileData, TileItem, register_tile
 from biopark.financing import selectors
@@ -27,7 +27,8 @@ def investor_tile(actor: Actor) -> TileData | None:
     new = selectors.projects_for_investor(actor.user, organisation.pk, limit=5, since=timezone.now() - NEW_FOR)
     items = [TileItem(label=m.project.display_name, href=f"/financing/projects/{m.project.pk}/",
                       detail=_("%(score)s points") % {"score": m.match.score}) for m in new]
-    items += [TileItem(label=r.event.title, href=f"/financing/roadshows/{r.pk}/", detail=r.event.date)
+    items += [TileItem(label=r.event.title, href=f"/financing/roadshows/{r.pk}/",
+                      detail=format_date(r.event.starts_on, get_language(), precision=r.event.starts_precision or None))
               for r in selectors.upcoming_roadshows(actor.user, limit=3)]
     return TileData(value=format_number(len(new), get_language()), value_label=_("new matches"), href="/financing/",
                     items=items, empty_text=_("No new match and no upcoming roadshow."))

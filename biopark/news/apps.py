@@ -1,13 +1,14 @@
 """News in: documents pasted, uploaded or fetched, read by biopark.extract into proposals that a person
 reviews before anything enters the registry."""
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NewsConfig(AppConfig):
     name = "biopark.news"
     label = "news"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "News"
+    verbose_name = _("News")
 
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy

@@ -171,6 +171,7 @@ def _synthetic_orgs(park: Park | None) -> list[Organisation]:
             actor=policy.SYSTEM,
             data={"key": key, "name_zh": f"合成示例企业{i:02d}", "name_en": f"Synthetic demo company {i:02d}",
                   "park": park.pk if park else None,
+                  "description_zh": "为演示项目组合虚构，并非真实企业。",
                   "description_en": "Made up for the demo portfolio; not a real company."},
         )
         orgs.append(org)
@@ -193,8 +194,10 @@ def _synthetic_portfolio(count: int, today: dt.date) -> int:
                 actor=policy.SYSTEM, organisation=rng.choice(orgs), synthetic=True,
                 data={"key": key, "name_zh": f"合成示例项目{n:03d}", "name_en": f"Synthetic demo project {n:03d}",
                       "modality": rng.choice(modalities), "visibility": rng.choice(["private", "park", "public"]),
+                      "description_zh": "合成示例：为演示项目组合生成，并非真实项目。",
                       "description_en": "Synthetic: generated for the demo portfolio, not a real project."},
-                indications=[{"name_en": f"Synthetic indication {n:03d}", "therapeutic_area": rng.choice(AREAS)}],
+                indications=[{"name_zh": f"合成示例适应症{n:03d}", "name_en": f"Synthetic indication {n:03d}",
+                              "therapeutic_area": rng.choice(AREAS)}],
             )
             indication = project.indications.order_by("id").first()
             assert indication is not None

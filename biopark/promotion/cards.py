@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, pgettext
 
 from biopark.core import formatting
+from biopark.core.demo_texts import shown
 from biopark.promotion.models import Lead, Source, Stage
 from biopark.promotion.selectors import Card
 
@@ -81,8 +82,8 @@ class Labels:
             zh=language.lower().startswith("zh"),
             jobs=_e(gettext("Jobs")),
             owner=_e(pgettext("lead owner", "Owner")),
-            overdue=f' <span class="overdue">{_e(gettext("overdue"))}</span>',
-            synthetic=f'<span class="tag">{_e(gettext("synthetic demo record"))}</span>',
+            overdue=' <span class="overdue">' + _e(gettext("overdue")) + "</span>",
+            synthetic='<span class="tag">' + _e(gettext("synthetic demo record")) + "</span>",
             move_to=_e(gettext("Move to")),
             move=_e(pgettext("lead stage", "Move")),
         )
@@ -95,7 +96,7 @@ def _overdue(due: dt.date | None, stage: Stage, today: dt.date) -> bool:
 
 def _next_action(action: str, due: dt.date | None, overdue: bool, labels: Labels) -> str:
     when = f" · {_day(due, labels.language)}" if due else ""
-    return f"{_e(action or '—')}{when}{labels.overdue if overdue else ''}"
+    return f"{_e(shown(action) or '—')}{when}{labels.overdue if overdue else ''}"
 
 
 def _facts(card: Card, labels: Labels) -> str:
@@ -126,7 +127,7 @@ def board_cards(cards: Iterable[Card], *, options: SafeString, labels: Labels, c
         html.append(
             f'<article class="lead-card">\n    <a class="org" href="/promotion/leads/{card.id}/">'
             f"{_e(_name(card.name_zh, card.name_en, labels.zh))}</a>\n"
-            f"    <div>{_e(card.project)}</div>\n    <div class=\"muted\">{_facts(card, labels)}</div>\n"
+            f"    <div>{_e(shown(card.project))}</div>\n    <div class=\"muted\">{_facts(card, labels)}</div>\n"
             f'    <div class="muted">{labels.owner}: {owner}</div>\n'
             f"    {action}{synthetic}{form}\n  </article>\n")
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
@@ -154,7 +155,7 @@ def list_rows(leads: Iterable[Lead], *, labels: Labels, today: dt.date) -> SafeS
         organisation = _name(lead.organisation.name_zh, lead.organisation.name_en, labels.zh)
         html.append(
             f'<tr><td><a href="/promotion/leads/{lead.pk}/">{_e(organisation)}</a>'
-            f"{' ' + labels.synthetic if lead.synthetic else ''}</td><td>{_e(lead.project)}</td>"
+            f"{' ' + labels.synthetic if lead.synthetic else ''}</td><td>{_e(shown(lead.project))}</td>"
             f"<td>{_e(lead.stage.display_name)}</td><td>{_e(lead.park.display_name)}</td>\n"
             f'<td class="num">{amount}</td><td>{_e(_SOURCE_LABELS.get(lead.source, lead.source))}</td>\n'
             f"<td>{owner}</td>\n"

@@ -9,6 +9,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from biopark.core import formatting
+from biopark.core.demo_texts import shown
 from biopark.core.nav import NavLink, register_nav
 from biopark.core.policy import Actor
 from biopark.core.roles import Role
@@ -25,8 +26,8 @@ def _due_tile(actor: Actor) -> TileData | None:
     unnamed = _("next action")
     items = []
     for lead in leads:
-        action, due = lead.next_action or unnamed, formatting.format_date(lead.next_action_due, language)
-        items.append(TileItem(label=str(lead), href=f"/promotion/leads/{lead.pk}/", detail=f"{action} · {due}",
+        action, due = shown(lead.next_action) or unnamed, formatting.format_date(lead.next_action_due, language)
+        items.append(TileItem(label=f"{lead.organisation} · {shown(lead.project)}", href=f"/promotion/leads/{lead.pk}/", detail=f"{action} · {due}",
                               status="overdue" if selectors.is_overdue(lead, today) else "due"))
     return TileData(
         value=formatting.format_number(count, language),

@@ -1,35 +1,48 @@
 """XLSX export of a run: rankings, uncertainty, strengths and weaknesses, and the exact inputs. Written
-through the one export helper (``biopark.core.spreadsheet``): unit and indicator names stay text."""
+through the one export helper (``biopark.core.spreadsheet``): unit and indicator names stay text.
+
+The sheets a person reads (about, ranking, uncertainty, strengths and weaknesses) follow the request's language;
+the exact inputs (iData, iMeta, recipe) keep the input format's own column codes so they can be run again."""
 
 from __future__ import annotations
 
 import json
 
 from django.http import HttpResponse
+from django.utils.translation import get_language, pgettext
 
 from biopark.core import spreadsheet
+from biopark.core.formatting import ZH, lang_of
 from biopark.rankings import selectors
 from biopark.rankings.models import Run, RunScore
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _w(text: str) -> str:
+    """A workbook word, kept apart from the pages' words of the same spelling by its context."""
+    return pgettext("workbook", text)
+
+
 def run_workbook(run: Run) -> bytes:
     wb = spreadsheet.Workbook()
-    about = wb.sheet("about")
-    about.append(["framework", run.framework.key])
-    about.append(["name", run.framework.name_zh, run.framework.name_en])
-    about.append(["version", run.version.number])
-    about.append(["run", run.pk])
-    about.append(["year", run.year])
-    about.append(["status", run.status])
-    about.append(["units", run.n_units])
-    about.append(["credit", run.framework.credit])
+    zh = lang_of(get_language()) == ZH
+    about = wb.sheet(_w("about"))
+    about.append([_w("framework"), run.framework.key])
+    name = (run.framework.name_zh or run.framework.name_en) if zh else (run.framework.name_en or run.framework.name_zh)
+    about.append([_w("name"), name])
+    about.append([_w("version"), run.version.number])
+    about.append([_w("run"), run.pk])
+    about.append([_w("year"), run.year])
+    about.append([_w("status"), str(Run.Status(run.status).label) if run.status in Run.Status.values else run.status])
+    about.append([_w("units"), run.n_units])
+    about.append([_w("credit"), run.framework.credit])
     if run.synthetic:
-        about.append(["data", "synthetic / 虚构示例数据: fictional parks, not real data"])
+        about.append([_w("data"), _w("synthetic: fictional parks, not real data")])
     names = selectors.node_names(run.imeta, run.framework)
-    sheet = wb.sheet("ranking")
-    sheet.append(["unit", "name", *[h for c in run.codes for h in (f"{c} score", f"{c} rank")]])
+    sheet = wb.sheet(_w("ranking"))
+    sheet.append([_w("unit code"), _w("name"), *[
+        h for c in run.codes for h in (_w("%(code)s score") % {"code": c}, _w("%(code)s rank") % {"code": c})]])
     sheet.append(["", "", *[h for c in run.codes for h in (names.get(c, c), "")]])
     by_unit: dict[str, dict[str, RunScore]] = {}
     for s in RunScore.objects.filter(run=run):
@@ -44,17 +57,19 @@ def run_workbook(run: Run) -> bytes:
             cells.extend([found.score if found else None, found.rank if found else None])
         sheet.append(cells)
     if run.uncertainty:
-        unc = wb.sheet("uncertainty")
-        unc.append(["uCode", "nominal_rank", "median_rank", "p05_rank", "p95_rank", "mean_rank"])
+        unc = wb.sheet(_w("uncertainty"))
+        unc.append([_w("unit code"), _w("nominal rank"), _w("median rank"), _w("5th percentile rank"),
+                    _w("95th percentile rank"), _w("mean rank")])
         for row in run.uncertainty["rows"]:
             unc.append([row["uCode"], row["nominal_rank"], row["median_rank"], row["p05_rank"], row["p95_rank"],
                         row["mean_rank"]])
-    sw = wb.sheet("strengths_weaknesses")
-    sw.append(["unit", "kind", "code", "name", "rank"])
+    sw = wb.sheet(_w("strengths and weaknesses"))
+    sw.append([_w("unit code"), _w("kind"), _w("indicator code"), _w("name"), _w("rank")])
+    kinds = {"strengths": _w("strength"), "weaknesses": _w("weakness")}
     for unit, profile in run.strengths.items():
         for kind in ("strengths", "weaknesses"):
             for code, rank in profile[kind]:
-                sw.append([unit, kind[:-1], code, names.get(code, code), rank])
+                sw.append([unit, kinds[kind], code, names.get(code, code), rank])
     idata = wb.sheet("iData")
     columns: list[str] = list(run.idata_columns)
     for row in run.idata:

@@ -18,6 +18,7 @@ from biopark.accounts.models import Role
 from biopark.ecosystem.models import STAGE_CODES, Organisation, Platform
 from biopark.pipeline.models import Project
 from biopark.services import services
+from biopark.services.demo_texts import EARLIER_TITLE, REQUEST_TITLES
 from biopark.services.models import Category, Service, ServiceRequest
 
 KIND_CATEGORY = {
@@ -77,22 +78,27 @@ def _catalogue() -> list[Service]:
                 data={"key": key, "name_zh": zh, "name_en": en, "category": category, "stages": list(stages),
                       "target_days": TARGET_DAYS[category],
                       "price_model": "free" if category in ("policy", "talent") else "subsidised",
+                      "description_zh": "园区服务台提供的示例服务条目。",
                       "description_en": "Demo catalogue entry offered by the park's service desk."},
             )
             made.append(service)
     return made
 
 
-# (service index, title, path of states to walk, rating at close)
+# (service index, path of states to walk, rating at close) of each demo request in turn
+_PATHS: list[tuple[int, list[str], int | None]] = [
+    (0, [], None),
+    (1, ["accepted"], None),
+    (2, ["accepted", "in_progress"], None),
+    (3, ["accepted", "in_progress", "delivered"], None),
+    (4, ["accepted", "in_progress", "delivered", "closed"], 5),
+    (5, ["rejected"], None),
+    (0, ["withdrawn"], None),
+    (1, ["accepted", "in_progress", "delivered", "closed"], 4),
+]
+# Titles in Chinese, the park's working language; pages show them by language (biopark.services.demo_texts).
 DEMO_REQUESTS: list[tuple[int, str, list[str], int | None]] = [
-    (0, "Demo: screening campaign for a lead series", [], None),
-    (1, "Demo: help with the IND filing package", ["accepted"], None),
-    (2, "Demo: investor introductions for a Series A", ["accepted", "in_progress"], None),
-    (3, "Demo: freedom-to-operate search", ["accepted", "in_progress", "delivered"], None),
-    (4, "Demo: subsidy application for a new GMP line", ["accepted", "in_progress", "delivered", "closed"], 5),
-    (5, "Demo: recruiting a head of clinical operations", ["rejected"], None),
-    (0, "Demo: second screening run", ["withdrawn"], None),
-    (1, "Demo: meeting with the regulator", ["accepted", "in_progress", "delivered", "closed"], 4),
+    (index, zh, path, rating) for (index, path, rating), (zh, _label, _en) in zip(_PATHS, REQUEST_TITLES, strict=True)
 ]
 
 
@@ -110,7 +116,8 @@ def _requests(catalogue: list[Service]) -> int:
     made = 0
     start = timezone.now() - dt.timedelta(days=60)
     for i, (index, title, path, rating) in enumerate(DEMO_REQUESTS):
-        if ServiceRequest.objects.filter(title=title, requester_organisation=requester).exists():
+        if ServiceRequest.objects.filter(title__in=[title, EARLIER_TITLE[title]],
+                                         requester_organisation=requester).exists():
             continue
         service = catalogue[index % len(catalogue)]
         at = start + dt.timedelta(days=6 * i)

@@ -9,6 +9,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from biopark.core import tiles
+from biopark.core.demo_texts import shown
 from biopark.core.formatting import format_date
 from biopark.core.policy import Actor
 from biopark.core.roles import Role
@@ -41,7 +42,7 @@ def queue(actor: Actor) -> tiles.TileData:
         late = r.due_on is not None and r.due_on < today
         due = format_date(r.due_on, lang) if r.due_on else ""
         detail = _("overdue since %(day)s") % {"day": due} if late else (_("due %(day)s") % {"day": due} if due else "")
-        items.append(tiles.TileItem(label=f"#{r.pk} {r.title}", href=f"/services/requests/{r.pk}/",
+        items.append(tiles.TileItem(label=f"#{r.pk} {shown(r.title)}", href=f"/services/requests/{r.pk}/",
                                     detail=f"{r.requester_organisation.display_name} · {detail}".strip(" ·"),
                                     status="overdue" if late else r.state))
     return tiles.TileData(
@@ -66,7 +67,7 @@ def awaiting_me(actor: Actor) -> tiles.TileData | None:
         value=tiles.count_text(qs.count()),
         value_label=_("delivered requests to confirm"),
         href="/services/requests/?state=delivered",
-        items=[tiles.TileItem(label=f"#{r.pk} {r.title}", href=f"/services/requests/{r.pk}/",
+        items=[tiles.TileItem(label=f"#{r.pk} {shown(r.title)}", href=f"/services/requests/{r.pk}/",
                               detail=r.service.display_name, status=r.state) for r in listed],
         empty_text=_("No request is waiting for you."),
     )

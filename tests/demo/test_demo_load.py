@@ -101,3 +101,22 @@ def test_every_demo_user_signs_in_with_the_demo_password(demo, settings):
     assert sorted(hashes) == sorted(u for u, _r, _a in DEMO_USERS)
     (shared,) = set(hashes.values())  # hashed once for all of them
     assert check_password(DEMO_PASSWORD, shared) and not check_password(DEMO_PASSWORD + "x", shared)
+
+
+def test_the_article_lead_stores_chinese_and_reads_english_on_english_pages(demo, client):
+    from django.utils import translation
+
+    from biopark.promotion import demo_texts
+    from biopark.promotion.models import Lead
+
+    lead = Lead.objects.get(project=demo_texts.FACT_PROJECT)
+    assert (lead.description, lead.next_action, list(lead.activities.values_list("summary", flat=True))) == (
+        demo_texts.FACT_DESCRIPTION, demo_texts.FACT_NEXT_ACTION, [demo_texts.FACT_SUMMARY])
+    client.force_login(Profile.objects.get(user__username="admin").user)
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        # The change history shows what was stored, as stored; the record above it reads in the page's language.
+        html = client.get(f"/promotion/leads/{lead.pk}/").content.decode().split('id="history"')[0]
+    assert "Foreign resources and joint roadshow promotion for Jingyue&#x27;s incubators</h1>" in html
+    assert "Agree the joint roadshow projects with the foreign affairs office" in html
+    assert demo_texts.FACT_PROJECT not in html

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from biopark.accounts.policy import SYSTEM
 from biopark.core.errors import ValidationFailed
@@ -96,3 +97,13 @@ def test_merge_folds_duplicate_into_keeper():
     assert Relation.objects.get().subject_id == keep.pk
     assert ChangeRecord.objects.filter(object_id=keep.pk, action="merge").count() == 1
     assert Park.objects.count() == 1
+
+
+def test_unknown_relation_is_refused_in_the_readers_language():
+    park = ParkFactory()
+    org = OrganisationFactory(park=park)
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed) as refused:
+        services.relation_create(actor=SYSTEM, subject=park, predicate="likes", obj=org)
+    assert refused.value.fields == {
+        "predicate": "未知的关系“likes”；可用的关系：位于，运营，隶属于，合作伙伴，成员，投资，主管，承载"}
+    assert list(Relation.objects.filter(subject_id=park.pk)) == []

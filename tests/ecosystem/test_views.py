@@ -128,7 +128,7 @@ def test_relations_and_positions_from_the_record_page(roles):
     assert org.name_zh in page.split('id="relations"')[1]
     bad = client.post(f"/organisations/{org.pk}/relations/", {"predicate": "likes", "other_type": "park",
                                                              "other": str(roles["zone"].pk)}, follow=True)
-    assert "unknown relation" in bad.content.decode() and Relation.objects.count() == 1
+    assert "未知的关系“likes”" in bad.content.decode() and Relation.objects.count() == 1
     client.post(f"/organisations/{org.pk}/relations/{relation.pk}/delete/")
     assert Relation.objects.count() == 0
 

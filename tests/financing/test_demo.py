@@ -20,8 +20,8 @@ def test_the_demo_cites_the_roadshow_and_labels_its_mandates_synthetic():
     junlian = OrganisationFactory(key="org:junlian-capital", kind=Organisation.Kind.INVESTOR, park=None)
     assert financing.load(log=lambda _m: None) == {"mandates": 1}
     mandate = Mandate.objects.get(organisation=junlian)
-    assert (mandate.synthetic, mandate.stages, str(mandate.ticket_min)) == (
-        True, ["preclinical", "ind", "phase1", "phase2"], "20000000.00")
+    assert (mandate.synthetic, mandate.name, mandate.stages, str(mandate.ticket_min)) == (
+        True, "合成示例：创新药早中期", ["preclinical", "ind", "phase1", "phase2"], "20000000.00")
     roadshow = Roadshow.objects.get(event__key=financing.REAL_EVENT)
     assert roadshow.synthetic is False
     assert list(roadshow.investor_links.values_list("organisation__key", flat=True)) == ["org:junlian-capital"]

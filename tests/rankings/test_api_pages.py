@@ -133,8 +133,8 @@ def test_pages_tables_charts_and_export(client, roles, toy_run):
     assert client.get(f"/rankings/runs/{toy_run.pk}/uncertainty/").status_code == 200
     resp = client.get(f"/rankings/runs/{toy_run.pk}/export.xlsx")
     wb = load_workbook(io.BytesIO(resp.content))
-    rows = list(wb["ranking"].iter_rows(values_only=True))
-    assert rows[0][:4] == ("unit", "name", "Index score", "Index rank")
+    rows = list(wb["排名"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("单元代码", "名称", "Index 得分", "Index 排名")
     assert rows[2][:4] == ("P3", "Park three", 87.5, 1)
     assert [r[0] for r in wb["iData"].iter_rows(values_only=True)] == ["uCode", "P1", "P2", "P3"]
 

@@ -36,3 +36,11 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping[key]
     except (KeyError, IndexError, TypeError):
         return None
+
+
+@register.filter
+def stored(value: Any) -> str:
+    """A single-language field in the reader's language when the demo wrote it (biopark.core.demo_texts)."""
+    from biopark.core.demo_texts import shown
+
+    return shown(value)
