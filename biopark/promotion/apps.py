@@ -13,6 +13,7 @@ class PromotionConfig(AppConfig):
         from biopark.deals import followups
         from biopark.promotion import (  # models are loaded only now: the rules name them
             demo_texts,
+            history_labels,
             home,
             merge,
             rules,
@@ -22,5 +23,6 @@ class PromotionConfig(AppConfig):
         register_demo_texts(demo_texts.TEXTS)
         rules.register()
         merge.register()
+        history_labels.register()
         home.register()
         followups.register_opener(services.lead_open_for_follow_up)

@@ -376,7 +376,7 @@ def activity_record(
         activity.people.set(people)
     record_change(
         actor=_user(actor), obj=lead, action=ChangeRecord.UPDATE,
-        changes={"activities": [None, f"{activity.get_kind_display()} {day.isoformat()}"]},
+        changes={"activities": [None, {"kind": activity.kind, "on": day.isoformat()}]},
     )
     return activity
 

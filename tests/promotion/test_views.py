@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from biopark.accounts.models import Role
+from biopark.core.models import ChangeRecord
 from biopark.promotion import services
 from biopark.promotion.models import Activity, Lead, StageChange
 from tests.factories import OrganisationFactory, ParkFactory, PersonFactory, make_user
@@ -137,6 +138,19 @@ def test_move_activity_and_document_on_the_lead_page(site):
     assert "Site tour" in html and "Bai Song" in html and "offer.pdf" in html
     assert [a.kind for a in Activity.objects.filter(lead=lead)] == ["visit"]
     assert Lead.objects.get(pk=lead.pk).stage.code == "visited"
+
+
+def test_the_history_names_an_activity_by_its_label_and_date_in_each_language(site):
+    client = _as(site, site["operator"])
+    lead = site["lead"]
+    client.post(f"/promotion/leads/{lead.pk}/activities", {"kind": "visit", "on": "2026-05-18", "summary": "Site tour"})
+    change = ChangeRecord.objects.filter(object_id=str(lead.pk)).order_by("-pk").first()
+    assert change.changes == {"activities": [None, {"kind": "visit", "on": "2026-05-18"}]}
+    en = client.get(f"/promotion/leads/{lead.pk}/").content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    zh = client.get(f"/promotion/leads/{lead.pk}/").content.decode()
+    assert "拜访 2026年5月18日" in zh and "Visit 18 May 2026" in en
+    assert "2026-05-18" not in zh and "2026-05-18" not in en
 
 
 def test_statistics_page(site):
