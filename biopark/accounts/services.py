@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from biopark.accounts import policy
 from biopark.accounts.models import ApiToken, FeedToken, Profile, Role, hash_token
+from biopark.core import tiles
 from biopark.core.audit import diff, record_change, snapshot
 from biopark.core.errors import NotFound, PermissionRefused, ValidationFailed
 from biopark.core.models import ChangeRecord
@@ -242,6 +243,8 @@ def profile_home_visit(*, user: Any, now: dt.datetime | None = None) -> None:
         profile.home_previous_visit_at = profile.home_visit_at
         profile.home_visit_at = now
         profile.save(update_fields=["home_visit_at", "home_previous_visit_at"])
+        # The "since your last visit" tile counts from the visit just ended: its cached copy is stale now.
+        tiles.note_write(Profile._meta.label_lower)
 
 
 def profile_language_set(*, user: Any, language: str) -> bool:

@@ -122,7 +122,8 @@ def register() -> None:
     tiles.register_tile(tiles.Tile("alerts", gettext_lazy("Alerts"), OPERATORS | {Role.PLATFORM_MANAGER.value},
                                    alerts, order=5, cache_seconds=60))
     tiles.register_tile(tiles.Tile("registry.since", gettext_lazy("Since your last visit"), OPERATORS,
-                                   since_last_visit, order=60, cache_seconds=60, reads=REGISTRY))
+                                   since_last_visit, order=60, cache_seconds=60,
+                                   reads=REGISTRY | {"accounts.profile"}))
     tiles.register_tile(tiles.Tile("registry.figures", gettext_lazy("Key figures"), PUBLIC, key_figures, order=10,
                                    cache_seconds=300, reads=REGISTRY))
     tiles.register_tile(tiles.Tile("registry.platforms", gettext_lazy("Functional platforms"), PUBLIC, platforms,

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from biopark.accounts.models import Role
-from biopark.accounts.services import api_token_create
+from biopark.accounts.services import api_token_create, profile_home_visit
 from biopark.facilities import timeutil
 from biopark.facilities.models import Booking
 from biopark.facilities.services import booking_decide
@@ -101,3 +101,21 @@ def test_the_page_says_a_tile_is_refreshed_after_each_change(park_world):
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     queue = re.search(r'<section class="tile" id="tile-servicesqueue".*?</section>', html, re.S)
     assert queue is not None and "每 60 秒更新，有改动时立即更新" in queue.group(0)
+
+
+# Committed for real: each visit is its own transaction, as each request is (a test transaction would keep the
+# first visit's callback pending, and the tiles wait for the commit).
+@pytest.mark.django_db(transaction=True)
+def test_a_new_visit_moves_the_since_tile_at_once(park_world):
+    operator = park_world["operator"]
+    user = type(operator).objects.get(pk=operator.pk)
+    now = timezone.now()
+    profile_home_visit(user=user, now=now - dt.timedelta(hours=5))
+    profile_home_visit(user=type(operator).objects.get(pk=operator.pk), now=now - dt.timedelta(hours=2))
+    first = _api_tiles(operator)["registry.since"]
+    assert dt.datetime.fromisoformat(first["extra"]["since"]) == now - dt.timedelta(hours=5)
+    # Two hours on a new visit starts: the tile counts from the visit that just ended, at once.
+    profile_home_visit(user=type(operator).objects.get(pk=operator.pk), now=now)
+    second = _api_tiles(operator)["registry.since"]
+    assert dt.datetime.fromisoformat(second["extra"]["since"]) == now - dt.timedelta(hours=2)
+    assert _when(second) >= _when(first)
