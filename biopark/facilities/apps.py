@@ -10,10 +10,12 @@ class FacilitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # Models are loaded only now: the rules, the selectors and the merge followers name them.
-        from biopark.facilities import kpis, merge, selectors, tiles
+        from biopark.core.demo_texts import register_demo_texts
+        from biopark.facilities import demo_texts, kpis, merge, selectors, tiles
         from biopark.facilities.permissions import register
         from biopark.pipeline import extensions
 
+        register_demo_texts(demo_texts.TEXTS)
         register()
         kpis.register()  # its live KPIs, read by metrics through biopark.core.kpis
         merge.register()

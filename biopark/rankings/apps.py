@@ -11,8 +11,10 @@ class RankingsConfig(AppConfig):
     def ready(self) -> None:
         # Models are loaded only now: the rules and the jobs name them.
         from biopark.core import background
-        from biopark.rankings import jobs, rules, services, tiles
+        from biopark.core.demo_texts import register_demo_texts
+        from biopark.rankings import jobs, labels, rules, services, tiles
 
+        register_demo_texts(labels.SYSTEM_TEXTS, labels.SYSTEM_PATTERNS)
         rules.register()
         tiles.register()
         jobs.register_builder(services.run_build_queued)

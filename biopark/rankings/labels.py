@@ -94,7 +94,8 @@ def warning_label(warning: Mapping[str, Any], names: Mapping[str, str]) -> dict[
 
 # Texts the platform itself writes on the frameworks, versions and runs it builds (the default framework, the
 # real-parks framework, the demo's examples). They are stored as written (the API returns them so) and shown
-# in the reader's language; a text a person typed matches none of them and is shown as entered.
+# in the reader's language (registered with biopark.core.demo_texts); a text a person typed matches none of
+# them and is shown as entered.
 SYSTEM_TEXTS = {
     "default framework": gettext_lazy("default framework"),
     "created": gettext_lazy("created"),
@@ -105,20 +106,9 @@ SYSTEM_TEXTS = {
     "COINr 1.x example build": gettext_lazy("COINr 1.x example build"),
     "HDR 2023/24 method": gettext_lazy("HDR 2023/24 method"),
 }
-_SYSTEM_PATTERNS = [
+SYSTEM_PATTERNS = [
     (re.compile(r"^indicators with data in (?P<year>\d{4})$"), gettext_lazy("indicators with data in %(year)s")),
     (re.compile(r"^copied from (?P<key>[\w-]+) v(?P<number>\d+)$"), gettext_lazy("copied from %(key)s v%(number)s")),
     (re.compile(r"^(?P<year>\d{4}) real parks / 真实园区$"), gettext_lazy("%(year)s real parks")),
     (re.compile(r"^(?P<year>\d{4}) synthetic / 虚构示例$"), gettext_lazy("%(year)s synthetic example")),
 ]
-
-
-def system_text(text: str) -> str:
-    """A stored credit, version note or run label in the reader's language when the platform wrote it."""
-    if text in SYSTEM_TEXTS:
-        return str(SYSTEM_TEXTS[text])
-    for pattern, label in _SYSTEM_PATTERNS:
-        found = pattern.match(text)
-        if found:
-            return str(label) % found.groupdict()
-    return text

@@ -6,11 +6,11 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from biopark.core import tiles
+from biopark.core.demo_texts import shown
 from biopark.core.formatting import format_number
 from biopark.core.policy import Actor
 from biopark.core.roles import Role
 from biopark.rankings import selectors
-from biopark.rankings.labels import system_text
 from biopark.rankings.models import JobStatus, Run, RunScore
 
 PUBLIC = frozenset({Role.VIEWER.value, tiles.ANONYMOUS})
@@ -39,7 +39,7 @@ def latest_ranking(actor: Actor) -> tiles.TileData | None:
     title = (fw.name_zh or fw.name_en) if (lang or "").startswith("zh") else (fw.name_en or fw.name_zh)
     return tiles.TileData(
         value=tiles.count_text(run.n_units, lang),
-        value_label=_("parks ranked in %(ranking)s") % {"ranking": system_text(run.label) or title},
+        value_label=_("parks ranked in %(ranking)s") % {"ranking": shown(run.label) or title},
         href=f"/rankings/runs/{run.pk}/",
         items=items,
         extra={"run": run.pk, "synthetic": run.synthetic},

@@ -120,7 +120,7 @@ def test_a_role_that_may_not_book_is_refused_in_one_language():
 def test_notes_the_demo_stores_read_in_the_page_language_and_typed_notes_as_typed():
     from biopark.facilities.demo import PRICE_NOTE
 
-    source = "{{ price|stored_note }} · {{ reason|stored_note }} · {{ typed|stored_note }}"
+    source = "{{ price|stored }} · {{ reason|stored }} · {{ typed|stored }}"
     values = {"price": PRICE_NOTE, "reason": "Demo: yearly maintenance / 年度维护", "typed": "空调检修 / AC"}
     assert _render(source, "zh-hans", **values) == "示意价格，非平台实际收费 · 演示：年度维护 · 空调检修 / AC"
     assert _render(source, "en", **values) == (

@@ -72,10 +72,10 @@ def data_values() -> set[str]:
     # pages show them translated, so the crawl must judge them.
     from django.utils import translation
 
-    from biopark.rankings.labels import system_text
+    from biopark.core.demo_texts import shown
 
     with translation.override("zh-hans"):
-        return {value for value in values if system_text(value) == value}
+        return {value for value in values if shown(value) == value}
 
 
 def _json_names(value: Any, key: str, out: set[str]) -> None:

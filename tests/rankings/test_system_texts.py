@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import translation
 
 from biopark.accounts.policy import SYSTEM
-from biopark.rankings.labels import system_text
+from biopark.core.demo_texts import shown as system_text
 from biopark.rankings.services import run_create
 from tests.rankings.helpers import IDATA, make_external
 

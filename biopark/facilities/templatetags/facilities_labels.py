@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext_lazy
 
 from biopark.facilities import timeutil, week
 from biopark.facilities.models import WEEKDAY_LABELS, WEEKDAYS, Resource, UsageRecord
@@ -47,18 +46,3 @@ def free_link(resource: Resource, slot: Any) -> str:
     """The resource page with its booking form filled in for a free slot (the chips of the search list)."""
     tz = timeutil.resource_zone(resource)
     return week.free_link(resource, slot.start.astimezone(tz), slot.end.astimezone(tz))
-
-
-# Notes the demo stores on its resources and outages (biopark.facilities.demo), each read in the page's language;
-# a note a person typed matches none and is shown as typed.
-_DEMO_TEXTS = {
-    "illustrative demo price, not the platform's tariff / 示意价格，非平台实际收费":
-        gettext_lazy("illustrative demo price, not the platform's tariff"),
-    "Demo: yearly maintenance / 年度维护": gettext_lazy("Demo: yearly maintenance"),
-}
-
-
-@register.filter
-def stored_note(text: Any) -> str:
-    value = "" if text is None else str(text)
-    return str(_DEMO_TEXTS.get(value, value))
