@@ -10,8 +10,20 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from biopark.core import policy
 from biopark.core.api_errors import error_body
 from biopark.core.errors import DomainError
+
+
+class RequestMemo:
+    """What the permission core may remember for the length of one request (the park tree)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with policy.request_memo():
+            return self.get_response(request)
 
 
 class DomainErrorPages:

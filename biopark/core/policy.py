@@ -10,7 +10,9 @@ parks whose directory is open) the registry tells it through `register_park_tree
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +25,8 @@ from biopark.core.roles import Role
 __all__ = [
     "ALLOW", "BASIC_ACTIONS", "CHANGE", "CREATE", "DELETE", "EXPORT", "IMPORT", "LINK", "MOVE", "NOTHING", "SYSTEM",
     "VIEW", "Actor", "Decision", "Rule", "RuleSet", "Visible", "actor_for", "admin_only_rule", "admin_visible",
-    "decide", "has_rule", "or_nothing", "own_rows", "park_subtree", "prefixed", "public_park_ids", "refuse",
-    "register_action", "register_park_tree", "register_rule", "require", "require_write", "rule_set",
+    "decide", "forget_park_tree", "has_rule", "or_nothing", "own_rows", "park_subtree", "prefixed", "public_park_ids", "refuse",
+    "register_action", "register_park_tree", "register_rule", "request_memo", "require", "require_write", "rule_set",
     "scope_changes", "signed_in_filter", "signed_in_or_public_filter", "signed_in_reads", "user_of",
     "visible_filter",
 ]
@@ -98,14 +100,46 @@ def register_park_tree(*, subtree: Callable[[int], frozenset[int]], public: Call
     _park_tree = _ParkTree(subtree=subtree, public=public)
 
 
+# Within one request the park tree is read once: a page asks for it in its navigation, in each rule it applies
+# and in each queryset filter (an anonymous visitor's page asked the database fifteen times). Outside a
+# request (a worker, a command, a test between requests) every call reads the table. A park written during
+# the request empties the memo (the registry's save and delete receivers call forget_park_tree).
+_tree_memo: ContextVar[dict[Any, frozenset[int]] | None] = ContextVar("biopark_park_tree_memo", default=None)
+
+
+@contextmanager
+def request_memo() -> Iterator[None]:
+    """Remember the park tree until the block ends (biopark.core.middleware.RequestMemo: one request)."""
+    token = _tree_memo.set({})
+    try:
+        yield
+    finally:
+        _tree_memo.reset(token)
+
+
+def forget_park_tree() -> None:
+    memo = _tree_memo.get()
+    if memo is not None:
+        memo.clear()
+
+
+def _remembered(key: Any, read: Callable[[], frozenset[int]]) -> frozenset[int]:
+    memo = _tree_memo.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
 def park_subtree(root_id: int) -> frozenset[int]:
     """The park and every zone nested below it."""
-    return _park_tree.subtree(root_id)
+    return _remembered(("subtree", root_id), lambda: _park_tree.subtree(root_id))
 
 
 def public_park_ids() -> frozenset[int]:
     """Parks whose directory is open, with everything nested below them."""
-    return _park_tree.public()
+    return _remembered("public", _park_tree.public)
 
 
 def actor_for(user: Any) -> Actor:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 from biopark.core.models import Citation, Source
@@ -25,6 +26,7 @@ from biopark.core.policy import (
     Actor,
     Decision,
     Visible,
+    forget_park_tree,
     or_nothing,
     own_rows,
     public_park_ids,
@@ -65,11 +67,23 @@ def park_subtree(root_id: int) -> frozenset[int]:
 
 
 def _public_park_ids() -> frozenset[int]:
-    """Parks whose directory is open, with everything nested below them."""
-    ids: set[int] = set()
-    for pid in Park.objects.filter(public_directory=True).values_list("id", flat=True):
-        ids |= park_subtree(pid)
-    return frozenset(ids)
+    """Parks whose directory is open, with everything nested below them (one read of the table)."""
+    rows = list(Park.objects.values_list("id", "parent_id", "public_directory"))
+    children: dict[int | None, list[int]] = {}
+    for pid, parent, _public in rows:
+        children.setdefault(parent, []).append(pid)
+    found: set[int] = set()
+    stack = [pid for pid, _parent, public in rows if public]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, []))
+    return frozenset(found)
+
+
+def _forget_park_tree(**_kwargs: Any) -> None:
+    forget_park_tree()
 
 
 # --- which parks a record belongs to ------------------------------------------------------------
@@ -289,6 +303,9 @@ def register() -> None:
     """The rules of the registry's models and of the sources and citations it keeps (called by
     EcosystemConfig.ready), and the park tree the policy scopes operators and open directories with."""
     register_park_tree(subtree=park_subtree, public=_public_park_ids)
+    # A park written during a request: the rest of the request sees the tree as it now is.
+    post_save.connect(_forget_park_tree, sender=Park, dispatch_uid="biopark_park_tree_saved")
+    post_delete.connect(_forget_park_tree, sender=Park, dispatch_uid="biopark_park_tree_deleted")
     registry = (*BASIC_ACTIONS, IMPORT, MOVE, LINK)
     for model, scope in ((Park, ("parent",)), (Organisation, ("park",)), (Person, ()), (Platform, ("park", "operator"))):
         register_rule(model, _registry_rule, visible=_registry_visible(model), scope_fields=scope, actions=registry)
