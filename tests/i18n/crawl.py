@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.test import Client
 
-from tests.i18n.visible import DataMask, offending, ungrouped_numbers, visible_texts
+from tests.i18n.visible import DataMask, VisibleText, offending, ungrouped_numbers, visible_texts
 
 # Files (exports, calendar feeds, charts) are not pages; their headers are checked by the apps' own tests.
 FILES = re.compile(r"\.(csv|xlsx|ics|json|svg|png|pdf|zip)$")
@@ -132,6 +132,31 @@ class FormsAndLinks(HTMLParser):
             self._select = None
 
 
+class Page(HTMLParser):
+    """A page read once for both: the text a person reads (VisibleText) and the forms and links to follow
+    (FormsAndLinks). Reading HTML is most of the crawl's own cost."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.visible = VisibleText()
+        self.found = FormsAndLinks()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.visible.handle_starttag(tag, attrs)
+        self.found.handle_starttag(tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.visible.handle_startendtag(tag, attrs)
+        self.found.handle_startendtag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.visible.handle_endtag(tag)
+        self.found.handle_endtag(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.visible.handle_data(data)
+
+
 def _signature(url: str) -> tuple[str, tuple[str, ...]]:
     """A page once per shape: /rankings/runs/1/units/P2/ stands for every unit of every run."""
     parts = urlsplit(url)
@@ -150,10 +175,11 @@ class Crawl:
     uploads: int = 0  # bad files sent to upload forms
     check: Callable[[str, DataMask], list[str]] | None = None  # what counts as untranslated (Latin words by default)
 
-    def note(self, label: str, response: Any, mask: DataMask | None = None) -> None:
+    def note(self, label: str, response: Any, mask: DataMask | None = None, texts: list[str] | None = None) -> None:
         if "text/html" not in response.get("Content-Type", ""):
             return
-        texts = visible_texts(response.content.decode())
+        if texts is None:
+            texts = visible_texts(response.content.decode())
         bad = offending(texts, mask or self.mask, self.check)
         if bad:
             self.findings[f"{self.who} {label} [{response.status_code}]"] = bad
@@ -173,11 +199,13 @@ class Crawl:
             self.pages += 1
             if response.status_code >= 500:
                 self.findings[f"{self.who} GET {url} [{response.status_code}]"] = ["(a server error)"]
-            self.note(f"GET {url}", response)
             if "text/html" not in response.get("Content-Type", ""):
                 continue
-            parser = FormsAndLinks()
-            parser.feed(response.content.decode())
+            page = Page()
+            page.feed(response.content.decode())
+            page.close()
+            self.note(f"GET {url}", response, texts=page.visible.texts)
+            parser = page.found
             for href in parser.links:
                 target = urljoin(url, href)
                 if target.startswith("/") and "#" not in target:
