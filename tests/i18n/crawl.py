@@ -21,7 +21,7 @@ from tests.i18n.visible import DataMask, VisibleText, offending, ungrouped_numbe
 # Files (exports, calendar feeds, charts) are not pages; their headers are checked by the apps' own tests.
 FILES = re.compile(r"\.(csv|xlsx|ics|json|svg|png|pdf|zip)$")
 SKIP = ("/admin/", "/api/", "/static/", "/media/", "/i18n/", "/accounts/logout/")
-MAX_PAGES = 400
+MAX_PAGES = 1000
 BAD_BY_TYPE = {
     "date": "2016-13-45", "datetime-local": "2016-13-45T25:61", "time": "25:61", "number": "abc",
     "email": "not-an-email", "url": "not a url", "month": "2016-13", "week": "2016-W99",
@@ -172,6 +172,7 @@ class Crawl:
     seen: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
     forms_done: set[tuple[str, str, tuple[str, ...]]] = field(default_factory=set)
     pages: int = 0
+    complete: bool = False  # every page found was visited (MAX_PAGES not reached)
     uploads: int = 0  # bad files sent to upload forms
     check: Callable[[str, DataMask], list[str]] | None = None  # what counts as untranslated (Latin words by default)
 
@@ -188,30 +189,42 @@ class Crawl:
             self.findings[f"{self.who} {label} [{response.status_code}] ungrouped numbers"] = numbers
 
     def walk(self, seeds: list[str]) -> None:
-        queue = deque(seeds)
-        while queue and self.pages < MAX_PAGES:
-            url = queue.popleft()
+        """Links first, from the first seed (the home page) on, as a person clicking through would go; then
+        the other seeds (every route filled with the world's records) and the links found on their pages.
+        A page reached by links from the home page that answers 403 or 500, files included, is a link the
+        role should never have been shown (issue 11)."""
+        linked: deque[tuple[str, str]] = deque([(seeds[0], "")])
+        rest: deque[tuple[str, str]] = deque((url, "") for url in seeds[1:])
+        while (linked or rest) and self.pages < MAX_PAGES:
+            from_home = bool(linked)
+            url, source = (linked or rest).popleft()
             sig = _signature(url)
-            if sig in self.seen or url.startswith(SKIP) or not url.startswith("/") or FILES.search(urlsplit(url).path):
+            if sig in self.seen or url.startswith(SKIP) or not url.startswith("/"):
+                continue
+            is_file = bool(FILES.search(urlsplit(url).path))
+            if is_file and not from_home:
                 continue
             self.seen.add(sig)
             response = self.client.get(url)
             self.pages += 1
             if response.status_code >= 500:
                 self.findings[f"{self.who} GET {url} [{response.status_code}]"] = ["(a server error)"]
-            if "text/html" not in response.get("Content-Type", ""):
+            if from_home and response.status_code in (403, 500):
+                self.findings[f"{self.who} link to {url} (from {source or 'the start'}) [{response.status_code}]"] = [
+                    "(a link this role is shown answers with a refusal or an error)"]
+            if is_file or "text/html" not in response.get("Content-Type", ""):
                 continue
             page = Page()
             page.feed(response.content.decode())
             page.close()
             self.note(f"GET {url}", response, texts=page.visible.texts)
-            parser = page.found
-            for href in parser.links:
-                target = urljoin(url, href)
-                if target.startswith("/") and "#" not in target:
-                    queue.append(target)
-            for form in parser.forms:
+            for href in page.found.links:
+                target = urljoin(url, href).split("#")[0]
+                if target.startswith("/"):
+                    (linked if from_home else rest).append((target, url))
+            for form in page.found.forms:
                 self.submit(url, form)
+        self.complete = not (linked or rest)
 
     def submit(self, page: str, form: Form) -> None:
         action = urljoin(page, form.action or page)

@@ -1,8 +1,12 @@
-"""Every page, in the pseudo-locale and in Simplified Chinese, for every role: no visible text that came from
-code without passing through translation (see tests/i18n/visible.py for what counts, and its allow-list).
+"""Every page, in the pseudo-locale, in Simplified Chinese and in English, for every role: no visible text that
+came from code without passing through translation (see tests/i18n/visible.py for what counts, and its
+allow-list), no number shown without the locale's grouping, no server error.
 
-Pages are found by filling every route of the URL resolver with the world's records (so each record type's
-detail and edit pages are seen) and following every link; each form is submitted empty and with bad values."""
+Pages are found by following every link from the home page (as a person clicking through would go), then by
+filling every route of the URL resolver with the world's records (so each record type's detail and edit pages
+are seen) and following the links found there; each form is submitted empty and with bad values. A page (or
+file) reached by links from the home page that answers 403 or 500 is a link the role should never have been
+shown (issue 11); this used to be a crawl of its own in tests/core/test_nav_crawl.py."""
 
 from __future__ import annotations
 
@@ -48,6 +52,8 @@ def _crawl(world: dict[str, Any], language: str) -> dict[str, list[str]]:
         crawl = Crawl(client=client, mask=mask, who=who, forms_done=forms_done, check=check)
         crawl.walk(seeds)
         findings.update(crawl.findings)
+        if not crawl.complete:
+            findings[f"{who}: the crawl stopped at {crawl.pages} requests with pages left to visit"] = []
     _RESULTS[language] = findings
     return findings
 
@@ -61,7 +67,8 @@ def vocabulary_labels() -> set[str]:
 
 
 def _report(findings: dict[str, list[str]]) -> str:
-    lines = [f"{len(findings)} page(s) show text that did not pass through translation:"]
+    lines = [f"{len(findings)} finding(s): text that did not pass through translation, numbers not grouped, server "
+             "errors, links a role is shown that refuse it, or a crawl that did not finish:"]
     for label, texts in sorted(findings.items()):
         lines.append(f"  {label}")
         lines.extend(f"      {t!r}" for t in texts)
