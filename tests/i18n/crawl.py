@@ -198,13 +198,10 @@ class Crawl:
         while (linked or rest) and self.pages < MAX_PAGES:
             from_home = bool(linked)
             url, source = (linked or rest).popleft()
-            sig = _signature(url)
-            if sig in self.seen or url.startswith(SKIP) or not url.startswith("/"):
+            if not self._to_visit(url, from_home=from_home):
                 continue
             is_file = bool(FILES.search(urlsplit(url).path))
-            if is_file and not from_home:
-                continue
-            self.seen.add(sig)
+            self.seen.add(_signature(url))
             response = self.client.get(url)
             self.pages += 1
             if response.status_code >= 500:
@@ -224,7 +221,14 @@ class Crawl:
                     (linked if from_home else rest).append((target, url))
             for form in page.found.forms:
                 self.submit(url, form)
-        self.complete = not (linked or rest)
+        self.complete = not any(self._to_visit(url, from_home=True) for url, _ in linked) and \
+            not any(self._to_visit(url, from_home=False) for url, _ in rest)
+
+    def _to_visit(self, url: str, *, from_home: bool) -> bool:
+        """A page not seen in its shape, of the site, not a file unless a link from home leads to it."""
+        if _signature(url) in self.seen or url.startswith(SKIP) or not url.startswith("/"):
+            return False
+        return from_home or not FILES.search(urlsplit(url).path)
 
     def submit(self, page: str, form: Form) -> None:
         action = urljoin(page, form.action or page)
