@@ -1,9 +1,17 @@
-"""Helpers shared by the HTTP benchmarks: a gunicorn server on loopback and a bounded load client."""
+"""Helpers shared by the HTTP benchmarks: a gunicorn server on loopback and a bounded load client.
+
+The server is `python -m gunicorn biopark.wsgi:application` in a new process, as in production. With
+BIOPARK_BENCH_SERVER=fork (set by the smoke run, tests/test_bench_smoke.py, never by a measurement) the
+gunicorn master is instead forked from the benchmark's own process, which has already imported Django: the
+same application, workers and options, without a second import of Django and every URL module (about 2 s of
+CPU per benchmark, which the smoke pays seven times and which it does not test).
+"""
 
 from __future__ import annotations
 
 import http.client
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -22,20 +30,106 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(env: dict[str, str], workers: int = 4, threads: int = 2) -> tuple[subprocess.Popen, int]:
+class ForkedServer:
+    """The gunicorn master forked from this process, with the part of Popen's interface the benchmarks use."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"gunicorn (pid {self.pid})", timeout or 0)
+            time.sleep(0.02)
+        assert self.returncode is not None
+        return self.returncode
+
+    def _signal(self, number: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, number)
+
+    def terminate(self) -> None:
+        self._signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self._signal(signal.SIGKILL)
+
+
+def _fork_server(port: int, workers: int, threads: int) -> ForkedServer:
+    """Fork this process into a gunicorn master serving biopark.wsgi (loaded before forking its workers, as
+    with --preload). Only for a process that has set Django up with the settings the server needs."""
+    from django.db import connections
+
+    connections.close_all()  # a database connection must not be shared with the forked processes
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return ForkedServer(pid)
+    code = 1
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)  # stdout is the benchmark's JSON: the server writes nothing there
+        from gunicorn.app.base import BaseApplication
+
+        import biopark.wsgi
+
+        class Server(BaseApplication):  # type: ignore[misc]
+            def load_config(self) -> None:
+                for name, value in {"bind": f"127.0.0.1:{port}", "workers": workers, "threads": threads,
+                                    "loglevel": "warning", "preload_app": True}.items():
+                    self.cfg.set(name, value)
+
+            def load(self) -> object:
+                return biopark.wsgi.application
+
+        Server().run()
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        os._exit(code)  # never return into the benchmark's code, nor run its exit handlers
+
+
+def _forked_serves(env: dict[str, str]) -> bool:
+    """Whether the smoke asked for a forked server and this process's settings are the server's: every
+    variable the benchmark gives its server already has that value here."""
+    return os.environ.get("BIOPARK_BENCH_SERVER") == "fork" and all(os.environ.get(k) == v for k, v in env.items())
+
+
+def start_server(env: dict[str, str], workers: int = 4, threads: int = 2) -> tuple[subprocess.Popen | ForkedServer, int]:
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "biopark.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
-        cwd=REPO, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    proc: subprocess.Popen | ForkedServer
+    if _forked_serves(env):
+        proc = _fork_server(port, workers, threads)
+    else:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "biopark.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
+            cwd=REPO, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return proc, port
         except OSError:
-            time.sleep(0.2)
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
     proc.kill()
     raise RuntimeError("server did not start")
 

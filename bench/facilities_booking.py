@@ -38,7 +38,7 @@ from _common import bench_size, next_ids, sized, write_rows  # noqa: E402
 SIZE = bench_size(__doc__)
 PARAMS = sized(SIZE, {
     # book_requests: distinct bodies (wrk cycles through them); workers: 0 means two per core plus one.
-    "tiny": {"resources": 4, "bookings": 40, "slot_requests": 24, "book_requests": 16, "clients": 2,
+    "tiny": {"resources": 4, "bookings": 40, "slot_requests": 8, "book_requests": 8, "clients": 2,
              "workers": 2, "platforms": 2},
     "small": {"resources": 200, "bookings": 100_000, "slot_requests": 800, "book_requests": 4000,
               "clients": 16, "workers": 0, "platforms": 20},

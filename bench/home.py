@@ -33,6 +33,7 @@ SIZE = bench_size(__doc__)
 if "BIOPARK_DATABASE_URL" not in os.environ:
     os.environ["BIOPARK_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-home-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "biopark.settings")
+os.environ.setdefault("BIOPARK_DEBUG", "0")  # the default, said aloud: the server gets the same (below)
 
 import django  # noqa: E402
 
@@ -44,7 +45,7 @@ from django.db import connection  # noqa: E402
 
 PARAMS = sized(SIZE, {
     "tiny": {"organisations": 300, "bookings": 3_000, "projects": 60, "events": 600, "requests": 300,
-             "resources": 10, "requests_per_url": 40, "clients": 4, "seconds": 3},
+             "resources": 10, "requests_per_url": 8, "clients": 4, "seconds": 3},
     "small": {"organisations": 10_000, "bookings": 100_000, "projects": 2_000, "events": 20_000,
               "requests": 5_000, "resources": 50, "requests_per_url": 400, "clients": 8, "seconds": 15},
     "full": {"organisations": 100_000, "bookings": 1_000_000, "projects": 20_000, "events": 200_000,

@@ -32,7 +32,7 @@ from _common import bench_size, sized  # noqa: E402
 
 SIZE = bench_size(__doc__)
 PARAMS = sized(SIZE, {
-    "tiny": {"leads": 40, "orgs": 10, "owners": 2, "requests": 24, "clients": 2, "workers": 2},
+    "tiny": {"leads": 40, "orgs": 10, "owners": 2, "requests": 8, "clients": 2, "workers": 2},
     "small": {"leads": 1_000, "orgs": 100, "owners": 5, "requests": 400, "clients": 8, "workers": 4},
     "full": {"leads": 10_000, "orgs": 1_000, "owners": 8, "requests": 800, "clients": 8, "workers": 4},
 })

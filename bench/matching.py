@@ -33,7 +33,7 @@ from _common import bench_size, sized  # noqa: E402
 
 SIZE = bench_size(__doc__)
 PARAMS = sized(SIZE, {
-    "tiny": {"investors": 30, "projects": 60, "requests": 16, "clients": 2, "workers": 2, "tokens": 5},
+    "tiny": {"investors": 30, "projects": 60, "requests": 4, "clients": 2, "workers": 2, "tokens": 5},
     "small": {"investors": 1_000, "projects": 2_000, "requests": 400, "clients": 8, "workers": 4, "tokens": 50},
     "full": {"investors": 10_000, "projects": 20_000, "requests": 800, "clients": 8, "workers": 4, "tokens": 200},
 })

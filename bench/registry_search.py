@@ -29,7 +29,7 @@ from _common import bench_size, sized  # noqa: E402
 
 SIZE = bench_size(__doc__)
 PARAMS = sized(SIZE, {
-    "tiny": {"orgs": 60, "relations": 120, "requests": 24, "clients": 2, "workers": 2, "threads": 1},
+    "tiny": {"orgs": 60, "relations": 120, "requests": 8, "clients": 2, "workers": 2, "threads": 1},
     "small": {"orgs": 10_000, "relations": 30_000, "requests": 800, "clients": 8, "workers": 4, "threads": 1},
     "full": {"orgs": 100_000, "relations": 300_000, "requests": 800, "clients": 8, "workers": 4, "threads": 1},
 })

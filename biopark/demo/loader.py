@@ -38,8 +38,14 @@ _PERSON_FIELDS = ["name_zh", "name_en", "aliases", "description_zh", "descriptio
 _PLATFORM_FIELDS = ["name_zh", "name_en", "aliases", "kind", "stages", "description_zh", "description_en"]
 
 
+# libyaml's parser when PyYAML was built with it (the wheels are): the same documents, ten times faster than
+# the pure-Python one (0.25 s of the demo's CPU for the fact files).
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_files(directory: Path = DATA_DIR) -> list[dict[str, Any]]:
-    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.yaml"))]
+    return [yaml.load(p.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506 - a safe loader
+            for p in sorted(directory.glob("*.yaml"))]
 
 
 class _Loader:
@@ -207,9 +213,10 @@ class _Loader:
 
 def load_demo(log: Callable[[str], None] = print) -> dict[str, int]:
     loader = _Loader(log)
+    docs = load_files()  # read once: neither step changes the documents
     with transaction.atomic():
-        loader.load(load_files())
-        loader.counts.update(deals_demo.load(load_files(), log))
+        loader.load(docs)
+        loader.counts.update(deals_demo.load(docs, log))
         loader.counts.update({k: v for k, v in load_promotion(loader.records).items() if v})
         financing.load(log)
         loader.counts["Target"] = load_targets(log)
