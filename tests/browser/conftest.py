@@ -121,15 +121,23 @@ def browser_page(live_server, browser_session: BrowserSession) -> Iterator[Any]:
 
 SCREENSHOTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "docs",
                            "screenshots")
-PASSWORD = "correct-horse-9"  # tests.factories.make_user's password
 
 
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/?next=/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(f"{base_url}/")
+def sign_in(page, base_url: Any, username: str) -> None:
+    """Sign `username` in without the form: the session Django's `login()` makes for it, handed to the page's
+    context as its cookie (replacing any earlier one). No page is opened. The form is driven where signing in is
+    part of what a test proves (test_registry_browser, and the journeys that sign in to reach a page by its
+    `next` address: booking, platform manager, merge); here it would cost three page loads per use (the form,
+    its POST, the home page it leads to)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                               "url": str(base_url)}])  # a URL, or pytest-django's live_server
 
 
 def at_width(page, width: int, height: int = 900) -> None:
