@@ -51,13 +51,16 @@ class BrowserSession:
         self._loop = asyncio._get_running_loop()
         assert self._loop is not None, "Playwright's sync API no longer registers its loop: see in_use()"
         asyncio._set_running_loop(None)
+        self._path = path
         with self.in_use():
             try:
-                self.browser = self._playwright.chromium.launch(executable_path=path, headless=True,
-                                                                args=CHROMIUM_FLAGS)
+                self.browser = self._launch()
             except BaseException:
                 self._playwright.stop()  # no driver left running when Chromium does not start
                 raise
+
+    def _launch(self) -> Any:
+        return self._playwright.chromium.launch(executable_path=self._path, headless=True, args=CHROMIUM_FLAGS)
 
     @contextlib.contextmanager
     def in_use(self) -> Iterator[None]:
@@ -80,6 +83,9 @@ class BrowserSession:
     def fresh_page(self) -> Iterator[Any]:
         """A page in a context of its own (no cookies or storage of an earlier test), Chinese, 1280 x 900."""
         with self.in_use():
+            if not self.browser.is_connected():
+                # Chromium died during an earlier test (which failed for it): the next tests get a new one.
+                self.browser = self._launch()
             context = self.browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
             try:
                 page = context.new_page()

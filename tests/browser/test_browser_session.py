@@ -59,3 +59,12 @@ def test_each_page_starts_without_the_cookies_and_storage_of_the_one_before(brow
         assert page.evaluate("localStorage.getItem('left_behind')") is None
         assert page.evaluate("navigator.language") == "zh-CN"
         assert page.viewport_size == {"width": 1280, "height": 900}
+
+
+def test_a_browser_that_died_in_an_earlier_test_is_replaced(browser_session, live_server):
+    with browser_session.in_use():
+        browser_session.browser.close()  # as if Chromium had crashed
+    with browser_session.fresh_page() as page:
+        page.goto(f"{live_server.url}/accounts/login/")
+        assert page.locator("#id_username").count() == 1
+    assert browser_session.browser.is_connected()
