@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.browser import conftest
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PASSWORD = "correct-horse-9"  # tests.factories.UserFactory's
 
 
 def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/?next=/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(f"{live_server.url}/")
+    """Signed in without the form (see tests.browser.conftest.sign_in)."""
+    conftest.sign_in(page, live_server.url, username)
 
 
 def shoot(page, name: str) -> None:

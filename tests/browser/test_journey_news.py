@@ -22,6 +22,7 @@ def test_paste_review_accept_in_chinese(browser_page, live_server, transactional
     page, base = browser_page, live_server.url
     at_width(page, 1366)
     sign_in(page, base, operator.username)
+    page.goto(f"{base}/")
     page.click("nav.mainnav a[data-nav='news']")
     expect(page.locator("main h1")).to_have_text("资讯读入")
     expect(page.locator("#fetch-off")).to_be_visible()

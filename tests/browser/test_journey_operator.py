@@ -60,6 +60,7 @@ def test_operator_journey(browser_page, live_server):
     page, base = browser_page, live_server.url
     at_width(page, 1366)
     sign_in(page, base, user.username)
+    page.goto(f"{base}/")
     # The header's two rows: brand, search, language and account on one line; every app's link on the next,
     # each wholly visible.
     assert header_rows(page, "header.topbar > *:not(.mainnav)") == 1

@@ -45,6 +45,7 @@ def test_readers_follow_every_navigation_link_without_a_refusal(browser_page, li
     page, base = browser_page, live_server.url
     at_width(page, 1366)
     sign_in(page, base, user.username)
+    page.goto(f"{base}/")
     nav = page.locator("nav.mainnav")
     expect(nav).to_contain_text("园区")
     expect(nav).not_to_contain_text("导入 / 导出")

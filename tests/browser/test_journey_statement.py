@@ -73,6 +73,7 @@ def test_member_downloads_the_months_statement_step_by_step(browser_page, live_s
     page = browser_page
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, live_server, "member")
+    page.goto(f"{live_server.url}/")
 
     # 1. From the header to the facilities, then the "Statements" tab: this month of the member's organisation.
     page.click("header a[href='/facilities/']")
