@@ -190,18 +190,13 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing_for_the_session() -> Iterator[None]:
     """MD5 from the first fixture on: module-scoped worlds and the module demo (built before any function
-    fixture runs) make their users with it too, instead of paying PBKDF2's deliberate slowness per user."""
+    fixture runs) make their users with it too, instead of paying PBKDF2's deliberate slowness per user. Real
+    deployments keep Django's PBKDF2. A test that sets its own hashers (`settings`, `override_settings`) gets
+    MD5 back after it from those; no per-test override is needed (it cost every test a settings change)."""
     from django.test.utils import override_settings
 
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Real deployments keep Django's PBKDF2; tests make many users and need not pay for it. (Kept per test as
-    # well: a test that sets its own hashers through `settings` gets MD5 back after it.)
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def assert_api_error(response, status, field=None):
