@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,6 +53,14 @@ def roles(db):
 
 def pytest_configure(config):
     os.environ.setdefault("BIOPARK_DATA_DIR", str(REPO / "var" / "test"))
+
+
+def pytest_collection_finish(session) -> None:
+    """Django, every app and every test module are imported by now: a few hundred thousand objects that live as
+    long as the run. Moved out of the collector's sight once, so that its full collections, which every test's
+    garbage keeps triggering, no longer walk them all again (about a third of a small test's time went there)."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(scope="session")
@@ -181,18 +190,13 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing_for_the_session() -> Iterator[None]:
     """MD5 from the first fixture on: module-scoped worlds and the module demo (built before any function
-    fixture runs) make their users with it too, instead of paying PBKDF2's deliberate slowness per user."""
+    fixture runs) make their users with it too, instead of paying PBKDF2's deliberate slowness per user. Real
+    deployments keep Django's PBKDF2. A test that sets its own hashers (`settings`, `override_settings`) gets
+    MD5 back after it from those; no per-test override is needed (it cost every test a settings change)."""
     from django.test.utils import override_settings
 
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Real deployments keep Django's PBKDF2; tests make many users and need not pay for it. (Kept per test as
-    # well: a test that sets its own hashers through `settings` gets MD5 back after it.)
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def assert_api_error(response, status, field=None):
@@ -234,3 +238,44 @@ def _shared_cache_after_committing_tests(request) -> Iterator[None]:
         from django.core.cache import cache
 
         cache.clear()
+
+
+
+class _StaticFilesSeen:
+    """WhiteNoise's middleware lists every static file when it is made, and Django's test client makes the
+    middleware afresh for every test (a new client, a new handler): a tenth of a small page test's time. The
+    files do not change during a run, so the list made by the first middleware is handed to the next ones made
+    with the same settings (a server process makes its middleware once and is not concerned)."""
+
+    def __init__(self) -> None:
+        self.files: dict[Any, dict[str, Any]] = {}
+
+    def install(self) -> None:
+        from whitenoise.middleware import WhiteNoiseMiddleware
+
+        original = WhiteNoiseMiddleware.add_files_from_finders
+        seen = self
+
+        def add_files_from_finders(middleware: Any) -> None:
+            key = seen.key(middleware)
+            if key not in seen.files:
+                before = dict(middleware.files)
+                original(middleware)
+                seen.files[key] = {url: f for url, f in middleware.files.items() if before.get(url) is not f}
+            middleware.files.update(seen.files[key])
+
+        WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders  # type: ignore[method-assign]
+
+    @staticmethod
+    def key(middleware: Any) -> Any:
+        from django.conf import settings
+
+        return (middleware.static_prefix, middleware.max_age, middleware.allow_all_origins, middleware.charset,
+                middleware.add_headers_function, middleware.__dict__.get("immutable_file_test"),
+                repr(getattr(settings, "WHITENOISE_MIMETYPES", None)), tuple(map(str, settings.STATICFILES_DIRS)),
+                tuple(settings.STATICFILES_FINDERS), str(settings.STATIC_ROOT))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once() -> None:
+    _StaticFilesSeen().install()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 
 from biopark.accounts.models import Profile, Role
@@ -78,18 +79,16 @@ class PlatformFactory(_Named):
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-9")
+    # Hashed before the one insert (`UserFactory(password=...)` hashes the given one), with the hasher in force.
+    password = factory.Transformer("correct-horse-9", transform=make_password)
 
 
 def make_user(role: str, *, organisation: Organisation | None = None, park: Park | None = None, **kw) -> User:
-    """A user with a profile of the given role (see biopark.accounts.models.Role)."""
-    user = UserFactory(**kw)
-    user.save()
-    Profile.objects.create(user=user, role=role, organisation=organisation, park=park)
+    """A user with a profile of the given role (see biopark.accounts.models.Role): one insert for each."""
     if role == Role.ADMIN:
-        user.is_staff = True
-        user.save()
+        kw.setdefault("is_staff", True)
+    user = UserFactory(**kw)
+    Profile.objects.create(user=user, role=role, organisation=organisation, park=park)
     return user

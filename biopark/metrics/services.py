@@ -243,14 +243,15 @@ def observations_import(*, actor: Any, table: Table, dry_run: bool = False) -> I
             where = _("line %(line)s") % {"line": item.line}
             raise PermissionRefused(f"{where}: {decision.reason}", fields={where: decision.reason})
     report = ImportReport()
+    # What is stored for the rows' parks and indicators, read once (not one query per row).
+    stored = {
+        (o.park_id, o.indicator_id, o.year): o
+        for o in Observation.objects.filter(
+            park__in={i.park.pk for i in planned}, indicator__in={i.indicator.pk for i in planned}
+        )
+    }
     if dry_run:
         # Say what the import would do, without writing: compare each row with what is stored.
-        stored = {
-            (o.park_id, o.indicator_id, o.year): o
-            for o in Observation.objects.filter(
-                park__in={i.park.pk for i in planned}, indicator__in={i.indicator.pk for i in planned}
-            )
-        }
         for item in planned:
             obs = stored.get((item.park.pk, item.indicator.pk, item.year))
             if obs is None:
@@ -263,7 +264,8 @@ def observations_import(*, actor: Any, table: Table, dry_run: bool = False) -> I
         return report
     for item in planned:
         _saved, status = _upsert(actor=actor, park=item.park, indicator=item.indicator, year=item.year,
-                            value=item.value, unit=item.unit, source=item.source, action=ChangeRecord.IMPORT)
+                                 value=item.value, unit=item.unit, source=item.source, action=ChangeRecord.IMPORT,
+                                 stored=stored)
         setattr(report, status, getattr(report, status) + 1)
     return report
 
@@ -308,12 +310,20 @@ def observation_create(*, actor: Any, data: Mapping[str, Any]) -> Observation:
 
 
 def _upsert(*, actor: Any, park: Park, indicator: Indicator, year: int, value: decimal.Decimal, unit: str,
-            source: str, action: str) -> tuple[Observation, str]:
-    obs = Observation.objects.filter(park=park, indicator=indicator, year=year).first()
+            source: str, action: str,
+            stored: dict[tuple[int, int, int], Observation] | None = None) -> tuple[Observation, str]:
+    """Create or update one observation. `stored`: the observations already read by the caller, by (park id,
+    indicator id, year), kept up to date here (a later row of the same import may name the same one)."""
+    if stored is None:
+        obs = Observation.objects.filter(park=park, indicator=indicator, year=year).first()
+    else:
+        obs = stored.get((park.pk, indicator.pk, year))
     user = _user(actor)
     if obs is None:
         obs = Observation.objects.create(park=park, indicator=indicator, year=year, value=value, unit=unit,
                                          source=source, updated_by=user if getattr(user, "pk", None) else None)
+        if stored is not None:
+            stored[(park.pk, indicator.pk, year)] = obs
         record_change(actor=user, obj=obs, action=action,
                       changes=diff({}, snapshot(obs, OBSERVATION_FIELDS)))
         return obs, "created"

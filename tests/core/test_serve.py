@@ -78,6 +78,10 @@ signal.signal(signal.SIGINT, stop)
 signal.signal(signal.SIGTERM, stop)
 out.with_suffix(".ready").write_text("ready")
 if len(sys.argv) > 2:
+    # Exit only once the other child can take its signal (on a busy machine it may not have started yet).
+    deadline = time.monotonic() + 60
+    while len(list(out.parent.glob("*.ready"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
     sys.exit(int(sys.argv[2]))
 while True:
     time.sleep(0.05)

@@ -55,12 +55,6 @@ def local(y: int, m: int, d: int, h: int, mi: int = 0, tz: str = "Asia/Shanghai"
     return dt.datetime(y, m, d, h, mi, tzinfo=ZoneInfo(tz))
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """make_user hashes passwords; a fast hasher keeps these tests quick (security is not under test here)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def api_client(user):
     """A Django test client that sends a bearer token for `user` (the API's token auth)."""
     from django.test import Client

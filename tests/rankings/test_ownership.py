@@ -279,15 +279,17 @@ def test_filters_agree_with_decisions(world):
     run_create(actor=world["operator_a"], framework=copied, idata=IDATA, publish=False)
     run_create(actor=SYSTEM, framework=world["national"], idata=IDATA, publish=True)
     users = [*world["users"].values(), world["operator_zone"], world["operator_b"], None]
-    models = [(Framework, rules.framework_filter), (FrameworkVersion, rules.version_filter),
-              (Run, rules.run_filter), (RunScore, rules.score_filter)]
+    # Each model with the relations its rule reads, fetched with the rows (the rule still decides every row).
+    models = [(Framework, rules.framework_filter, ()), (FrameworkVersion, rules.version_filter, ("framework",)),
+              (Run, rules.run_filter, ("framework",)), (RunScore, rules.score_filter, ("run__framework",))]
     for public in (False, True):
         world["other_park"].public_directory = public
         world["other_park"].save()
         for user in users:
             actor = policy.actor_for(user)
-            for model, make_filter in models:
+            for model, make_filter, related in models:
+                rows = list(model.objects.select_related(*related))
                 for action in (policy.VIEW, policy.EXPORT, policy.CHANGE, policy.DELETE, policy.IMPORT):
                     filtered = set(model.objects.filter(make_filter(actor, action)).values_list("pk", flat=True))
-                    decided = {obj.pk for obj in model.objects.all() if policy.decide(actor, action, obj)}
+                    decided = {obj.pk for obj in rows if policy.decide(actor, action, obj)}
                     assert filtered == decided, (getattr(user, "username", None), model.__name__, action, public)
