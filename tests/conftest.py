@@ -138,6 +138,25 @@ def _roll_back(outer: Any) -> None:
 
 
 @pytest.fixture(scope="module")
+def module_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """tests/world.py's world plus an investor, a viewer and the anonymous visitor (None), built once and rolled
+    back after the module (the translation crawls, the navigation tests)."""
+    from django.db import transaction
+
+    from biopark.accounts.models import Role
+    from tests.factories import make_user
+    from tests.world import build_world
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = build_world()
+        world["users"]["investor"] = make_user(Role.INVESTOR)
+        world["users"]["viewer"] = make_user(Role.VIEWER)
+        world["users"]["anonymous"] = None
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker) -> Iterator[None]:
     """The whole demo (registry, facilities, pipeline, services, rankings and its users) for a module's tests,
     in a transaction open for the module as `module_db` does. On SQLite it is built once per day and state of

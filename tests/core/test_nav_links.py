@@ -8,29 +8,12 @@ before it visits the other pages."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
-
-@pytest.fixture(scope="module")
-def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    from biopark.accounts.models import Role
-    from tests.factories import make_user
-    from tests.world import build_world
-
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with fast, django_db_blocker.unblock(), transaction.atomic():
-        built = build_world()
-        built["users"]["investor"] = make_user(Role.INVESTOR)
-        built["users"]["viewer"] = make_user(Role.VIEWER)
-        yield built
-        transaction.set_rollback(True)
-
 
 REGISTRY = ["/parks/", "/organisations/", "/people/", "/platforms/"]
 APPS = ["/facilities/", "/pipeline/", "/services/", "/deals/"]
@@ -52,20 +35,20 @@ def _nav_links(client: Client) -> list[str]:
 
 
 @pytest.mark.parametrize("who", sorted(EXPECTED_LINKS))
-def test_each_role_sees_the_links_it_may_use(world: dict[str, Any], who: str) -> None:
+def test_each_role_sees_the_links_it_may_use(module_world: dict[str, Any], who: str) -> None:
     client = Client()
-    client.force_login(world["users"][who])
+    client.force_login(module_world["users"][who])
     assert _nav_links(client) == EXPECTED_LINKS[who]
 
 
 @pytest.mark.parametrize("who", ["investor", "viewer"])
-def test_a_forced_upload_by_a_reader_is_refused_cleanly(world: dict[str, Any], who: str) -> None:
+def test_a_forced_upload_by_a_reader_is_refused_cleanly(module_world: dict[str, Any], who: str) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from biopark.ecosystem.models import Organisation
 
     client = Client()
-    client.force_login(world["users"][who])
+    client.force_login(module_world["users"][who])
     before = sorted(Organisation.objects.values_list("pk", "name_zh", "name_en"))
     page = client.get("/import/").content.decode()
     assert 'id="import-form"' not in page and 'id="no-import"' in page

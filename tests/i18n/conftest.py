@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import override_settings
 from django.utils.translation import trans_real
 
@@ -39,20 +37,3 @@ def pseudo_locale(pseudo_locale_dir: Path) -> Iterator[str]:
         _clear_language_caches()
         yield PSEUDO
     _clear_language_caches()
-
-
-@pytest.fixture(scope="module")
-def module_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    """tests/world.py's world plus an investor and a viewer, built once and rolled back after the module."""
-    from biopark.accounts.models import Role
-    from tests.factories import make_user
-    from tests.world import build_world
-
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with fast, django_db_blocker.unblock(), transaction.atomic():
-        world = build_world()
-        world["users"]["investor"] = make_user(Role.INVESTOR)
-        world["users"]["viewer"] = make_user(Role.VIEWER)
-        world["users"]["anonymous"] = None
-        yield world
-        transaction.set_rollback(True)
