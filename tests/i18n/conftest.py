@@ -1,4 +1,4 @@
-"""The pseudo-locale (tests/i18n/pseudo.py) and one world per module for the translation crawls."""
+"""The pseudo-locale (tests/i18n/pseudo.py) for the translation crawls (their world is tests/conftest.py::module_world)."""
 
 from __future__ import annotations
 
