@@ -259,7 +259,6 @@ def _shared_cache_after_committing_tests(request) -> Iterator[None]:
         cache.clear()
 
 
-
 class _StaticFilesSeen:
     """WhiteNoise's middleware lists every static file when it is made, and Django's test client makes the
     middleware afresh for every test (a new client, a new handler): a tenth of a small page test's time. The

@@ -50,36 +50,30 @@ from biopark.ecosystem.models import (
 )
 
 
-def park_subtree(root_id: int) -> frozenset[int]:
-    """The park and every zone nested below it."""
-    rows = list(Park.objects.values_list("id", "parent_id"))
+def _with_zones(rows: list[tuple[int, int | None]], roots: list[int]) -> frozenset[int]:
+    """The parks `roots` and every zone nested below them, from the (id, parent id) rows of the park table."""
     children: dict[int | None, list[int]] = {}
     for pid, parent in rows:
         children.setdefault(parent, []).append(pid)
-    found, stack = set(), [root_id]
-    while stack:
-        current = stack.pop()
-        if current in found:
-            continue
-        found.add(current)
-        stack.extend(children.get(current, []))
-    return frozenset(found)
-
-
-def _public_park_ids() -> frozenset[int]:
-    """Parks whose directory is open, with everything nested below them (one read of the table)."""
-    rows = list(Park.objects.values_list("id", "parent_id", "public_directory"))
-    children: dict[int | None, list[int]] = {}
-    for pid, parent, _public in rows:
-        children.setdefault(parent, []).append(pid)
     found: set[int] = set()
-    stack = [pid for pid, _parent, public in rows if public]
+    stack = list(roots)
     while stack:
         current = stack.pop()
         if current not in found:
             found.add(current)
             stack.extend(children.get(current, []))
     return frozenset(found)
+
+
+def park_subtree(root_id: int) -> frozenset[int]:
+    """The park and every zone nested below it."""
+    return _with_zones(list(Park.objects.values_list("id", "parent_id")), [root_id])
+
+
+def _public_park_ids() -> frozenset[int]:
+    """Parks whose directory is open, with everything nested below them (one read of the table)."""
+    rows = list(Park.objects.values_list("id", "parent_id", "public_directory"))
+    return _with_zones([(pid, parent) for pid, parent, _public in rows], [pid for pid, _parent, public in rows if public])
 
 
 def _forget_park_tree(**_kwargs: Any) -> None:
