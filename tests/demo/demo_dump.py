@@ -19,7 +19,6 @@ from typing import Any
 
 import django
 
-
 # Columns drawn at random on every build: a password hash's salt (and unusable passwords), the home tiles'
 # cache version tokens.
 RANDOM_COLUMNS = {"auth_user": {"password"}, "biopark_cache": {"value"}}
