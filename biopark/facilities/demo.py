@@ -172,15 +172,22 @@ def _book_month(resource: Resource, users: list[Any], now: dt.datetime) -> None:
                 ))
         except DomainError:
             continue
+    # Usage is recorded in runs (usages_record: the rows and history entries of one usage_record per booking,
+    # in a few statements); a run is written before the next approval, so the history keeps its order.
+    used: list[tuple[Booking, dt.datetime | None, dt.datetime | None]] = []
     for b in made:
         if b.status == Booking.Status.PENDING and b.start < now:
+            if used:
+                usage.usages_record(actor=SYSTEM, items=used)
+                used = []
             services.booking_decide(actor=SYSTEM, booking=b, approve=True)
         if b.end <= now and b.status == Booking.Status.CONFIRMED:
             if rng.random() < 0.3:
-                usage.usage_record(actor=SYSTEM, booking=b, start=b.start,
-                                      end=b.end - dt.timedelta(minutes=rng.choice([15, 30])))
+                used.append((b, b.start, b.end - dt.timedelta(minutes=rng.choice([15, 30]))))
             else:
-                usage.usage_record(actor=SYSTEM, booking=b)
+                used.append((b, None, None))
+    if used:
+        usage.usages_record(actor=SYSTEM, items=used)
     future = [b for b in made if b.start > now + dt.timedelta(days=2)]
     if future and rng.random() < 0.25:
         b = future[0]
