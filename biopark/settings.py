@@ -189,7 +189,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend that reads the user's profile with the user (one query less on every signed-in page).
-    "biopark.accounts.backends.ProfileBackend",
+    "biopark.accounts.backends.ProfileModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("BIOPARK_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("BIOPARK_LOGIN_LOCK_MINUTES", 15))

@@ -12,12 +12,12 @@ from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest, HttpResponse
 
-PROFILE_BACKEND = "biopark.accounts.backends.ProfileBackend"
-# The backend that sessions made before ProfileBackend name (Django stores the backend's path in the session).
+PROFILE_BACKEND = "biopark.accounts.backends.ProfileModelBackend"
+# The backend that sessions made before ProfileModelBackend name (Django stores the backend's path in the session).
 LEGACY_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-class ProfileBackend(ModelBackend):
+class ProfileModelBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         user_model = get_user_model()
         try:
@@ -28,7 +28,7 @@ class ProfileBackend(ModelBackend):
 
 
 class LegacySessionBackend:
-    """Sessions signed in before ProfileBackend replaced ModelBackend name ModelBackend, which Django would
+    """Sessions signed in before ProfileModelBackend replaced ModelBackend name ModelBackend, which Django would
     no longer accept (it signs such a session out). Rename it in the session, so those readers stay signed in."""
 
     def __init__(self, get_response: Any) -> None:

@@ -1,5 +1,5 @@
 """The signed-in user of a request is read with its profile in one query; sessions signed in through
-Django's ModelBackend (before ProfileBackend) stay signed in; a password sign-in goes through ProfileBackend."""
+Django's ModelBackend (before ProfileModelBackend) stay signed in; a password sign-in goes through ProfileModelBackend."""
 
 from __future__ import annotations
 
