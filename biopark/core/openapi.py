@@ -12,10 +12,12 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import get_language
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
@@ -82,9 +84,38 @@ WRITE_ERRORS = (400, 401, 403, 404, 409, 412, 422)
 SCHEME = "bearerAuth"
 
 
+def _copy(value: Any) -> Any:
+    """A copy of the document's dicts and lists (the leaves are immutable), so a caller that edits its
+    answer cannot change the next caller's; copy.deepcopy would also copy the API the document refers to."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
 class BioParkAPI(NinjaAPI):
-    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        schema = super().get_openapi_schema(*args, **kwargs)
+    """The document is built once per process for each mount path and language: building it walks every
+    operation's pydantic models (~0.5 s), and what it describes changes only with the code, never with the
+    data, so another process's writes cannot make a cached copy stale. Each caller gets its own copy."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[tuple[str, str], Any] = {}
+        self._schemas_lock = threading.Lock()
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        key = (get_language() or "", path_prefix)
+        with self._schemas_lock:
+            schema = self._schemas.get(key)
+            if schema is None:
+                schema = self._schemas[key] = self._build_openapi_schema(path_prefix)
+        return _copy(schema)
+
+    def _build_openapi_schema(self, path_prefix: str) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix)
         components = schema.setdefault("components", {})
         components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         # ninja names the scheme after the auth class; one well-known name reads better in Swagger.
