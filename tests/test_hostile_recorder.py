@@ -14,6 +14,7 @@ from django.test import Client, RequestFactory
 
 from tests.hostile_recorder import READS, RecordReads
 
+
 def _subscript(query: Any, name: str) -> Any:
     try:
         return query[name]
