@@ -25,11 +25,23 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# Chromium's own headless browser (Debian: `apt-get install chromium-headless-shell`; Playwright's default for
+# headless runs) before the full browser: the same Blink renders the same pages and screenshots, without the
+# desktop browser's profile services, which cost a new context about three times the CPU (docs/performance.md,
+# "Test suite, sixth pass: the browser tests").
+CHROMIUM_NAMES = ("chromium-headless-shell", "chromium", "chromium-browser")
+
+
 def chromium_path() -> str | None:
+    """BIOPARK_CHROMIUM when it names an existing file; otherwise the first of CHROMIUM_NAMES on the PATH."""
     configured = os.environ.get("BIOPARK_CHROMIUM")
     if configured and os.path.exists(configured):
         return configured
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
 
 
 class BrowserSession:
