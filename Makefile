@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?=
 
-.PHONY: install run demo serve test test-fast lint bench messages messages-check clean
+.PHONY: install run demo test test-fast lint bench messages-check clean
 
 # The installer: uv (from PyPI) when it can be had, several times faster than pip (it installs in parallel
 # and keeps a cache); pip when not. A uv on the PATH is used as it is; otherwise pip puts uv into the
@@ -53,6 +53,14 @@ TEST_ENV := $(if $(filter 1,$(TEST_BYTECODE)),PYTHONDONTWRITEBYTECODE= PYTHONPYC
 test: install
 	$(BIN)/biopark compilemessages_py
 	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) $(if $(filter 0,$(TEST_WORKERS)),,--dist worksteal)
+
+# The quick loop while working: the whole suite but the page and API crawls (marker `crawl`), the browser tests
+# and the benchmarks' smoke runs, which together take about 60 % of `make test`'s time. Not a substitute for
+# `make test`: CI runs the whole suite.
+test-fast: install
+	$(BIN)/biopark compilemessages_py
+	$(TEST_ENV) $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) $(if $(filter 0,$(TEST_WORKERS)),,--dist worksteal) \
+	  -m "not crawl and not browser and not bench"
 
 lint: install
 	$(BIN)/ruff check .

@@ -20,7 +20,7 @@ from django.urls import URLResolver, get_resolver
 from tests.hostile_recorder import READS
 from tests.world import path_values
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.crawl]
 
 COMMON = ["q", "kind", "park", "organisation", "stage", "modality", "status", "page", "page_size", "week", "date",
           "start", "end", "year", "encoding", "format", "category", "sort", "state", "platform", "project", "month",

@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.world import build_world, path_values
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.crawl]
 
 MAX_EXAMPLES = 8
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

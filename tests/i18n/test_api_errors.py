@@ -15,7 +15,7 @@ from tests.i18n.crawl import data_values
 from tests.i18n.visible import DataMask, untranslated
 from tests.test_hostile_params import api_path
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.crawl]
 
 # See tests/i18n/test_pages.py: h5's apps, whose messages are translated on another branch.
 CODE = re.compile(r"^[a-z_]+$")

@@ -80,6 +80,7 @@ def language(request: pytest.FixtureRequest, pseudo_locale: str) -> str:
     return pseudo_locale if request.param == "pseudo" else request.param
 
 
+@pytest.mark.crawl
 def test_every_page_is_translated(module_world, language):
     findings = _crawl(module_world, language)
     assert not findings, _report(findings)
