@@ -5,6 +5,7 @@ in the history."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -156,9 +157,19 @@ def _title_at(person: Person, organisation: Organisation | None) -> tuple[str, s
 
 def _set_parties(agreement: Agreement, parties: list[tuple[Organisation, str]]) -> list[Any]:
     before = sorted(f"{o}:{r}" for o, r in agreement.party_links.values_list("organisation_id", "role"))
-    agreement.party_links.all().delete()
-    AgreementParty.objects.bulk_create(AgreementParty(agreement=agreement, organisation=o, role=r) for o, r in parties)
+    _replace_rows(agreement.party_links, [AgreementParty(agreement=agreement, organisation=o, role=r) for o, r in parties],
+                  ("organisation_id", "role"))
     return [before, sorted(f"{o.pk}:{r}" for o, r in parties)]
+
+
+def _replace_rows(related: Any, rows: list[Any], fields: tuple[str, ...]) -> None:
+    """A record's rows of one relation (an agreement's parties or signatories, an event's participants) replaced
+    by `rows`, unless they already hold the same values: saving a record unchanged keeps its rows and their ids."""
+    current = Counter(related.values_list(*fields))
+    if current == Counter(tuple(getattr(row, name) for name in fields) for row in rows):
+        return
+    related.all().delete()
+    related.model.objects.bulk_create(rows)
 
 
 def _set_signatories(agreement: Agreement, signatories: Sequence[SignatoryIn]) -> list[Any]:
@@ -176,8 +187,7 @@ def _set_signatories(agreement: Agreement, signatories: Sequence[SignatoryIn]) -
         rows.append(Signatory(agreement=agreement, person=item.person, role=item.role,
                               organisation=item.organisation, title_zh=title_zh, title_en=title_en))
     before = sorted(f"{p}:{r}" for p, r in agreement.signatories.values_list("person_id", "role"))
-    agreement.signatories.all().delete()
-    Signatory.objects.bulk_create(rows)
+    _replace_rows(agreement.signatories, rows, ("person_id", "role", "organisation_id", "title_zh", "title_en"))
     return [before, sorted(f"{s.person_id}:{s.role}" for s in rows)]
 
 
@@ -543,8 +553,7 @@ def _event_links(event: Event, organisers: Sequence[Organisation] | None,
                 title_zh, title_en = _title_at(item.person, item.organisation)
             rows.append(EventParticipant(event=event, person=item.person, organisation=item.organisation,
                                          title_zh=title_zh, title_en=title_en))
-        event.participants.all().delete()
-        EventParticipant.objects.bulk_create(rows)
+        _replace_rows(event.participants, rows, ("person_id", "organisation_id", "title_zh", "title_en"))
         if before != sorted(seen):
             changes["participants"] = [before, sorted(seen)]
     return changes

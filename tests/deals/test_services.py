@@ -136,3 +136,48 @@ def test_signatories_take_their_title_at_the_time_from_the_registry(deals_world)
     )
     assert list(agreement.signatories.values_list("role", "title_zh", "title_en")) == [
         ("signatory", "首席执行官", "CEO"), ("witness", "", "Guest")]
+
+
+def _rows(related, *fields):
+    return list(related.order_by("id").values_list("id", *fields))
+
+
+def test_saving_an_agreement_unchanged_keeps_its_parties_and_signatories_rows(deals_world):
+    signatories = [services.SignatoryIn(person=deals_world["person"], organisation=deals_world["own"],
+                                        title_en="Chair")]
+    agreement = services.agreement_create(
+        actor=SYSTEM, data={"title_en": "Lease", "kind": "lease"}, parties=[(deals_world["own"], "tenant")],
+        signatories=signatories,
+    )
+    parties_before = _rows(agreement.party_links, "organisation_id", "role")
+    signatories_before = _rows(agreement.signatories, "person_id", "role", "organisation_id", "title_en")
+    services.agreement_update(actor=SYSTEM, agreement=agreement, data={"title_en": "Lease of lab 3"},
+                              parties=[(deals_world["own"], "tenant")], signatories=signatories)
+    assert _rows(agreement.party_links, "organisation_id", "role") == parties_before
+    assert _rows(agreement.signatories, "person_id", "role", "organisation_id", "title_en") == signatories_before
+
+
+def test_a_signatory_whose_title_changes_is_written_again(deals_world):
+    person, own = deals_world["person"], deals_world["own"]
+    agreement = services.agreement_create(
+        actor=SYSTEM, data={"title_en": "Lease", "kind": "lease"}, parties=[(own, "tenant")],
+        signatories=[services.SignatoryIn(person=person, organisation=own, title_en="Chair")],
+    )
+    services.agreement_update(actor=SYSTEM, agreement=agreement, data={},
+                              signatories=[services.SignatoryIn(person=person, organisation=own, title_en="CEO")])
+    assert list(agreement.signatories.values_list("person_id", "organisation_id", "title_en")) == [
+        (person.pk, own.pk, "CEO")]
+
+
+def test_saving_an_event_unchanged_keeps_its_participant_rows(deals_world):
+    participants = [services.ParticipantIn(person=deals_world["person"], organisation=deals_world["own"],
+                                           title_zh="主任")]
+    event = services.event_create(actor=SYSTEM, data={"kind": "signing", "title_zh": "签约大会",
+                                                      "park": deals_world["park"]}, participants=participants)
+    before = _rows(event.participants, "person_id", "organisation_id", "title_zh")
+    services.event_update(actor=SYSTEM, event=event, data={"title_zh": "签约大会（第二场）"}, participants=participants)
+    assert _rows(event.participants, "person_id", "organisation_id", "title_zh") == before
+    services.event_update(actor=SYSTEM, event=event, data={}, participants=[
+        services.ParticipantIn(person=deals_world["person"], organisation=None, title_zh="嘉宾")])
+    assert list(event.participants.values_list("person_id", "organisation_id", "title_zh")) == [
+        (deals_world["person"].pk, None, "嘉宾")]
