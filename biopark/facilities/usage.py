@@ -35,11 +35,13 @@ def _root_park(park_id: int | None, parents: dict[int, int | None]) -> int | Non
     return park_id
 
 
-def is_member(organisation: Organisation, platform: Platform) -> bool:
-    """Member rate: the organisation is in the same park (tree) as the platform."""
+def is_member(organisation: Organisation, platform: Platform, parents: dict[int, int | None] | None = None) -> bool:
+    """Member rate: the organisation is in the same park (tree) as the platform. `parents` (each park's parent)
+    is read here unless a caller deciding for many bookings read it once."""
     if not organisation.park_id or not platform.park_id:
         return False
-    parents: dict[int, int | None] = dict(Park.objects.values_list("id", "parent_id"))
+    if parents is None:
+        parents = dict(Park.objects.values_list("id", "parent_id"))
     return _root_park(organisation.park_id, parents) == _root_park(platform.park_id, parents)
 
 
@@ -162,8 +164,7 @@ def usages_record(
             raise Conflict(_("usage of this booking is recorded already"), field="booking")
         recorded.add(booking.pk)
         resource, organisation = resources[booking.resource_id], organisations[booking.organisation_id]
-        member = bool(organisation.park_id and resource.platform.park_id) and (
-            _root_park(organisation.park_id, parents) == _root_park(resource.platform.park_id, parents))
+        member = is_member(organisation, resource.platform, parents)
         made.append(_usage_for(
             actor=actor, booking=booking, start=start, end=end, quantity=None, resource=resource,
             organisation=organisation, member=member, project_text=_project_label(projects.get(booking.project_id), booking),
